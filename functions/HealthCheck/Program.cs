@@ -1,0 +1,4 @@
+using DisasterRecovery.Functions.HealthCheck;
+using DisasterRecovery.Lambda;
+
+return await LambdaRuntime.RunAsync(HealthCheckEntryPoint.Create);

@@ -1,0 +1,16 @@
+using DisasterRecovery.LocalStepFunctions.Model;
+using DisasterRecovery.LocalStepFunctions.Processing;
+
+namespace DisasterRecovery.LocalStepFunctions.States;
+
+/// <summary>Pass: InputPath → Parameters → (Result or the effective input) → ResultPath → OutputPath.</summary>
+internal static class PassStateExecutor
+{
+    public static StateOutcome Execute(PassState state, StateScope scope)
+    {
+        var effectiveInput = DataFlow.ApplyInputPath(state.InputPath, scope.RawInput);
+        var result = state.HasResult ? state.Result : DataFlow.ApplyTemplate(state.Parameters, scope.Evaluate(effectiveInput));
+        var merged = DataFlow.ApplyResultPath(state.ResultPath, scope.RawInput, result);
+        return new StateOutcome(DataFlow.ApplyOutputPath(state.OutputPath, merged), state.End ? null : state.Next);
+    }
+}

@@ -1,0 +1,4 @@
+using DisasterRecovery.Lambda;
+using DisasterRecovery.Tests.ProbeFunction;
+
+return await LambdaRuntime.RunAsync(ProbeEntryPoint.Create);
