@@ -119,5 +119,5 @@ public sealed record PostgresServer(
 public sealed record RedisServer(string Host, int Port, string Password)
 {
     /// <summary>A StackExchange.Redis configuration string.</summary>
-    public string Configuration => $"{Host}:{Port},password={Password},abortConnect=false";
+    public string Configuration => $"{Host}:{Port},password={Password},abortConnect=false,allowAdmin=true";
 }
