@@ -21,15 +21,26 @@ public sealed class FunctionProcess : IAsyncDisposable
     public int ProcessId => _process.Id;
 
     /// <summary>Starts <c>dotnet assembly</c> with AWS_LAMBDA_RUNTIME_API and any extra variables.</summary>
-    public static FunctionProcess Start(string assemblyPath, string runtimeApi, IReadOnlyDictionary<string, string>? environment = null)
+    public static FunctionProcess Start(string assemblyPath, string runtimeApi, IReadOnlyDictionary<string, string>? environment = null) =>
+        Start("dotnet", [assemblyPath], runtimeApi, environment);
+
+    /// <summary>Starts an executable (e.g. a self-contained <c>bootstrap</c>) the way Lambda's provided runtime does.</summary>
+    public static FunctionProcess StartExecutable(string executablePath, string runtimeApi, IReadOnlyDictionary<string, string>? environment = null) =>
+        Start(executablePath, [], runtimeApi, environment);
+
+    private static FunctionProcess Start(string fileName, string[] arguments, string runtimeApi, IReadOnlyDictionary<string, string>? environment)
     {
-        var info = new ProcessStartInfo("dotnet")
+        var info = new ProcessStartInfo(fileName)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        info.ArgumentList.Add(assemblyPath);
+        foreach (var argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
         info.Environment["AWS_LAMBDA_RUNTIME_API"] = runtimeApi;
         foreach (var (key, value) in environment ?? new Dictionary<string, string>())
         {
