@@ -1,0 +1,110 @@
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using System.Xml.Linq;
+using DisasterRecovery.LocalCloud.Template;
+
+namespace DisasterRecovery.Deployment.Tests.Support;
+
+/// <summary>
+/// Each <c>AWS::Serverless::Function</c> is a buildable .NET project the way functions/function.mk
+/// builds it: one executable project in <c>CodeUri</c> whose assembly is the <c>Handler</c>, a Makefile,
+/// <c>BuildMethod: makefile</c>, a .NET runtime, and a place in the solution.
+/// </summary>
+internal static partial class FunctionProjectChecks
+{
+    public const string FunctionType = "AWS::Serverless::Function";
+
+    /// <summary>The runtimes function.mk builds for: the managed dotnet10 one, or self-contained on provided.al2023.</summary>
+    public static readonly IReadOnlySet<string> Runtimes = new HashSet<string>(StringComparer.Ordinal) { "dotnet10", "provided.al2023" };
+
+    /// <summary>One line per problem with any function of the template.</summary>
+    public static IReadOnlyList<string> Problems(SamTemplate template, string solutionPath)
+    {
+        var problems = new List<string>();
+        var inSolution = SolutionProjects(solutionPath);
+        var globals = template.Globals["Function"] as JsonObject ?? [];
+        foreach (var function in template.Resources.Values.Where(resource => resource.Type == FunctionType))
+        {
+            var id = function.LogicalId;
+            JsonNode? Effective(string property) => function.Properties[property] ?? globals[property];
+
+            var runtime = Effective("Runtime");
+            if (TemplateChecks.Text(runtime) is not { } name || !Runtimes.Contains(name))
+            {
+                problems.Add($"{id}: Runtime is {Show(runtime)} (resource or Globals.Function); it must be one of {string.Join(", ", Runtimes)}");
+            }
+
+            if (TemplateChecks.Text(function.Metadata?["BuildMethod"]) != "makefile")
+            {
+                problems.Add($"{id}: Metadata.BuildMethod is {Show(function.Metadata?["BuildMethod"])}; it must be makefile (sam build runs functions/function.mk)");
+            }
+
+            if (TemplateChecks.Text(Effective("CodeUri")) is not { Length: > 0 } codeUri)
+            {
+                problems.Add($"{id}: CodeUri is {Show(Effective("CodeUri"))}; it must name the function's project folder");
+                continue;
+            }
+
+            var folder = Path.GetFullPath(Path.Combine(template.Directory, codeUri));
+            if (!Directory.Exists(folder))
+            {
+                problems.Add($"{id}: CodeUri {codeUri} is not a folder (looked for {folder})");
+                continue;
+            }
+
+            if (!File.Exists(Path.Combine(folder, "Makefile")))
+            {
+                problems.Add($"{id}: {codeUri} has no Makefile");
+            }
+
+            var projects = Directory.GetFiles(folder, "*.csproj", SearchOption.TopDirectoryOnly);
+            if (projects.Length != 1)
+            {
+                problems.Add($"{id}: {codeUri} holds {projects.Length} .csproj files; function.mk builds exactly one");
+                continue;
+            }
+
+            var project = projects[0];
+            var xml = XDocument.Load(project);
+            var assemblyName = LastProperty(xml, "AssemblyName") ?? Path.GetFileNameWithoutExtension(project);
+            var handler = TemplateChecks.Text(Effective("Handler"));
+            if (handler != assemblyName)
+            {
+                problems.Add($"{id}: Handler is {Show(Effective("Handler"))} but {Path.GetFileName(project)} builds the assembly '{assemblyName}'");
+            }
+
+            if (!string.Equals(LastProperty(xml, "OutputType"), "Exe", StringComparison.OrdinalIgnoreCase))
+            {
+                problems.Add($"{id}: {Path.GetFileName(project)} has OutputType {LastProperty(xml, "OutputType") ?? "(unset: Library)"}; a dotnet10 handler is an executable (Exe)");
+            }
+
+            if (!inSolution.Contains(project))
+            {
+                problems.Add($"{id}: {Path.GetRelativePath(Path.GetDirectoryName(Path.GetFullPath(solutionPath))!, project)} is not listed in {Path.GetFileName(solutionPath)}");
+            }
+        }
+
+        return problems;
+    }
+
+    /// <summary>The full paths of the projects a .sln lists.</summary>
+    public static IReadOnlySet<string> SolutionProjects(string solutionPath)
+    {
+        var folder = Path.GetDirectoryName(Path.GetFullPath(solutionPath))!;
+        return SolutionProject().Matches(File.ReadAllText(solutionPath))
+            .Select(match => Path.GetFullPath(Path.Combine(folder, match.Groups[1].Value.Replace('\\', Path.DirectorySeparatorChar))))
+            .ToHashSet(StringComparer.Ordinal);
+    }
+
+    /// <summary>The last value MSBuild would see for a property set directly in the project file.</summary>
+    private static string? LastProperty(XDocument project, string name) =>
+        project.Descendants().Where(element => element.Name.LocalName == name && element.Parent?.Name.LocalName == "PropertyGroup")
+            .Select(element => element.Value.Trim())
+            .LastOrDefault();
+
+    private static string Show(JsonNode? node) => node is null ? "(not set)" : node.ToJsonString();
+
+    // Project("{type guid}") = "Name", "relative\path\Name.csproj", "{project guid}"
+    [GeneratedRegex(@"^Project\(""\{[^}]*\}""\)\s*=\s*""[^""]*""\s*,\s*""([^""]+\.csproj)""", RegexOptions.Multiline | RegexOptions.CultureInvariant)]
+    private static partial Regex SolutionProject();
+}
