@@ -1,0 +1,4 @@
+using DisasterRecovery.Functions.AuditVerify;
+using DisasterRecovery.Lambda;
+
+return await LambdaRuntime.RunAsync(AuditVerifyEntryPoint.Create);

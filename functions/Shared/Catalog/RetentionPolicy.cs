@@ -1,0 +1,36 @@
+namespace DisasterRecovery.Catalog;
+
+/// <summary>Plan §1.1: how long each tier is kept, and therefore how long Object Lock retains it.</summary>
+public static class RetentionPolicy
+{
+    /// <summary>The S3 object tag that carries the tier; lifecycle rules filter on it.</summary>
+    public const string TierTagKey = "retention-tier";
+
+    /// <summary>Daily backups: 30 days.</summary>
+    public static readonly TimeSpan Daily = TimeSpan.FromDays(30);
+
+    /// <summary>Weekly backups: 90 days.</summary>
+    public static readonly TimeSpan Weekly = TimeSpan.FromDays(90);
+
+    /// <summary>Monthly backups: 1 year (365 days).</summary>
+    public static readonly TimeSpan Monthly = TimeSpan.FromDays(365);
+
+    /// <summary>
+    /// The Object Lock retain-until date of a backup of this tier started at <paramref name="startedAt"/>:
+    /// start + retention, in whole seconds (S3 keeps retention dates at that precision).
+    /// </summary>
+    public static DateTimeOffset RetainUntil(RetentionTier tier, DateTimeOffset startedAt)
+    {
+        var until = startedAt.ToUniversalTime() + RetentionOf(tier);
+        return new DateTimeOffset(until.Ticks - (until.Ticks % TimeSpan.TicksPerSecond), TimeSpan.Zero);
+    }
+
+    /// <summary>How long a backup of this tier is kept.</summary>
+    public static TimeSpan RetentionOf(RetentionTier tier) => tier switch
+    {
+        RetentionTier.Daily => Daily,
+        RetentionTier.Weekly => Weekly,
+        RetentionTier.Monthly => Monthly,
+        _ => throw new ArgumentOutOfRangeException(nameof(tier), tier, "unknown retention tier"),
+    };
+}
