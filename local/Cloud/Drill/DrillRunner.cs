@@ -1,0 +1,92 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json.Nodes;
+
+namespace DisasterRecovery.LocalCloud.Drill;
+
+/// <summary>One step's result in the drill report.</summary>
+public sealed record DrillStepReport(string Name, DrillStepOutcome Outcome, TimeSpan Duration);
+
+/// <summary>The whole drill: each step that ran, and whether all of them succeeded.</summary>
+public sealed record DrillReport(IReadOnlyList<DrillStepReport> Steps, int PlannedSteps, TimeSpan Duration)
+{
+    public bool Succeeded => Steps.Count == PlannedSteps && Steps.All(s => s.Outcome.Succeeded);
+}
+
+/// <summary>Runs drill steps in order, stopping at the first failure, and prints a summary.</summary>
+public static class DrillRunner
+{
+    /// <summary>The service-health machine, as template.yaml names it.</summary>
+    public const string ServiceHealthStateMachine = "ServiceHealthStateMachine";
+
+    /// <summary>
+    /// Today's drill: servers, the platform stand-in, and the service-health flow against it. Later flows of the plan
+    /// (restore, verify, fail over) are added here as further steps.
+    /// </summary>
+    public static IReadOnlyList<IDrillStep> DefaultSteps() =>
+    [
+        new StartLocalServersStep(),
+        new StartPlatformStandInStep(),
+        new RunFlowStep("Service health flow against the stand-in", ServiceHealthStateMachine, context => new JsonObject
+        {
+            ["url"] = (context.PlatformStandIn ?? throw new InvalidOperationException("the stand-in step must run first")).HealthUrl.ToString(),
+            ["expectedStatus"] = 200,
+            ["expectedBodyContains"] = "\"status\":\"ok\"",
+        }),
+    ];
+
+    /// <summary>Runs the steps and prints each one and a summary.</summary>
+    public static async Task<DrillReport> RunAsync(DrillContext context, IReadOnlyList<IDrillStep> steps, CancellationToken cancellationToken)
+    {
+        var output = context.Output;
+        var total = Stopwatch.StartNew();
+        var reports = new List<DrillStepReport>();
+        for (var i = 0; i < steps.Count; i++)
+        {
+            var step = steps[i];
+            output.WriteLine($"[{i + 1}/{steps.Count}] {step.Name}");
+            var clock = Stopwatch.StartNew();
+            DrillStepOutcome outcome;
+            try
+            {
+                outcome = await step.RunAsync(context, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is LocalCloudException or Stack.StackLoadException or IOException or InvalidOperationException
+                                          or System.Net.Sockets.SocketException or Functions.FunctionNotFoundException)
+            {
+                outcome = new DrillStepOutcome(false, $"{e.GetType().Name}: {e.Message}");
+            }
+
+            reports.Add(new DrillStepReport(step.Name, outcome, clock.Elapsed));
+            output.WriteLine($"      {(outcome.Succeeded ? "ok" : "FAILED")}: {outcome.Summary}");
+            if (!outcome.Succeeded)
+            {
+                break;
+            }
+        }
+
+        var report = new DrillReport(reports, steps.Count, total.Elapsed);
+        WriteSummary(output, report);
+        return report;
+    }
+
+    private static void WriteSummary(TextWriter output, DrillReport report)
+    {
+        output.WriteLine();
+        var flows = report.Steps.Where(s => s.Outcome.Flow is not null).Select(s => s.Outcome.Flow!).Distinct().ToList();
+        output.WriteLine($"Drill summary: {(report.Succeeded ? "SUCCEEDED" : "FAILED")} in {Seconds(report.Duration)}; " +
+                         $"flows: {(flows.Count == 0 ? "none ran" : string.Join(", ", flows))}");
+        var width = report.Steps.Count == 0 ? 0 : report.Steps.Max(s => s.Name.Length);
+        foreach (var step in report.Steps)
+        {
+            output.WriteLine($"  {(step.Outcome.Succeeded ? "ok    " : "FAILED")}  {step.Name.PadRight(width)}  {Seconds(step.Duration),8}  {step.Outcome.Summary}");
+        }
+
+        if (report.Steps.Count < report.PlannedSteps)
+        {
+            output.WriteLine($"  ({report.PlannedSteps - report.Steps.Count} later step(s) did not run)");
+        }
+    }
+
+    private static string Seconds(TimeSpan duration) => duration.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture) + " s";
+}

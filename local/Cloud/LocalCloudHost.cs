@@ -1,0 +1,295 @@
+using System.Diagnostics;
+using DisasterRecovery.LocalCloud.Dispatch;
+using DisasterRecovery.LocalCloud.Emulators;
+using DisasterRecovery.LocalCloud.Executions;
+using DisasterRecovery.LocalCloud.Functions;
+using DisasterRecovery.LocalCloud.Stack;
+using DisasterRecovery.LocalStepFunctions.Execution;
+using DisasterRecovery.LocalStepFunctions.Time;
+
+namespace DisasterRecovery.LocalCloud;
+
+/// <summary>How to start a local cloud.</summary>
+public sealed record LocalCloudOptions
+{
+    /// <summary>The SAM template (template.yaml).</summary>
+    public required string TemplatePath { get; init; }
+
+    /// <summary>The local cloud's state folder: emulator state and execution records (created if missing).</summary>
+    public required string StateDirectory { get; init; }
+
+    /// <summary>Stack name, region and parameter overrides.</summary>
+    public StackSettings Settings { get; init; } = new();
+
+    /// <summary>The engine's clock; null means a <see cref="VirtualTimeProvider"/> starting at the current second.</summary>
+    public TimeProvider? Clock { get; init; }
+
+    /// <summary>How long Route 53 changes stay PENDING (60 s when null).</summary>
+    public TimeSpan? Route53PropagationDelay { get; init; }
+
+    /// <summary>Randomness for retry jitter; seed it for reproducible runs.</summary>
+    public Random? Random { get; init; }
+
+    /// <summary>
+    /// An S3 endpoint to use (functions get it as AWS_ENDPOINT_URL_S3, Task states reach it through aws-sdk:s3).
+    /// <see cref="LocalCloudHost.StartAsync"/> starts a LocalS3 server for it when null; <see cref="LocalCloudHost.Create(LocalCloudOptions)"/> leaves S3 out.
+    /// </summary>
+    public S3Connection? S3 { get; init; }
+}
+
+/// <summary>
+/// The local cloud, assembled: the template loaded (<see cref="StackLoader"/>), the functions (<see cref="FunctionHost"/>),
+/// the service emulators, the dispatcher that routes Task states to them, and the Step Functions engine running the
+/// stack's state machines. Executions are recorded in the state folder as they start and when they finish.
+/// </summary>
+public sealed class LocalCloudHost : IAsyncDisposable
+{
+    private readonly object _registerGate = new();
+    private readonly HashSet<string> _registered = new(StringComparer.Ordinal);
+    private IAsyncDisposable? _localS3;
+
+    private LocalCloudHost(LoadedStack stack, string stateDirectory, TimeProvider clock, ServiceEmulatorRegistry emulators, Random? random, S3Connection? s3)
+    {
+        Stack = stack;
+        StateDirectory = stateDirectory;
+        Clock = clock;
+        Emulators = emulators;
+        S3 = s3;
+        Functions = new FunctionHost(stack, platformEnvironment: s3?.FunctionEnvironment());
+        Dispatcher = new LocalTaskDispatcher(stack, Functions, emulators, clock);
+        Engine = new StateMachineEngine(Dispatcher, clock, new StateMachineEngineOptions { Region = stack.Region, AccountId = stack.AccountId, Random = random });
+        Executions = new ExecutionStore(stateDirectory);
+    }
+
+    public LoadedStack Stack { get; }
+
+    /// <summary>The local cloud's state folder.</summary>
+    public string StateDirectory { get; }
+
+    /// <summary>The engine's clock: virtual unless real time was asked for.</summary>
+    public TimeProvider Clock { get; }
+
+    /// <summary>True when <see cref="Clock"/> is a virtual clock.</summary>
+    public bool IsVirtualClock => Clock is VirtualTimeProvider;
+
+    public ServiceEmulatorRegistry Emulators { get; }
+
+    public FunctionHost Functions { get; }
+
+    public LocalTaskDispatcher Dispatcher { get; }
+
+    public StateMachineEngine Engine { get; }
+
+    public ExecutionStore Executions { get; }
+
+    /// <summary>The S3 endpoint functions and aws-sdk:s3 tasks use, when there is one.</summary>
+    public S3Connection? S3 { get; }
+
+    /// <summary>The SNS emulator (messages published by the flows).</summary>
+    public SnsEmulator Sns => Emulators.Get<SnsEmulator>();
+
+    /// <summary>The Route 53 emulator.</summary>
+    public Route53Emulator Route53 => Emulators.Get<Route53Emulator>();
+
+    /// <summary>The CloudWatch emulator.</summary>
+    public CloudWatchEmulator CloudWatch => Emulators.Get<CloudWatchEmulator>();
+
+    /// <summary>Loads the template and assembles everything; S3 only if <see cref="LocalCloudOptions.S3"/> names an endpoint.</summary>
+    /// <exception cref="StackLoadException">The template cannot be run locally.</exception>
+    public static LocalCloudHost Create(LocalCloudOptions options) => Create(options, StackLoader.Load(options.TemplatePath, options.Settings), options.S3);
+
+    /// <summary>
+    /// Loads the template and assembles everything, with S3: the given endpoint, or a LocalS3 server started in-process
+    /// over <c>&lt;state&gt;/s3</c> (stopped by <see cref="DisposeAsync"/>). The template's buckets are created in it, as a
+    /// deployment would create them.
+    /// </summary>
+    public static async Task<LocalCloudHost> StartAsync(LocalCloudOptions options, CancellationToken cancellationToken = default)
+    {
+        var stack = StackLoader.Load(options.TemplatePath, options.Settings);
+        IAsyncDisposable? server = null;
+        var s3 = options.S3;
+        if (s3 is null)
+        {
+            var localS3 = await DisasterRecovery.LocalS3.LocalS3Server.StartAsync(new DisasterRecovery.LocalS3.LocalS3Options
+            {
+                StateDirectory = Path.Combine(options.StateDirectory, "s3"),
+                Port = 0,
+                Region = stack.Region,
+                RequestLog = null,
+            }, cancellationToken).ConfigureAwait(false);
+            server = localS3;
+            s3 = new S3Connection(localS3.Endpoint, localS3.AccessKeyId, localS3.SecretAccessKey, localS3.Region);
+        }
+
+        var host = Create(options, stack, s3);
+        host._localS3 = server;
+        try
+        {
+            await host.CreateBucketsAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await host.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        return host;
+    }
+
+    /// <summary>Stops the in-process LocalS3 server, if this host started one.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Emulators.Find("s3") is IDisposable s3)
+        {
+            s3.Dispose();
+        }
+
+        if (Interlocked.Exchange(ref _localS3, null) is { } server)
+        {
+            await server.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private static LocalCloudHost Create(LocalCloudOptions options, LoadedStack stack, S3Connection? s3)
+    {
+        Directory.CreateDirectory(options.StateDirectory);
+        var clock = options.Clock ?? new VirtualTimeProvider(StartOfCurrentSecond());
+        var emulators = new ServiceEmulatorRegistry();
+        emulators.Register(new SnsEmulator(arn => stack.FindTopic(arn) is not null, Path.Combine(options.StateDirectory, "sns.json")));
+        emulators.Register(new Route53Emulator(Path.Combine(options.StateDirectory, "route53.json"), options.Route53PropagationDelay));
+        emulators.Register(new CloudWatchEmulator(Path.Combine(options.StateDirectory, "cloudwatch.json")));
+        if (s3 is not null)
+        {
+            emulators.Register(new S3Emulator(s3));
+        }
+
+        return new LocalCloudHost(stack, Path.GetFullPath(options.StateDirectory), clock, emulators, options.Random, s3);
+    }
+
+    private async Task CreateBucketsAsync(CancellationToken cancellationToken)
+    {
+        if (S3 is null || Stack.Buckets.Count == 0)
+        {
+            return;
+        }
+
+        using var client = S3.CreateClient();
+        foreach (var bucket in Stack.Buckets)
+        {
+            try
+            {
+                await client.PutBucketAsync(bucket.BucketName, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Amazon.S3.AmazonS3Exception e) when (e.ErrorCode is "BucketAlreadyOwnedByYou" or "BucketAlreadyExists")
+            {
+                // Created by an earlier run: the state folder keeps the local S3 data.
+            }
+        }
+    }
+
+    /// <summary>The current second, UTC: where a virtual clock starts, so its timestamps read like today's.</summary>
+    public static DateTimeOffset StartOfCurrentSecond()
+    {
+        var now = DateTimeOffset.UtcNow;
+        return new DateTimeOffset(now.Ticks - (now.Ticks % TimeSpan.TicksPerSecond), TimeSpan.Zero);
+    }
+
+    /// <summary>A state machine of the stack by logical id, name or ARN.</summary>
+    /// <exception cref="LocalCloudException">Listing the state machines the template defines.</exception>
+    public StateMachineDefinition FindStateMachine(string idNameOrArn) =>
+        Stack.FindStateMachine(idNameOrArn) ?? throw new LocalCloudException(
+            $"no state machine '{idNameOrArn}' in {Path.GetFileName(Stack.TemplatePath)} (state machines: {StackLoader.Names(Stack.StateMachines.Select(m => m.LogicalId))})");
+
+    /// <summary>Starts an execution and records it as RUNNING; returns its ARN.</summary>
+    /// <exception cref="LocalCloudException">Unknown machine, invalid name, or the name is taken.</exception>
+    /// <exception cref="StackLoadException">The machine uses something the local cloud cannot run.</exception>
+    public string StartExecution(string stateMachine, string? input, string? name = null)
+    {
+        var machine = FindStateMachine(stateMachine);
+        Register(machine);
+        name ??= Guid.NewGuid().ToString();
+        if (ExecutionStore.NameProblem(name) is { } problem)
+        {
+            throw new LocalCloudException($"InvalidName: execution name '{name}' {problem}");
+        }
+
+        var executionArn = $"arn:aws:states:{Stack.Region}:{Stack.AccountId}:execution:{machine.Name}:{name}";
+        if (Executions.Exists(executionArn))
+        {
+            throw new LocalCloudException($"ExecutionAlreadyExists: Execution already exists: '{executionArn}' (see local/dr describe-execution)");
+        }
+
+        string started;
+        try
+        {
+            started = Engine.StartExecution(machine.Arn, input, name);
+        }
+        catch (StepFunctionsApiException e)
+        {
+            throw new LocalCloudException($"{e.ErrorCode}: {e.Message}", e);
+        }
+
+        Save(machine, started, null);
+        return started;
+    }
+
+    /// <summary>Waits for an execution started here, records its final state and returns the record.</summary>
+    public async Task<ExecutionDocument> WaitForExecutionAsync(string executionArn, CancellationToken cancellationToken = default)
+    {
+        var wall = Stopwatch.StartNew();
+        await Engine.WaitForExecutionAsync(executionArn, cancellationToken).ConfigureAwait(false);
+        var machine = Stack.StateMachines.First(m => m.Arn == Engine.DescribeExecution(executionArn).StateMachineArn);
+        return Save(machine, executionArn, wall.Elapsed);
+    }
+
+    /// <summary>Starts an execution and waits for it.</summary>
+    public async Task<ExecutionDocument> RunExecutionAsync(string stateMachine, string? input, string? name = null, CancellationToken cancellationToken = default)
+    {
+        var wall = Stopwatch.StartNew();
+        var executionArn = StartExecution(stateMachine, input, name);
+        await Engine.WaitForExecutionAsync(executionArn, cancellationToken).ConfigureAwait(false);
+        var machine = FindStateMachine(stateMachine);
+        return Save(machine, executionArn, wall.Elapsed);
+    }
+
+    private void Register(StateMachineDefinition machine)
+    {
+        lock (_registerGate)
+        {
+            if (_registered.Contains(machine.Arn))
+            {
+                return;
+            }
+
+            DefinitionChecker.Require(machine, Stack, Emulators);
+            var arn = Engine.CreateStateMachine(machine.Name, machine.Definition, $"arn:aws:iam::{Stack.AccountId}:role/{Stack.StackName}-{machine.LogicalId}Role");
+            Debug.Assert(arn == machine.Arn, "the engine and the loader agree on state machine ARNs");
+            _registered.Add(machine.Arn);
+        }
+    }
+
+    private ExecutionDocument Save(StateMachineDefinition machine, string executionArn, TimeSpan? wallTime)
+    {
+        var description = Engine.DescribeExecution(executionArn);
+        var document = new ExecutionDocument
+        {
+            ExecutionArn = description.ExecutionArn,
+            StateMachineArn = description.StateMachineArn,
+            StateMachineLogicalId = machine.LogicalId,
+            Name = description.Name,
+            Status = description.Status.ToApiName(),
+            StartDate = AwsHistoryFormat.Timestamp(description.StartDate),
+            StopDate = description.StopDate is { } stop ? AwsHistoryFormat.Timestamp(stop) : null,
+            Input = description.Input,
+            Output = description.Output,
+            Error = description.Error,
+            Cause = description.Cause,
+            Clock = IsVirtualClock ? "virtual" : "system",
+            WallTimeMilliseconds = wallTime is { } wall ? Math.Round(wall.TotalMilliseconds, 1) : null,
+            Events = new System.Text.Json.Nodes.JsonArray(Engine.GetExecutionHistory(executionArn)
+                .Select(e => (System.Text.Json.Nodes.JsonNode?)AwsHistoryFormat.Event(e, Stack.Region)).ToArray()),
+        };
+        Executions.Save(document);
+        return document;
+    }
+}

@@ -1,0 +1,85 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using DisasterRecovery.LocalCloud.Benchmarks;
+using DisasterRecovery.LocalCloud.Platform;
+using DisasterRecovery.TestSupport;
+
+namespace DisasterRecovery.LocalCloud.Tests;
+
+/// <summary>The stand-in and the drill against the real local PostgreSQL and Redis (started by local/servers).</summary>
+public sealed class PlatformAndDrillTests
+{
+    private static LocalServersInfo RealServers() => new(
+        LocalServers.Postgres.Host, LocalServers.Postgres.Port, LocalServers.Postgres.User, LocalServers.Postgres.Password,
+        LocalServers.Redis.Host, LocalServers.Redis.Port, LocalServers.Redis.Password);
+
+    [Fact]
+    public async Task Health_WhenPostgresAndRedisAnswer_ShouldReturn200WithEveryPartOk()
+    {
+        await using var standIn = await LocalPlatformStandIn.StartAsync(RealServers());
+        using var http = new HttpClient();
+
+        using var response = await http.GetAsync(standIn.HealthUrl);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("""{"status":"ok","postgres":"ok","redis":"ok"}""", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Health_WhenRedisRefusesThePassword_ShouldReturn503NamingRedisOnly()
+    {
+        await using var standIn = await LocalPlatformStandIn.StartAsync(RealServers() with { RedisPassword = "not-the-password" });
+        using var http = new HttpClient();
+
+        using var response = await http.GetAsync(standIn.HealthUrl);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.Equal("unhealthy", body["status"]!.GetValue<string>());
+        Assert.Equal("ok", body["postgres"]!.GetValue<string>());
+        Assert.StartsWith("failed: ", body["redis"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Health_WhenPostgresIsNotListening_ShouldReturn503NamingPostgres()
+    {
+        await using var standIn = await LocalPlatformStandIn.StartAsync(RealServers() with { PostgresPort = 1 });
+        using var http = new HttpClient();
+
+        using var response = await http.GetAsync(standIn.HealthUrl);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.StartsWith("failed: ", body["postgres"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal("ok", body["redis"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Drill_WhenTheLocalServersRun_ShouldRunTheServiceHealthFlowAgainstTheStandInAndExitZero()
+    {
+        _ = LocalServers.Postgres; // start the servers first, as the other test projects do
+        using var folder = new TempFolder();
+
+        var run = await CliRun.RunAsync(folder.Path, null, "drill");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("[3/3] Service health flow against the stand-in", run.Output, StringComparison.Ordinal);
+        Assert.Contains("TaskStateEntered        Check Service Health", run.Output, StringComparison.Ordinal);
+        Assert.Contains("\"message\":\"endpoint healthy\"", run.Output, StringComparison.Ordinal);
+        Assert.Contains("Drill summary: SUCCEEDED", run.Output, StringComparison.Ordinal);
+        Assert.Contains("flows: ServiceHealthStateMachine", run.Output, StringComparison.Ordinal);
+        var executions = Directory.GetFiles(Path.Combine(folder.Path, "cloud", "executions"), "drill-*.json", SearchOption.AllDirectories);
+        Assert.Contains("\"status\": \"SUCCEEDED\"", File.ReadAllText(Assert.Single(executions)), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task EngineBenchmark_WhenRun_ShouldCoverOneHourPerWaitState()
+    {
+        var result = await EngineBenchmark.RunAsync(states: 40, runs: 2, warmup: 0);
+
+        Assert.Equal(TimeSpan.FromHours(20), result.VirtualTimeCovered);
+        Assert.Equal(2, result.WallTimes.Count);
+        Assert.True(result.Max < TimeSpan.FromSeconds(10), $"40 states took {result.Max}");
+        Assert.True(result.HistoryEvents > 80, $"only {result.HistoryEvents} events");
+    }
+}
