@@ -1,0 +1,60 @@
+using System.Text.Json;
+
+namespace DisasterRecovery.LocalRds;
+
+/// <summary>
+/// A running PostgreSQL 15 cluster that someone else manages (local/servers), to be registered as a DB instance.
+/// The emulator administers it over its Unix socket (local trust) and never reads its password; it never stops it
+/// on dispose nor removes its files.
+/// </summary>
+public sealed record AdoptedInstance
+{
+    /// <summary>The DB instance identifier it gets; the plan's production instance by default.</summary>
+    public string Identifier { get; init; } = "technician-marketplace";
+
+    /// <summary>Region it belongs to; null for the emulator's default region.</summary>
+    public string? Region { get; init; }
+
+    public required int Port { get; init; }
+
+    /// <summary>The superuser, reported as MasterUsername.</summary>
+    public required string User { get; init; }
+
+    /// <summary>The folder of its Unix socket (its <c>unix_socket_directories</c>).</summary>
+    public required string SocketDirectory { get; init; }
+
+    public required string DataDirectory { get; init; }
+
+    /// <summary>Where its archive_command puts WAL; point-in-time restores read it.</summary>
+    public required string WalArchive { get; init; }
+
+    /// <summary>Its server log (for starting it again after a restart); defaults to a file in the emulator's folder.</summary>
+    public string? LogFile { get; init; }
+
+    /// <summary>
+    /// On by default, so a flow cannot delete the shared development server by mistake; a delete then fails as RDS
+    /// fails it (InvalidParameterCombination, "Cannot delete protected DB Instance…").
+    /// </summary>
+    public bool DeletionProtection { get; init; } = true;
+
+    public int BackupRetentionPeriod { get; init; } = 7;
+
+    /// <summary>Reads the servers.json that <c>local/servers start</c> writes (its <c>postgres</c> section).</summary>
+    public static AdoptedInstance FromServersJson(string serversJsonPath, string identifier = "technician-marketplace")
+    {
+        using var json = JsonDocument.Parse(File.ReadAllText(serversJsonPath));
+        var pg = json.RootElement.GetProperty("postgres");
+        var data = pg.GetProperty("dataDirectory").GetString()!;
+        return new AdoptedInstance
+        {
+            Identifier = identifier,
+            Port = pg.GetProperty("port").GetInt32(),
+            User = pg.GetProperty("user").GetString()!,
+            SocketDirectory = pg.GetProperty("socketDirectory").GetString()!,
+            DataDirectory = data,
+            WalArchive = pg.GetProperty("walArchive").GetString()!,
+            // local/servers logs next to the data folder.
+            LogFile = Path.Combine(Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(data))!, "postgres.log"),
+        };
+    }
+}
