@@ -80,18 +80,31 @@ public sealed class StateMachineEngine
 
         name ??= Guid.NewGuid().ToString();
         var arn = $"arn:aws:states:{_options.Region}:{_options.AccountId}:execution:{machine.Name}:{name}";
-        var execution = new ExecutionRecord(arn, name, machine, inputNode, Clock.GetUtcNow(), RaiseRecorded);
-        if (!_executions.TryAdd(arn, execution))
+
+        // Count the root flow before reading the clock for the start date: otherwise a virtual clock
+        // that sees every other execution waiting can jump ahead between the two, and this execution's
+        // first Wait would start later than its recorded start.
+        var root = _tracker.StartFlow();
+        ExecutionRecord execution;
+        HistoryCursor cursor;
+        try
         {
-            throw new StepFunctionsApiException("ExecutionAlreadyExists", $"Execution already exists: '{arn}'");
+            execution = new ExecutionRecord(arn, name, machine, inputNode, Clock.GetUtcNow(), RaiseRecorded);
+            if (!_executions.TryAdd(arn, execution))
+            {
+                throw new StepFunctionsApiException("ExecutionAlreadyExists", $"Execution already exists: '{arn}'");
+            }
+
+            cursor = new HistoryCursor(0);
+            execution.Record(cursor, HistoryEventType.ExecutionStarted, execution.StartDate,
+                e => e with { Input = JsonValues.ToJson(inputNode), RoleArn = machine.RoleArn });
+        }
+        catch
+        {
+            root.End();
+            throw;
         }
 
-        var cursor = new HistoryCursor(0);
-        execution.Record(cursor, HistoryEventType.ExecutionStarted, execution.StartDate,
-            e => e with { Input = JsonValues.ToJson(inputNode), RoleArn = machine.RoleArn });
-
-        // The root flow is counted before this method returns, so a virtual clock cannot skip ahead in between.
-        var root = _tracker.StartFlow();
         var timeout = machine.Definition.TimeoutSeconds is { } seconds
             ? Clock.CreateTimer(_ => TimeOut(execution, cursor, seconds), null, TimeSpan.FromSeconds(seconds), Timeout.InfiniteTimeSpan)
             : null;
