@@ -1,3 +1,4 @@
+using DisasterRecovery.TestSupport;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Amazon.S3.Model;

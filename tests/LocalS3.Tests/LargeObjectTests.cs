@@ -1,3 +1,4 @@
+using DisasterRecovery.TestSupport;
 using System.Diagnostics;
 using System.Security.Cryptography;
 using Amazon.S3.Model;

@@ -1,12 +1,12 @@
 using System.Buffers.Binary;
 
-namespace DisasterRecovery.LocalS3.Tests;
+namespace DisasterRecovery.TestSupport;
 
 /// <summary>
 /// A seekable read-only stream of pseudo-random bytes computed from their absolute position, so any slice
 /// of a huge object can be produced (and re-produced on retry) without holding it in memory.
 /// </summary>
-internal sealed class DeterministicStream : Stream
+public sealed class DeterministicStream : Stream
 {
     private readonly long origin;
     private readonly long length;
