@@ -1,0 +1,124 @@
+using DisasterRecovery.Postgres.Native;
+using Npgsql;
+
+namespace DisasterRecovery.Postgres;
+
+/// <summary>
+/// One data connection of a dump, in the dump's snapshot, streaming COPY text: through libpq when it
+/// can be loaded (fast: whole rows straight from libpq's buffer), otherwise through the raw stream under
+/// Npgsql's text export (one row per read).
+/// </summary>
+internal abstract class CopyOutSession : IAsyncDisposable
+{
+    /// <summary>"libpq" or "Npgsql".</summary>
+    public static string Implementation => LibpqCopyConnection.Available ? "libpq" : "Npgsql";
+
+    /// <summary>
+    /// libpq reads block their thread. With one blocked pool thread per worker, the pool (which starts
+    /// at one thread per core) has none left for the appender's writes and the pg_dump pipes until it
+    /// injects more, about two a second: measured, a 2-worker dump crawled at a third of its speed.
+    /// So the minimum is raised (never lowered) to leave room for everything else.
+    /// </summary>
+    public static void ReserveThreads(int blockingWorkers)
+    {
+        ThreadPool.GetMinThreads(out var workerThreads, out var completionThreads);
+        var needed = Environment.ProcessorCount + blockingWorkers + 4;
+        if (workerThreads < needed)
+        {
+            ThreadPool.SetMinThreads(needed, completionThreads);
+        }
+    }
+
+    /// <summary>Opens a connection, applies <paramref name="setup"/> (session settings, BEGIN, SET TRANSACTION SNAPSHOT).</summary>
+    public static async Task<CopyOutSession> OpenAsync(PostgresEndpoint endpoint, string setup, CancellationToken cancellationToken)
+    {
+        if (LibpqCopyConnection.Available)
+        {
+            var native = await Task.Run(() => LibpqCopyConnection.Open(endpoint), cancellationToken).ConfigureAwait(false);
+            try
+            {
+                native.Execute(setup);
+                return new Libpq(native);
+            }
+            catch
+            {
+                native.Dispose();
+                throw;
+            }
+        }
+
+        var connection = await DatabaseErrors.OpenAsync(endpoint, null, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await PostgresDumper.ExecuteAsync(connection, setup, cancellationToken).ConfigureAwait(false);
+            return new Managed(connection);
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Starts a COPY ... TO STDOUT.</summary>
+    public abstract Task BeginAsync(string copy, CancellationToken cancellationToken);
+
+    /// <summary>Reads COPY text; 0 when the COPY is done (its success checked).</summary>
+    public abstract ValueTask<int> ReadAsync(byte[] buffer, CancellationToken cancellationToken);
+
+    public abstract ValueTask DisposeAsync();
+
+    private sealed class Libpq(LibpqCopyConnection connection) : CopyOutSession
+    {
+        private CancellationTokenRegistration _registration;
+
+        public override Task BeginAsync(string copy, CancellationToken cancellationToken)
+        {
+            _registration.Dispose();
+            _registration = cancellationToken.Register(connection.Cancel);
+            connection.BeginCopyOut(copy);
+            return Task.CompletedTask;
+        }
+
+        public override ValueTask<int> ReadAsync(byte[] buffer, CancellationToken cancellationToken) => ValueTask.FromResult(connection.Read(buffer));
+
+        public override ValueTask DisposeAsync()
+        {
+            _registration.Dispose();
+            connection.Dispose();
+            return ValueTask.CompletedTask;
+        }
+    }
+
+    private sealed class Managed(NpgsqlConnection connection) : CopyOutSession
+    {
+        private TextReader? _reader;
+        private Stream? _stream;
+
+        public override async Task BeginAsync(string copy, CancellationToken cancellationToken)
+        {
+            _reader?.Dispose();
+            _reader = await connection.BeginTextExportAsync(copy, cancellationToken).ConfigureAwait(false);
+            // The raw bytes under Npgsql's text reader: exactly what the server sent, never decoded.
+            _stream = ((StreamReader)_reader).BaseStream;
+        }
+
+        public override async ValueTask<int> ReadAsync(byte[] buffer, CancellationToken cancellationToken)
+        {
+            var read = await _stream!.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+            if (read == 0)
+            {
+                _reader!.Dispose();
+                _reader = null;
+            }
+
+            return read;
+        }
+
+        public override async ValueTask DisposeAsync()
+        {
+            _reader?.Dispose();
+            await connection.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,44 @@
+using DisasterRecovery.Core;
+
+namespace DisasterRecovery.Postgres;
+
+/// <summary>How a dump is made. The defaults are the measured ones (tests/Benchmarks/PostgresBackup/RESULTS.md).</summary>
+public sealed record PostgresDumpOptions
+{
+    public const int DefaultWorkers = 2;
+
+    /// <summary>zstd level 1: on COPY text it compresses smaller than pg_dump -Fc's gzip and is the only level fast enough in managed code.</summary>
+    public const int DefaultCompressionLevel = 1;
+
+    /// <summary>Connections copying table data at once (each also compresses what it reads).</summary>
+    public int Workers { get; init; } = DefaultWorkers;
+
+    public int CompressionLevel { get; init; } = DefaultCompressionLevel;
+
+    /// <summary>A chunk (one segment: one COPY block) ends at the first row boundary after this much COPY text…</summary>
+    public long ChunkRawBytes { get; init; } = 64L << 20;
+
+    /// <summary>…or after this much compressed output. A chunk is held in memory until appended, so this bounds memory.</summary>
+    public long ChunkStoredBytes { get; init; } = 8L << 20;
+
+    /// <summary>Tables larger on disk than this are copied as page ranges of this size, in parallel (PostgreSQL 14+ TID range scans).</summary>
+    public long SplitTableBytes { get; init; } = 64L << 20;
+
+    /// <summary>How long to wait for the ACCESS SHARE table locks a dump takes (as pg_dump --lock-wait-timeout); null waits.</summary>
+    public TimeSpan? LockWaitTimeout { get; init; }
+
+    public void Validate()
+    {
+        Require.InRange(Workers, 1, 32, "workers");
+        Require.InRange(CompressionLevel, 1, 19, "compressionLevel");
+        if (ChunkRawBytes < 1 << 20 || ChunkStoredBytes < 1 << 20)
+        {
+            throw new InvalidInputException("chunkRawBytes", "chunks must be at least 1 MiB (raw and stored)");
+        }
+
+        if (SplitTableBytes < 8 << 20)
+        {
+            throw new InvalidInputException("splitTableBytes", "must be at least 8 MiB");
+        }
+    }
+}

@@ -1,0 +1,166 @@
+using DisasterRecovery.Core;
+
+[assembly: CollectionBehavior(DisableTestParallelization = true)]
+
+namespace DisasterRecovery.Postgres.Tests;
+
+/// <summary>Bad input and faults: the dump names what went wrong and never completes its sink.</summary>
+public sealed class FaultTests : IAsyncLifetime
+{
+    private string _database = string.Empty;
+
+    public async Task InitializeAsync()
+    {
+        // ~40 MB of COPY text in one table: far more than socket buffers hold, so the COPY is still running
+        // on the server when the sink holds the first chunk's write (and the worker waits for it).
+        _database = await PostgresTestServer.CreateDatabaseAsync("faults");
+        await PostgresTestServer.ExecuteAsync(_database,
+            "CREATE TABLE big (id bigint PRIMARY KEY, payload text); " +
+            "INSERT INTO big SELECT g, md5(g::text) || md5((g * 7)::text) || md5((g * 13)::text) FROM generate_series(1, 400000) g");
+    }
+
+    public async Task DisposeAsync() => await PostgresTestServer.DropDatabaseAsync(_database);
+
+    [Fact]
+    public async Task DumpAsync_WhenDatabaseDoesNotExist_ShouldThrowDatabaseNotFoundAndAbortTheSink()
+    {
+        var sink = new RecordingSink();
+
+        var error = await Assert.ThrowsAsync<DatabaseNotFoundException>(() =>
+            new PostgresDumper(PostgresTestServer.Tools).DumpAsync(PostgresTestServer.Endpoint("no_such_database_here"), sink));
+
+        Assert.Contains("no_such_database_here", error.Message);
+        Assert.True(sink.Aborted);
+        Assert.False(sink.Completed);
+    }
+
+    [Fact]
+    public async Task DumpAsync_WhenPasswordIsWrong_ShouldThrowDatabaseAuthenticationWithoutThePassword()
+    {
+        var sink = new RecordingSink();
+        var endpoint = PostgresTestServer.Endpoint(_database) with { Password = "definitely-wrong-password" };
+
+        var error = await Assert.ThrowsAsync<DatabaseAuthenticationException>(() => new PostgresDumper(PostgresTestServer.Tools).DumpAsync(endpoint, sink));
+
+        Assert.DoesNotContain("definitely-wrong-password", error.Message);
+        Assert.True(sink.Aborted);
+        Assert.False(sink.Completed);
+    }
+
+    [Fact]
+    public async Task DumpAsync_WhenPortIsClosed_ShouldThrowDatabaseUnreachable()
+    {
+        var sink = new RecordingSink();
+        var endpoint = PostgresTestServer.Endpoint(_database) with { Port = ClosedPort() };
+
+        var error = await Assert.ThrowsAsync<DatabaseUnreachableException>(() => new PostgresDumper(PostgresTestServer.Tools).DumpAsync(endpoint, sink));
+
+        Assert.Contains(endpoint.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), error.Message);
+        Assert.True(sink.Aborted);
+    }
+
+    [Fact]
+    public async Task DumpAsync_WhenTheCopyingBackendIsTerminated_ShouldThrowConnectionLostAndCommitNothing()
+    {
+        var sink = new RecordingSink(holdWriteNumber: 2);
+        var dump = new PostgresDumper(PostgresTestServer.Tools).DumpAsync(
+            PostgresTestServer.Endpoint(_database), sink, new PostgresDumpOptions { Workers = 1, ChunkRawBytes = 1 << 20, ChunkStoredBytes = 1 << 20 });
+        await sink.Held.WaitAsync(TimeSpan.FromSeconds(60));
+
+        var terminated = await PostgresTestServer.ScalarAsync<long>("postgres",
+            $"SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = '{_database}' AND query LIKE 'COPY%'");
+        sink.Release();
+
+        var error = await Assert.ThrowsAsync<DatabaseConnectionLostException>(() => dump);
+        Assert.Equal(1, terminated);
+        Assert.Contains("nothing was committed", error.Message);
+        Assert.True(sink.Aborted);
+        Assert.False(sink.Completed);
+    }
+
+    [Fact]
+    public async Task DumpAsync_WhenCancelledMidCopy_ShouldThrowDeadlineExceededAndCommitNothing()
+    {
+        var sink = new RecordingSink(holdWriteNumber: 2);
+        using var cancellation = new CancellationTokenSource();
+        var dump = new PostgresDumper(PostgresTestServer.Tools).DumpAsync(
+            PostgresTestServer.Endpoint(_database), sink, new PostgresDumpOptions { Workers = 1, ChunkRawBytes = 1 << 20, ChunkStoredBytes = 1 << 20 }, cancellation.Token);
+        await sink.Held.WaitAsync(TimeSpan.FromSeconds(60));
+
+        await cancellation.CancelAsync();
+        sink.Release();
+
+        await Assert.ThrowsAsync<DeadlineExceededException>(() => dump);
+        Assert.True(sink.Aborted);
+        Assert.False(sink.Completed);
+        Assert.Equal(0L, await PostgresTestServer.ScalarAsync<long>("postgres",
+            $"SELECT count(*) FROM pg_stat_activity WHERE datname = '{_database}' AND state = 'active' AND query LIKE 'COPY%'"));
+    }
+
+    [Fact]
+    public async Task DumpAsync_WhenATableIsSplitIntoPageRanges_ShouldCopyEveryRowExactlyOnce()
+    {
+        var sink = new RecordingSink();
+        var expected = await PostgresTestServer.ScalarAsync<long>(_database, "SELECT count(*) FROM big");
+
+        var index = await new PostgresDumper(PostgresTestServer.Tools).DumpAsync(PostgresTestServer.Endpoint(_database), sink,
+            new PostgresDumpOptions { SplitTableBytes = 8 << 20, ChunkRawBytes = 1 << 20, ChunkStoredBytes = 1 << 20 });
+        var target = await PostgresTestServer.CreateDatabaseAsync("faults_split");
+        try
+        {
+            var path = Path.Combine(Path.GetTempPath(), $"dr-split-{Guid.NewGuid():N}.sql.zst");
+            File.WriteAllBytes(path, sink.Data);
+            var verification = await new PostgresVerifier(PostgresTestServer.Tools).VerifyAsync(
+                new FileDumpSource(path), index, PostgresTestServer.Endpoint("postgres"), new PostgresVerifyOptions { IntegrityChecks = false });
+            File.Delete(path);
+
+            Assert.True(sink.Completed);
+            Assert.True(index.Segments.Count(s => s.Table == "public.big") >= 5);
+            Assert.Equal(expected, index.Tables.Single().Rows);
+            Assert.True(verification.Passed, string.Join("; ", verification.Checks.Select(c => c.Detail)));
+        }
+        finally
+        {
+            await PostgresTestServer.DropDatabaseAsync(target);
+        }
+    }
+
+    [Fact]
+    public async Task VerifyAsync_WhenANotValidForeignKeyHasOrphans_ShouldFailTheOrphanCheck()
+    {
+        var source = await PostgresTestServer.CreateDatabaseAsync("faults_orphans");
+        try
+        {
+            await PostgresTestServer.ExecuteAsync(source,
+                "CREATE TABLE parent (id int PRIMARY KEY); CREATE TABLE child (parent_id int); " +
+                "INSERT INTO parent VALUES (1); INSERT INTO child VALUES (1), (2), (NULL); " +
+                "ALTER TABLE child ADD CONSTRAINT child_parent_fk FOREIGN KEY (parent_id) REFERENCES parent (id) NOT VALID");
+            var sink = new RecordingSink();
+            var index = await new PostgresDumper(PostgresTestServer.Tools).DumpAsync(PostgresTestServer.Endpoint(source), sink);
+            var path = Path.Combine(Path.GetTempPath(), $"dr-orphans-{Guid.NewGuid():N}.sql.zst");
+            File.WriteAllBytes(path, sink.Data);
+
+            var result = await new PostgresVerifier(PostgresTestServer.Tools).VerifyAsync(new FileDumpSource(path), index, PostgresTestServer.Endpoint("postgres"));
+            File.Delete(path);
+
+            Assert.False(result.Passed);
+            var orphans = result.Checks.Single(c => c.Name == "foreign-key-orphans");
+            Assert.False(orphans.Passed);
+            Assert.Contains("1 rows of child have no matching row in parent (foreign key child_parent_fk)", orphans.Detail);
+            Assert.True(result.Checks.Single(c => c.Name == "table-contents").Passed);
+        }
+        finally
+        {
+            await PostgresTestServer.DropDatabaseAsync(source);
+        }
+    }
+
+    private static int ClosedPort()
+    {
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+}

@@ -1,0 +1,165 @@
+using System.Diagnostics;
+using System.Text;
+using DisasterRecovery.TestSupport;
+using Npgsql;
+
+namespace DisasterRecovery.Postgres.Tests;
+
+/// <summary>The local PostgreSQL 15 (local/servers) as the engine sees it, with helpers to build and compare databases.</summary>
+internal static class PostgresTestServer
+{
+    public static PostgresServer Server => LocalServers.Postgres;
+
+    public static PostgresEndpoint Endpoint(string database) => new()
+    {
+        Host = Server.Host,
+        Port = Server.Port,
+        Username = Server.User,
+        Password = Server.Password,
+        Database = database,
+        ConnectTimeout = TimeSpan.FromSeconds(5),
+    };
+
+    public static PostgresTools Tools { get; } = new();
+
+    public static async Task<string> CreateDatabaseAsync(string prefix) => await Server.CreateScratchDatabaseAsync(prefix);
+
+    public static async Task DropDatabaseAsync(string name)
+    {
+        await ExecuteAsync("postgres", $"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
+    }
+
+    public static async Task ExecuteAsync(string database, string sql)
+    {
+        await using var connection = new NpgsqlConnection(Server.ConnectionString(database));
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    public static async Task<T> ScalarAsync<T>(string database, string sql)
+    {
+        await using var connection = new NpgsqlConnection(Server.ConnectionString(database));
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return (T)(await command.ExecuteScalarAsync())!;
+    }
+
+    public static async Task<bool> DatabaseExistsAsync(string name) =>
+        await ScalarAsync<long>("postgres", $"SELECT count(*) FROM pg_database WHERE datname = '{name.Replace("'", "''")}'") > 0;
+
+    /// <summary>Databases the engine creates on the way (dr_restoring_…, dr_verify_…, dr_replaced_…).</summary>
+    public static async Task<long> TemporaryDatabaseCountAsync() =>
+        await ScalarAsync<long>("postgres", "SELECT count(*) FROM pg_database WHERE datname ~ '^dr_(restoring|verify|replaced)_'");
+
+    /// <summary>Runs a bash command line with the server's libpq environment; throws on a non-zero exit.</summary>
+    public static async Task<string> ShellAsync(string commandLine, string database)
+    {
+        var info = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add("-o");
+        info.ArgumentList.Add("pipefail");
+        info.ArgumentList.Add("-c");
+        info.ArgumentList.Add(commandLine);
+        info.Environment["PSQLRC"] = "/dev/null";
+        foreach (var (key, value) in Endpoint(database).ToolEnvironment())
+        {
+            info.Environment[key] = value;
+        }
+
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"`{commandLine}` failed ({process.ExitCode}): {await stderr}");
+        }
+
+        return await stdout;
+    }
+
+    /// <summary>pg_dump --schema-only, without the lines that differ between any two runs (\restrict keys).</summary>
+    public static async Task<string> SchemaAsync(string database) =>
+        Normalize(await ShellAsync("pg_dump --schema-only", database));
+
+    /// <summary>
+    /// pg_dump --data-only as a comparable text: every line outside COPY blocks as is (sequence values,
+    /// large objects), and each table's rows sorted, so physical row order does not matter.
+    /// </summary>
+    public static async Task<string> DataAsync(string database)
+    {
+        var text = Normalize(await ShellAsync("pg_dump --data-only", database));
+        var output = new StringBuilder();
+        var lines = text.Split('\n');
+        for (var i = 0; i < lines.Length; i++)
+        {
+            output.Append(lines[i]).Append('\n');
+            if (lines[i].StartsWith("COPY ", StringComparison.Ordinal))
+            {
+                var rows = new List<string>();
+                while (lines[++i] != "\\.")
+                {
+                    rows.Add(lines[i]);
+                }
+
+                rows.Sort(StringComparer.Ordinal);
+                rows.ForEach(r => output.Append(r).Append('\n'));
+                output.Append("\\.\n");
+            }
+        }
+
+        return output.ToString();
+    }
+
+    private static string Normalize(string dump) => string.Join('\n', dump.Split('\n')
+        .Where(l => !l.StartsWith("\\restrict ", StringComparison.Ordinal) && !l.StartsWith("\\unrestrict ", StringComparison.Ordinal)));
+}
+
+/// <summary>A sink in memory that records how it ended; optionally holds a write until released.</summary>
+internal sealed class RecordingSink(int holdWriteNumber = 0) : IDumpSink
+{
+    private readonly MemoryStream _data = new();
+    private readonly TaskCompletionSource _held = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _writes;
+
+    public bool Completed { get; private set; }
+
+    public bool Aborted { get; private set; }
+
+    public Exception? AbortReason { get; private set; }
+
+    public byte[] Data => _data.ToArray();
+
+    /// <summary>Completes when the held write is reached.</summary>
+    public Task Held => _held.Task;
+
+    public void Release() => _release.TrySetResult();
+
+    public async ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    {
+        if (Interlocked.Increment(ref _writes) == holdWriteNumber)
+        {
+            _held.TrySetResult();
+            await _release.Task.WaitAsync(TimeSpan.FromMinutes(2), CancellationToken.None);
+        }
+
+        lock (_data)
+        {
+            _data.Write(data.Span);
+        }
+    }
+
+    public Task CompleteAsync(CancellationToken cancellationToken)
+    {
+        Completed = true;
+        return Task.CompletedTask;
+    }
+
+    public Task AbortAsync(Exception reason)
+    {
+        Aborted = true;
+        AbortReason = reason;
+        return Task.CompletedTask;
+    }
+}
