@@ -86,6 +86,9 @@ public sealed record BackupCompletion
     public ConsistencyPoint? ConsistencyPoint { get; init; }
 
     public IReadOnlyList<ContentCount>? Contents { get; init; }
+
+    /// <summary>The server's version, when only the finished backup knows it (wins over <see cref="BackupRequest.ServerVersion"/>).</summary>
+    public string? ServerVersion { get; init; }
 }
 
 /// <summary>How one object is written.</summary>

@@ -45,6 +45,42 @@ public sealed class BackupReader
         return new VerifyingReadStream(Manifest.BackupId, entry, response.ResponseStream, response);
     }
 
+    /// <summary>
+    /// Opens bytes [<paramref name="offset"/>, <paramref name="offset"/> + <paramref name="length"/>) of an object
+    /// <b>as stored</b> (not decompressed), pinned to the manifest's version: for engines that index their own
+    /// objects and read parts of them in parallel (the PostgreSQL restore fetches each table's chunks). These bytes
+    /// are not checked here: the caller checks each range against its own index, whose object the catalog verifies.
+    /// </summary>
+    /// <exception cref="ChecksumMismatchException">The range does not lie inside the object's stored size (the index and the manifest disagree).</exception>
+    public async Task<Stream> OpenStoredRangeAsync(string name, long offset, long length, CancellationToken cancellationToken = default)
+    {
+        var entry = Manifest.FindObject(name)
+            ?? throw new BackupNotFoundException($"backup {Manifest.BackupId} has no object '{name}'");
+        if (offset < 0 || length <= 0 || offset + length > entry.StoredSize)
+        {
+            throw new ChecksumMismatchException(Manifest.BackupId, name, entry.Key,
+                $"bytes {offset}..{offset + length - 1} were asked for, but the object stores {entry.StoredSize} bytes");
+        }
+
+        var request = new GetObjectRequest
+        {
+            BucketName = _bucket,
+            Key = entry.Key,
+            VersionId = entry.VersionId,
+            ByteRange = new ByteRange(offset, offset + length - 1),
+        };
+        try
+        {
+            var response = await S3Failures.CallAsync(_bucket, () => _s3.GetObjectAsync(request, cancellationToken)).ConfigureAwait(false);
+            return new OwningStream(response.ResponseStream, response);
+        }
+        catch (AmazonS3Exception e) when (S3Failures.IsNotFound(e))
+        {
+            throw new BackupNotFoundException(
+                $"backup {Manifest.BackupId}: object '{name}' ({entry.Key}{(entry.VersionId is null ? string.Empty : $" version {entry.VersionId}")}) is missing from bucket '{_bucket}'", e);
+        }
+    }
+
     /// <summary>Reads an object to its end and verifies it; throws <see cref="ChecksumMismatchException"/> on mismatch.</summary>
     public async Task VerifyObjectAsync(string name, CancellationToken cancellationToken = default)
     {

@@ -138,7 +138,7 @@ public sealed class BackupWriter : IAsyncDisposable
                 StartedAt = StartedAt,
                 CompletedAt = _catalog.Time.GetUtcNow(),
                 Tool = _request.Tool,
-                ServerVersion = _request.ServerVersion,
+                ServerVersion = completion?.ServerVersion ?? _request.ServerVersion,
                 ConsistencyPoint = completion?.ConsistencyPoint,
                 Objects = [.. _objects],
                 Contents = completion?.Contents,

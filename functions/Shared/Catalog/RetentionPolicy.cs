@@ -25,6 +25,16 @@ public static class RetentionPolicy
         return new DateTimeOffset(until.Ticks - (until.Ticks % TimeSpan.TicksPerSecond), TimeSpan.Zero);
     }
 
+    /// <summary>
+    /// The grandfather-father-son tier of a scheduled backup started at <paramref name="startedAt"/> (UTC): the one on
+    /// the 1st of a month is monthly, one on a Sunday weekly, every other one daily.
+    /// </summary>
+    public static RetentionTier TierFor(DateTimeOffset startedAt)
+    {
+        var utc = startedAt.UtcDateTime;
+        return utc.Day == 1 ? RetentionTier.Monthly : utc.DayOfWeek == DayOfWeek.Sunday ? RetentionTier.Weekly : RetentionTier.Daily;
+    }
+
     /// <summary>How long a backup of this tier is kept.</summary>
     public static TimeSpan RetentionOf(RetentionTier tier) => tier switch
     {

@@ -164,3 +164,24 @@ public sealed class RestoreTargetNotEmptyException(string message)
 /// <summary>The operation was cancelled (the invocation's deadline came, or the caller cancelled) before it finished; nothing was committed.</summary>
 public sealed class DeadlineExceededException(string message, Exception? inner = null)
     : DisasterRecoveryException(message, inner);
+
+// --- Secrets (functions/Shared/Secrets) ---
+
+/// <summary>Secrets Manager has no secret with the requested id (or the function may not read it).</summary>
+public sealed class SecretNotFoundException(string message, Exception? inner = null)
+    : DisasterRecoveryException(message, inner);
+
+/// <summary>
+/// A secret could not be read: the Parameters and Secrets extension is not running, refused the token, or
+/// answered with an error. The message names the secret id, never its value.
+/// </summary>
+public sealed class SecretUnavailableException(string message, Exception? inner = null)
+    : DisasterRecoveryException(message, inner);
+
+/// <summary>A secret was read but its value is not what the caller needs (not JSON, a field missing); the message names the field, never a value.</summary>
+public sealed class SecretFormatException(string message)
+    : DisasterRecoveryException(message);
+
+/// <summary>A backup failed its verification; the verdict was recorded beside its manifest and in the audit log. The message lists the failed checks.</summary>
+public sealed class BackupVerificationFailedException(string message)
+    : DisasterRecoveryException(message);

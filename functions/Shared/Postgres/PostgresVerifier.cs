@@ -121,6 +121,36 @@ public sealed class PostgresVerifier
         return new PostgresVerificationResult(passed, checks, counts, clock.Elapsed);
     }
 
+    /// <summary>
+    /// Checks a database that was just restored from <paramref name="index"/>'s dump, in place (no scratch copy):
+    /// every table's rows and content hash against the index, and the integrity SQL. Extensions the integrity SQL
+    /// needs are used only when already installed: a live database is not changed.
+    /// </summary>
+    public async Task<PostgresVerificationResult> CheckRestoredDatabaseAsync(
+        PostgresEndpoint database, PostgresDumpIndex index, PostgresVerifyOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        ArgumentNullException.ThrowIfNull(index);
+        options ??= new PostgresVerifyOptions();
+        options.Validate();
+        database.Validate("database");
+        var clock = Stopwatch.StartNew();
+        var checks = new List<PostgresCheck>();
+        var counts = await CountTablesAsync(database, index, options.Workers, cancellationToken).ConfigureAwait(false);
+        var mismatched = counts.Where(c => !c.Matches).ToList();
+        checks.Add(new PostgresCheck("table-contents", mismatched.Count == 0, mismatched.Count == 0
+            ? $"{counts.Count} tables, {counts.Sum(c => c.Rows)} rows: counts and content hashes match the backup"
+            : string.Join("; ", mismatched.Take(10).Select(c => $"{c.Name}: {c.Rows} rows (expected {c.ExpectedRows}), hash {c.Hash} (expected {c.ExpectedHash})"))));
+        if (options.IntegrityChecks)
+        {
+            checks.AddRange(await RunIntegrityQueriesAsync(database, cancellationToken, createExtensions: false).ConfigureAwait(false));
+        }
+
+        var passed = checks.All(c => c.Passed);
+        _logger?.Info(passed ? "restored database checked" : "restored database check FAILED", ("database", database.ToString()), ("elapsed", clock.Elapsed));
+        return new PostgresVerificationResult(passed, checks, counts, clock.Elapsed);
+    }
+
     /// <summary>Rows and content hash of each table of the index, read back with the dump's COPY settings.</summary>
     internal static async Task<IReadOnlyList<PostgresTableCount>> CountTablesAsync(PostgresEndpoint database, PostgresDumpIndex index, int workers, CancellationToken cancellationToken)
     {
@@ -149,7 +179,7 @@ public sealed class PostgresVerifier
         return [.. results.OrderBy(r => r.Name, StringComparer.Ordinal)];
     }
 
-    private static async Task<IReadOnlyList<PostgresCheck>> RunIntegrityQueriesAsync(PostgresEndpoint database, CancellationToken cancellationToken)
+    private static async Task<IReadOnlyList<PostgresCheck>> RunIntegrityQueriesAsync(PostgresEndpoint database, CancellationToken cancellationToken, bool createExtensions = true)
     {
         var checks = new List<PostgresCheck>();
         await using var connection = await DatabaseErrors.OpenAsync(database, null, cancellationToken).ConfigureAwait(false);
@@ -158,9 +188,11 @@ public sealed class PostgresVerifier
             var header = sql.Split('\n').TakeWhile(l => l.StartsWith("--", StringComparison.Ordinal)).ToList();
             var required = header.Select(l => l.StartsWith("-- requires: ", StringComparison.Ordinal) ? l["-- requires: ".Length..].Trim() : null).FirstOrDefault(r => r is not null);
             var errorsOnly = header.Any(l => l.Trim() == "-- mode: errors-only");
-            if (required is not null && !await EnsureExtensionAsync(connection, required, cancellationToken).ConfigureAwait(false))
+            if (required is not null && !await EnsureExtensionAsync(connection, required, createExtensions, cancellationToken).ConfigureAwait(false))
             {
-                checks.Add(new PostgresCheck(name, true, $"skipped: extension {required} is not available on this server"));
+                checks.Add(new PostgresCheck(name, true, createExtensions
+                    ? $"skipped: extension {required} is not available on this server"
+                    : $"skipped: extension {required} is not installed in this database (a live database is not changed)"));
                 continue;
             }
 
@@ -196,8 +228,15 @@ public sealed class PostgresVerifier
         return checks;
     }
 
-    private static async Task<bool> EnsureExtensionAsync(NpgsqlConnection connection, string extension, CancellationToken cancellationToken)
+    private static async Task<bool> EnsureExtensionAsync(NpgsqlConnection connection, string extension, bool create, CancellationToken cancellationToken)
     {
+        if (!create)
+        {
+            await using var installed = new NpgsqlCommand("SELECT count(*) FROM pg_catalog.pg_extension WHERE extname = $1", connection);
+            installed.Parameters.Add(new NpgsqlParameter { Value = extension });
+            return (long)(await installed.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))! > 0;
+        }
+
         await using (var available = new NpgsqlCommand("SELECT count(*) FROM pg_catalog.pg_available_extensions WHERE name = $1", connection))
         {
             available.Parameters.Add(new NpgsqlParameter { Value = extension });

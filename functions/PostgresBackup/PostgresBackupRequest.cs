@@ -1,0 +1,65 @@
+using DisasterRecovery.Catalog;
+using DisasterRecovery.Core;
+using DisasterRecovery.Postgres;
+
+namespace DisasterRecovery.Functions.PostgresBackup;
+
+/// <summary>
+/// What to back up. Every field is optional: the 02:00 UTC schedule sends <c>{}</c> and the production database
+/// (DB_SECRET_ID, BACKUP_SOURCE) is backed up into the tier its date calls for.
+/// </summary>
+public sealed record PostgresBackupRequest : IValidatable
+{
+    /// <summary>The catalog source name; default BACKUP_SOURCE.</summary>
+    public string? Source { get; init; }
+
+    /// <summary>The database; default the production secret's.</summary>
+    public DatabaseConnection? Database { get; init; }
+
+    /// <summary><c>daily</c>, <c>weekly</c>, <c>monthly</c>, or <c>auto</c> (default): monthly on the 1st, weekly on Sundays, else daily.</summary>
+    public string? RetentionTier { get; init; }
+
+    /// <summary>A backup id to use (<c>yyyyMMddTHHmmssZ-suffix</c>), so a retried step writes the same backup; default a new one.</summary>
+    public string? BackupId { get; init; }
+
+    /// <summary>Parallel COPY connections, 1-8; default 2.</summary>
+    public int? Workers { get; init; }
+
+    /// <summary>Who asked (an execution ARN); default this function and request.</summary>
+    public string? RequestedBy { get; init; }
+
+    public void Validate()
+    {
+        if (Source is not null)
+        {
+            BackupKeys.ValidateSource(Source, "source");
+        }
+
+        Database?.Validate("database");
+        _ = Tier(DateTimeOffset.UnixEpoch);
+        if (BackupId is not null)
+        {
+            _ = DisasterRecovery.Catalog.BackupId.Parse(BackupId, "backupId");
+        }
+
+        if (Workers is { } workers)
+        {
+            Require.InRange(workers, 1, 8, "workers");
+        }
+
+        if (RequestedBy is not null)
+        {
+            Require.NotBlank(RequestedBy, "requestedBy");
+        }
+    }
+
+    /// <summary>The tier for a backup started at <paramref name="startedAt"/>.</summary>
+    internal RetentionTier Tier(DateTimeOffset startedAt) => (RetentionTier ?? "auto") switch
+    {
+        "auto" => RetentionPolicy.TierFor(startedAt),
+        "daily" => Catalog.RetentionTier.Daily,
+        "weekly" => Catalog.RetentionTier.Weekly,
+        "monthly" => Catalog.RetentionTier.Monthly,
+        var other => throw new InvalidInputException("retentionTier", $"must be auto, daily, weekly or monthly, was '{other}'"),
+    };
+}

@@ -1,0 +1,79 @@
+using DisasterRecovery.Catalog;
+using DisasterRecovery.Core;
+using DisasterRecovery.Postgres;
+
+namespace DisasterRecovery.Functions.PostgresVerify;
+
+/// <summary>
+/// Two checks, one function. Without <c>database</c>: the plan's daily verification of a backup (default the
+/// newest committed one) — objects re-read, restored into a scratch database on the <c>scratch</c> server, counts,
+/// hashes and integrity SQL, verdict recorded. With <c>database</c>: a database just restored from <c>backupId</c>
+/// is checked in place against that backup (counts, hashes, integrity SQL), as the restore flow does before it
+/// switches the application over.
+/// </summary>
+public sealed record PostgresVerifyRequest : IValidatable
+{
+    /// <summary>The catalog source name; default BACKUP_SOURCE.</summary>
+    public string? Source { get; init; }
+
+    /// <summary>The backup; default the newest committed one (required with <c>database</c>).</summary>
+    public string? BackupId { get; init; }
+
+    /// <summary>The server for the scratch database (its <c>database</c> is only used to connect); default SCRATCH_SECRET_ID, else the production secret's server.</summary>
+    public DatabaseConnection? Scratch { get; init; }
+
+    /// <summary>A restored database to check in place instead of verifying the backup in a scratch database.</summary>
+    public DatabaseConnection? Database { get; init; }
+
+    /// <summary>Run the integrity SQL (orphaned foreign keys, invalid indexes, amcheck). Default true.</summary>
+    public bool? IntegrityChecks { get; init; }
+
+    /// <summary>Parallel connections, 1-8; default 2.</summary>
+    public int? Workers { get; init; }
+
+    /// <summary>Who asked (an execution ARN); default this function and request.</summary>
+    public string? RequestedBy { get; init; }
+
+    public void Validate()
+    {
+        if (Source is not null)
+        {
+            BackupKeys.ValidateSource(Source, "source");
+        }
+
+        if (BackupId is not null)
+        {
+            _ = DisasterRecovery.Catalog.BackupId.Parse(BackupId, "backupId");
+        }
+
+        Scratch?.Validate("scratch");
+        if (Database is not null)
+        {
+            Database.Validate("database");
+            if (Scratch is not null)
+            {
+                throw new InvalidInputException("scratch", "is for verifying a backup; with 'database' the restored database itself is checked");
+            }
+
+            if (BackupId is null)
+            {
+                throw new InvalidInputException("backupId", "is required with 'database': the backup the database was restored from");
+            }
+
+            if (Database.Database is null)
+            {
+                throw new InvalidInputException("database.database", "is required: the restored database's name");
+            }
+        }
+
+        if (Workers is { } workers)
+        {
+            Require.InRange(workers, 1, 8, "workers");
+        }
+
+        if (RequestedBy is not null)
+        {
+            Require.NotBlank(RequestedBy, "requestedBy");
+        }
+    }
+}

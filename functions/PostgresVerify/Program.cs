@@ -1,0 +1,4 @@
+using DisasterRecovery.Functions.PostgresVerify;
+using DisasterRecovery.Lambda;
+
+return await LambdaRuntime.RunAsync(PostgresVerifyEntryPoint.Create);
