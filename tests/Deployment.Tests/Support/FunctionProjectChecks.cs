@@ -28,6 +28,12 @@ internal static partial class FunctionProjectChecks
             var id = function.LogicalId;
             JsonNode? Effective(string property) => function.Properties[property] ?? globals[property];
 
+            if (TemplateChecks.Text(function.Properties["PackageType"]) == "Image")
+            {
+                problems.AddRange(ImageProblems(template, function, globals, inSolution));
+                continue;
+            }
+
             var runtime = Effective("Runtime");
             if (TemplateChecks.Text(runtime) is not { } name || !Runtimes.Contains(name))
             {
@@ -64,27 +70,91 @@ internal static partial class FunctionProjectChecks
                 continue;
             }
 
-            var project = projects[0];
-            var xml = XDocument.Load(project);
-            var assemblyName = LastProperty(xml, "AssemblyName") ?? Path.GetFileNameWithoutExtension(project);
-            var handler = TemplateChecks.Text(Effective("Handler"));
-            if (handler != assemblyName)
-            {
-                problems.Add($"{id}: Handler is {Show(Effective("Handler"))} but {Path.GetFileName(project)} builds the assembly '{assemblyName}'");
-            }
-
-            if (!string.Equals(LastProperty(xml, "OutputType"), "Exe", StringComparison.OrdinalIgnoreCase))
-            {
-                problems.Add($"{id}: {Path.GetFileName(project)} has OutputType {LastProperty(xml, "OutputType") ?? "(unset: Library)"}; a dotnet10 handler is an executable (Exe)");
-            }
-
-            if (!inSolution.Contains(project))
-            {
-                problems.Add($"{id}: {Path.GetRelativePath(Path.GetDirectoryName(Path.GetFullPath(solutionPath))!, project)} is not listed in {Path.GetFileName(solutionPath)}");
-            }
+            problems.AddRange(ProjectProblems(id, projects[0], "Handler", Effective("Handler"), inSolution, solutionPath));
         }
 
         return problems;
+    }
+
+    /// <summary>
+    /// A container-image function (functions/Postgres.Dockerfile): no Runtime, Handler or Layers anywhere (Lambda
+    /// refuses them), the Dockerfile inside DockerContext, FUNCTION naming a function project whose assembly is
+    /// ImageConfig.Command[0] (the .NET base image's handler), and PG_MAJOR equal to the local servers' major version.
+    /// </summary>
+    private static IEnumerable<string> ImageProblems(SamTemplate template, TemplateResource function, JsonObject globals, IReadOnlySet<string> inSolution)
+    {
+        var id = function.LogicalId;
+        foreach (var forbidden in new[] { "Runtime", "Handler", "Layers", "CodeUri" })
+        {
+            if (function.Properties[forbidden] is not null || (forbidden != "CodeUri" && globals[forbidden] is not null))
+            {
+                yield return $"{id}: {forbidden} is set (resource or Globals.Function); Lambda refuses it on PackageType Image";
+            }
+        }
+
+        var context = TemplateChecks.Text(function.Metadata?["DockerContext"]);
+        var dockerfile = TemplateChecks.Text(function.Metadata?["Dockerfile"]);
+        if (context is null || dockerfile is null)
+        {
+            yield return $"{id}: Metadata needs DockerContext and Dockerfile for an image function";
+            yield break;
+        }
+
+        var dockerfilePath = Path.GetFullPath(Path.Combine(template.Directory, context, dockerfile));
+        if (!File.Exists(dockerfilePath))
+        {
+            yield return $"{id}: Dockerfile {dockerfile} does not exist in DockerContext {context}";
+            yield break;
+        }
+
+        var text = File.ReadAllText(dockerfilePath);
+        var name = TemplateChecks.Text(function.Metadata?["DockerBuildArgs"]?["FUNCTION"]);
+        var command = TemplateChecks.Text(function.Properties["ImageConfig"]?["Command"]?[0]);
+        if (name is null || command != name)
+        {
+            yield return $"{id}: DockerBuildArgs.FUNCTION ({name ?? "not set"}) and ImageConfig.Command[0] ({command ?? "not set"}) must both name the function's assembly";
+            yield break;
+        }
+
+        if (TemplateChecks.Text(function.Metadata?["DockerBuildArgs"]?["PG_MAJOR"]) != PostgresMajorVersion || !text.Contains("ARG PG_MAJOR", StringComparison.Ordinal))
+        {
+            yield return $"{id}: DockerBuildArgs.PG_MAJOR must be \"{PostgresMajorVersion}\" (the server's major version) and the Dockerfile must declare ARG PG_MAJOR";
+        }
+
+        var project = Path.GetFullPath(Path.Combine(template.Directory, "functions", name, name + ".csproj"));
+        if (!File.Exists(project))
+        {
+            yield return $"{id}: FUNCTION {name} names no project (looked for functions/{name}/{name}.csproj)";
+            yield break;
+        }
+
+        foreach (var problem in ProjectProblems(id, project, "ImageConfig.Command[0]", function.Properties["ImageConfig"]?["Command"]?[0], inSolution, Path.Combine(template.Directory, "Serverless.sln")))
+        {
+            yield return problem;
+        }
+    }
+
+    /// <summary>The PostgreSQL major version local/servers runs and the images' client must match.</summary>
+    public const string PostgresMajorVersion = "15";
+
+    private static IEnumerable<string> ProjectProblems(string id, string project, string handlerField, JsonNode? handlerNode, IReadOnlySet<string> inSolution, string solutionPath)
+    {
+        var xml = XDocument.Load(project);
+        var assemblyName = LastProperty(xml, "AssemblyName") ?? Path.GetFileNameWithoutExtension(project);
+        if (TemplateChecks.Text(handlerNode) != assemblyName)
+        {
+            yield return $"{id}: {handlerField} is {Show(handlerNode)} but {Path.GetFileName(project)} builds the assembly '{assemblyName}'";
+        }
+
+        if (!string.Equals(LastProperty(xml, "OutputType"), "Exe", StringComparison.OrdinalIgnoreCase))
+        {
+            yield return $"{id}: {Path.GetFileName(project)} has OutputType {LastProperty(xml, "OutputType") ?? "(unset: Library)"}; a dotnet10 handler is an executable (Exe)";
+        }
+
+        if (!inSolution.Contains(project))
+        {
+            yield return $"{id}: {Path.GetRelativePath(Path.GetDirectoryName(Path.GetFullPath(solutionPath))!, project)} is not listed in {Path.GetFileName(solutionPath)}";
+        }
     }
 
     /// <summary>The full paths of the projects a .sln lists.</summary>

@@ -99,6 +99,14 @@ public sealed class PostgresFunctionServices
             time);
     }
 
+    /// <summary>Services from parts (tests, the local cloud): the same wiring without the environment.</summary>
+    public static PostgresFunctionServices Create(
+        IAmazonS3 s3, BackupCatalogOptions catalog, AuditLogOptions audit, ISecretSource secrets, PostgresTools tools, string secretId, string source = DefaultSource, TimeProvider? time = null)
+    {
+        time ??= TimeProvider.System;
+        return new PostgresFunctionServices(s3, new BackupCatalog(s3, catalog, time), audit, secrets, tools, secretId, source, time);
+    }
+
     /// <summary>The audit log, writing its lines to this invocation's logger.</summary>
     public AuditLog AuditLog(JsonLogger logger) => new(S3, AuditOptions, logger, Time);
 
