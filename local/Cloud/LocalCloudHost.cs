@@ -35,6 +35,12 @@ public sealed record LocalCloudOptions
     /// <see cref="LocalCloudHost.StartAsync"/> starts a LocalS3 server for it when null; <see cref="LocalCloudHost.Create(LocalCloudOptions)"/> leaves S3 out.
     /// </summary>
     public S3Connection? S3 { get; init; }
+
+    /// <summary>
+    /// local/servers' servers.json: the Secrets Manager emulator then gets the secret technician-marketplace/postgres
+    /// for that cluster (if absent). Null looks for servers.json beside the state folder (see PlatformEmulators).
+    /// </summary>
+    public string? LocalServersInfoFile { get; init; }
 }
 
 /// <summary>
@@ -55,7 +61,8 @@ public sealed class LocalCloudHost : IAsyncDisposable
         Clock = clock;
         Emulators = emulators;
         S3 = s3;
-        Functions = new FunctionHost(stack, platformEnvironment: s3?.FunctionEnvironment());
+        SecretsExtension = new Secrets.SecretsExtensionEndpoint(SecretsManager.Store);
+        Functions = new FunctionHost(stack, platformEnvironment: s3?.FunctionEnvironment(), platformEnvironmentOnDemand: SecretsExtension.FunctionEnvironment);
         Dispatcher = new LocalTaskDispatcher(stack, Functions, emulators, clock);
         Engine = new StateMachineEngine(Dispatcher, clock, new StateMachineEngineOptions { Region = stack.Region, AccountId = stack.AccountId, Random = random });
         Executions = new ExecutionStore(stateDirectory);
@@ -93,6 +100,22 @@ public sealed class LocalCloudHost : IAsyncDisposable
 
     /// <summary>The CloudWatch emulator.</summary>
     public CloudWatchEmulator CloudWatch => Emulators.Get<CloudWatchEmulator>();
+
+    /// <summary>The RDS emulator's adapter (state in <c>&lt;state&gt;/rds</c>); the emulator itself opens on first use.</summary>
+    public RdsServiceEmulator Rds => Emulators.Get<RdsServiceEmulator>();
+
+    /// <summary>The RDS emulator, opened now if no rds call has opened it yet (local/servers' cluster adopted when its servers.json is known).</summary>
+    /// <exception cref="LocalCloudException">It cannot be opened (no PostgreSQL 15, unusable state folder, adoption failed).</exception>
+    public Task<DisasterRecovery.LocalRds.RdsEmulator> GetRdsAsync(CancellationToken cancellationToken = default) => Rds.GetAsync(cancellationToken);
+
+    /// <summary>The Secrets Manager emulator (secrets.json).</summary>
+    public SecretsManagerEmulator SecretsManager => Emulators.Get<SecretsManagerEmulator>();
+
+    /// <summary>The EKS emulator (eks.json): the cluster the application's deployment runs on.</summary>
+    public EksEmulator Eks => Emulators.Get<EksEmulator>();
+
+    /// <summary>The Parameters and Secrets extension's endpoint the functions read secrets from (started on first use).</summary>
+    public Secrets.SecretsExtensionEndpoint SecretsExtension { get; }
 
     /// <summary>Loads the template and assembles everything; S3 only if <see cref="LocalCloudOptions.S3"/> names an endpoint.</summary>
     /// <exception cref="StackLoadException">The template cannot be run locally.</exception>
@@ -136,12 +159,18 @@ public sealed class LocalCloudHost : IAsyncDisposable
         return host;
     }
 
-    /// <summary>Stops the in-process LocalS3 server, if this host started one.</summary>
+    /// <summary>Stops the in-process LocalS3 server, if this host started one, and the secrets extension endpoint.</summary>
     public async ValueTask DisposeAsync()
     {
+        await SecretsExtension.DisposeAsync().ConfigureAwait(false);
         if (Emulators.Find("s3") is IDisposable s3)
         {
             s3.Dispose();
+        }
+
+        if (Emulators.Find("rds") is RdsServiceEmulator rds)
+        {
+            await rds.DisposeAsync().ConfigureAwait(false);
         }
 
         if (Interlocked.Exchange(ref _localS3, null) is { } server)
@@ -158,6 +187,9 @@ public sealed class LocalCloudHost : IAsyncDisposable
         emulators.Register(new SnsEmulator(arn => stack.FindTopic(arn) is not null, Path.Combine(options.StateDirectory, "sns.json")));
         emulators.Register(new Route53Emulator(Path.Combine(options.StateDirectory, "route53.json"), options.Route53PropagationDelay));
         emulators.Register(new CloudWatchEmulator(Path.Combine(options.StateDirectory, "cloudwatch.json")));
+        emulators.Register(new RdsServiceEmulator(Path.Combine(options.StateDirectory, "rds"), stack.Region, stack.AccountId,
+            options.LocalServersInfoFile ?? Platform.PlatformEmulators.ServersJsonBeside(options.StateDirectory)));
+        Platform.PlatformEmulators.Register(emulators, options.StateDirectory, stack, clock, options.LocalServersInfoFile);
         if (s3 is not null)
         {
             emulators.Register(new S3Emulator(s3));

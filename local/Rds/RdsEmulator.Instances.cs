@@ -211,6 +211,7 @@ public sealed partial class RdsEmulator
 
         InstanceRecord record;
         var removedBackups = new List<AutomatedBackupRecord>();
+        List<AutomatedBackupRecord>? stillRead = null;
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -258,6 +259,7 @@ public sealed partial class RdsEmulator
                 {
                     // Turning automated backups off deletes them, as RDS does.
                     removedBackups.AddRange(record.AutomatedBackups.Where(b => !_readers.ContainsKey(b.Directory)));
+                    stillRead = record.AutomatedBackups.Where(b => _readers.ContainsKey(b.Directory)).ToList();
                     record.AutomatedBackups.Clear();
                 }
                 else if (wasOff)
@@ -290,6 +292,11 @@ public sealed partial class RdsEmulator
         foreach (var backup in removedBackups)
         {
             await _host.RemoveDirectoryAsync(backup.Directory, CancellationToken.None).ConfigureAwait(false);
+        }
+
+        if (stillRead is not null)
+        {
+            await PruneWalArchiveWithoutBackupsAsync(record, stillRead, cancellationToken).ConfigureAwait(false);
         }
 
         var pending = new JsonObject();

@@ -254,7 +254,8 @@ public sealed partial class RdsEmulator : IAsyncDisposable
     /// <summary>
     /// Takes an automated base backup of an available instance now, standing in for RDS's daily backup window,
     /// then ends it with a committed transaction and a WAL switch so the backup is restorable to right away.
-    /// Backups older than the retention period are removed (the newest always stays).
+    /// Backups older than the retention period are removed (the newest always stays), and with them the archived
+    /// WAL before the oldest remaining backup's start segment (see README, "Point-in-time recovery: the window").
     /// </summary>
     public async Task TakeAutomatedBackupAsync(string identifier, string? region = null, CancellationToken cancellationToken = default)
     {
@@ -465,6 +466,7 @@ public sealed partial class RdsEmulator : IAsyncDisposable
         var id = startedAt.UtcDateTime.ToString("yyyyMMdd'T'HHmmssffffff'Z'", System.Globalization.CultureInfo.InvariantCulture);
         var directory = Path.Combine(instance.BackupDirectory, id);
         await _host.CreateDirectoryAsync(instance.BackupDirectory, cancellationToken).ConfigureAwait(false);
+        await ClaimSharedArchiveAsync(instance, cancellationToken).ConfigureAwait(false);
         var startWal = await _host.BaseBackupAsync(Address(instance), directory, includeWal: false, cancellationToken).ConfigureAwait(false);
         var completedAt = RdsTime.TruncateToMicroseconds(DateTimeOffset.UtcNow);
 
@@ -474,6 +476,7 @@ public sealed partial class RdsEmulator : IAsyncDisposable
 
         var backup = new AutomatedBackupRecord(id, directory, startedAt, completedAt, startWal);
         var expired = new List<AutomatedBackupRecord>();
+        InstanceRecord? retained = null;
         await _gate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
         try
         {
@@ -485,10 +488,11 @@ public sealed partial class RdsEmulator : IAsyncDisposable
             else
             {
                 live.AutomatedBackups.Add(backup);
-                var horizon = completedAt - TimeSpan.FromDays(Math.Max(1, live.BackupRetentionPeriod));
+                var horizon = _options.RetentionClock.GetUtcNow() - TimeSpan.FromDays(Math.Max(1, live.BackupRetentionPeriod));
                 expired.AddRange(live.AutomatedBackups.Where(b => b != backup && b.CompletedAt < horizon && !_readers.ContainsKey(b.Directory)));
                 live.AutomatedBackups.RemoveAll(expired.Contains);
                 Save();
+                retained = live.Clone();
             }
         }
         finally
@@ -499,6 +503,12 @@ public sealed partial class RdsEmulator : IAsyncDisposable
         foreach (var old in expired)
         {
             await _host.RemoveDirectoryAsync(old.Directory, CancellationToken.None).ConfigureAwait(false);
+        }
+
+        // Backups still being read by a restore were not expired, so the oldest retained one covers them too.
+        if (retained is not null && OldestStartWalFile(retained.AutomatedBackups) is { } oldestNeeded)
+        {
+            PruneWalArchive(retained, oldestNeeded);
         }
 
         Log(LogLevel.Info, "automated backup taken", ("identifier", instance.Identifier), ("backup", id), ("elapsed", completedAt - startedAt));

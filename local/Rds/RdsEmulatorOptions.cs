@@ -49,6 +49,13 @@ public sealed class RdsEmulatorOptions
     /// <summary>Start the clusters of running instances again when the state is opened (otherwise they show as stopped).</summary>
     public bool RestartInstancesOnOpen { get; init; } = true;
 
+    /// <summary>
+    /// The clock automated-backup retention is measured on: a backup older than <c>BackupRetentionPeriod</c> days by
+    /// this clock is removed at the next automated backup, with the archived WAL only it needed. The system clock by
+    /// default; a test moves it forward to let days pass. Backup, commit and restore times are always real.
+    /// </summary>
+    public TimeProvider RetentionClock { get; init; } = TimeProvider.System;
+
     /// <summary>Where operations are logged (one JSON line each); null for silence. Passwords are never logged.</summary>
     public JsonLogger? Logger { get; init; }
 }

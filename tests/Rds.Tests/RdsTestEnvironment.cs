@@ -14,10 +14,14 @@ public sealed class RdsTestEnvironment : IAsyncDisposable
 {
     private readonly StringWriter _log = new();
 
-    private RdsTestEnvironment(string stateDirectory)
+    private RdsTestEnvironment(string stateDirectory, TimeProvider? retentionClock)
     {
         StateDirectory = stateDirectory;
+        RetentionClock = retentionClock ?? TimeProvider.System;
     }
+
+    /// <summary>The clock automated-backup retention is measured on (the system clock unless a test shifts it).</summary>
+    public TimeProvider RetentionClock { get; }
 
     public string StateDirectory { get; }
 
@@ -35,9 +39,9 @@ public sealed class RdsTestEnvironment : IAsyncDisposable
         }
     }
 
-    public static async Task<RdsTestEnvironment> StartAsync()
+    public static async Task<RdsTestEnvironment> StartAsync(TimeProvider? retentionClock = null)
     {
-        var environment = new RdsTestEnvironment(Path.Combine(Path.GetTempPath(), "rds-" + Guid.NewGuid().ToString("N")[..10]));
+        var environment = new RdsTestEnvironment(Path.Combine(Path.GetTempPath(), "rds-" + Guid.NewGuid().ToString("N")[..10]), retentionClock);
         environment.Emulator = await RdsEmulator.OpenAsync(environment.Options());
         return environment;
     }
@@ -179,6 +183,7 @@ public sealed class RdsTestEnvironment : IAsyncDisposable
         StateDirectory = StateDirectory,
         // Generous: the assertions about "creating then available" must not depend on how loaded the machine is.
         DescribeWaitForProgress = TimeSpan.FromSeconds(60),
+        RetentionClock = RetentionClock,
         Logger = new JsonLogger("LocalRds", new SynchronizedWriter(_log), TimeProvider.System),
     };
 

@@ -117,6 +117,9 @@ public static class DefinitionChecker
             case SnsPublishResource:
                 CheckParameters(emulators.Find("sns")!.InputShape("publish")!, parameters, here, problems);
                 break;
+            case EksCallResource when emulators.Find("eks")?.InputShape("call") is { } eksCall:
+                CheckParameters(eksCall, parameters, here, problems);
+                break;
             case AwsSdkResource sdk:
                 var emulator = emulators.Find(sdk.Service);
                 if (emulator is null)
@@ -136,7 +139,7 @@ public static class DefinitionChecker
                 break;
             default:
                 problems.Add($"{here}/Resource: '{resource}' is not something the local cloud runs (it runs function ARNs, arn:aws:states:::lambda:invoke, " +
-                             $"arn:aws:states:::sns:publish and arn:aws:states:::aws-sdk: for {emulators.Describe()})");
+                             $"arn:aws:states:::sns:publish, arn:aws:states:::eks:call and arn:aws:states:::aws-sdk: for {emulators.Describe()})");
                 break;
         }
     }

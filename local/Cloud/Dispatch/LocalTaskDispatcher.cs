@@ -58,6 +58,7 @@ public sealed class LocalTaskDispatcher : ITaskResourceInvoker
             LambdaInvokeResource => await InvokeLambdaIntegrationAsync(invocation, cancellationToken).ConfigureAwait(false),
             LambdaFunctionResource function => await InvokeFunctionResourceAsync(function.FunctionArn, invocation, cancellationToken).ConfigureAwait(false),
             SnsPublishResource => await PublishAsync(invocation, cancellationToken).ConfigureAwait(false),
+            EksCallResource => await CallEksAsync(invocation, cancellationToken).ConfigureAwait(false),
             AwsSdkResource sdk => await InvokeSdkAsync(sdk, invocation, cancellationToken).ConfigureAwait(false),
             _ => throw new TaskFailedException(ErrorNames.Runtime, $"The resource '{invocation.Resource}' is not emulated by the local cloud"),
         };
@@ -138,6 +139,21 @@ public sealed class LocalTaskDispatcher : ITaskResourceInvoker
         result["SdkHttpMetadata"] = HttpMetadata(requestId, "text/xml", 0, 200, null);
         result["SdkResponseMetadata"] = new JsonObject { ["RequestId"] = requestId };
         return result;
+    }
+
+    private async Task<JsonNode?> CallEksAsync(TaskInvocation invocation, CancellationToken cancellationToken)
+    {
+        var eks = _emulators.Find("eks") ?? throw new TaskFailedException(ErrorNames.Runtime, "The local cloud has no EKS emulator registered");
+        var parameters = RequireValid(eks.InputShape("call")!, invocation);
+        try
+        {
+            return await eks.InvokeAsync("call", parameters, Context(invocation), cancellationToken).ConfigureAwait(false);
+        }
+        catch (ServiceErrorException e)
+        {
+            // eks:call fails with EKS.<HTTP status>; the Cause is the JSON response (ResponseBody, StatusCode, StatusText).
+            throw new TaskFailedException($"{eks.ErrorPrefix}.{e.Code}", e.Message);
+        }
     }
 
     private async Task<JsonNode?> InvokeSdkAsync(AwsSdkResource sdk, TaskInvocation invocation, CancellationToken cancellationToken)

@@ -9,6 +9,9 @@ internal abstract record TaskResource
     /// <summary>The optimized SNS integration.</summary>
     public const string SnsPublish = "arn:aws:states:::sns:publish";
 
+    /// <summary>The optimized EKS integration's Kubernetes API call.</summary>
+    public const string EksCall = "arn:aws:states:::eks:call";
+
     private const string AwsSdkPrefix = "arn:aws:states:::aws-sdk:";
 
     /// <summary>Classifies a base resource (integration suffix already removed).</summary>
@@ -24,6 +27,11 @@ internal abstract record TaskResource
             return new SnsPublishResource();
         }
 
+        if (baseResource == EksCall)
+        {
+            return new EksCallResource();
+        }
+
         if (baseResource.StartsWith("arn:aws:lambda:", StringComparison.Ordinal))
         {
             return new LambdaFunctionResource(baseResource);
@@ -33,7 +41,8 @@ internal abstract record TaskResource
         {
             var rest = baseResource[AwsSdkPrefix.Length..];
             var colon = rest.IndexOf(':', StringComparison.Ordinal);
-            if (colon > 0 && colon < rest.Length - 1)
+            // aws-sdk:eks is the EKS management API: 'call' exists only as the optimized integration above.
+            if (colon > 0 && colon < rest.Length - 1 && rest != "eks:call")
             {
                 return new AwsSdkResource(rest[..colon], rest[(colon + 1)..]);
             }
@@ -48,6 +57,9 @@ internal sealed record LambdaInvokeResource : TaskResource;
 
 /// <summary><c>arn:aws:states:::sns:publish</c>.</summary>
 internal sealed record SnsPublishResource : TaskResource;
+
+/// <summary><c>arn:aws:states:::eks:call</c>, served by the <c>eks</c> emulator's <c>call</c> action.</summary>
+internal sealed record EksCallResource : TaskResource;
 
 /// <summary>A function ARN as the Resource: the effective input is the payload, the result is the function's output.</summary>
 internal sealed record LambdaFunctionResource(string FunctionArn) : TaskResource;

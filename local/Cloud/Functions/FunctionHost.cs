@@ -20,6 +20,7 @@ public sealed class FunctionHost
     private readonly LoadedStack _stack;
     private readonly TimeProvider _clock;
     private readonly IReadOnlyDictionary<string, string> _platformEnvironment;
+    private readonly Func<IReadOnlyDictionary<string, string>>? _platformEnvironmentOnDemand;
     private readonly ConcurrentDictionary<string, Lazy<ILambdaFunction>> _instances = new(StringComparer.Ordinal);
 
     /// <param name="stack">The loaded template.</param>
@@ -27,11 +28,18 @@ public sealed class FunctionHost
     /// <param name="platformEnvironment">
     /// Variables the local platform adds to every function, as Lambda adds its own (the local S3 endpoint and its keys).
     /// </param>
-    public FunctionHost(LoadedStack stack, TimeProvider? clock = null, IReadOnlyDictionary<string, string>? platformEnvironment = null)
+    /// <param name="platformEnvironmentOnDemand">
+    /// More such variables, asked for whenever a function's environment is built, for what the platform starts only
+    /// when a function needs it (the Parameters and Secrets extension's port and the session token).
+    /// </param>
+    public FunctionHost(
+        LoadedStack stack, TimeProvider? clock = null, IReadOnlyDictionary<string, string>? platformEnvironment = null,
+        Func<IReadOnlyDictionary<string, string>>? platformEnvironmentOnDemand = null)
     {
         _stack = stack;
         _clock = clock ?? TimeProvider.System;
         _platformEnvironment = platformEnvironment ?? new Dictionary<string, string>();
+        _platformEnvironmentOnDemand = platformEnvironmentOnDemand;
     }
 
     /// <summary>Every log line a function writes, as it writes it.</summary>
@@ -120,7 +128,7 @@ public sealed class FunctionHost
             environment["AWS_EXECUTION_ENV"] = "AWS_Lambda_" + runtime;
         }
 
-        foreach (var (name, value) in _platformEnvironment)
+        foreach (var (name, value) in _platformEnvironment.Concat(_platformEnvironmentOnDemand?.Invoke() ?? new Dictionary<string, string>()))
         {
             environment[name] = value;
         }

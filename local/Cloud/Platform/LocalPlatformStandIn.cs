@@ -14,6 +14,11 @@ namespace DisasterRecovery.LocalCloud.Platform;
 /// real endpoint is meant to — 200 <c>{"status":"ok","postgres":"ok","redis":"ok"}</c> only when it can actually run
 /// <c>SELECT 1</c> on the local PostgreSQL and PING the local Redis, 503 naming the failing part otherwise — so the
 /// flows' health checks exercise real dependencies, not a canned answer.
+/// Given the local cloud's <see cref="LocalPlatformState"/>, it also follows the emulators, read at every check: 503
+/// <c>{"status":"stopped",…}</c> while the EKS emulator's production/backend has 0 replicas, and the PostgreSQL check
+/// uses the connection in the secret <c>technician-marketplace/postgres</c> (host, port, username, password, dbname),
+/// so a flow that switches the application to a restored database with putSecretValue is checked against that
+/// database. Without that secret it uses the local servers' own settings and the <c>postgres</c> database.
 /// </summary>
 public sealed class LocalPlatformStandIn : IAsyncDisposable
 {
@@ -22,13 +27,15 @@ public sealed class LocalPlatformStandIn : IAsyncDisposable
 
     private readonly WebApplication _app;
     private readonly LocalServersInfo _servers;
+    private readonly LocalPlatformState? _platform;
     private readonly SemaphoreSlim _redisGate = new(1, 1);
     private ConnectionMultiplexer? _redis;
 
-    private LocalPlatformStandIn(WebApplication app, LocalServersInfo servers)
+    private LocalPlatformStandIn(WebApplication app, LocalServersInfo servers, LocalPlatformState? platform)
     {
         _app = app;
         _servers = servers;
+        _platform = platform;
     }
 
     /// <summary>The stand-in's base URL, e.g. http://127.0.0.1:41234/.</summary>
@@ -37,14 +44,27 @@ public sealed class LocalPlatformStandIn : IAsyncDisposable
     /// <summary>The health endpoint's URL.</summary>
     public Uri HealthUrl => new(BaseUrl, "health");
 
-    /// <summary>Starts the stand-in on 127.0.0.1 (<paramref name="port"/> 0 picks a free port).</summary>
-    public static async Task<LocalPlatformStandIn> StartAsync(LocalServersInfo servers, int port = 0, CancellationToken cancellationToken = default)
+    /// <summary>Starts the stand-in on 127.0.0.1 (<paramref name="port"/> 0 picks a free port), checking the servers only.</summary>
+    public static Task<LocalPlatformStandIn> StartAsync(LocalServersInfo servers, int port = 0, CancellationToken cancellationToken = default) =>
+        StartAsync(servers, null, port, cancellationToken);
+
+    /// <summary>
+    /// Starts the stand-in on 127.0.0.1 (<paramref name="port"/> 0 picks a free port), following the platform emulators
+    /// in <paramref name="platform"/> (see <see cref="LocalPlatformState.Of"/>) when given.
+    /// </summary>
+    public static async Task<LocalPlatformStandIn> StartAsync(
+        LocalServersInfo servers, LocalPlatformState? platform, int port = 0, CancellationToken cancellationToken = default)
     {
-        var builder = WebApplication.CreateSlimBuilder();
+        // No configuration file watchers (each would cost an inotify instance for nothing).
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            Args = ["--hostBuilder:reloadConfigOnChange=false"],
+            ContentRootPath = AppContext.BaseDirectory,
+        });
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         builder.Logging.ClearProviders();
         var app = builder.Build();
-        var standIn = new LocalPlatformStandIn(app, servers);
+        var standIn = new LocalPlatformStandIn(app, servers, platform);
         app.MapGet("/health", standIn.HealthAsync);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         standIn.BaseUrl = new Uri(app.Urls.First() + "/");
@@ -65,6 +85,24 @@ public sealed class LocalPlatformStandIn : IAsyncDisposable
 
     private async Task HealthAsync(HttpContext http)
     {
+        if (_platform?.BackendReplicas() is { } replicas and <= 0)
+        {
+            // Scaled to zero (or gone): the real API would not answer at all; the load balancer says 503.
+            var stopped = new JsonObject
+            {
+                ["status"] = "stopped",
+                ["deployment"] = $"{PlatformEmulators.Namespace}/{PlatformEmulators.Deployment}",
+                ["replicas"] = Math.Max(replicas, 0),
+            };
+            if (replicas < 0)
+            {
+                stopped["detail"] = "the deployment does not exist";
+            }
+
+            await WriteAsync(http, StatusCodes.Status503ServiceUnavailable, stopped).ConfigureAwait(false);
+            return;
+        }
+
         var postgres = CheckPostgresAsync(http.RequestAborted);
         var redis = CheckRedisAsync(http.RequestAborted);
         var (postgresProblem, redisProblem) = (await postgres.ConfigureAwait(false), await redis.ConfigureAwait(false));
@@ -75,20 +113,33 @@ public sealed class LocalPlatformStandIn : IAsyncDisposable
             ["postgres"] = postgresProblem is null ? "ok" : "failed: " + postgresProblem,
             ["redis"] = redisProblem is null ? "ok" : "failed: " + redisProblem,
         };
-        http.Response.StatusCode = healthy ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable;
+        await WriteAsync(http, healthy ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable, body).ConfigureAwait(false);
+    }
+
+    private static async Task WriteAsync(HttpContext http, int status, JsonObject body)
+    {
+        http.Response.StatusCode = status;
         http.Response.ContentType = "application/json";
         await http.Response.WriteAsync(body.ToJsonString(), http.RequestAborted).ConfigureAwait(false);
     }
 
     private async Task<string?> CheckPostgresAsync(CancellationToken cancellationToken)
     {
+        // Read at every check: a flow may have switched the application to another database since the last one.
+        string? problem = null;
+        var secret = _platform?.DatabaseSecret(out problem);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
         var connectionString = new NpgsqlConnectionStringBuilder
         {
-            Host = _servers.PostgresHost,
-            Port = _servers.PostgresPort,
-            Username = _servers.PostgresUser,
-            Password = _servers.PostgresPassword,
-            Database = "postgres",
+            Host = secret?.Host ?? _servers.PostgresHost,
+            Port = secret?.Port ?? _servers.PostgresPort,
+            Username = secret?.Username ?? _servers.PostgresUser,
+            Password = secret?.Password ?? _servers.PostgresPassword,
+            Database = secret?.DatabaseName ?? "postgres",
             Timeout = (int)CheckTimeout.TotalSeconds,
             CommandTimeout = (int)CheckTimeout.TotalSeconds,
             Pooling = true,

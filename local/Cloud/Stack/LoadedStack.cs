@@ -87,12 +87,13 @@ public sealed class LoadedStack
 /// <param name="LogicalId">The template's logical id.</param>
 /// <param name="FunctionName">The function name (FunctionName property, else <c>&lt;stack&gt;-&lt;LogicalId&gt;</c>).</param>
 /// <param name="Arn">The local function ARN.</param>
-/// <param name="Handler">On dotnet10 the function's assembly name.</param>
-/// <param name="Runtime">The runtime, e.g. dotnet10.</param>
+/// <param name="Handler">On dotnet10 the function's assembly name; for a container image, <c>ImageConfig.Command[0]</c> (also the assembly name).</param>
+/// <param name="Runtime">The runtime, e.g. dotnet10; null for a container image (the image brings its own).</param>
 /// <param name="MemorySize">MB.</param>
 /// <param name="Timeout">The function timeout; the deadline of every local invocation.</param>
 /// <param name="Environment">Globals.Function and resource Environment.Variables, merged, Refs resolved.</param>
 /// <param name="Description">The Description property.</param>
+/// <param name="PackageType"><c>Zip</c> (the default) or <c>Image</c> (a container image built from the function's Dockerfile).</param>
 public sealed record FunctionDefinition(
     string LogicalId,
     string FunctionName,
@@ -102,7 +103,8 @@ public sealed record FunctionDefinition(
     int MemorySize,
     TimeSpan Timeout,
     IReadOnlyDictionary<string, string> Environment,
-    string? Description);
+    string? Description,
+    string PackageType = "Zip");
 
 /// <summary>An <c>AWS::Serverless::StateMachine</c> with its definition's substitutions applied.</summary>
 /// <param name="LogicalId">The template's logical id.</param>

@@ -23,6 +23,8 @@ public static partial class StackLoader
     private const string FunctionType = "AWS::Serverless::Function";
     private const string StateMachineType = "AWS::Serverless::StateMachine";
     private const string TopicType = "AWS::SNS::Topic";
+    private const string ZipPackage = "Zip";
+    private const string ImagePackage = "Image";
 
     /// <summary>Loads and resolves a template.</summary>
     /// <exception cref="StackLoadException">The template cannot be read or resolved, or a definition is not valid ASL.</exception>
@@ -288,10 +290,13 @@ public static partial class StackLoader
         {
             var id = resource.LogicalId;
             var identity = Identity(id, id);
-            var handler = FunctionProperty(resource, "Handler") is { } handlerNode
-                ? _resolver.ResolveString(handlerNode, $"{id}: Handler")
-                : throw new StackLoadException($"{id}: Handler is missing (on dotnet10 it is the function's assembly name, e.g. HealthCheck)");
-            var runtime = FunctionProperty(resource, "Runtime") is { } runtimeNode ? _resolver.ResolveString(runtimeNode, $"{id}: Runtime") : null;
+            var packageType = resource.Properties["PackageType"] is { } packageNode ? _resolver.ResolveString(packageNode, $"{id}: PackageType") : ZipPackage;
+            var (handler, runtime) = packageType switch
+            {
+                ZipPackage => ZipHandler(resource),
+                ImagePackage => (ImageHandler(resource), (string?)null),
+                _ => throw new StackLoadException($"{id}: PackageType must be {ZipPackage} or {ImagePackage}, was '{packageType}'"),
+            };
             var memory = Integer(resource, "MemorySize", 128);
             var timeout = Integer(resource, "Timeout", 3);
             if (timeout is < 1 or > 900)
@@ -314,7 +319,51 @@ public static partial class StackLoader
 
             var description = resource.Properties["Description"] is { } d ? _resolver.ResolveString(d, $"{id}: Description") : null;
             return new FunctionDefinition(id, identity.Ref, identity.Attributes["Arn"], handler, runtime, memory, TimeSpan.FromSeconds(timeout),
-                environment, description);
+                environment, description, packageType);
+        }
+
+        /// <summary>A .zip function: Handler (on dotnet10 the assembly name) and Runtime, either from Globals.Function.</summary>
+        private (string Handler, string? Runtime) ZipHandler(TemplateResource resource)
+        {
+            var id = resource.LogicalId;
+            if (resource.Properties["ImageConfig"] is not null)
+            {
+                throw new StackLoadException($"{id}: ImageConfig needs PackageType: {ImagePackage} (SAM refuses ImageConfig on a {ZipPackage} function)");
+            }
+
+            var handler = FunctionProperty(resource, "Handler") is { } handlerNode
+                ? _resolver.ResolveString(handlerNode, $"{id}: Handler")
+                : throw new StackLoadException(
+                    $"{id}: Handler is missing (on dotnet10 it is the function's assembly name, e.g. HealthCheck; a container image function " +
+                    $"says PackageType: {ImagePackage} and ImageConfig.Command: [<AssemblyName>] instead)");
+            var runtime = FunctionProperty(resource, "Runtime") is { } runtimeNode ? _resolver.ResolveString(runtimeNode, $"{id}: Runtime") : null;
+            return (handler, runtime);
+        }
+
+        /// <summary>
+        /// A container image function: on the AWS .NET base image the image's CMD is the handler, which for our functions
+        /// is the assembly name, so the handler is <c>ImageConfig.Command[0]</c>. The image brings its own runtime, so
+        /// Handler and Runtime of Globals.Function do not apply, and SAM refuses them on the resource itself.
+        /// </summary>
+        private string ImageHandler(TemplateResource resource)
+        {
+            var id = resource.LogicalId;
+            foreach (var property in new[] { "Handler", "Runtime" })
+            {
+                if (resource.Properties[property] is not null)
+                {
+                    throw new StackLoadException($"{id}: {property} cannot be present when PackageType is {ImagePackage} (the image's CMD, ImageConfig.Command, is the handler)");
+                }
+            }
+
+            if (resource.Properties["ImageConfig"] is not JsonObject imageConfig || imageConfig["Command"] is not JsonArray { Count: > 0 } command)
+            {
+                throw new StackLoadException(
+                    $"{id}: neither Handler nor ImageConfig.Command is set: a PackageType: {ImagePackage} function needs ImageConfig.Command: [<AssemblyName>] " +
+                    "(on the AWS .NET base image CMD is the handler, for our functions the assembly name, e.g. HealthCheck)");
+            }
+
+            return _resolver.ResolveString(command[0]!, $"{id}: ImageConfig.Command[0]");
         }
 
         private int Integer(TemplateResource resource, string property, int fallback)

@@ -1,0 +1,4 @@
+using DisasterRecovery.Functions.AuditRecord;
+using DisasterRecovery.Lambda;
+
+return await LambdaRuntime.RunAsync(AuditRecordEntryPoint.Create);

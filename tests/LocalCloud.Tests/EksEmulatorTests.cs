@@ -1,0 +1,206 @@
+using System.Text.Json.Nodes;
+using DisasterRecovery.LocalCloud.Emulators;
+using DisasterRecovery.LocalCloud.Stack;
+
+namespace DisasterRecovery.LocalCloud.Tests;
+
+/// <summary>arn:aws:states:::eks:call against the recorded cluster, run by state machines of a template the test writes.</summary>
+public sealed class EksEmulatorTests
+{
+    private const string Cluster = """
+        "ClusterName": "platform", "CertificateAuthority": "LS0tLS1CRUdJTg==", "Endpoint": "https://ABC.gr7.us-east-1.eks.amazonaws.com"
+        """;
+
+    [Fact]
+    public async Task Get_WhenTheDeploymentIsTheSeededBackend_ShouldReturnItWithTheIntegrationsResponseShape()
+    {
+        using var folder = new TempFolder();
+        await using var cloud = Cloud(folder, Machine("GET", "/apis/apps/v1/namespaces/production/deployments/backend"));
+
+        var execution = await cloud.RunExecutionAsync("Machine", "{}");
+
+        Assert.True(execution.Status == "SUCCEEDED", execution.Cause);
+        var output = TestCloud.Json(execution.Output);
+        Assert.Equal(new[] { "ResponseBody", "StatusCode", "StatusText", "Headers" }, output.Select(p => p.Key).ToArray());
+        Assert.Equal((200, "OK"), (output["StatusCode"]!.GetValue<int>(), output["StatusText"]!.GetValue<string>()));
+        Assert.Equal("[\"application/json\"]", output["Headers"]!["Content-Type"]!.ToJsonString());
+        var deployment = output["ResponseBody"]!;
+        Assert.Equal(("Deployment", "backend", "production"),
+            (deployment["kind"]!.GetValue<string>(), deployment["metadata"]!["name"]!.GetValue<string>(), deployment["metadata"]!["namespace"]!.GetValue<string>()));
+        Assert.Equal(3, deployment["spec"]!["replicas"]!.GetValue<int>());
+        Assert.Equal(3, deployment["status"]!["readyReplicas"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task PatchScale_WhenReplicasAreSetToZero_ShouldStoreRecordAndReturnTheScale()
+    {
+        using var folder = new TempFolder();
+        var template = TestCloud.WriteTemplate(folder, new Dictionary<string, string>
+        {
+            ["Machine"] = Machine("PATCH", "/apis/apps/v1/namespaces/production/deployments/backend/scale", """{ "spec": { "replicas": 0 } }"""),
+        });
+        await using var cloud = TestCloud.Create(template, folder.Path + "/state");
+
+        var execution = await cloud.RunExecutionAsync("Machine", "{}");
+
+        Assert.True(execution.Status == "SUCCEEDED", execution.Cause);
+        var scale = TestCloud.Json(execution.Output)["ResponseBody"]!;
+        Assert.Equal(("Scale", 0, "app=backend"), (scale["kind"]!.GetValue<string>(), scale["spec"]!["replicas"]!.GetValue<int>(), scale["status"]!["selector"]!.GetValue<string>()));
+        await using var restarted = TestCloud.Create(template, folder.Path + "/state");
+        Assert.Equal(0, restarted.Eks.Replicas("production", "backend"));
+        var deployment = restarted.Eks.Deployment("production", "backend")!;
+        Assert.Equal(2, deployment["metadata"]!["generation"]!.GetValue<int>());
+        Assert.False(deployment["status"]!.AsObject().ContainsKey("readyReplicas"));
+        var call = Assert.Single(restarted.Eks.Calls);
+        Assert.Equal(("PATCH", "/apis/apps/v1/namespaces/production/deployments/backend/scale", 200, "platform", "Call"),
+            (call.Method, call.Path, call.StatusCode, call.ClusterName, call.StateName));
+        Assert.Equal("""{"spec":{"replicas":0}}""", call.RequestBody!.ToJsonString());
+        Assert.Equal(cloud.Clock.GetUtcNow(), call.At);
+    }
+
+    [Fact]
+    public async Task PatchDeployment_WhenAMergePatchSetsARestartAnnotation_ShouldMergeItAndBumpTheGeneration()
+    {
+        using var folder = new TempFolder();
+        await using var cloud = Cloud(folder, Machine("PATCH", "/apis/apps/v1/namespaces/production/deployments/backend",
+            """{ "spec": { "template": { "metadata": { "annotations": { "kubectl.kubernetes.io/restartedAt": "2025-01-01T00:00:00Z" } } } }, "status": { "replicas": 99 } }"""));
+
+        var execution = await cloud.RunExecutionAsync("Machine", "{}");
+
+        Assert.True(execution.Status == "SUCCEEDED", execution.Cause);
+        var deployment = cloud.Eks.Deployment("production", "backend")!;
+        Assert.Equal("2025-01-01T00:00:00Z", deployment["spec"]!["template"]!["metadata"]!["annotations"]!["kubectl.kubernetes.io/restartedAt"]!.GetValue<string>());
+        Assert.Equal("backend", deployment["spec"]!["template"]!["metadata"]!["labels"]!["app"]!.GetValue<string>());
+        Assert.Equal(2, deployment["metadata"]!["generation"]!.GetValue<int>());
+        Assert.Equal("2", deployment["metadata"]!["resourceVersion"]!.GetValue<string>());
+        Assert.Equal(3, deployment["status"]!["replicas"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task RequestBody_WhenItIsJsonText_ShouldBeParsedAsTheIntegrationDoes()
+    {
+        using var folder = new TempFolder();
+        await using var cloud = Cloud(folder, Machine("PATCH", "/apis/apps/v1/namespaces/production/deployments/backend/scale", "\"{\\\"spec\\\":{\\\"replicas\\\":1}}\""));
+
+        var execution = await cloud.RunExecutionAsync("Machine", "{}");
+
+        Assert.True(execution.Status == "SUCCEEDED", execution.Cause);
+        Assert.Equal(1, cloud.Eks.Replicas("production", "backend"));
+    }
+
+    [Fact]
+    public async Task Call_WhenTheDeploymentDoesNotExist_ShouldFailWithEks404AndTheStatusAsCause()
+    {
+        using var folder = new TempFolder();
+        await using var cloud = Cloud(folder, Machine("PATCH", "/apis/apps/v1/namespaces/production/deployments/frontend/scale", """{ "spec": { "replicas": 0 } }"""));
+
+        var execution = await cloud.RunExecutionAsync("Machine", "{}");
+
+        Assert.Equal("EKS.404", execution.Error);
+        var cause = TestCloud.Json(execution.Cause);
+        Assert.Equal((404, "Not Found"), (cause["StatusCode"]!.GetValue<int>(), cause["StatusText"]!.GetValue<string>()));
+        Assert.Equal(("Status", "NotFound", "deployments.apps \"frontend\" not found", 404), (
+            cause["ResponseBody"]!["kind"]!.GetValue<string>(), cause["ResponseBody"]!["reason"]!.GetValue<string>(),
+            cause["ResponseBody"]!["message"]!.GetValue<string>(), cause["ResponseBody"]!["code"]!.GetValue<int>()));
+        Assert.Equal(404, Assert.Single(cloud.Eks.Calls).StatusCode);
+    }
+
+    [Theory]
+    [InlineData("PATCH", "/apis/apps/v1/namespaces/production/deployments/backend/scale", """{ "spec": { "replicas": -1 } }""", "EKS.422", "Invalid")]
+    [InlineData("PATCH", "/apis/apps/v1/namespaces/production/deployments/backend", """[ { "op": "replace" } ]""", "EKS.400", "BadRequest")]
+    [InlineData("PATCH", "/apis/apps/v1/namespaces/production/deployments/backend", """{ "metadata": { "name": "other" } }""", "EKS.400", "BadRequest")]
+    [InlineData("DELETE", "/apis/apps/v1/namespaces/production/deployments/backend", null, "EKS.405", "MethodNotAllowed")]
+    [InlineData("GET", "/api/v1/namespaces/production/pods", null, "EKS.404", "NotFound")]
+    public async Task Call_WhenTheRequestIsNotOneTheClusterAccepts_ShouldFailAsTheIntegrationReportsIt(
+        string method, string path, string? body, string error, string reason)
+    {
+        using var folder = new TempFolder();
+        await using var cloud = Cloud(folder, Machine(method, path, body));
+
+        var execution = await cloud.RunExecutionAsync("Machine", "{}");
+
+        Assert.Equal(error, execution.Error);
+        Assert.Equal(reason, TestCloud.Json(execution.Cause)["ResponseBody"]!["reason"]!.GetValue<string>());
+        Assert.Equal(3, cloud.Eks.Replicas("production", "backend"));
+        Assert.Equal("backend", cloud.Eks.Deployment("production", "backend")!["metadata"]!["name"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Call_WhenTheMethodIsNotAnHttpMethodTheIntegrationKnows_ShouldFailWithStatesRuntime()
+    {
+        using var folder = new TempFolder();
+        await using var cloud = Cloud(folder, Machine("FETCH", "/apis/apps/v1/namespaces/production/deployments/backend"));
+
+        var execution = await cloud.RunExecutionAsync("Machine", "{}");
+
+        Assert.Equal("States.Runtime", execution.Error);
+        Assert.Contains("'Method' must be one of GET, POST, PUT, DELETE, HEAD, PATCH", execution.Cause, StringComparison.Ordinal);
+        Assert.Empty(cloud.Eks.Calls);
+    }
+
+    [Fact]
+    public async Task DryRun_WhenAllIsAsked_ShouldAnswerAsIfScaledButChangeNothing()
+    {
+        using var folder = new TempFolder();
+        var machine = $$"""
+            { "StartAt": "Call", "States": { "Call": { "Type": "Task", "Resource": "arn:aws:states:::eks:call",
+              "Parameters": { {{Cluster}}, "Method": "PATCH", "Path": "/apis/apps/v1/namespaces/production/deployments/backend/scale",
+                "QueryParameters": { "dryRun": [ "All" ] }, "RequestBody": { "spec": { "replicas": 0 } } }, "End": true } } }
+            """;
+        await using var cloud = Cloud(folder, machine);
+
+        var execution = await cloud.RunExecutionAsync("Machine", "{}");
+
+        Assert.Equal(0, TestCloud.Json(execution.Output)["ResponseBody"]!["spec"]!["replicas"]!.GetValue<int>());
+        Assert.Equal(3, cloud.Eks.Replicas("production", "backend"));
+        Assert.Equal("""{"dryRun":["All"]}""", Assert.Single(cloud.Eks.Calls).QueryParameters!.ToJsonString());
+    }
+
+    [Fact]
+    public async Task Definition_WhenARequiredParameterIsMissingOrUnknown_ShouldBeRefusedBeforeItRuns()
+    {
+        using var folder = new TempFolder();
+        await using var cloud = Cloud(folder, """
+            { "StartAt": "Call", "States": { "Call": { "Type": "Task", "Resource": "arn:aws:states:::eks:call",
+              "Parameters": { "ClusterName": "platform", "CertificateAuthority": "x", "Method": "GET", "Path": "/", "Namespace": "production" }, "End": true } } }
+            """);
+
+        var refused = Assert.Throws<StackLoadException>(() => cloud.StartExecution("Machine", "{}"));
+
+        Assert.Contains("/States/Call/Parameters: The field 'Endpoint' is required but was missing", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("/States/Call/Parameters: The field 'Namespace' is not supported by Step Functions", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Definition_WhenCallIsAskedOfTheSdkIntegration_ShouldBeRefused()
+    {
+        using var folder = new TempFolder();
+        await using var cloud = Cloud(folder, $$"""
+            { "StartAt": "Call", "States": { "Call": { "Type": "Task", "Resource": "arn:aws:states:::aws-sdk:eks:call",
+              "Parameters": { {{Cluster}}, "Method": "GET", "Path": "/" }, "End": true } } }
+            """);
+
+        var refused = Assert.Throws<StackLoadException>(() => cloud.StartExecution("Machine", "{}"));
+
+        Assert.Contains("'arn:aws:states:::aws-sdk:eks:call' is not something the local cloud runs", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void EksMergePatch_WhenThePatchHasNullsObjectsAndArrays_ShouldRemoveMergeAndReplace()
+    {
+        var target = JsonNode.Parse("""{"a":1,"b":{"c":2,"d":3},"e":[1,2]}""");
+
+        var result = EksMergePatch.Apply(target, JsonNode.Parse("""{"a":null,"b":{"c":5},"e":[3],"f":"new"}"""));
+
+        Assert.Equal("""{"b":{"c":5,"d":3},"e":[3],"f":"new"}""", result!.ToJsonString());
+        Assert.Equal("""{"a":1,"b":{"c":2,"d":3},"e":[1,2]}""", target!.ToJsonString());
+    }
+
+    private static string Machine(string method, string path, string? body = null) => $$"""
+        { "StartAt": "Call", "States": { "Call": { "Type": "Task", "Resource": "arn:aws:states:::eks:call",
+          "Parameters": { {{Cluster}}, "Method": "{{method}}", "Path": "{{path}}"{{(body is null ? "" : $", \"RequestBody\": {body}")}} }, "End": true } } }
+        """;
+
+    private static LocalCloudHost Cloud(TempFolder folder, string machine) =>
+        TestCloud.Create(TestCloud.WriteTemplate(folder, new Dictionary<string, string> { ["Machine"] = machine }), folder.Path + "/state");
+}
