@@ -87,7 +87,7 @@ internal static class PostgresFailures
             return new DatabaseOperationException($"the server refused a statement while {what}{where}: {pg.MessageText} ({pg.SqlState}); rolled back, nothing was committed", e);
         }
 
-        if (e is NpgsqlException or IOException or SocketException or ObjectDisposedException or InvalidOperationException { Source: "Npgsql" })
+        if (e is NpgsqlException or IOException or SocketException or ObjectDisposedException)
         {
             return new DatabaseConnectionLostException($"the connection was lost while {what}: {Innermost(e).Message}; nothing was committed", e);
         }

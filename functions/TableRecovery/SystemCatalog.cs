@@ -141,10 +141,12 @@ internal static class SystemCatalog
     public static async Task<IReadOnlyList<ReferencingKey>> ReferencingKeysFromOutsideAsync(NpgsqlConnection connection, uint[] tables, CancellationToken cancellationToken)
     {
         const string sql = """
-            WITH chosen AS (
-                SELECT t.root, p.relid
-                FROM pg_catalog.unnest($1::pg_catalog.oid[]) AS t(root)
-                CROSS JOIN LATERAL pg_catalog.pg_partition_tree(t.root) p
+            WITH roots AS (SELECT root FROM pg_catalog.unnest($1::pg_catalog.oid[]) AS t(root)),
+            chosen AS (
+                -- pg_partition_tree has no rows for a table that is not partitioned: add each table itself.
+                SELECT root, root AS relid FROM roots
+                UNION
+                SELECT r.root, p.relid FROM roots r CROSS JOIN LATERAL pg_catalog.pg_partition_tree(r.root) p
             )
             SELECT k.conname, pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(c.relname), ch.root
             FROM pg_catalog.pg_constraint k

@@ -57,7 +57,11 @@ internal sealed class TablePlan(int index, TableName name)
 
     public Stopwatch Clock { get; } = new();
 
+    /// <summary>Whether production has the table now (after a recreation too).</summary>
     public bool InProduction => Production is not null;
+
+    /// <summary>Whether production had the table when the request started (what results report).</summary>
+    public bool ExistedInProduction { get; set; }
 
     /// <summary>Whether production's table is recreated from the recovered definition.</summary>
     public bool Recreate => Definition is not null;
@@ -82,7 +86,7 @@ internal sealed class TablePlan(int index, TableName name)
     public TableRecoveryTableResult ToResult(TableRecoveryMode mode, bool? inBackup = null) => new(
         Display,
         TableRecoveryModes.Of(mode),
-        InProduction,
+        ExistedInProduction,
         Recreate,
         inBackup,
         Key,

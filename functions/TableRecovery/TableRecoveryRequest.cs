@@ -41,7 +41,10 @@ public sealed record TableRecoveryRequest : IValidatable
     /// <summary>For <c>check</c> with <see cref="CatalogSource"/>: the backup looked at is the newest committed at or before this time. Default: now.</summary>
     public DateTimeOffset? RestoreTime { get; init; }
 
-    /// <summary>For <c>side-table</c> (and <c>check</c> planning one): the time in the side table's name, UTC. Default: now.</summary>
+    /// <summary>
+    /// The time in a side table's name, UTC (default: now). Accepted by every mode and used only by <c>side-table</c> (and
+    /// <c>check</c> planning one), so a flow can pass its execution's start time to whichever mode it runs.
+    /// </summary>
     public DateTimeOffset? Timestamp { get; init; }
 
     internal TableRecoveryMode ParsedMode => TableRecoveryModes.Parse(Mode, "mode");
@@ -139,11 +142,6 @@ public sealed record TableRecoveryRequest : IValidatable
             }
 
             Source.Validate("source");
-        }
-
-        if (Timestamp is not null && EffectiveMode != TableRecoveryMode.SideTable)
-        {
-            throw new InvalidInputException("timestamp", "is only used by side-table");
         }
     }
 }

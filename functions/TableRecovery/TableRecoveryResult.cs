@@ -31,7 +31,7 @@ public sealed record TableRecoveryResult(
 /// <param name="MissingInProduction">Recovered rows whose primary key production lacks.</param>
 /// <param name="Differing">Rows with the same primary key in both whose other columns differ.</param>
 /// <param name="OnlyInProduction">Production rows whose primary key the recovered table lacks (e.g. written after the recovery point).</param>
-/// <param name="Inserted">Rows inserted into production (insert-missing, or all rows of a recreated table).</param>
+/// <param name="Inserted">Rows inserted into production: the missing ones (insert-missing), all rows of a recreated table, or the side table's rows.</param>
 /// <param name="Replaced">Rows production's table holds after a replace.</param>
 /// <param name="SideTable">The side table written (side-table mode), schema-qualified.</param>
 /// <param name="Samples">Up to 10 primary keys of rows missing in production, lowest first, as column → text value.</param>

@@ -94,6 +94,7 @@ public sealed class TableRecoveryService
                     plan.Clock.Start();
                     step = $"looking up {plan.Name} in production";
                     plan.Production = await SystemCatalog.FindRelationAsync(target, plan.Name, cancellationToken).ConfigureAwait(false);
+                    plan.ExistedInProduction = plan.Production is not null;
                     if (plan.Production is not null)
                     {
                         await CheckProductionTableAsync(target, plan, planned, request.Timestamp ?? _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
@@ -244,7 +245,9 @@ public sealed class TableRecoveryService
             foreach (var plan in plans)
             {
                 step = $"planning {plan.Name}";
+                plan.Clock.Start();
                 await PlanAsync(source, target, sourceEndpoint, plan, mode, timestamp, cancellationToken).ConfigureAwait(false);
+                plan.Clock.Stop();
             }
 
             if (mode == TableRecoveryMode.Replace)
@@ -284,10 +287,12 @@ public sealed class TableRecoveryService
             {
                 foreach (var plan in order.Where(p => p.Recreate))
                 {
+                    plan.Clock.Start();
                     step = $"recreating {plan.Display} from the recovered instance's definition";
                     await SystemCatalog.ExecuteAsync(target, plan.Definition!.PreData, cancellationToken).ConfigureAwait(false);
                     plan.Production = await SystemCatalog.FindRelationAsync(target, plan.Name, cancellationToken).ConfigureAwait(false)
                         ?? throw new DatabaseOperationException($"pg_dump's definition of {plan.Display} did not create it in production; rolled back, nothing was committed");
+                    plan.Clock.Stop();
                 }
 
                 var truncate = order.Where(p => p.InProduction && !p.Recreate && mode == TableRecoveryMode.Replace).ToList();
@@ -313,15 +318,19 @@ public sealed class TableRecoveryService
                 foreach (var plan in order.Where(p => p.Recreate))
                 {
                     cancellationToken.ThrowIfCancellationRequested();
+                    plan.Clock.Start();
                     step = $"adding keys, indexes and foreign keys of {plan.Display}";
                     await SystemCatalog.ExecuteAsync(target, plan.Definition!.PostData, cancellationToken).ConfigureAwait(false);
+                    plan.Clock.Stop();
                 }
 
                 foreach (var plan in order)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
+                    plan.Clock.Start();
                     step = $"advancing the sequences of {plan.Display}";
                     await SequenceCatchUp.RunAsync(source, target, plan, cancellationToken).ConfigureAwait(false);
+                    plan.Clock.Stop();
                 }
             }
 
@@ -378,6 +387,7 @@ public sealed class TableRecoveryService
         CancellationToken cancellationToken)
     {
         plan.Production = await SystemCatalog.FindRelationAsync(target, plan.Name, cancellationToken).ConfigureAwait(false);
+        plan.ExistedInProduction = plan.Production is not null;
         plan.Source = await SystemCatalog.FindRelationAsync(source, plan.Name, cancellationToken).ConfigureAwait(false);
         if (plan.Source is null)
         {

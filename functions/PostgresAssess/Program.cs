@@ -1,0 +1,4 @@
+using DisasterRecovery.Functions.PostgresAssess;
+using DisasterRecovery.Lambda;
+
+return await LambdaRuntime.RunAsync(PostgresAssessEntryPoint.Create);
