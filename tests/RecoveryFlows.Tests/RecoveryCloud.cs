@@ -1,0 +1,177 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Amazon.S3.Model;
+using DisasterRecovery.LocalCloud;
+using DisasterRecovery.LocalCloud.Executions;
+using DisasterRecovery.LocalCloud.Secrets;
+using DisasterRecovery.LocalCloud.Stack;
+using DisasterRecovery.LocalStepFunctions.Time;
+using DisasterRecovery.TestSupport;
+using Npgsql;
+
+namespace DisasterRecovery.RecoveryFlows.Tests;
+
+/// <summary>
+/// One local cloud over the repository's template.yaml for a test class: LocalS3 in-process, the shared local/servers
+/// cluster adopted as the RDS instance <c>technician-marketplace</c> (one base backup), and a fresh "production"
+/// database on it that the secret <c>technician-marketplace/postgres</c> points at. Executions run on a virtual clock;
+/// the functions and the clusters do real work.
+/// </summary>
+public sealed class RecoveryCloud : IAsyncLifetime
+{
+    public const string Instance = "technician-marketplace";
+
+    private readonly string _stateDirectory = Path.Combine(Path.GetTempPath(), "dr-recovery-flows", Guid.NewGuid().ToString("N"));
+
+    public LocalCloudHost Cloud { get; private set; } = null!;
+
+    /// <summary>The production database's name (unique per fixture).</summary>
+    public string Database { get; } = "dr_e2e_" + Guid.NewGuid().ToString("N")[..12];
+
+    public async Task InitializeAsync()
+    {
+        var serversInfo = ServersInfoFile();
+        Cloud = await LocalCloudHost.StartAsync(new LocalCloudOptions
+        {
+            TemplatePath = RepositoryPaths.Of("template.yaml"),
+            StateDirectory = _stateDirectory,
+            Settings = new StackSettings(),
+            Clock = new VirtualTimeProvider(),
+            Random = new Random(11),
+            LocalServersInfoFile = serversInfo,
+        });
+        await Cloud.GetRdsAsync();
+        await ExecuteAsync("postgres", $"CREATE DATABASE \"{Database}\"");
+        var secret = LocalDatabaseSecret.For(DisasterRecovery.LocalCloud.Platform.LocalServersInfo.Read(serversInfo), Database);
+        Cloud.SecretsManager.Store.PutValue(LocalDatabaseSecret.SecretId, new SecretValueUpdate { SecretString = secret.ToSecretString() });
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Cloud.DisposeAsync();
+        await ExecuteAsync("postgres", $"DROP DATABASE IF EXISTS \"{Database}\" WITH (FORCE)");
+        try
+        {
+            Directory.Delete(_stateDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Cluster files owned by the service user may resist; the RDS emulator removed its clusters already.
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+
+    public static async Task ExecuteAsync(string database, string sql)
+    {
+        await using var connection = new NpgsqlConnection(LocalServers.Postgres.ConnectionString(database));
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 300 };
+        await command.ExecuteNonQueryAsync();
+    }
+
+    public static async Task<T> ScalarAsync<T>(string database, string sql)
+    {
+        await using var connection = new NpgsqlConnection(LocalServers.Postgres.ConnectionString(database));
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return (T)(await command.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>A table's rows as sorted text lines (COPY format): equal tables give equal lists, whatever their physical order.</summary>
+    public async Task<List<string>> RowsAsync(string table)
+    {
+        await using var connection = new NpgsqlConnection(LocalServers.Postgres.ConnectionString(Database));
+        await connection.OpenAsync();
+        using var reader = await connection.BeginTextExportAsync($"COPY {table} TO STDOUT");
+        var rows = new List<string>();
+        while (await reader.ReadLineAsync() is { } line)
+        {
+            rows.Add(line);
+        }
+
+        rows.Sort(StringComparer.Ordinal);
+        return rows;
+    }
+
+    /// <summary>The database server's clock, to the millisecond (RDS restore times are milliseconds).</summary>
+    public async Task<string> DatabaseTimeAsync()
+    {
+        var now = await ScalarAsync<DateTime>(Database, "SELECT date_trunc('milliseconds', clock_timestamp())");
+        return DateTime.SpecifyKind(now, DateTimeKind.Utc).ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Invokes one of the stack's functions in-process; a function error fails the test with its report.</summary>
+    public async Task<JsonNode> InvokeAsync(string function, string payload)
+    {
+        var result = await Cloud.Functions.InvokeAsync(Cloud.Functions.Find(function), Encoding.UTF8.GetBytes(payload), CancellationToken.None);
+        Assert.True(result.Error is null, $"{function} failed: {result.Error?.ErrorType}: {result.Error?.ErrorMessage}\n{string.Join('\n', result.LogLines)}");
+        return JsonNode.Parse(result.Output!)!;
+    }
+
+    public Task<ExecutionDocument> RunAsync(string stateMachine, object input, string? name = null) =>
+        Cloud.RunExecutionAsync(stateMachine, JsonSerializer.Serialize(input), name);
+
+    /// <summary>Whether an RDS instance exists and is not being deleted.</summary>
+    public async Task<string?> InstanceStatusAsync(string identifier)
+    {
+        try
+        {
+            var rds = await Cloud.GetRdsAsync();
+            var result = await rds.CallAsync(Cloud.Stack.Region, "describeDBInstances", new JsonObject { ["DbInstanceIdentifier"] = identifier });
+            return result?["DbInstances"]?[0]?["DbInstanceStatus"]?.GetValue<string>();
+        }
+        catch (DisasterRecovery.LocalRds.RdsEmulatorException e) when (e.ErrorName == "Rds.DbInstanceNotFoundException")
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Polls (the emulator's describe waits for progress) until the instance is gone; its last status otherwise.</summary>
+    public async Task<string?> InstanceStatusAfterDeletionAsync(string identifier)
+    {
+        string? status = null;
+        for (var i = 0; i < 30; i++)
+        {
+            status = await InstanceStatusAsync(identifier);
+            if (status is null)
+            {
+                return null;
+            }
+        }
+
+        return status;
+    }
+
+    /// <summary>Every audit event's "action:result:kind", oldest first.</summary>
+    public async Task<List<string>> AuditTrailAsync()
+    {
+        var bucket = Cloud.Stack.Buckets.Single(b => b.LogicalId == "AuditBucket").BucketName;
+        using var s3 = Cloud.S3!.CreateClient();
+        var listing = await s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = bucket, Prefix = "audit/" });
+        var events = new List<string>();
+        foreach (var item in (listing.S3Objects ?? []).OrderBy(o => o.Key, StringComparer.Ordinal))
+        {
+            using var response = await s3.GetObjectAsync(bucket, item.Key);
+            var json = JsonNode.Parse(response.ResponseStream);
+            if (json?["action"] is null)
+            {
+                continue;
+            }
+
+            events.Add($"{json["action"]}:{json["result"]}:{json["details"]?["kind"]}");
+        }
+
+        return events;
+    }
+
+    private static string ServersInfoFile()
+    {
+        _ = LocalServers.Postgres;
+        var (code, output) = LocalServers.RunScript(null, "info");
+        return code == 0 ? output.Trim().Split('\n')[0].Trim() : throw new InvalidOperationException($"local/servers info failed ({code}):\n{output}");
+    }
+}
