@@ -125,6 +125,61 @@ public sealed class PointInTimeRecoveryTests(RecoveryCloud env) : IClassFixture<
         Assert.Null(await env.InstanceStatusAfterDeletionAsync("pitr-pitr-cap"));
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Recover_WhenApprovalIsRequired_ShouldWriteOnlyAfterAHumanApproves(bool approve)
+    {
+        // Arrange: the on-call engineer is played by a handler on the task token the flow publishes.
+        await CreateMarketplaceAsync();
+        await env.InvokeAsync("PostgresBackupFunction", "{}");
+        var jobsBefore = await env.RowsAsync("jobs");
+        await RecoveryCloud.ExecuteAsync(env.Database, "SELECT pg_sleep(0.05)");
+        var t = await env.DatabaseTimeAsync();
+        await RecoveryCloud.ExecuteAsync(env.Database, "SELECT pg_sleep(0.05)");
+        await RecoveryCloud.ExecuteAsync(env.Database, "DELETE FROM jobs WHERE id % 10 = 0 AND id NOT IN (SELECT job_id FROM reviews)");
+        var jobsDamaged = await env.RowsAsync("jobs");
+        await (await env.Cloud.GetRdsAsync()).FlushWalArchiveAsync(RecoveryCloud.Instance);
+        var name = approve ? "pitr-approved" : "pitr-rejected";
+        var jobsWhenAsked = new List<string>();
+        void Answer(object? sender, DisasterRecovery.LocalCloud.Dispatch.TaskTokenIssuedEventArgs e)
+        {
+            if (!e.ExecutionArn.EndsWith(":" + name, StringComparison.Ordinal))
+            {
+                return;
+            }
+
+            jobsWhenAsked.AddRange(env.RowsAsync("jobs").GetAwaiter().GetResult());
+            if (approve)
+            {
+                env.Cloud.Engine.SendTaskSuccess(e.TaskToken, """{"approved": true}""");
+            }
+            else
+            {
+                env.Cloud.Engine.SendTaskFailure(e.TaskToken, "Rejected", "the preview shows more rows than expected");
+            }
+        }
+
+        env.Cloud.Dispatcher.TaskTokenIssued += Answer;
+        try
+        {
+            // Act
+            var execution = await env.RunAsync(Machine, new { sourceInstance = RecoveryCloud.Instance, restoreTime = t, tables = new[] { "jobs" }, mode = "insert-missing", requireApproval = true }, name);
+
+            // Assert: nothing was written while the question was open; afterwards only what the answer allowed.
+            Assert.Equal(jobsDamaged, jobsWhenAsked);
+            Assert.Equal(approve ? "SUCCEEDED" : "FAILED", execution.Status);
+            Assert.Equal(approve ? jobsBefore : jobsDamaged, await env.RowsAsync("jobs"));
+            Assert.Equal(approve ? null : "Rejected", execution.Error);
+            Assert.Contains(env.Cloud.Sns.Messages, m => m.Subject == "DR: approve a point-in-time recovery" && m.Message.Contains(name, StringComparison.Ordinal));
+            Assert.Null(await env.InstanceStatusAfterDeletionAsync("pitr-" + name));
+        }
+        finally
+        {
+            env.Cloud.Dispatcher.TaskTokenIssued -= Answer;
+        }
+    }
+
     /// <summary>A small marketplace in the fixture's database (recreated for each test).</summary>
     private async Task CreateMarketplaceAsync() => await RecoveryCloud.ExecuteAsync(env.Database, """
         DROP TABLE IF EXISTS reviews, jobs, technicians, audit_notes CASCADE;
