@@ -27,12 +27,15 @@ public sealed class RecoveryCloud : IAsyncLifetime
 
     public LocalCloudHost Cloud { get; private set; } = null!;
 
+    /// <summary>local/servers' servers.json.</summary>
+    public string ServersInfoFile { get; } = FindServersInfoFile();
+
     /// <summary>The production database's name (unique per fixture).</summary>
     public string Database { get; } = "dr_e2e_" + Guid.NewGuid().ToString("N")[..12];
 
     public async Task InitializeAsync()
     {
-        var serversInfo = ServersInfoFile();
+        var serversInfo = ServersInfoFile;
         Cloud = await LocalCloudHost.StartAsync(new LocalCloudOptions
         {
             TemplatePath = RepositoryPaths.Of("template.yaml"),
@@ -168,7 +171,7 @@ public sealed class RecoveryCloud : IAsyncLifetime
         return events;
     }
 
-    private static string ServersInfoFile()
+    private static string FindServersInfoFile()
     {
         _ = LocalServers.Postgres;
         var (code, output) = LocalServers.RunScript(null, "info");
