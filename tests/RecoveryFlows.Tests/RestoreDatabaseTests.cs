@@ -19,7 +19,8 @@ public sealed class RestoreDatabaseTests(RecoveryCloud env) : IClassFixture<Reco
     public async Task InitializeAsync()
     {
         var servers = LocalServersInfo.Read(env.ServersInfoFile);
-        env.Cloud.Eks.EnsureConfigMap(PlatformEmulators.Namespace, DatabaseConfigMap.Name, DatabaseConfigMap.DataFor(servers, env.Database));
+        env.Cloud.Eks.ApplyConfigMap(PlatformEmulators.Namespace, DatabaseConfigMap.Name, DatabaseConfigMap.DataFor(servers, env.Database));
+        env.Cloud.Eks.RestartDeployment(PlatformEmulators.Namespace, PlatformEmulators.Deployment);
         _platform = await LocalPlatformStandIn.StartAsync(servers, LocalPlatformState.Of(env.Cloud));
         await RecoveryCloud.ExecuteAsync(env.Database, """
             DROP TABLE IF EXISTS reviews, jobs, technicians CASCADE;
@@ -91,7 +92,7 @@ public sealed class RestoreDatabaseTests(RecoveryCloud env) : IClassFixture<Reco
         Assert.Contains(env.Cloud.Sns.Messages, m => m.Subject == "DR: database restore FAILED (application STOPPED)" && m.Message.Contains("restore-nobackup", StringComparison.Ordinal));
 
         // The application stays stopped by design (a human decides); start it again for the next test.
-        env.Cloud.Eks.EnsureDeployment(PlatformEmulators.Namespace, PlatformEmulators.Deployment, PlatformEmulators.SeedReplicas);
+        env.Cloud.Eks.ScaleDeployment(PlatformEmulators.Namespace, PlatformEmulators.Deployment, PlatformEmulators.SeedReplicas);
     }
 
     private async Task<JsonNode> DescribeAsync(string identifier)

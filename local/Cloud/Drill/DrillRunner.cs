@@ -20,12 +20,15 @@ public static class DrillRunner
     public const string ServiceHealthStateMachine = "ServiceHealthStateMachine";
 
     /// <summary>
-    /// Today's drill: servers, the platform stand-in, and the service-health flow against it. Later flows of the plan
-    /// (restore, verify, fail over) are added here as further steps.
+    /// Today's drill: servers and the application's database (<c>technician_marketplace</c>, created at
+    /// <paramref name="databaseScale"/> if absent), the platform seeded and its stand-in started, and the
+    /// service-health flow against the stand-in. Later flows of the plan (restore, verify, fail over) are added here as
+    /// further steps.
     /// </summary>
-    public static IReadOnlyList<IDrillStep> DefaultSteps() =>
+    /// <param name="databaseScale">The marketplace database's scale if it has to be created (see <see cref="MarketplaceDatabase.RowsAt"/>).</param>
+    public static IReadOnlyList<IDrillStep> DefaultSteps(int databaseScale = 1) =>
     [
-        new StartLocalServersStep(),
+        new StartLocalServersStep(databaseScale),
         new StartPlatformStandInStep(),
         new RunFlowStep("Service health flow against the stand-in", ServiceHealthStateMachine, context => new JsonObject
         {

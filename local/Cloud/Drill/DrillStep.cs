@@ -42,6 +42,12 @@ public sealed class DrillContext : IAsyncDisposable
     /// <summary>The local PostgreSQL and Redis, once started.</summary>
     public LocalServersInfo? Servers { get; set; }
 
+    /// <summary>The servers.json <c>local/servers</c> wrote, once started.</summary>
+    public string? ServersInfoFile { get; set; }
+
+    /// <summary>The application's database, once made sure of.</summary>
+    public MarketplaceDatabaseResult? Database { get; set; }
+
     /// <summary>The platform stand-in, once started.</summary>
     public LocalPlatformStandIn? PlatformStandIn { get; set; }
 

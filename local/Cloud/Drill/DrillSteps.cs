@@ -3,31 +3,59 @@ using DisasterRecovery.LocalCloud.Platform;
 
 namespace DisasterRecovery.LocalCloud.Drill;
 
-/// <summary>Starts the local PostgreSQL 15 and Redis with <c>local/servers start</c> (idempotent).</summary>
-public sealed class StartLocalServersStep : IDrillStep
+/// <summary>
+/// Starts the local PostgreSQL 15 and Redis with <c>local/servers start</c> (idempotent), then makes sure the
+/// application's database <c>technician_marketplace</c> exists on that cluster (<see cref="MarketplaceDatabase"/>,
+/// created at <see cref="Scale"/> only if absent).
+/// </summary>
+/// <param name="scale">The marketplace database's scale if it has to be created (1: 5,300 rows).</param>
+public sealed class StartLocalServersStep(int scale = 1) : IDrillStep
 {
-    public string Name => "Start local PostgreSQL and Redis";
+    /// <summary>The scale the database is created at when it does not exist.</summary>
+    public int Scale { get; } = scale;
 
+    /// <inheritdoc />
+    public string Name => "Start local PostgreSQL and Redis, with the marketplace database";
+
+    /// <inheritdoc />
     public async Task<DrillStepOutcome> RunAsync(DrillContext context, CancellationToken cancellationToken)
     {
         var (servers, infoFile) = await LocalServersScript.StartAsync(context.RepositoryRoot, cancellationToken).ConfigureAwait(false);
         context.Servers = servers;
-        return new DrillStepOutcome(true, $"{servers} ({infoFile})");
+        context.ServersInfoFile = infoFile;
+        var database = await MarketplaceDatabase.EnsureAsync(servers, Scale, cancellationToken).ConfigureAwait(false);
+        context.Database = database;
+        return new DrillStepOutcome(true, $"{servers} ({infoFile}); {database}");
     }
 }
 
-/// <summary>Starts the <see cref="LocalPlatformStandIn"/> in front of the local servers.</summary>
+/// <summary>
+/// Seeds what the application's platform lacks — the ConfigMap <c>production/backend-database</c> (where the database
+/// is), the secret <c>technician-marketplace/postgres</c> (its credentials), the deployment production/backend — for
+/// the servers just started (only if absent: what flows changed is kept), then starts the
+/// <see cref="LocalPlatformStandIn"/> following the local cloud's emulators (<see cref="LocalPlatformState.Of"/>).
+/// </summary>
 public sealed class StartPlatformStandInStep : IDrillStep
 {
-    public string Name => "Start the platform API stand-in";
+    /// <inheritdoc />
+    public string Name => "Seed the platform and start the API stand-in";
 
+    /// <inheritdoc />
     public async Task<DrillStepOutcome> RunAsync(DrillContext context, CancellationToken cancellationToken)
     {
         var servers = context.Servers ?? throw new InvalidOperationException("the local servers step must run first");
-        var standIn = await LocalPlatformStandIn.StartAsync(servers, 0, cancellationToken).ConfigureAwait(false);
+        var cloud = context.Cloud;
+        var seeded = PlatformEmulators.SeedPlatform(cloud.Eks, cloud.SecretsManager.Store, context.ServersInfoFile);
+        var platform = LocalPlatformState.Of(cloud);
+        var connection = platform.DatabaseConnection(servers, out var problem);
+        var standIn = await LocalPlatformStandIn.StartAsync(servers, platform, 0, cancellationToken).ConfigureAwait(false);
         context.OnCleanup(standIn);
         context.PlatformStandIn = standIn;
-        return new DrillStepOutcome(true, $"LocalPlatformStandIn serving {standIn.HealthUrl}");
+        var replicas = platform.BackendReplicas();
+        return new DrillStepOutcome(true,
+            $"seeded {(seeded.Count == 0 ? "nothing (all present)" : string.Join(", ", seeded))}; " +
+            $"{PlatformEmulators.Namespace}/{PlatformEmulators.Deployment} at {(replicas < 0 ? "no deployment" : $"{replicas} replica(s)")}; " +
+            $"/health checks {(connection?.ToString() ?? problem)}; LocalPlatformStandIn serving {standIn.HealthUrl}");
     }
 }
 

@@ -9,13 +9,17 @@ using static DisasterRecovery.LocalCloud.Emulators.Member;
 namespace DisasterRecovery.LocalCloud.Emulators;
 
 /// <summary>
-/// The optimized EKS integration <c>arn:aws:states:::eks:call</c> against a recorded Kubernetes cluster: Deployments
-/// (namespace/name → the apps/v1 object) kept in <c>eks.json</c>, with GET and PATCH (JSON merge patch) of
+/// The optimized EKS integration <c>arn:aws:states:::eks:call</c> against a recorded Kubernetes cluster kept in
+/// <c>eks.json</c>: Deployments, with GET and PATCH (JSON merge patch) of
 /// <c>/apis/apps/v1/namespaces/{ns}/deployments/{name}</c> and of its <c>/scale</c> subresource, so a flow can do
-/// what <c>kubectl scale deployment/backend --replicas=0 -n production</c> does. Every call is recorded
-/// (<see cref="Calls"/>) for tests to assert on. A response outside 2xx fails the task as the integration does:
-/// Error <c>EKS.&lt;status&gt;</c>, Cause <c>{"ResponseBody":&lt;Kubernetes Status&gt;,"StatusCode":…,"StatusText":…}</c>.
-/// Pods come up instantly: status follows spec at once.
+/// what <c>kubectl scale deployment/backend --replicas=0 -n production</c> does; and ConfigMaps, with GET, PATCH
+/// (JSON merge patch) and PUT of <c>/api/v1/namespaces/{ns}/configmaps/{name}</c> and GET (list) and POST (create) of
+/// <c>/api/v1/namespaces/{ns}/configmaps</c>. Every call is recorded (<see cref="Calls"/>) for tests to assert on. A
+/// response outside 2xx fails the task as the integration does: Error <c>EKS.&lt;status&gt;</c>, Cause
+/// <c>{"ResponseBody":&lt;Kubernetes Status&gt;,"StatusCode":…,"StatusText":…}</c>.
+/// Pods come up instantly (status follows spec at once) and read the ConfigMaps their template references when they
+/// start — when replicas go from 0 to more, or the pod template changes (a rollout, e.g. <c>kubectl rollout restart</c>)
+/// — so a ConfigMap change reaches the application only through new pods (<see cref="PodConfiguration"/>).
 /// </summary>
 public sealed partial class EksEmulator : ServiceEmulator
 {
@@ -50,8 +54,13 @@ public sealed partial class EksEmulator : ServiceEmulator
     /// <summary>Every eks:call so far (across restarts), oldest first.</summary>
     public IReadOnlyList<EksCallRecord> Calls => _state.Read().Calls;
 
-    /// <summary>Creates a deployment with the given replicas unless it exists; true when it created it.</summary>
-    public bool EnsureDeployment(string ns, string name, int replicas)
+    /// <summary>
+    /// Creates a deployment with the given replicas unless it exists; true when it created it. Its container takes its
+    /// environment from the ConfigMaps in <paramref name="envFromConfigMaps"/> and the variables in
+    /// <paramref name="environment"/>; with replicas, its pods start at once and read those ConfigMaps as they are now.
+    /// </summary>
+    public bool EnsureDeployment(string ns, string name, int replicas,
+        IReadOnlyList<string>? envFromConfigMaps = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         if (Deployment(ns, name) is not null)
         {
@@ -65,21 +74,69 @@ public sealed partial class EksEmulator : ServiceEmulator
                 return false;
             }
 
-            state.Deployments.Add(new EksDeploymentRecord
+            var now = _clock.GetUtcNow();
+            var record = new EksDeploymentRecord
             {
                 Namespace = ns,
                 Name = name,
-                Object = EksKubernetesObjects.Deployment(ns, name, replicas, _clock.GetUtcNow()),
-            });
+                Object = EksKubernetesObjects.Deployment(ns, name, replicas, now, envFromConfigMaps, environment),
+            };
+            record.Pods = replicas > 0 ? PodsStarting(state, record, now) : null;
+            state.Deployments.Add(record);
             return true;
         });
     }
+
+    /// <summary>
+    /// Scales a deployment as <c>kubectl scale --replicas=N</c> (a PATCH of its /scale, not recorded as an eks:call):
+    /// from 0 to more its pods start and read their ConfigMaps; at 0 they are gone.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">No such deployment, or negative replicas (the API's message).</exception>
+    public void ScaleDeployment(string ns, string name, int replicas) =>
+        Direct("PATCH", $"/apis/apps/v1/namespaces/{ns}/deployments/{name}/scale", new JsonObject { ["spec"] = new JsonObject { ["replicas"] = replicas } });
+
+    /// <summary>
+    /// Restarts a deployment's pods as <c>kubectl rollout restart</c> does (patches the pod template's
+    /// <c>kubectl.kubernetes.io/restartedAt</c> annotation; not recorded as an eks:call): with replicas, new pods
+    /// start and read their ConfigMaps as they are now.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">No such deployment (the API's message).</exception>
+    public void RestartDeployment(string ns, string name) =>
+        Direct("PATCH", $"/apis/apps/v1/namespaces/{ns}/deployments/{name}", new JsonObject
+        {
+            ["spec"] = new JsonObject
+            {
+                ["template"] = new JsonObject
+                {
+                    ["metadata"] = new JsonObject
+                    {
+                        ["annotations"] = new JsonObject
+                        {
+                            ["kubectl.kubernetes.io/restartedAt"] = _clock.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture),
+                        },
+                    },
+                },
+            },
+        });
 
     /// <summary>A deployment's spec.replicas, or null when there is no such deployment.</summary>
     public int? Replicas(string ns, string name) => Deployment(ns, name) is { } deployment ? EksKubernetesObjects.Replicas(deployment) : null;
 
     /// <summary>A deployment as GET returns it, or null.</summary>
     public JsonObject? Deployment(string ns, string name) => Find(_state.Read(), ns, name)?.Object;
+
+    /// <summary>
+    /// What the deployment's running pods read when they started (see <see cref="EksPodConfiguration"/>); null when
+    /// there is no such deployment or it has no pods.
+    /// </summary>
+    public EksPodConfiguration? PodConfiguration(string ns, string deployment) => Find(_state.Read(), ns, deployment)?.Pods;
+
+    /// <summary>
+    /// The data of ConfigMap <paramref name="configMap"/> as the deployment's running pods read it when they started;
+    /// null when the deployment has no pods, its pods do not reference that ConfigMap, or it did not exist then.
+    /// </summary>
+    public IReadOnlyDictionary<string, string>? ConfigMapInUse(string ns, string deployment, string configMap) =>
+        PodConfiguration(ns, deployment)?.ConfigMaps.GetValueOrDefault(configMap);
 
     private JsonNode? Call(JsonObject parameters, ServiceCallContext context)
     {
@@ -98,7 +155,7 @@ public sealed partial class EksEmulator : ServiceEmulator
         var (status, responseBody) = _state.Update(state =>
         {
             var working = dryRun ? Clone(state) : state;
-            var answer = Answer(working, method, path, body);
+            var answer = Answer(working, method, path, body, now);
             state.Calls.Add(new EksCallRecord
             {
                 At = now,
@@ -136,16 +193,39 @@ public sealed partial class EksEmulator : ServiceEmulator
         };
     }
 
-    /// <summary>The API's answer to one request; changes <paramref name="state"/> for a successful PATCH.</summary>
-    private static (int Status, JsonObject Body) Answer(EksState state, string method, string path, JsonNode? body)
+    /// <summary>A request made by the test or tool driving the emulator, not by a flow: not recorded; a failure throws.</summary>
+    private JsonObject Direct(string method, string path, JsonNode? body)
     {
-        var match = DeploymentPath().Match(path);
-        if (!match.Success)
+        var (status, answer) = _state.Update(state => Answer(state, method, path, body, _clock.GetUtcNow()));
+        if (status is < 200 or > 299)
         {
-            return (404, EksKubernetesObjects.Failure(404, "NotFound", "the server could not find the requested resource", new JsonObject()));
+            throw new InvalidOperationException($"{method} {path}: {status} {StatusText(status)}: {answer["message"]}");
         }
 
-        var (ns, name, scale) = (match.Groups["ns"].Value, match.Groups["name"].Value, match.Groups["scale"].Success);
+        return answer;
+    }
+
+    /// <summary>The API's answer to one request; changes <paramref name="state"/> for a successful write.</summary>
+    private static (int Status, JsonObject Body) Answer(EksState state, string method, string path, JsonNode? body, DateTimeOffset now)
+    {
+        var match = DeploymentPath().Match(path);
+        if (match.Success)
+        {
+            return AnswerDeployment(state, method, path, match.Groups["ns"].Value, match.Groups["name"].Value, match.Groups["scale"].Success, body, now);
+        }
+
+        match = ConfigMapPath().Match(path);
+        if (match.Success)
+        {
+            return AnswerConfigMap(state, method, path, match.Groups["ns"].Value, match.Groups["name"].Success ? match.Groups["name"].Value : null, body, now);
+        }
+
+        return (404, EksKubernetesObjects.Failure(404, "NotFound", "the server could not find the requested resource", new JsonObject()));
+    }
+
+    private static (int Status, JsonObject Body) AnswerDeployment(
+        EksState state, string method, string path, string ns, string name, bool scale, JsonNode? body, DateTimeOffset now)
+    {
         if (method is not ("GET" or "PATCH"))
         {
             return (405, EksKubernetesObjects.Failure(405, "MethodNotAllowed",
@@ -185,8 +265,10 @@ public sealed partial class EksEmulator : ServiceEmulator
                 new JsonObject { ["name"] = name, ["group"] = scale ? "autoscaling" : "apps", ["kind"] = scale ? "Scale" : "Deployment" }));
         }
 
+        var before = record.Object;
         var updated = scale ? WithReplicas(record.Object, (int)requested) : Settled(record.Object, patched);
         record.Object = updated;
+        PodsAfterChange(state, record, before, now);
         return (200, scale ? EksKubernetesObjects.Scale(updated) : (JsonObject)updated.DeepClone());
     }
 
@@ -250,10 +332,46 @@ public sealed partial class EksEmulator : ServiceEmulator
 
     private static string? StringOf(JsonNode? node) => node is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
 
-    private static EksState Clone(EksState state) => new()
+    /// <summary>
+    /// Pods after a change of the deployment: none at 0 replicas; new ones, reading the ConfigMaps afresh, when replicas
+    /// go up from 0 or the pod template changed (a rollout); otherwise the running ones keep what they read.
+    /// </summary>
+    private static void PodsAfterChange(EksState state, EksDeploymentRecord record, JsonObject before, DateTimeOffset now)
     {
-        Deployments = state.Deployments.Select(d => new EksDeploymentRecord { Namespace = d.Namespace, Name = d.Name, Object = (JsonObject)d.Object.DeepClone() }).ToList(),
-    };
+        if (EksKubernetesObjects.Replicas(record.Object) <= 0)
+        {
+            record.Pods = null;
+            return;
+        }
+
+        if (EksKubernetesObjects.Replicas(before) <= 0 || !JsonNode.DeepEquals(before["spec"]?["template"], record.Object["spec"]?["template"]))
+        {
+            record.Pods = PodsStarting(state, record, now);
+        }
+    }
+
+    /// <summary>What pods of the deployment starting now read: the data of every ConfigMap their template references that exists.</summary>
+    private static EksPodConfiguration PodsStarting(EksState state, EksDeploymentRecord record, DateTimeOffset now)
+    {
+        var pods = new EksPodConfiguration
+        {
+            StartedAt = now,
+            Generation = EksKubernetesObjects.WholeNumber(record.Object["metadata"]?["generation"]) ?? 1,
+        };
+        foreach (var name in EksKubernetesObjects.ConfigMapReferences(record.Object))
+        {
+            if (FindConfigMap(state, record.Namespace, name) is { } configMap)
+            {
+                pods.ConfigMaps[name] = EksKubernetesObjects.ConfigMapData(configMap.Object);
+            }
+        }
+
+        return pods;
+    }
+
+    /// <summary>A copy of the cluster's objects (not the calls) for a dry run.</summary>
+    private static EksState Clone(EksState state) =>
+        JsonSerializer.Deserialize<EksState>(JsonSerializer.Serialize(new EksState { Deployments = state.Deployments, ConfigMaps = state.ConfigMaps }))!;
 
     private static EksDeploymentRecord? Find(EksState state, string ns, string name) =>
         state.Deployments.FirstOrDefault(d => d.Namespace == ns && d.Name == name);

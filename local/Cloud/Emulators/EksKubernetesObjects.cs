@@ -3,12 +3,30 @@ using System.Text.Json.Nodes;
 
 namespace DisasterRecovery.LocalCloud.Emulators;
 
-/// <summary>The Kubernetes API objects the EKS emulator serves: apps/v1 Deployment, autoscaling/v1 Scale, v1 Status.</summary>
+/// <summary>The Kubernetes API objects the EKS emulator serves: apps/v1 Deployment, autoscaling/v1 Scale, v1 ConfigMap, v1 Status.</summary>
 public static class EksKubernetesObjects
 {
-    /// <summary>A Deployment whose pods are the given number of replicas of one container, all ready.</summary>
-    public static JsonObject Deployment(string ns, string name, int replicas, DateTimeOffset created)
+    /// <summary>
+    /// A Deployment whose pods are the given number of replicas of one container, all ready. The container takes its
+    /// environment from the ConfigMaps named in <paramref name="envFromConfigMaps"/> (<c>envFrom[].configMapRef</c>) and
+    /// the literal variables in <paramref name="environment"/> (<c>env[]</c>), when given.
+    /// </summary>
+    public static JsonObject Deployment(string ns, string name, int replicas, DateTimeOffset created,
+        IReadOnlyList<string>? envFromConfigMaps = null, IReadOnlyDictionary<string, string>? environment = null)
     {
+        var container = new JsonObject { ["name"] = name, ["image"] = $"{name}:local" };
+        if (envFromConfigMaps is { Count: > 0 })
+        {
+            container["envFrom"] = new JsonArray(envFromConfigMaps
+                .Select(c => (JsonNode?)new JsonObject { ["configMapRef"] = new JsonObject { ["name"] = c } }).ToArray());
+        }
+
+        if (environment is { Count: > 0 })
+        {
+            container["env"] = new JsonArray(environment
+                .Select(e => (JsonNode?)new JsonObject { ["name"] = e.Key, ["value"] = e.Value }).ToArray());
+        }
+
         var deployment = new JsonObject
         {
             ["apiVersion"] = "apps/v1",
@@ -33,7 +51,7 @@ public static class EksKubernetesObjects
                     ["metadata"] = new JsonObject { ["labels"] = new JsonObject { ["app"] = name } },
                     ["spec"] = new JsonObject
                     {
-                        ["containers"] = new JsonArray(new JsonObject { ["name"] = name, ["image"] = $"{name}:local" }),
+                        ["containers"] = new JsonArray(container),
                     },
                 },
             },
@@ -119,6 +137,91 @@ public static class EksKubernetesObjects
     /// <summary>404 for a deployment that does not exist.</summary>
     public static JsonObject DeploymentNotFound(string name) =>
         Failure(404, "NotFound", $"deployments.apps \"{name}\" not found", new JsonObject { ["name"] = name, ["group"] = "apps", ["kind"] = "deployments" });
+
+    /// <summary>
+    /// The ConfigMaps a deployment's pod template references, in order of first mention: containers' and init
+    /// containers' <c>envFrom[].configMapRef.name</c> and <c>env[].valueFrom.configMapKeyRef.name</c>, and
+    /// <c>volumes[].configMap.name</c>.
+    /// </summary>
+    public static IReadOnlyList<string> ConfigMapReferences(JsonObject deployment)
+    {
+        var names = new List<string>();
+        void Add(JsonNode? node)
+        {
+            if (node is JsonValue value && value.TryGetValue<string>(out var name) && name.Length > 0 && !names.Contains(name, StringComparer.Ordinal))
+            {
+                names.Add(name);
+            }
+        }
+
+        var podSpec = deployment["spec"]?["template"]?["spec"];
+        foreach (var list in new[] { "initContainers", "containers" })
+        {
+            foreach (var container in (podSpec?[list] as JsonArray ?? []).OfType<JsonObject>())
+            {
+                foreach (var source in (container["envFrom"] as JsonArray ?? []).OfType<JsonObject>())
+                {
+                    Add(source["configMapRef"]?["name"]);
+                }
+
+                foreach (var variable in (container["env"] as JsonArray ?? []).OfType<JsonObject>())
+                {
+                    Add(variable["valueFrom"]?["configMapKeyRef"]?["name"]);
+                }
+            }
+        }
+
+        foreach (var volume in (podSpec?["volumes"] as JsonArray ?? []).OfType<JsonObject>())
+        {
+            Add(volume["configMap"]?["name"]);
+        }
+
+        return names;
+    }
+
+    /// <summary>A v1 ConfigMap as the API returns it (kind, apiVersion, metadata, data).</summary>
+    public static JsonObject ConfigMap(string ns, string name, IReadOnlyDictionary<string, string> data, DateTimeOffset created)
+    {
+        var values = new JsonObject();
+        foreach (var (key, value) in data)
+        {
+            values[key] = value;
+        }
+
+        return new JsonObject
+        {
+            ["kind"] = "ConfigMap",
+            ["apiVersion"] = "v1",
+            ["metadata"] = new JsonObject
+            {
+                ["name"] = name,
+                ["namespace"] = ns,
+                ["uid"] = Guid.NewGuid().ToString(),
+                ["resourceVersion"] = "1",
+                ["creationTimestamp"] = Time(created),
+            },
+            ["data"] = values,
+        };
+    }
+
+    /// <summary>A ConfigMap's <c>data</c> (string values only; an absent member is empty).</summary>
+    public static Dictionary<string, string> ConfigMapData(JsonObject configMap)
+    {
+        var data = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (key, value) in configMap["data"] as JsonObject ?? [])
+        {
+            if (value is JsonValue v && v.TryGetValue<string>(out var text))
+            {
+                data[key] = text;
+            }
+        }
+
+        return data;
+    }
+
+    /// <summary>404 for a ConfigMap that does not exist.</summary>
+    public static JsonObject ConfigMapNotFound(string name) =>
+        Failure(404, "NotFound", $"configmaps \"{name}\" not found", new JsonObject { ["name"] = name, ["kind"] = "configmaps" });
 
     /// <summary>The API's timestamp format (RFC 3339, seconds).</summary>
     public static string Time(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);

@@ -14,11 +14,14 @@ namespace DisasterRecovery.LocalCloud.Platform;
 /// real endpoint is meant to — 200 <c>{"status":"ok","postgres":"ok","redis":"ok"}</c> only when it can actually run
 /// <c>SELECT 1</c> on the local PostgreSQL and PING the local Redis, 503 naming the failing part otherwise — so the
 /// flows' health checks exercise real dependencies, not a canned answer.
-/// Given the local cloud's <see cref="LocalPlatformState"/>, it also follows the emulators, read at every check: 503
-/// <c>{"status":"stopped",…}</c> while the EKS emulator's production/backend has 0 replicas, and the PostgreSQL check
-/// uses the connection in the secret <c>technician-marketplace/postgres</c> (host, port, username, password, dbname),
-/// so a flow that switches the application to a restored database with putSecretValue is checked against that
-/// database. Without that secret it uses the local servers' own settings and the <c>postgres</c> database.
+/// Given the local cloud's <see cref="LocalPlatformState"/>, it also follows the emulators, read at every check, as
+/// the real backend reads the same two objects: 503 <c>{"status":"stopped",…}</c> while the EKS emulator's
+/// production/backend has 0 replicas; the PostgreSQL check connects to the host, port and database of the ConfigMap
+/// <c>production/backend-database</c> as the deployment's pods read it when they started (so a patched ConfigMap
+/// counts once the deployment has been scaled to 0 and back up, or rolled out), with the username and password of the
+/// secret <c>technician-marketplace/postgres</c> (read at each check; its host, port and dbname serve where the
+/// ConfigMap has none). Without either it uses the local servers' own settings and the <c>postgres</c> database.
+/// See <see cref="LocalPlatformState.DatabaseConnection"/>.
 /// </summary>
 public sealed class LocalPlatformStandIn : IAsyncDisposable
 {
@@ -126,20 +129,19 @@ public sealed class LocalPlatformStandIn : IAsyncDisposable
     private async Task<string?> CheckPostgresAsync(CancellationToken cancellationToken)
     {
         // Read at every check: a flow may have switched the application to another database since the last one.
-        string? problem = null;
-        var secret = _platform?.DatabaseSecret(out problem);
-        if (problem is not null)
+        var database = (_platform ?? LocalPlatformState.None).DatabaseConnection(_servers, out var problem);
+        if (database is null)
         {
             return problem;
         }
 
         var connectionString = new NpgsqlConnectionStringBuilder
         {
-            Host = secret?.Host ?? _servers.PostgresHost,
-            Port = secret?.Port ?? _servers.PostgresPort,
-            Username = secret?.Username ?? _servers.PostgresUser,
-            Password = secret?.Password ?? _servers.PostgresPassword,
-            Database = secret?.DatabaseName ?? "postgres",
+            Host = database.Host,
+            Port = database.Port,
+            Username = database.Username,
+            Password = database.Password,
+            Database = database.DatabaseName,
             Timeout = (int)CheckTimeout.TotalSeconds,
             CommandTimeout = (int)CheckTimeout.TotalSeconds,
             Pooling = true,

@@ -4,14 +4,20 @@ using DisasterRecovery.LocalCloud.Secrets;
 namespace DisasterRecovery.LocalCloud.Platform;
 
 /// <summary>
-/// Where the <see cref="LocalPlatformStandIn"/> reads the application's state at each health check: the EKS
-/// emulator's production/backend deployment (0 replicas = stopped) and the Secrets Manager emulator's database secret
-/// (which database the application uses). Either may be absent; the stand-in then behaves as before.
+/// Where the <see cref="LocalPlatformStandIn"/> reads the application's state at each health check, the two objects a
+/// real deployment of the technician marketplace reads too: the EKS emulator's production/backend deployment (0
+/// replicas = stopped) with the ConfigMap <see cref="DatabaseConfigMap.Name"/> its pods read when they started (where
+/// the database is: host, port, database name), and the Secrets Manager emulator's database secret (the credentials;
+/// also host, port and dbname, used where the ConfigMap says nothing). Either emulator may be absent; the stand-in then
+/// uses what is left, down to the local servers' own settings.
 /// </summary>
 /// <param name="Eks">The cluster, if emulated.</param>
 /// <param name="Secrets">The secrets, if emulated.</param>
 public sealed record LocalPlatformState(EksEmulator? Eks, SecretStore? Secrets)
 {
+    /// <summary>No emulators: the stand-in checks the local servers' own settings.</summary>
+    public static readonly LocalPlatformState None = new(null, null);
+
     /// <summary>The state of a local cloud's platform emulators.</summary>
     public static LocalPlatformState Of(LocalCloudHost cloud) =>
         new(cloud.Emulators.Find("eks") as EksEmulator, (cloud.Emulators.Find("secretsmanager") as SecretsManagerEmulator)?.Store);
@@ -42,5 +48,62 @@ public sealed record LocalPlatformState(EksEmulator? Eks, SecretStore? Secrets)
             problem = $"secret {LocalDatabaseSecret.SecretId} cannot be read: {e.Message}";
             return null;
         }
+    }
+
+    /// <summary>
+    /// The ConfigMap <c>production/backend-database</c> as production/backend's running pods read it when they started
+    /// (not as it is now: pods read a ConfigMap once, so a change takes effect when the deployment is scaled to 0 and
+    /// back up, or rolled out). Null when there is no cluster, the deployment has no pods, or they started without it;
+    /// when its values cannot be used, <paramref name="problem"/> says why.
+    /// </summary>
+    public DatabaseConfigMap? DatabaseConfigMapInUse(out string? problem)
+    {
+        problem = null;
+        try
+        {
+            if (Eks?.ConfigMapInUse(PlatformEmulators.Namespace, PlatformEmulators.Deployment, DatabaseConfigMap.Name) is not { } data)
+            {
+                return null;
+            }
+
+            var parsed = DatabaseConfigMap.TryParse(data, out var why);
+            problem = why is null ? null : $"configmap {PlatformEmulators.Namespace}/{DatabaseConfigMap.Name} (as the pods of " +
+                                           $"{PlatformEmulators.Namespace}/{PlatformEmulators.Deployment} read it) cannot be used: {why}";
+            return parsed;
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException)
+        {
+            problem = $"the cluster's state cannot be read: {e.Message}";
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// The connection the application makes now: host, port and database from the ConfigMap its pods read (each
+    /// absent value from the secret, then from <paramref name="servers"/> with the <c>postgres</c> database); username
+    /// and password from the secret, else the servers' superuser. Null only when the secret or the ConfigMap exists
+    /// but cannot be used (<paramref name="problem"/> says why, never with a secret value).
+    /// </summary>
+    public LocalDatabaseSecret? DatabaseConnection(LocalServersInfo servers, out string? problem)
+    {
+        var secret = DatabaseSecret(out problem);
+        if (problem is not null)
+        {
+            return null;
+        }
+
+        var endpoint = DatabaseConfigMapInUse(out problem);
+        if (problem is not null)
+        {
+            return null;
+        }
+
+        return new LocalDatabaseSecret(
+            secret?.Engine ?? "postgres",
+            endpoint?.Host ?? secret?.Host ?? servers.PostgresHost,
+            endpoint?.Port ?? secret?.Port ?? servers.PostgresPort,
+            secret?.Username ?? servers.PostgresUser,
+            secret?.Password ?? servers.PostgresPassword,
+            endpoint?.DatabaseName ?? secret?.DatabaseName ?? "postgres");
     }
 }

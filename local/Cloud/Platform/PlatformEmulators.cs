@@ -7,7 +7,8 @@ namespace DisasterRecovery.LocalCloud.Platform;
 /// <summary>
 /// The emulators that stand for the platform the application runs on: Secrets Manager (<c>secrets.json</c>, with the
 /// application's database secret seeded from local/servers) and the EKS cluster (<c>eks.json</c>, with the
-/// application's deployment). The <see cref="LocalPlatformStandIn"/> follows both.
+/// application's deployment and the ConfigMap that says where its database is). The <see cref="LocalPlatformStandIn"/>
+/// follows both.
 /// </summary>
 public static class PlatformEmulators
 {
@@ -21,9 +22,18 @@ public static class PlatformEmulators
     public const int SeedReplicas = 3;
 
     /// <summary>
-    /// Registers the <c>secretsmanager</c> and <c>eks</c> emulators over the state folder, seeds production/backend (3
-    /// replicas) and, when a local/servers servers.json is known, the <see cref="LocalDatabaseSecret.SecretId"/> secret;
-    /// both only if absent, so what flows changed survives restarts.
+    /// The environment of the deployment's container besides the ConfigMap: which secret holds the credentials
+    /// (<c>DATABASE_SECRET_ID</c>).
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> DeploymentEnvironment { get; } =
+        new Dictionary<string, string>(StringComparer.Ordinal) { ["DATABASE_SECRET_ID"] = LocalDatabaseSecret.SecretId };
+
+    /// <summary>
+    /// Registers the <c>secretsmanager</c> and <c>eks</c> emulators over the state folder and seeds, each only if
+    /// absent (so what flows changed survives restarts): when a local/servers servers.json is known, the ConfigMap
+    /// <c>production/backend-database</c> (<see cref="DatabaseConfigMap"/>) and the secret
+    /// <see cref="LocalDatabaseSecret.SecretId"/>; always production/backend with 3 replicas, its container taking its
+    /// environment from that ConfigMap (<see cref="SeedPlatform"/>).
     /// </summary>
     /// <param name="emulators">The registry to add them to.</param>
     /// <param name="stateDirectory">The local cloud's state folder.</param>
@@ -36,12 +46,37 @@ public static class PlatformEmulators
         var secrets = new SecretStore(Path.Combine(stateDirectory, "secrets.json"), stack.Region, stack.AccountId, clock);
         emulators.Register(new SecretsManagerEmulator(secrets));
         var eks = new EksEmulator(Path.Combine(stateDirectory, "eks.json"), clock);
-        eks.EnsureDeployment(Namespace, Deployment, SeedReplicas);
         emulators.Register(eks);
-        if ((serversJson ?? ServersJsonBeside(stateDirectory)) is { } info)
+        SeedPlatform(eks, secrets, serversJson ?? ServersJsonBeside(stateDirectory));
+    }
+
+    /// <summary>
+    /// Seeds what is absent: the ConfigMap <c>production/backend-database</c> and the secret
+    /// <see cref="LocalDatabaseSecret.SecretId"/> for the cluster of <paramref name="serversJson"/> (when given), and
+    /// production/backend (3 replicas, <c>envFrom</c> the ConfigMap, <see cref="DeploymentEnvironment"/>), whose pods
+    /// read the ConfigMap as seeded. Returns what it created, e.g. <c>["configmap production/backend-database"]</c>.
+    /// </summary>
+    /// <exception cref="LocalCloudException">servers.json cannot be read.</exception>
+    public static IReadOnlyList<string> SeedPlatform(EksEmulator eks, SecretStore secrets, string? serversJson)
+    {
+        var created = new List<string>();
+        var servers = serversJson is null ? null : LocalServersInfo.Read(serversJson);
+        if (servers is not null && DatabaseConfigMap.SeedIfAbsent(eks, servers))
         {
-            LocalDatabaseSecret.SeedIfAbsent(secrets, info);
+            created.Add($"configmap {Namespace}/{DatabaseConfigMap.Name}");
         }
+
+        if (eks.EnsureDeployment(Namespace, Deployment, SeedReplicas, [DatabaseConfigMap.Name], DeploymentEnvironment))
+        {
+            created.Add($"deployment {Namespace}/{Deployment}");
+        }
+
+        if (serversJson is not null && LocalDatabaseSecret.SeedIfAbsent(secrets, serversJson))
+        {
+            created.Add($"secret {LocalDatabaseSecret.SecretId}");
+        }
+
+        return created;
     }
 
     /// <summary>
