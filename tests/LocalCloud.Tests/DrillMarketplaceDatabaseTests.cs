@@ -6,6 +6,7 @@ using Npgsql;
 namespace DisasterRecovery.LocalCloud.Tests;
 
 /// <summary>The drill's marketplace database (Drill/marketplace.sql through MarketplaceDatabase) on the real local PostgreSQL.</summary>
+[Collection(SharedMarketplaceDatabase.Name)]
 public sealed class DrillMarketplaceDatabaseTests : IAsyncLifetime
 {
     private readonly List<string> _databases = [];

@@ -11,6 +11,7 @@ namespace DisasterRecovery.LocalCloud.Tests;
 /// The drill's platform: the ConfigMap and secret seeded for the servers local/servers started, the stand-in following
 /// the local cloud's emulators, and the technician_marketplace database it checks; on the real local servers.
 /// </summary>
+[Collection(SharedMarketplaceDatabase.Name)]
 public sealed class DrillPlatformTests
 {
     [Fact]
@@ -58,34 +59,16 @@ public sealed class DrillPlatformTests
     }
 
     [Fact]
-    public async Task Drill_WhenRun_ShouldEnsureTheMarketplaceDatabaseSeedThePlatformAndPassTheHealthFlowWithoutPrintingAPassword()
-    {
-        _ = LocalServers.Postgres; // start the servers first, as the other test projects do
-        using var folder = new TempFolder();
-
-        var run = await CliRun.RunAsync(folder.Path, null, "drill");
-
-        Assert.True(run.ExitCode == 0, run.ToString());
-        Assert.Contains("[1/3] Start local PostgreSQL and Redis, with the marketplace database", run.Output, StringComparison.Ordinal);
-        Assert.Contains("technician_marketplace ", run.Output, StringComparison.Ordinal);
-        Assert.Contains("[2/3] Seed the platform and start the API stand-in", run.Output, StringComparison.Ordinal);
-        Assert.Contains($"/health checks postgres://postgres@127.0.0.1:{LocalServers.Postgres.Port}/technician_marketplace", run.Output, StringComparison.Ordinal);
-        Assert.Contains("Drill summary: SUCCEEDED", run.Output, StringComparison.Ordinal);
-        Assert.DoesNotContain(LocalServers.Postgres.Password, run.Output + run.Error, StringComparison.Ordinal);
-        Assert.DoesNotContain(LocalServers.Redis.Password, run.Output + run.Error, StringComparison.Ordinal);
-        var eks = File.ReadAllText(Path.Combine(folder.Path, "cloud", "eks.json"));
-        Assert.Contains("\"DATABASE_NAME\": \"technician_marketplace\"", eks, StringComparison.Ordinal);
-        Assert.True(File.Exists(Path.Combine(folder.Path, "cloud", "secrets.json")));
-    }
-
-    [Fact]
     public void DefaultSteps_WhenAScaleIsGiven_ShouldCreateTheDatabaseAtThatScaleInTheFirstStep()
     {
         var steps = DrillRunner.DefaultSteps(databaseScale: 7);
 
-        Assert.Equal(3, steps.Count);
+        Assert.Equal(6, steps.Count);
         Assert.Equal(7, Assert.IsType<StartLocalServersStep>(steps[0]).Scale);
         Assert.IsType<StartPlatformStandInStep>(steps[1]);
+        Assert.IsType<BackupAndVerifyStep>(steps[3]);
+        Assert.IsType<PointInTimeRecoveryStep>(steps[4]);
+        Assert.IsType<RestoreDatabaseStep>(steps[5]);
     }
 
     private static LocalServersInfo RealServers() => new(

@@ -7,6 +7,7 @@ using DisasterRecovery.TestSupport;
 namespace DisasterRecovery.LocalCloud.Tests;
 
 /// <summary>The stand-in and the drill against the real local PostgreSQL and Redis (started by local/servers).</summary>
+[Collection(SharedMarketplaceDatabase.Name)]
 public sealed class PlatformAndDrillTests
 {
     private static LocalServersInfo RealServers() => new(
@@ -55,7 +56,7 @@ public sealed class PlatformAndDrillTests
     }
 
     [Fact]
-    public async Task Drill_WhenTheLocalServersRun_ShouldRunTheServiceHealthFlowAgainstTheStandInAndExitZero()
+    public async Task Drill_WhenTheLocalServersRun_ShouldRunHealthBackupAndBothRecoveriesAndExitZero()
     {
         _ = LocalServers.Postgres; // start the servers first, as the other test projects do
         using var folder = new TempFolder();
@@ -63,13 +64,21 @@ public sealed class PlatformAndDrillTests
         var run = await CliRun.RunAsync(folder.Path, null, "drill");
 
         Assert.True(run.ExitCode == 0, run.ToString());
-        Assert.Contains("[3/3] Service health flow against the stand-in", run.Output, StringComparison.Ordinal);
+        Assert.Contains("[3/6] Service health flow against the stand-in", run.Output, StringComparison.Ordinal);
+        Assert.Contains("[6/6] Restore the database from the last verified backup", run.Output, StringComparison.Ordinal);
+        Assert.Contains("every deleted review and the dropped table are back", run.Output, StringComparison.Ordinal);
+        Assert.Contains("the new instance holds the verified backup's jobs", run.Output, StringComparison.Ordinal);
+        Assert.Contains("(RTO 60.0 min: met)", run.Output, StringComparison.Ordinal);
         Assert.Contains("TaskStateEntered        Check Service Health", run.Output, StringComparison.Ordinal);
         Assert.Contains("\"message\":\"endpoint healthy\"", run.Output, StringComparison.Ordinal);
         Assert.Contains("Drill summary: SUCCEEDED", run.Output, StringComparison.Ordinal);
-        Assert.Contains("flows: ServiceHealthStateMachine", run.Output, StringComparison.Ordinal);
+        Assert.Contains($"/health checks postgres://postgres@127.0.0.1:{LocalServers.Postgres.Port}/technician_marketplace", run.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain(LocalServers.Postgres.Password, run.Output + run.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain(LocalServers.Redis.Password, run.Output + run.Error, StringComparison.Ordinal);
+        Assert.Contains("flows: ServiceHealthStateMachine, PointInTimeRecoveryStateMachine, RestoreDatabaseStateMachine", run.Output, StringComparison.Ordinal);
         var executions = Directory.GetFiles(Path.Combine(folder.Path, "cloud", "executions"), "drill-*.json", SearchOption.AllDirectories);
-        Assert.Contains("\"status\": \"SUCCEEDED\"", File.ReadAllText(Assert.Single(executions)), StringComparison.Ordinal);
+        Assert.Equal(3, executions.Length);
+        Assert.All(executions, e => Assert.Contains("\"status\": \"SUCCEEDED\"", File.ReadAllText(e), StringComparison.Ordinal));
     }
 
     [Fact]
@@ -82,4 +91,11 @@ public sealed class PlatformAndDrillTests
         Assert.True(result.Max < TimeSpan.FromSeconds(10), $"40 states took {result.Max}");
         Assert.True(result.HistoryEvents > 80, $"only {result.HistoryEvents} events");
     }
+}
+
+/// <summary>Tests that run the drill or build technician_marketplace share that database on the one cluster: one at a time.</summary>
+[CollectionDefinition(Name)]
+public sealed class SharedMarketplaceDatabase
+{
+    public const string Name = "The shared technician_marketplace database";
 }

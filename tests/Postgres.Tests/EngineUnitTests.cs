@@ -124,6 +124,44 @@ public sealed class EngineUnitTests
     }
 
     [Fact]
+    public async Task LoadSchedule_WhenSmallTablesAreDoneFirst_ShouldCheckTheirForeignKeysWhileABigTableStillLoads()
+    {
+        DumpSegment Chunk(string table, long offset, long length) =>
+            new() { Kind = DumpSegmentKind.TableData, Table = table, Offset = offset, StoredLength = length, RawLength = 1, Sha256 = new string('0', 64) };
+        var index = new ScriptEntry("big_idx", "INDEX", "public", "CREATE INDEX big_idx ON public.big USING btree (a);");
+        var uniqueKey = new ScriptEntry("u u_pkey", "CONSTRAINT", "public", "ALTER TABLE ONLY \"Odd\".\"u (x)\"\n    ADD CONSTRAINT u_pkey PRIMARY KEY (id);");
+        var smallKey = new ScriptEntry("s s_fk", "FK CONSTRAINT", "public", "ALTER TABLE ONLY public.s\n    ADD CONSTRAINT s_fk FOREIGN KEY (u_id) REFERENCES \"Odd\".\"u (x)\"(id);");
+        var bigKey = new ScriptEntry("big big_fk", "FK CONSTRAINT", "public", "ALTER TABLE ONLY public.big\n    ADD CONSTRAINT big_fk FOREIGN KEY (u_id) REFERENCES \"Odd\".\"u (x)\"(id);");
+        var schedule = new LoadSchedule([Chunk("public.big", 0, 10), Chunk("public.s", 10, 2), Chunk("\"Odd\".\"u (x)\"", 12, 1)], [index, uniqueKey], workers: 2, foreignKeys: [bigKey, smallKey]);
+
+        Assert.Equal("\"Odd\".\"u (x)\"", LoadSchedule.ReferencedTableOf(smallKey));
+        var big = await schedule.NextAsync(CancellationToken.None);
+        var s = await schedule.NextAsync(CancellationToken.None);
+        schedule.Done(s!);
+        var u = await schedule.NextAsync(CancellationToken.None);
+        schedule.Done(u!);
+        var key = await schedule.NextAsync(CancellationToken.None);
+        schedule.Done(key!);
+        var early = await schedule.NextAsync(CancellationToken.None);
+        schedule.Done(early!);
+        var waiting = schedule.NextAsync(CancellationToken.None);
+        var stillWaiting = !waiting.IsCompleted;
+        schedule.Done(big!);
+        var bigIndex = await waiting.WaitAsync(TimeSpan.FromSeconds(5));
+        schedule.Done(bigIndex!);
+        var last = await schedule.NextAsync(CancellationToken.None);
+        schedule.Done(last!);
+
+        Assert.Equal("public.big", big!.Chunks![0].Table);
+        Assert.Same(uniqueKey, key!.Entry);
+        Assert.Same(smallKey, early!.Entry);
+        Assert.True(stillWaiting);
+        Assert.Same(index, bigIndex!.Entry);
+        Assert.Same(bigKey, last!.Entry);
+        Assert.Null(await schedule.NextAsync(CancellationToken.None));
+    }
+
+    [Fact]
     public void FrameEncoder_WhenTextIsWritten_ShouldProduceFramesTheZstdFormatDecodes()
     {
         using var encoder = new FrameEncoder(1);

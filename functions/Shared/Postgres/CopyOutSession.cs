@@ -60,6 +60,9 @@ internal abstract class CopyOutSession : IAsyncDisposable
         }
     }
 
+    /// <summary>Runs statements that return no rows (BEGIN, SET TRANSACTION SNAPSHOT).</summary>
+    public abstract Task ExecuteAsync(string sql, CancellationToken cancellationToken);
+
     /// <summary>Starts a COPY ... TO STDOUT.</summary>
     public abstract Task BeginAsync(string copy, CancellationToken cancellationToken);
 
@@ -71,6 +74,13 @@ internal abstract class CopyOutSession : IAsyncDisposable
     private sealed class Libpq(LibpqCopyConnection connection) : CopyOutSession
     {
         private CancellationTokenRegistration _registration;
+
+        public override Task ExecuteAsync(string sql, CancellationToken cancellationToken)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            connection.Execute(sql);
+            return Task.CompletedTask;
+        }
 
         public override Task BeginAsync(string copy, CancellationToken cancellationToken)
         {
@@ -94,6 +104,9 @@ internal abstract class CopyOutSession : IAsyncDisposable
     {
         private TextReader? _reader;
         private Stream? _stream;
+
+        public override Task ExecuteAsync(string sql, CancellationToken cancellationToken) =>
+            PostgresDumper.ExecuteAsync(connection, sql, cancellationToken);
 
         public override async Task BeginAsync(string copy, CancellationToken cancellationToken)
         {

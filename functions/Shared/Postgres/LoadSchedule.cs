@@ -17,6 +17,9 @@ internal sealed record LoadJob(IReadOnlyList<DumpSegment>? Chunks, ScriptEntry? 
 /// ready when its table is loaded, and ready indexes go before further data (so builds overlap with other tables' loading,
 /// as in pg_restore -j). An entry whose table cannot be named is held until all data is in, and one
 /// whose table has no data is ready at once; either way the result is the same, only the timing differs.
+/// A foreign key between two tables of the dump is handed out once both are loaded and all their indexes
+/// and keys are built, after ready indexes and tables, and never while another key check holds one of its
+/// tables (ADD FOREIGN KEY locks both in SHARE ROW EXCLUSIVE mode): no connection waits on a lock.
 /// </summary>
 internal sealed partial class LoadSchedule
 {
@@ -27,6 +30,10 @@ internal sealed partial class LoadSchedule
     private readonly List<ScriptEntry> _afterAllData = [];
     private readonly Queue<ScriptEntry> _ready = new();
     private readonly List<ScriptEntry> _foreignKeys = [];
+    private readonly List<ScriptEntry> _readyKeys = [];
+    private readonly Dictionary<ScriptEntry, (string Table, string Referenced)> _keyTables = [];
+    private readonly Dictionary<string, int> _indexesLeft = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _checking = new(StringComparer.Ordinal);
     private int _keysLeft;
     private int _running;
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -80,6 +87,27 @@ internal sealed partial class LoadSchedule
             {
                 _ready.Enqueue(entry);
             }
+
+            if (table is not null)
+            {
+                _indexesLeft[table] = _indexesLeft.GetValueOrDefault(table) + 1;
+            }
+        }
+
+        // A foreign key between two tables whose data this dump loads (and whose indexes can all be named)
+        // is checked as soon as both are loaded and indexed, on whichever connection is free, instead of
+        // after all data: on a restore dominated by one big table the other connection checks the small
+        // tables' keys while the big one loads. Anything else keeps the rule above.
+        if (_afterAllData.Count == 0)
+        {
+            foreach (var key in _foreignKeys)
+            {
+                if (TableOf(key) is { } table && ReferencedTableOf(key) is { } referenced
+                    && _jobsLeft.ContainsKey(table) && _jobsLeft.ContainsKey(referenced))
+                {
+                    _keyTables[key] = (table, referenced);
+                }
+            }
         }
 
         Jobs = _tables.Count + _afterAllData.Count + _ready.Count + _waiting.Values.Sum(l => l.Count) + _foreignKeys.Count;
@@ -114,6 +142,23 @@ internal sealed partial class LoadSchedule
                     return table;
                 }
 
+                // Foreign keys last, and never two at once on a table (ADD FOREIGN KEY locks both of its
+                // tables in SHARE ROW EXCLUSIVE mode, which conflicts with itself): no connection blocks on a lock.
+                var key = _readyKeys.FindIndex(k => !_keyTables.TryGetValue(k, out var t) || (!_checking.Contains(t.Table) && !_checking.Contains(t.Referenced)));
+                if (key >= 0)
+                {
+                    var checkJob = _readyKeys[key];
+                    _readyKeys.RemoveAt(key);
+                    if (_keyTables.TryGetValue(checkJob, out var tables))
+                    {
+                        _checking.Add(tables.Table);
+                        _checking.Add(tables.Referenced);
+                    }
+
+                    _running++;
+                    return new LoadJob(null, checkJob);
+                }
+
                 if (_running == 0)
                 {
                     return null;
@@ -132,9 +177,23 @@ internal sealed partial class LoadSchedule
         lock (_gate)
         {
             _running--;
-            if (job.Entry is { } done && IsUniqueKey(done))
+            if (job.Entry is { } done)
             {
-                _keysLeft--;
+                if (IsUniqueKey(done))
+                {
+                    _keysLeft--;
+                }
+
+                if (done.Type is "INDEX" or "CONSTRAINT" && TableOf(done) is { } indexed)
+                {
+                    _indexesLeft[indexed]--;
+                }
+
+                if (_keyTables.TryGetValue(done, out var checkedTables))
+                {
+                    _checking.Remove(checkedTables.Table);
+                    _checking.Remove(checkedTables.Referenced);
+                }
             }
 
             if (job.Chunks is { } chunks)
@@ -161,12 +220,26 @@ internal sealed partial class LoadSchedule
 
     private void ReleaseForeignKeys()
     {
-        if (_foreignKeys.Count > 0 && _keysLeft == 0 && _jobsLeft.Values.All(left => left == 0))
+        if (_foreignKeys.Count == 0)
         {
-            _foreignKeys.ForEach(_ready.Enqueue);
-            _foreignKeys.Clear();
+            return;
+        }
+
+        var all = _keysLeft == 0 && _jobsLeft.Values.All(left => left == 0);
+        for (var i = 0; i < _foreignKeys.Count; i++)
+        {
+            var key = _foreignKeys[i];
+            var ready = _keyTables.TryGetValue(key, out var tables) ? Settled(tables.Table) && Settled(tables.Referenced) : all;
+            if (ready)
+            {
+                _readyKeys.Add(key);
+                _foreignKeys.RemoveAt(i--);
+            }
         }
     }
+
+    /// <summary>A table whose data is all loaded and whose indexes and keys are all built.</summary>
+    private bool Settled(string table) => _jobsLeft.GetValueOrDefault(table) == 0 && _indexesLeft.GetValueOrDefault(table) == 0;
 
     private static bool IsUniqueKey(ScriptEntry entry) =>
         entry.Type == "CONSTRAINT" || entry.Body.StartsWith("CREATE UNIQUE INDEX ", StringComparison.Ordinal);
@@ -193,6 +266,17 @@ internal sealed partial class LoadSchedule
     [GeneratedRegex(@"^CREATE (?:UNIQUE )?INDEX \S+ ON (?:ONLY )?(?<table>.+?) USING ", RegexOptions.CultureInvariant)]
     private static partial Regex IndexTable();
 
+    /// <summary>The table a FOREIGN KEY entry references, as pg_dump names it; null when unclear.</summary>
+    internal static string? ReferencedTableOf(ScriptEntry entry)
+    {
+        var matches = ReferencedTable().Matches(entry.Body);
+        return matches.Count == 1 ? matches[0].Groups["table"].Value : null;
+    }
+
     [GeneratedRegex(@"^ALTER TABLE (?:ONLY )?(?<table>[^\n]+)\n", RegexOptions.CultureInvariant)]
     private static partial Regex ConstraintTable();
+
+    // pg_dump writes REFERENCES schema.table(columns), each name bare or double-quoted.
+    [GeneratedRegex(@"\bFOREIGN KEY \(.*?\) REFERENCES (?<table>(?:""(?:[^""]|"""")*""|[^""\s(.]+)\.(?:""(?:[^""]|"""")*""|[^""\s(.]+))\(", RegexOptions.CultureInvariant | RegexOptions.Singleline)]
+    private static partial Regex ReferencedTable();
 }

@@ -87,8 +87,14 @@ public sealed class PostgresDumper
 
         CopyOutSession.ReserveThreads(options.Workers);
         var pgDumpVersionTask = _tools.VersionAsync("pg_dump", cancellationToken);
+        // The workers' connections open (and take the session settings) while the coordinator connects
+        // and exports the snapshot; they import it below. Connecting is then off the path to the first COPY.
+        var opening = Enumerable.Range(0, options.Workers).Select(_ => CopyOutSession.OpenAsync(source, SessionSettings, cancellationToken)).ToList();
+        await using var closeSessions = new AsyncDisposer(opening);
         await using var coordinator = await DatabaseErrors.OpenAsync(source, null, cancellationToken).ConfigureAwait(false);
+        _logger?.Debug("coordinator connected", ("at", clock.Elapsed));
         var snapshot = await ExportSnapshotAsync(coordinator, cancellationToken).ConfigureAwait(false);
+        _logger?.Debug("snapshot exported", ("at", clock.Elapsed));
         // Everything that needs only the snapshot starts now: pg_dump's pre-data and post-data runs (each
         // imports the snapshot while the coordinator holds it; post-data then blocks on its pipe until its
         // turn) and the workers' connections; the table list and locks are taken meanwhile.
@@ -101,11 +107,17 @@ public sealed class PostgresDumper
         var environment = source.ToolEnvironment();
         await using var preData = _tools.Start("pg_dump", [.. common, "--section=pre-data"], environment, redirectInput: false);
         await using var postData = _tools.Start("pg_dump", [.. common, "--section=post-data"], environment, redirectInput: false);
-        var workerSetup = SessionSettings + "; BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY; SET TRANSACTION SNAPSHOT '" + snapshot.Id + "'";
-        var sessions = Enumerable.Range(0, options.Workers).Select(_ => CopyOutSession.OpenAsync(source, workerSetup, cancellationToken)).ToList();
-        await using var closeSessions = new AsyncDisposer(sessions);
+        var importSnapshot = "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY; SET TRANSACTION SNAPSHOT '" + snapshot.Id + "'";
+        var sessions = opening.Select(async open =>
+        {
+            var session = await open.ConfigureAwait(false);
+            await session.ExecuteAsync(importSnapshot, cancellationToken).ConfigureAwait(false);
+            return session;
+        }).ToList();
 
+        _logger?.Debug("pg_dump runs and sessions started", ("at", clock.Elapsed));
         var tables = await DumpableTables.ListAsync(coordinator, cancellationToken).ConfigureAwait(false);
+        _logger?.Debug("tables listed", ("at", clock.Elapsed));
         if (tables.Count > 0)
         {
             var lockSql = (options.LockWaitTimeout is { } wait
@@ -226,6 +238,7 @@ public sealed class PostgresDumper
         DumpAppender appender, PostgresDumpOptions options, string encoding, JsonLogger? logger, Stopwatch clock, CancellationToken cancellationToken)
     {
         var connection = await session.ConfigureAwait(false);
+        logger?.Debug("worker session ready", ("at", clock.Elapsed));
         using var encoder = new FrameEncoder(options.CompressionLevel);
         var buffer = new byte[1 << 18];
         Task pending = Task.CompletedTask;

@@ -45,7 +45,7 @@ public sealed record PostgresRestoreResult(string Database, int Tables, long Row
 /// pre-data with psql in one transaction; table data over N connections, biggest chunk first, each chunk
 /// fetched by byte range and checked (SHA-256, zstd checksums) as it streams; sequence values with psql;
 /// post-data split into indexes and constraints (parallel), index attachments, foreign keys (parallel,
-/// after every index) and the rest in pg_dump's order with psql;</item>
+/// each once both of its tables are loaded and indexed) and the rest in pg_dump's order with psql;</item>
 /// <item>only then is the new database renamed to the target (an existing one is renamed away and dropped).</item>
 /// </list>
 /// A failure at any step drops the temporary database: the target is either untouched or wholly restored,

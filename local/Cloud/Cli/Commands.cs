@@ -418,15 +418,30 @@ internal sealed class Commands(GlobalOptions globals, CliConsole console)
     // ---------------------------------------------------------------------------------------------
     private Command Drill()
     {
+        var scale = new Option<int>("--scale")
+        {
+            Description = "Size of the marketplace database if the drill has to create it: about 1.4 MB per unit (default 1; 700 is about 1 GB).",
+            DefaultValueFactory = _ => 1,
+        };
         var command = new Command("drill",
-            "The local DR drill: starts PostgreSQL and Redis (local/servers), the platform API stand-in, and runs the service-health flow against it.");
+            "The local DR drill: PostgreSQL and Redis (local/servers), the platform stand-in, the service-health flow, the nightly backup and its " +
+            "verification, a point-in-time recovery and a restore from the last verified backup, each recovery timed against the plan's RTO/RPO.")
+        {
+            scale,
+        };
         command.SetAction(async (parse, cancellationToken) =>
         {
+            var databaseScale = parse.GetValue(scale);
+            if (databaseScale < 1 || databaseScale > MarketplaceDatabase.MaxScale)
+            {
+                throw new LocalCloudException($"--scale must be from 1 to {MarketplaceDatabase.MaxScale}, was {databaseScale}");
+            }
+
             var paths = Paths(parse);
             await using var cloud = await HostAsync(parse, cancellationToken).ConfigureAwait(false);
             using var printer = new ExecutionPrinter(cloud, Out);
             await using var context = new DrillContext(cloud, paths.RepositoryRoot, Out);
-            var report = await DrillRunner.RunAsync(context, DrillRunner.DefaultSteps(), cancellationToken).ConfigureAwait(false);
+            var report = await DrillRunner.RunAsync(context, DrillRunner.DefaultSteps(databaseScale), cancellationToken).ConfigureAwait(false);
             return report.Succeeded ? LocalCloudCli.Success : LocalCloudCli.Failure;
         });
         return command;

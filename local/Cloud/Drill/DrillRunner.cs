@@ -21,9 +21,10 @@ public static class DrillRunner
 
     /// <summary>
     /// Today's drill: servers and the application's database (<c>technician_marketplace</c>, created at
-    /// <paramref name="databaseScale"/> if absent), the platform seeded and its stand-in started, and the
-    /// service-health flow against the stand-in. Later flows of the plan (restore, verify, fail over) are added here as
-    /// further steps.
+    /// <paramref name="databaseScale"/> if absent), the platform seeded and its stand-in started, the service-health
+    /// flow against the stand-in, the nightly backup and its verification, a point-in-time recovery of deleted rows and
+    /// a dropped table, and a restore from the last verified backup — each recovery timed against the plan's RTO and
+    /// RPO. Later flows of the plan (failover, ransomware) join here as further steps.
     /// </summary>
     /// <param name="databaseScale">The marketplace database's scale if it has to be created (see <see cref="MarketplaceDatabase.RowsAt"/>).</param>
     public static IReadOnlyList<IDrillStep> DefaultSteps(int databaseScale = 1) =>
@@ -36,6 +37,9 @@ public static class DrillRunner
             ["expectedStatus"] = 200,
             ["expectedBodyContains"] = "\"status\":\"ok\"",
         }),
+        new BackupAndVerifyStep(),
+        new PointInTimeRecoveryStep(),
+        new RestoreDatabaseStep(),
     ];
 
     /// <summary>Runs the steps and prints each one and a summary.</summary>
@@ -55,7 +59,8 @@ public static class DrillRunner
                 outcome = await step.RunAsync(context, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (e is LocalCloudException or Stack.StackLoadException or IOException or InvalidOperationException
-                                          or System.Net.Sockets.SocketException or Functions.FunctionNotFoundException)
+                                          or System.Net.Sockets.SocketException or Functions.FunctionNotFoundException
+                                          or DisasterRecovery.LocalRds.RdsEmulatorException or Npgsql.NpgsqlException)
             {
                 outcome = new DrillStepOutcome(false, $"{e.GetType().Name}: {e.Message}");
             }

@@ -48,6 +48,9 @@ public sealed class DrillContext : IAsyncDisposable
     /// <summary>The application's database, once made sure of.</summary>
     public MarketplaceDatabaseResult? Database { get; set; }
 
+    /// <summary>When the newest verified backup the drill took completed, once the backup step ran.</summary>
+    public DateTimeOffset? LastVerifiedBackupAt { get; set; }
+
     /// <summary>The platform stand-in, once started.</summary>
     public LocalPlatformStandIn? PlatformStandIn { get; set; }
 

@@ -24,6 +24,23 @@ public sealed class StartLocalServersStep(int scale = 1) : IDrillStep
         context.Servers = servers;
         context.ServersInfoFile = infoFile;
         var database = await MarketplaceDatabase.EnsureAsync(servers, Scale, cancellationToken).ConfigureAwait(false);
+        if (database.Rows.Count < MarketplaceDatabase.Tables.Count)
+        {
+            // A drill stopped half-way (a table dropped and not brought back): start from a whole database again.
+            context.Output.WriteLine($"      {database.Database} lacks {string.Join(", ", MarketplaceDatabase.Tables.Except(database.Rows.Keys))}: recreating it");
+            await using (var connection = new Npgsql.NpgsqlConnection(new Npgsql.NpgsqlConnectionStringBuilder
+            {
+                Host = servers.PostgresHost, Port = servers.PostgresPort, Username = servers.PostgresUser, Password = servers.PostgresPassword, Database = "postgres", Pooling = false,
+            }.ConnectionString))
+            {
+                await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+                await using var drop = new Npgsql.NpgsqlCommand($"DROP DATABASE {MarketplaceDatabase.QuoteIdentifier(database.Database)} WITH (FORCE)", connection);
+                await drop.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            database = await MarketplaceDatabase.EnsureAsync(servers, Scale, cancellationToken).ConfigureAwait(false);
+        }
+
         context.Database = database;
         return new DrillStepOutcome(true, $"{servers} ({infoFile}); {database}");
     }
@@ -46,6 +63,30 @@ public sealed class StartPlatformStandInStep : IDrillStep
         var servers = context.Servers ?? throw new InvalidOperationException("the local servers step must run first");
         var cloud = context.Cloud;
         var seeded = PlatformEmulators.SeedPlatform(cloud.Eks, cloud.SecretsManager.Store, context.ServersInfoFile);
+
+        // RDS plays the production instance with the local cluster (idempotent; the first time takes a base backup).
+        string? rdsNote = null;
+        DisasterRecovery.LocalRds.AdoptedInstance? adopted = null;
+        try
+        {
+            adopted = DisasterRecovery.LocalRds.AdoptedInstance.FromServersJson(context.ServersInfoFile!);
+        }
+        catch (Exception e) when (e is KeyNotFoundException or InvalidOperationException or System.Text.Json.JsonException or IOException)
+        {
+            rdsNote = $"RDS: the cluster is not adoptable ({e.Message}); the recovery steps cannot run";
+        }
+
+        if (adopted is not null)
+        {
+            var rds = await cloud.GetRdsAsync(cancellationToken).ConfigureAwait(false);
+            await rds.AdoptInstanceAsync(adopted, cancellationToken).ConfigureAwait(false);
+            rdsNote = "RDS plays technician-marketplace with the local cluster";
+        }
+        else
+        {
+            rdsNote ??= "RDS: not adopted";
+        }
+
         var platform = LocalPlatformState.Of(cloud);
         var connection = platform.DatabaseConnection(servers, out var problem);
         var standIn = await LocalPlatformStandIn.StartAsync(servers, platform, 0, cancellationToken).ConfigureAwait(false);
@@ -55,7 +96,7 @@ public sealed class StartPlatformStandInStep : IDrillStep
         return new DrillStepOutcome(true,
             $"seeded {(seeded.Count == 0 ? "nothing (all present)" : string.Join(", ", seeded))}; " +
             $"{PlatformEmulators.Namespace}/{PlatformEmulators.Deployment} at {(replicas < 0 ? "no deployment" : $"{replicas} replica(s)")}; " +
-            $"/health checks {(connection?.ToString() ?? problem)}; LocalPlatformStandIn serving {standIn.HealthUrl}");
+            $"/health checks {(connection?.ToString() ?? problem)}; LocalPlatformStandIn serving {standIn.HealthUrl}; {rdsNote}");
     }
 }
 

@@ -96,23 +96,36 @@ internal sealed class Bench(int workers)
 
         var rows = new List<string[]>();
         // The machine is shared: the three backups that the targets compare run interleaved, `repeat` times,
-        // and each reports its best (least disturbed) run; the median is printed beside it.
+        // in a rotating order (none always runs first or right after another), after one untimed warm-up
+        // read of the whole database so every run finds the same warm cache. The MEDIAN of each is shown,
+        // every run is listed, and so is the load average before each round.
+        await TimeAsync($"pg_dump -Fc -Z0 -d {database} > /dev/null", env);
         var floors = new List<double>();
         var customs = new List<double>();
         var oursRuns = new List<(double Seconds, long PeakRss)>();
+        var loads = new List<string>();
         for (var run = 0; run < repeat; run++)
         {
-            floors.Add(await TimeAsync($"pg_dump -Fc -Z0 -d {database} > /dev/null", env));
-            customs.Add(await TimeAsync($"pg_dump -Fc -d {database} -f {customDump}", env));
-            oursRuns.Add(await ChildAsync("backup", database, ourDump, ourIndex));
+            loads.Add(LoadAverage());
+            var steps = new List<Func<Task>>
+            {
+                async () => floors.Add(await TimeAsync($"pg_dump -Fc -Z0 -d {database} > /dev/null", env)),
+                async () => customs.Add(await TimeAsync($"pg_dump -Fc -d {database} -f {customDump}", env)),
+                async () => oursRuns.Add(await ChildAsync("backup", database, ourDump, ourIndex)),
+            };
+            for (var step = 0; step < steps.Count; step++)
+            {
+                await steps[(step + run) % steps.Count]();
+            }
         }
 
         var gzip = await TimeAsync($"pg_dump -d {database} | gzip > {gzipDump}", env);
-        var floor = floors.Min();
-        var custom = customs.Min();
-        var ours = (Seconds: oursRuns.Min(r => r.Seconds), PeakRss: oursRuns.Max(r => r.PeakRss));
-        report.AppendLine($"Backups ran {repeat}× interleaved; best run shown (medians: floor {Median(floors):F2} s, pg_dump -Fc {Median(customs):F2} s, ours {Median([.. oursRuns.Select(r => r.Seconds)]):F2} s; " +
-                          $"all runs: floor {string.Join("/", floors.Select(x => x.ToString("F1")))}, -Fc {string.Join("/", customs.Select(x => x.ToString("F1")))}, ours {string.Join("/", oursRuns.Select(x => x.Seconds.ToString("F1")))}). Peak RSS is the highest of our runs.").AppendLine();
+        var floor = Median(floors);
+        var custom = Median(customs);
+        var ours = (Seconds: Median([.. oursRuns.Select(r => r.Seconds)]), PeakRss: oursRuns.Max(r => r.PeakRss));
+        report.AppendLine($"Backups ran {repeat}× interleaved (order rotated each round, after an untimed warm-up read); **medians** shown " +
+                          $"(all runs: floor {Runs(floors)}, -Fc {Runs(customs)}, ours {Runs([.. oursRuns.Select(r => r.Seconds)])}; best: floor {floors.Min():F2}, -Fc {customs.Min():F2}, ours {oursRuns.Min(r => r.Seconds):F2} s). " +
+                          $"Every time is the wall time of the whole process as started by this benchmark (ours includes .NET start-up). Load average before each round: {string.Join(" | ", loads)}. Peak RSS is the highest of our runs.").AppendLine();
         rows.Add(["`pg_dump -Fc -Z0 > /dev/null` (floor)", Sec(floor), "—", "—", "—"]);
         rows.Add(["`pg_dump -Fc`", Sec(custom), Mb(new FileInfo(customDump).Length), "—", "1.00×"]);
         rows.Add(["`pg_dump \\| gzip` (plan §1.1)", Sec(gzip), Mb(new FileInfo(gzipDump).Length), "—", Ratio(gzip, custom)]);
@@ -131,28 +144,54 @@ internal sealed class Bench(int workers)
         var restoreRows = new List<string[]>();
         var pgRestores = new List<double>();
         var ourRestores = new List<(double Seconds, long PeakRss)>();
+        var restoreLoads = new List<string>();
         var target1 = "bench_restore_pgr";
         var ourTarget = "bench_restore_ours";
+        // Every restore starts from nothing: our restorer creates its database, so the baselines' times
+        // include `createdb` too; each timed restore starts right after a CHECKPOINT (untimed) so none
+        // pays for the WAL of the one before it; the order alternates.
         for (var run = 0; run < repeat; run++)
         {
-            await FreshDatabaseAsync(target1);
-            pgRestores.Add(await TimeAsync($"pg_restore -j2 -d {target1} {customDump}", env));
-            await DropAsync(ourTarget);
-            ourRestores.Add(await ChildAsync("restore", ourTarget, ourDump, ourIndex));
+            restoreLoads.Add(LoadAverage());
+            var steps = new List<Func<Task>>
+            {
+                async () =>
+                {
+                    await DropAsync(target1);
+                    await CheckpointAsync();
+                    pgRestores.Add(await TimeAsync($"createdb -T template0 {target1} && pg_restore -j2 -d {target1} {customDump}", env));
+                },
+                async () =>
+                {
+                    await DropAsync(ourTarget);
+                    await CheckpointAsync();
+                    ourRestores.Add(await ChildAsync("restore", ourTarget, ourDump, ourIndex));
+                },
+            };
+            for (var step = 0; step < steps.Count; step++)
+            {
+                await steps[(step + run) % steps.Count]();
+            }
         }
 
-        var pgRestore = pgRestores.Min();
-        var ourRestore = (Seconds: ourRestores.Min(r => r.Seconds), PeakRss: ourRestores.Max(r => r.PeakRss));
-        var target2 = await FreshDatabaseAsync("bench_restore_gz");
-        var gunzip = await TimeAsync($"gunzip -c {gzipDump} | psql -X -q -v ON_ERROR_STOP=1 -d {target2} > /dev/null", env);
-        var target3 = await FreshDatabaseAsync("bench_restore_zst");
-        var oneLiner = await TimeAsync($"zstd -dc {ourDump} | psql -X -q -v ON_ERROR_STOP=1 -d {target3} > /dev/null", env);
+        var pgRestore = Median(pgRestores);
+        var ourRestore = (Seconds: Median([.. ourRestores.Select(r => r.Seconds)]), PeakRss: ourRestores.Max(r => r.PeakRss));
+        var target2 = "bench_restore_gz";
+        await DropAsync(target2);
+        await CheckpointAsync();
+        var gunzip = await TimeAsync($"createdb -T template0 {target2} && gunzip -c {gzipDump} | psql -X -q -v ON_ERROR_STOP=1 -d {target2} > /dev/null", env);
+        var target3 = "bench_restore_zst";
+        await DropAsync(target3);
+        await CheckpointAsync();
+        var oneLiner = await TimeAsync($"createdb -T template0 {target3} && zstd -dc {ourDump} | psql -X -q -v ON_ERROR_STOP=1 -d {target3} > /dev/null", env);
         restoreRows.Add(["`pg_restore -j2` of `pg_dump -Fc`", Sec(pgRestore), "—", "1.00×"]);
         restoreRows.Add(["`gunzip -c \\| psql` of `pg_dump \\| gzip`", Sec(gunzip), "—", Ratio(gunzip, pgRestore)]);
         restoreRows.Add(["`zstd -dc dump.sql.zst \\| psql` (our dump, the manual one-liner)", Sec(oneLiner), "—", Ratio(oneLiner, pgRestore)]);
         restoreRows.Add([$"**ours** (`PostgresRestorer`, {workers} workers)", Sec(ourRestore.Seconds), Mb(ourRestore.PeakRss), Ratio(ourRestore.Seconds, pgRestore)]);
         report.AppendLine("### Restore").AppendLine();
-        report.AppendLine($"pg_restore -j2 and ours ran {repeat}× interleaved, best shown (all runs: pg_restore {string.Join("/", pgRestores.Select(x => x.ToString("F1")))}, ours {string.Join("/", ourRestores.Select(x => x.Seconds.ToString("F1")))}); the psql pipelines ran once.").AppendLine();
+        report.AppendLine($"pg_restore -j2 and ours ran {repeat}× interleaved (order alternating, each from a CHECKPOINT, each including the creation of its database); **medians** shown " +
+                          $"(all runs: pg_restore {Runs(pgRestores)}, ours {Runs([.. ourRestores.Select(r => r.Seconds)])}; best: pg_restore {pgRestores.Min():F2}, ours {ourRestores.Min(r => r.Seconds):F2} s); the psql pipelines ran once. " +
+                          $"Load average before each round: {string.Join(" | ", restoreLoads)}.").AppendLine();
         report.AppendLine("| what | wall time | peak RSS | time vs pg_restore -j2 |").AppendLine("|---|---:|---:|---:|");
         foreach (var row in restoreRows)
         {
@@ -188,13 +227,16 @@ internal sealed class Bench(int workers)
         var dump = Path.Combine(_work, "big.sql.zst");
         var index = Path.Combine(_work, "big.index.json");
         var customDump = Path.Combine(_work, "big.custom");
+        var load = LoadAverage();
+        await TimeAsync($"pg_dump -Fc -Z0 -d {database} > /dev/null", Env(database));
         var custom = await TimeAsync($"pg_dump -Fc -d {database} -f {customDump}", Env(database));
         var backup = await ChildAsync("backup", database, dump, index);
         var target = "bench_restore_big";
         await DropAsync(target);
+        await CheckpointAsync();
         var restore = await ChildAsync("restore", target, dump, index);
         report.AppendLine($"## Memory at a second size: {sizeMb} MB database `{database}`").AppendLine();
-        report.AppendLine($"pg_database_size {Mb(dbSize)}, table data {Mb(heap)}.").AppendLine();
+        report.AppendLine($"pg_database_size {Mb(dbSize)}, table data {Mb(heap)}. One run each (after an untimed warm-up read); load average before: {load}.").AppendLine();
         report.AppendLine("| what | wall time | output | peak RSS |").AppendLine("|---|---:|---:|---:|");
         report.AppendLine($"| `pg_dump -Fc` | {Sec(custom)} | {Mb(new FileInfo(customDump).Length)} | — |");
         report.AppendLine($"| ours, backup | {Sec(backup.Seconds)} | {Mb(new FileInfo(dump).Length)} | {Mb(backup.PeakRss)} |");
@@ -280,6 +322,17 @@ internal sealed class Bench(int workers)
         return text.ToString();
     }
 
+    private static string LoadAverage() => string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+
+    private static string Runs(List<double> values) => string.Join("/", values.Select(x => x.ToString("F2")));
+
+    private async Task CheckpointAsync()
+    {
+        await using var connection = new NpgsqlConnection(_server.ConnectionString());
+        await connection.OpenAsync();
+        await Exec(connection, "CHECKPOINT");
+    }
+
     private async Task<string> FreshDatabaseAsync(string name)
     {
         await DropAsync(name);
@@ -336,17 +389,20 @@ internal sealed class Bench(int workers)
             info.ArgumentList.Add(argument);
         }
 
+        // Timed from outside, like the pg_dump/pg_restore commands: process start-up (the .NET runtime) included.
+        var clock = Stopwatch.StartNew();
         using var process = Process.Start(info)!;
         var text = await process.StandardOutput.ReadToEndAsync();
         await process.WaitForExitAsync();
+        var seconds = clock.Elapsed.TotalSeconds;
         if (process.ExitCode != 0)
         {
             throw new InvalidOperationException($"child {mode} failed: {text}");
         }
 
         using var json = JsonDocument.Parse(text.Trim().Split('\n')[^1]);
-        var result = (json.RootElement.GetProperty("seconds").GetDouble(), json.RootElement.GetProperty("peakRssBytes").GetInt64());
-        Console.WriteLine($"  {result.Item1:F2} s, peak RSS {Mb(result.Item2)}");
+        var result = (seconds, json.RootElement.GetProperty("peakRssBytes").GetInt64());
+        Console.WriteLine($"  {seconds:F2} s (inside the process {json.RootElement.GetProperty("seconds").GetDouble():F2} s), peak RSS {Mb(result.Item2)}");
         return result;
     }
 
