@@ -46,6 +46,7 @@ public sealed class PlatformStandInFollowsEmulatorsTests
         await using var cloud = Cloud(folder);
         var servers = RealServers();
         var restored = await LocalServers.Postgres.CreateScratchDatabaseAsync("standin_restored");
+        await using var dropRestored = new DatabaseDropper(restored);
         var store = cloud.SecretsManager.Store;
         store.Create(new NewSecret(LocalDatabaseSecret.SecretId) { SecretString = LocalDatabaseSecret.For(servers, "no_such_database_here").ToSecretString() });
         await using var standIn = await LocalPlatformStandIn.StartAsync(servers, LocalPlatformState.Of(cloud));
@@ -108,4 +109,16 @@ public sealed class PlatformStandInFollowsEmulatorsTests
 
     private static LocalCloudHost Cloud(TempFolder folder) =>
         TestCloud.Create(TestCloud.WriteTemplate(folder, new Dictionary<string, string> { ["Scale"] = ScaleMachine }), folder.Path + "/state");
+}
+
+/// <summary>Drops a scratch database at the end of a test (WITH (FORCE): the stand-in's pooled connections may still be open).</summary>
+internal sealed class DatabaseDropper(string database) : IAsyncDisposable
+{
+    public async ValueTask DisposeAsync()
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(LocalServers.Postgres.ConnectionString());
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand($"DROP DATABASE IF EXISTS \"{database.Replace("\"", "\"\"", StringComparison.Ordinal)}\" WITH (FORCE)", connection);
+        await command.ExecuteNonQueryAsync();
+    }
 }
