@@ -22,9 +22,8 @@ public sealed class PostgresBackupHandler(PostgresFunctionServices services) : I
         var startedAt = services.Time.GetUtcNow();
         var tier = input.Tier(startedAt);
         var connection = input.Database ?? new DatabaseConnection { SecretId = services.DefaultSecretId };
-        PostgresBackupResult result;
-        string database;
-        try
+        var database = "?";
+        var result = await services.AuditFailureAsync(context.Logger, AuditActions.Backup, $"postgres/{source}", actor, null, async () =>
         {
             var endpoint = await connection.ResolveAsync(services.Secrets, "database", ct).ConfigureAwait(false);
             database = endpoint.ToString();
@@ -32,24 +31,12 @@ public sealed class PostgresBackupHandler(PostgresFunctionServices services) : I
             var spec = new PostgresBackupSpec(source, tier, actor, input.BackupId, new PostgresDumpOptions { Workers = input.Workers ?? PostgresDumpOptions.DefaultWorkers });
             var outcome = await DeadlineExceeded.MapAsync(() => backup.RunAsync(endpoint, spec, ct), "the backup", ct).ConfigureAwait(false);
             var manifest = outcome.Manifest;
-            result = new PostgresBackupResult(
+            return new PostgresBackupResult(
                 manifest.BackupId, source, tier.ToString().ToLowerInvariant(), manifest.StartedAt, manifest.CompletedAt,
                 BackupKeys.Manifest(BackupEngine.Postgres, source, BackupId.Parse(manifest.BackupId, "backupId")),
                 outcome.Index.Tables.Count, outcome.Index.Tables.Sum(t => t.Rows), outcome.Index.RawLength, outcome.Index.StoredLength,
                 outcome.Index.WalLsn, outcome.Index.ServerVersion, Math.Round((manifest.CompletedAt - manifest.StartedAt).TotalSeconds, 3));
-        }
-        catch (Exception e)
-        {
-            await services.AuditAsync(context.Logger, new AuditEvent
-            {
-                Action = AuditActions.Backup,
-                Resource = $"postgres/{source}",
-                Actor = actor,
-                Result = AuditResults.Failed,
-                Details = new Dictionary<string, string> { ["errorType"] = e.GetType().Name, ["error"] = e.Message },
-            }, quietly: true, CancellationToken.None).ConfigureAwait(false);
-            throw;
-        }
+        }).ConfigureAwait(false);
 
         // The backup is committed: an audit log that cannot take the event fails the invocation, loudly.
         await services.AuditAsync(context.Logger, new AuditEvent

@@ -1,6 +1,7 @@
 using DisasterRecovery.Catalog;
 using DisasterRecovery.Core;
 using DisasterRecovery.Postgres;
+using DisasterRecovery.Postgres.Functions;
 
 namespace DisasterRecovery.Functions.PostgresBackup;
 
@@ -30,27 +31,9 @@ public sealed record PostgresBackupRequest : IValidatable
 
     public void Validate()
     {
-        if (Source is not null)
-        {
-            BackupKeys.ValidateSource(Source, "source");
-        }
-
+        PostgresRequestFields.Validate(Source, BackupId, Workers, RequestedBy);
         Database?.Validate("database");
         _ = Tier(DateTimeOffset.UnixEpoch);
-        if (BackupId is not null)
-        {
-            _ = DisasterRecovery.Catalog.BackupId.Parse(BackupId, "backupId");
-        }
-
-        if (Workers is { } workers)
-        {
-            Require.InRange(workers, 1, 8, "workers");
-        }
-
-        if (RequestedBy is not null)
-        {
-            Require.NotBlank(RequestedBy, "requestedBy");
-        }
     }
 
     /// <summary>The tier for a backup started at <paramref name="startedAt"/>.</summary>

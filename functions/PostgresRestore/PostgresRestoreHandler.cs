@@ -21,8 +21,7 @@ public sealed class PostgresRestoreHandler(PostgresFunctionServices services) : 
         var source = input.Source ?? services.Source;
         var actor = input.RequestedBy ?? $"{context.InvokedFunctionArn}#{context.RequestId}";
         var target = input.Target!;
-        PostgresRestoreResult result;
-        try
+        var result = await services.AuditFailureAsync(context.Logger, AuditActions.Restore, $"postgres/{source}/{input.BackupId ?? "latest"}", actor, new Dictionary<string, string> { ["target"] = target.Database! }, async () =>
         {
             var endpoint = await target.ResolveAsync(services.Secrets, "target", ct).ConfigureAwait(false);
             var manifest = await new PostgresBackupLocator(services.Catalog).LocateAsync(
@@ -30,23 +29,11 @@ public sealed class PostgresRestoreHandler(PostgresFunctionServices services) : 
             var restore = new PostgresCatalogRestore(services.Catalog, new PostgresRestorer(services.Tools, context.Logger), context.Logger);
             var options = new DisasterRecovery.Postgres.PostgresRestoreOptions { Replace = input.Replace == true, Workers = input.Workers ?? 2 };
             var outcome = await DeadlineExceeded.MapAsync(() => restore.RunAsync(manifest, endpoint, options, ct), "the restore", ct).ConfigureAwait(false);
-            result = new PostgresRestoreResult(
+            return new PostgresRestoreResult(
                 manifest.BackupId, source, manifest.CompletedAt, (manifest.ConsistencyPoint as PostgresConsistencyPoint)?.Lsn,
                 endpoint.Host, endpoint.Port, endpoint.Database, outcome.Result.Tables, outcome.Result.Rows, outcome.Result.ReplacedExisting,
                 Math.Round(outcome.Result.Elapsed.TotalSeconds, 3));
-        }
-        catch (Exception e)
-        {
-            await services.AuditAsync(context.Logger, new AuditEvent
-            {
-                Action = AuditActions.Restore,
-                Resource = $"postgres/{source}/{input.BackupId ?? "latest"}",
-                Actor = actor,
-                Result = AuditResults.Failed,
-                Details = new Dictionary<string, string> { ["target"] = target.Database!, ["errorType"] = e.GetType().Name, ["error"] = e.Message },
-            }, quietly: true, CancellationToken.None).ConfigureAwait(false);
-            throw;
-        }
+        }).ConfigureAwait(false);
 
         await services.AuditAsync(context.Logger, new AuditEvent
         {

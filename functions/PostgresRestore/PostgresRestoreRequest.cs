@@ -1,6 +1,7 @@
 using DisasterRecovery.Catalog;
 using DisasterRecovery.Core;
 using DisasterRecovery.Postgres;
+using DisasterRecovery.Postgres.Functions;
 
 namespace DisasterRecovery.Functions.PostgresRestore;
 
@@ -36,14 +37,9 @@ public sealed record PostgresRestoreRequest : IValidatable
 
     public void Validate()
     {
-        if (Source is not null)
-        {
-            BackupKeys.ValidateSource(Source, "source");
-        }
-
+        PostgresRequestFields.Validate(Source, BackupId, Workers, RequestedBy);
         if (BackupId is not null)
         {
-            _ = DisasterRecovery.Catalog.BackupId.Parse(BackupId, "backupId");
             if (Before is not null)
             {
                 throw new InvalidInputException("before", "give either backupId or before, not both");
@@ -59,16 +55,6 @@ public sealed record PostgresRestoreRequest : IValidatable
         if (Target.Database is null)
         {
             throw new InvalidInputException("target.database", "is required: a restore never defaults to the secret's (production) database");
-        }
-
-        if (Workers is { } workers)
-        {
-            Require.InRange(workers, 1, 8, "workers");
-        }
-
-        if (RequestedBy is not null)
-        {
-            Require.NotBlank(RequestedBy, "requestedBy");
         }
     }
 }

@@ -24,8 +24,7 @@ public sealed class PostgresVerifyHandler(PostgresFunctionServices services, str
         var options = new PostgresVerifyOptions { Workers = input.Workers ?? 2, IntegrityChecks = input.IntegrityChecks ?? true };
         var verifier = new PostgresVerifier(services.Tools, context.Logger);
         var locator = new PostgresBackupLocator(services.Catalog);
-        PostgresVerifyResult result;
-        try
+        var result = await services.AuditFailureAsync(context.Logger, AuditActions.Verification, $"postgres/{source}/{input.BackupId ?? "latest"}", actor, null, async () =>
         {
             var manifest = await locator.LocateAsync(source, input.BackupId, services.Time.GetUtcNow(), verifiedOnly: false, ct).ConfigureAwait(false);
             if (input.Database is { } restored)
@@ -33,7 +32,7 @@ public sealed class PostgresVerifyHandler(PostgresFunctionServices services, str
                 var database = await restored.ResolveAsync(services.Secrets, "database", ct).ConfigureAwait(false);
                 var index = await locator.ReadIndexAsync(manifest, ct).ConfigureAwait(false);
                 var check = await DeadlineExceeded.MapAsync(() => verifier.CheckRestoredDatabaseAsync(database, index, options, ct), "the check", ct).ConfigureAwait(false);
-                result = new PostgresVerifyResult(manifest.BackupId, source, "restored-database", check.Passed,
+                return new PostgresVerifyResult(manifest.BackupId, source, "restored-database", check.Passed,
                     [.. check.Checks.Select(c => new PostgresVerifyCheck(c.Name, c.Passed, c.Detail))], check.Tables.Count, check.Tables.Sum(t => t.Rows), null,
                     Math.Round(clock.Elapsed.TotalSeconds, 3));
             }
@@ -44,24 +43,12 @@ public sealed class PostgresVerifyHandler(PostgresFunctionServices services, str
                 var job = new PostgresCatalogVerify(services.Catalog, verifier, services.Time, context.Logger);
                 var outcome = await DeadlineExceeded.MapAsync(() => job.RunAsync(manifest, server, actor, options, ct), "the verification", ct).ConfigureAwait(false);
                 var verification = outcome.Verification;
-                result = new PostgresVerifyResult(manifest.BackupId, source, "backup", verification.Passed,
+                return new PostgresVerifyResult(manifest.BackupId, source, "backup", verification.Passed,
                     [.. verification.Checks.Select(c => new PostgresVerifyCheck(c.Name, c.Passed, c.Detail))],
                     verification.Counts?.Count ?? 0, verification.Counts?.Sum(c => c.Count) ?? 0, outcome.VerificationKey,
                     Math.Round(clock.Elapsed.TotalSeconds, 3));
             }
-        }
-        catch (Exception e)
-        {
-            await services.AuditAsync(context.Logger, new AuditEvent
-            {
-                Action = AuditActions.Verification,
-                Resource = $"postgres/{source}/{input.BackupId ?? "latest"}",
-                Actor = actor,
-                Result = AuditResults.Failed,
-                Details = new Dictionary<string, string> { ["errorType"] = e.GetType().Name, ["error"] = e.Message },
-            }, quietly: true, CancellationToken.None).ConfigureAwait(false);
-            throw;
-        }
+        }).ConfigureAwait(false);
 
         var failed = result.Checks.Where(c => !c.Passed).ToList();
         await services.AuditAsync(context.Logger, new AuditEvent

@@ -1,6 +1,7 @@
 using DisasterRecovery.Catalog;
 using DisasterRecovery.Core;
 using DisasterRecovery.Postgres;
+using DisasterRecovery.Postgres.Functions;
 
 namespace DisasterRecovery.Functions.PostgresVerify;
 
@@ -36,16 +37,7 @@ public sealed record PostgresVerifyRequest : IValidatable
 
     public void Validate()
     {
-        if (Source is not null)
-        {
-            BackupKeys.ValidateSource(Source, "source");
-        }
-
-        if (BackupId is not null)
-        {
-            _ = DisasterRecovery.Catalog.BackupId.Parse(BackupId, "backupId");
-        }
-
+        PostgresRequestFields.Validate(Source, BackupId, Workers, RequestedBy);
         Scratch?.Validate("scratch");
         if (Database is not null)
         {
@@ -64,16 +56,6 @@ public sealed record PostgresVerifyRequest : IValidatable
             {
                 throw new InvalidInputException("database.database", "is required: the restored database's name");
             }
-        }
-
-        if (Workers is { } workers)
-        {
-            Require.InRange(workers, 1, 8, "workers");
-        }
-
-        if (RequestedBy is not null)
-        {
-            Require.NotBlank(RequestedBy, "requestedBy");
         }
     }
 }

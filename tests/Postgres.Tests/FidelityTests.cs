@@ -69,12 +69,15 @@ public sealed class FidelityFixture : IAsyncLifetime
 
 public sealed class FidelityTests(FidelityFixture fixture) : IClassFixture<FidelityFixture>
 {
+    /// <summary>This test's engine log (xunit makes a new instance per test): it names the temporary databases.</summary>
+    private readonly (DisasterRecovery.Core.Logging.JsonLogger Logger, StringWriter Log) _engineLog = PostgresTestServer.NewLog();
+
     [Fact]
     public async Task RestoreAsync_WhenDumpHasEveryFeature_ShouldReproduceSchemaAndDataExactly()
     {
         var target = fixture.NewName("fidelity_ours");
 
-        var result = await new PostgresRestorer(PostgresTestServer.Tools)
+        var result = await new PostgresRestorer(PostgresTestServer.Tools, _engineLog.Logger)
             .RestoreAsync(new FileDumpSource(fixture.DumpPath), fixture.Index, PostgresTestServer.Endpoint(target));
 
         Assert.Equal(target, result.Database);
@@ -128,14 +131,14 @@ public sealed class FidelityTests(FidelityFixture fixture) : IClassFixture<Fidel
     [Fact]
     public async Task VerifyAsync_WhenDumpIsSound_ShouldPassEveryCheckAndDropTheScratchDatabase()
     {
-        var result = await new PostgresVerifier(PostgresTestServer.Tools)
+        var result = await new PostgresVerifier(PostgresTestServer.Tools, _engineLog.Logger)
             .VerifyAsync(new FileDumpSource(fixture.DumpPath), fixture.Index, PostgresTestServer.Endpoint("postgres"));
 
         Assert.True(result.Passed, string.Join("; ", result.Checks.Select(c => $"{c.Name}: {c.Passed} {c.Detail}")));
         Assert.Equal(["restore", "table-contents", "btree-indexes", "foreign-key-orphans", "invalid-indexes"], result.Checks.Select(c => c.Name));
         Assert.Equal(fixture.Index.Tables.Count, result.Tables.Count);
         Assert.All(result.Tables, t => Assert.True(t.Matches, t.Name));
-        Assert.Equal(0, await PostgresTestServer.TemporaryDatabaseCountAsync());
+        Assert.Empty(await PostgresTestServer.LeftoverTemporaryDatabasesAsync(_engineLog.Log.ToString()));
     }
 
     [Fact]
@@ -144,12 +147,12 @@ public sealed class FidelityTests(FidelityFixture fixture) : IClassFixture<Fidel
         var target = await fixture.NewDatabaseAsync("fidelity_busy");
         await PostgresTestServer.ExecuteAsync(target, "CREATE TABLE keep_me (id int); INSERT INTO keep_me VALUES (7)");
 
-        var error = await Assert.ThrowsAsync<RestoreTargetNotEmptyException>(() => new PostgresRestorer(PostgresTestServer.Tools)
+        var error = await Assert.ThrowsAsync<RestoreTargetNotEmptyException>(() => new PostgresRestorer(PostgresTestServer.Tools, _engineLog.Logger)
             .RestoreAsync(new FileDumpSource(fixture.DumpPath), fixture.Index, PostgresTestServer.Endpoint(target)));
 
         Assert.Contains(target, error.Message);
         Assert.Equal(7, await PostgresTestServer.ScalarAsync<int>(target, "SELECT id FROM keep_me"));
-        Assert.Equal(0, await PostgresTestServer.TemporaryDatabaseCountAsync());
+        Assert.Empty(await PostgresTestServer.LeftoverTemporaryDatabasesAsync(_engineLog.Log.ToString()));
     }
 
     [Fact]
@@ -158,13 +161,13 @@ public sealed class FidelityTests(FidelityFixture fixture) : IClassFixture<Fidel
         var target = await fixture.NewDatabaseAsync("fidelity_replace");
         await PostgresTestServer.ExecuteAsync(target, "CREATE TABLE old_table (id int)");
 
-        var result = await new PostgresRestorer(PostgresTestServer.Tools).RestoreAsync(
+        var result = await new PostgresRestorer(PostgresTestServer.Tools, _engineLog.Logger).RestoreAsync(
             new FileDumpSource(fixture.DumpPath), fixture.Index, PostgresTestServer.Endpoint(target), new PostgresRestoreOptions { Replace = true });
 
         Assert.True(result.ReplacedExisting);
         Assert.Equal(0L, await PostgresTestServer.ScalarAsync<long>(target, "SELECT count(*) FROM pg_class WHERE relname = 'old_table'"));
         Assert.Equal(fixture.SourceData, await PostgresTestServer.DataAsync(target));
-        Assert.Equal(0, await PostgresTestServer.TemporaryDatabaseCountAsync());
+        Assert.Empty(await PostgresTestServer.LeftoverTemporaryDatabasesAsync(_engineLog.Log.ToString()));
     }
 
     [Fact]
@@ -178,14 +181,14 @@ public sealed class FidelityTests(FidelityFixture fixture) : IClassFixture<Fidel
         var target = fixture.NewName("fidelity_corrupt");
         try
         {
-            var error = await Assert.ThrowsAsync<ChecksumMismatchException>(() => new PostgresRestorer(PostgresTestServer.Tools)
+            var error = await Assert.ThrowsAsync<ChecksumMismatchException>(() => new PostgresRestorer(PostgresTestServer.Tools, _engineLog.Logger)
                 .RestoreAsync(new FileDumpSource(corrupt, "dump.sql.zst", "20250101T000000Z-test"), fixture.Index, PostgresTestServer.Endpoint(target)));
 
             Assert.Equal("dump.sql.zst", error.ObjectName);
             Assert.Equal("20250101T000000Z-test", error.BackupId);
             Assert.Contains(chunk.Table!, error.Message);
             Assert.False(await PostgresTestServer.DatabaseExistsAsync(target));
-            Assert.Equal(0, await PostgresTestServer.TemporaryDatabaseCountAsync());
+            Assert.Empty(await PostgresTestServer.LeftoverTemporaryDatabasesAsync(_engineLog.Log.ToString()));
         }
         finally
         {
@@ -205,11 +208,11 @@ public sealed class FidelityTests(FidelityFixture fixture) : IClassFixture<Fidel
         await PostgresTestServer.ExecuteAsync(target, "CREATE TABLE precious (id int); INSERT INTO precious VALUES (42)");
         try
         {
-            await Assert.ThrowsAsync<ChecksumMismatchException>(() => new PostgresRestorer(PostgresTestServer.Tools).RestoreAsync(
+            await Assert.ThrowsAsync<ChecksumMismatchException>(() => new PostgresRestorer(PostgresTestServer.Tools, _engineLog.Logger).RestoreAsync(
                 new FileDumpSource(corrupt), fixture.Index, PostgresTestServer.Endpoint(target), new PostgresRestoreOptions { Replace = true }));
 
             Assert.Equal(42, await PostgresTestServer.ScalarAsync<int>(target, "SELECT id FROM precious"));
-            Assert.Equal(0, await PostgresTestServer.TemporaryDatabaseCountAsync());
+            Assert.Empty(await PostgresTestServer.LeftoverTemporaryDatabasesAsync(_engineLog.Log.ToString()));
         }
         finally
         {

@@ -48,9 +48,31 @@ internal static class PostgresTestServer
     public static async Task<bool> DatabaseExistsAsync(string name) =>
         await ScalarAsync<long>("postgres", $"SELECT count(*) FROM pg_database WHERE datname = '{name.Replace("'", "''")}'") > 0;
 
-    /// <summary>Databases the engine creates on the way (dr_restoring_…, dr_verify_…, dr_replaced_…).</summary>
-    public static async Task<long> TemporaryDatabaseCountAsync() =>
-        await ScalarAsync<long>("postgres", "SELECT count(*) FROM pg_database WHERE datname ~ '^dr_(restoring|verify|replaced)_'");
+    /// <summary>A logger for one test, and what it wrote: the engine logs the temporary databases it creates.</summary>
+    public static (DisasterRecovery.Core.Logging.JsonLogger Logger, StringWriter Log) NewLog()
+    {
+        var log = new StringWriter();
+        return (new DisasterRecovery.Core.Logging.JsonLogger("engine-test", TextWriter.Synchronized(log), TimeProvider.System), log);
+    }
+
+    /// <summary>
+    /// The temporary databases (dr_restoring_…, dr_verify_…) that <paramref name="log"/> says the engine created and that
+    /// still exist. Other test assemblies restore at the same time on the same server, so a global count would race.
+    /// </summary>
+    public static async Task<List<string>> LeftoverTemporaryDatabasesAsync(string log)
+    {
+        var left = new List<string>();
+        foreach (var name in System.Text.RegularExpressions.Regex.Matches(log, "\"(?:temporaryDatabase|scratchDatabase|database)\":\"(dr_(?:restoring|verify|replaced)_[0-9a-f]+)\"")
+                     .Select(m => m.Groups[1].Value).Distinct(StringComparer.Ordinal))
+        {
+            if (await DatabaseExistsAsync(name))
+            {
+                left.Add(name);
+            }
+        }
+
+        return left;
+    }
 
     /// <summary>Runs a bash command line with the server's libpq environment; throws on a non-zero exit.</summary>
     public static async Task<string> ShellAsync(string commandLine, string database)

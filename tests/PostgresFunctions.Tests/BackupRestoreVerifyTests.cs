@@ -69,7 +69,7 @@ public sealed class BackupRestoreVerifyTests : IAsyncLifetime
         Assert.Equal(backupId, restored.GetProperty("backupId").GetString());
         Assert.Equal(await PostgresTestServer.SchemaAsync(_kit.SourceDatabase), await PostgresTestServer.SchemaAsync(target));
         Assert.Equal(await PostgresTestServer.DataAsync(_kit.SourceDatabase), await PostgresTestServer.DataAsync(target));
-        Assert.Equal(0, await PostgresTestServer.TemporaryDatabaseCountAsync());
+        Assert.Empty(await PostgresTestServer.LeftoverTemporaryDatabasesAsync(_kit.Log.ToString()));
         Assert.Equal(["backup:succeeded", "restore:failed", "verification:succeeded", "restore:succeeded"],
             (await _kit.AuditRecordsAsync()).Select(r => $"{r.Action}:{r.Result}"));
     }

@@ -104,6 +104,6 @@ public sealed class FaultTests : IAsyncLifetime
         Assert.Null(await _kit.Catalog.FindLatestAsync(BackupEngine.Postgres, PostgresFunctionKit.Source, _kit.S3.Clock.GetUtcNow(), verifiedOnly: true));
         Assert.Equal(PostgresBackupObjects.Dump, restore.ObjectName);
         Assert.False(await PostgresTestServer.DatabaseExistsAsync(target));
-        Assert.Equal(0, await PostgresTestServer.TemporaryDatabaseCountAsync());
+        Assert.Empty(await PostgresTestServer.LeftoverTemporaryDatabasesAsync(_kit.Log.ToString()));
     }
 }

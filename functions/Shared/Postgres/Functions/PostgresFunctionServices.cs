@@ -110,6 +110,31 @@ public sealed class PostgresFunctionServices
     /// <summary>The audit log, writing its lines to this invocation's logger.</summary>
     public AuditLog AuditLog(JsonLogger logger) => new(S3, AuditOptions, logger, Time);
 
+    /// <summary>
+    /// Runs <paramref name="work"/>; when it throws, appends a <c>failed</c> audit event for <paramref name="action"/> on
+    /// <paramref name="resource"/> (with the error's type and message, and <paramref name="details"/>) and rethrows. The
+    /// success event is the caller's: it knows what to record.
+    /// </summary>
+    public async Task<T> AuditFailureAsync<T>(
+        JsonLogger logger, string action, string resource, string actor, IReadOnlyDictionary<string, string>? details, Func<Task<T>> work)
+    {
+        try
+        {
+            return await work().ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            var all = new Dictionary<string, string>(details ?? new Dictionary<string, string>(), StringComparer.Ordinal)
+            {
+                ["errorType"] = e.GetType().Name,
+                ["error"] = e.Message,
+            };
+            await AuditAsync(logger, new AuditEvent { Action = action, Resource = resource, Actor = actor, Result = AuditResults.Failed, Details = all },
+                quietly: true, CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+    }
+
     /// <summary>Appends an audit event; a failure to append is logged and swallowed only when <paramref name="quietly"/> (on a path that is already failing).</summary>
     public async Task AuditAsync(JsonLogger logger, AuditEvent auditEvent, bool quietly, CancellationToken cancellationToken)
     {

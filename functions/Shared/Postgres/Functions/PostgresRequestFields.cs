@@ -1,0 +1,32 @@
+using DisasterRecovery.Catalog;
+using DisasterRecovery.Core;
+
+namespace DisasterRecovery.Postgres.Functions;
+
+/// <summary>The fields every PostgreSQL function request shares, checked one way: source, backupId, workers, requestedBy.</summary>
+public static class PostgresRequestFields
+{
+    /// <summary>Throws <see cref="InvalidInputException"/> naming the first bad field; null fields are defaults and pass.</summary>
+    public static void Validate(string? source, string? backupId, int? workers, string? requestedBy)
+    {
+        if (source is not null)
+        {
+            BackupKeys.ValidateSource(source, "source");
+        }
+
+        if (backupId is not null)
+        {
+            _ = BackupId.Parse(backupId, "backupId");
+        }
+
+        if (workers is { } count)
+        {
+            Require.InRange(count, 1, 8, "workers");
+        }
+
+        if (requestedBy is not null)
+        {
+            Require.NotBlank(requestedBy, "requestedBy");
+        }
+    }
+}
