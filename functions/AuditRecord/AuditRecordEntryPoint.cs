@@ -21,6 +21,15 @@ public sealed class AuditRecordEntryPoint : ILambdaEntryPoint
             Bucket = settings.Required("AUDIT_BUCKET", "the audit log's bucket"),
             Prefix = settings.Optional("AUDIT_PREFIX", AuditLogOptions.DefaultPrefix),
         };
+        try
+        {
+            options.Validate();
+        }
+        catch (InvalidInputException e)
+        {
+            throw new FunctionConfigurationException($"AUDIT_PREFIX: {e.Problem}");
+        }
+
         return new LambdaFunction<AuditRecordRequest, AuditRecordResult>(
             "AuditRecord",
             new AuditRecordHandler(s3, options),

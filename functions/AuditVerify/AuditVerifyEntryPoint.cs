@@ -32,7 +32,7 @@ public sealed class AuditVerifyEntryPoint : ILambdaEntryPoint
         try
         {
             options = new AuditLogOptions { Bucket = bucket, Prefix = environment.GetValueOrDefault(PrefixVariable) ?? AuditLogOptions.DefaultPrefix };
-            _ = new AuditChainVerifier(s3, options);
+            options.Validate();
         }
         catch (InvalidInputException e)
         {

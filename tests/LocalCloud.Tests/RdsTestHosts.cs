@@ -10,10 +10,8 @@ namespace DisasterRecovery.LocalCloud.Tests;
 /// </summary>
 public static class RdsTestHosts
 {
-    private static readonly Lazy<string> ServersInfo = new(FindServersInfo, LazyThreadSafetyMode.ExecutionAndPublication);
-
     /// <summary>The servers.json of the running local/servers (started if needed).</summary>
-    public static string ServersInfoFile => ServersInfo.Value;
+    public static string ServersInfoFile => LocalServers.InfoFile;
 
     /// <summary>The shared PostgreSQL's port, as servers.json says.</summary>
     public static int MarketplacePort => LocalServers.Postgres.Port;
@@ -40,12 +38,5 @@ public static class RdsTestHosts
         using var stream = new FileStream(cloud.Rds.LogFile, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
         using var reader = new StreamReader(stream);
         return string.Join('\n', reader.ReadToEnd().Split('\n').TakeLast(30));
-    }
-
-    private static string FindServersInfo()
-    {
-        _ = LocalServers.Postgres; // starts local/servers if it is not running
-        var (code, output) = LocalServers.RunScript(null, "info");
-        return code == 0 ? output.Trim().Split('\n')[0].Trim() : throw new InvalidOperationException($"local/servers info failed ({code}):\n{output}");
     }
 }

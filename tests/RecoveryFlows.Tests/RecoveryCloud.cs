@@ -28,7 +28,7 @@ public sealed class RecoveryCloud : IAsyncLifetime
     public LocalCloudHost Cloud { get; private set; } = null!;
 
     /// <summary>local/servers' servers.json.</summary>
-    public string ServersInfoFile { get; } = FindServersInfoFile();
+    public string ServersInfoFile { get; } = LocalServers.InfoFile;
 
     /// <summary>The production database's name (unique per fixture).</summary>
     public string Database { get; } = "dr_e2e_" + Guid.NewGuid().ToString("N")[..12];
@@ -169,12 +169,5 @@ public sealed class RecoveryCloud : IAsyncLifetime
         }
 
         return events;
-    }
-
-    private static string FindServersInfoFile()
-    {
-        _ = LocalServers.Postgres;
-        var (code, output) = LocalServers.RunScript(null, "info");
-        return code == 0 ? output.Trim().Split('\n')[0].Trim() : throw new InvalidOperationException($"local/servers info failed ({code}):\n{output}");
     }
 }

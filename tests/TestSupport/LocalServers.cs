@@ -18,6 +18,18 @@ public static class LocalServers
     /// <summary>The Redis server.</summary>
     public static RedisServer Redis => Info.Value.Redis;
 
+    /// <summary>The servers.json `local/servers` wrote (the servers are started first if needed).</summary>
+    public static string InfoFile
+    {
+        get
+        {
+            _ = Info.Value;
+            return _infoFile!;
+        }
+    }
+
+    private static string? _infoFile;
+
     /// <summary>Runs `local/servers` with arguments and environment; returns exit code and output.</summary>
     public static (int ExitCode, string Output) RunScript(IReadOnlyDictionary<string, string>? environment, params string[] arguments)
     {
@@ -81,7 +93,8 @@ public static class LocalServers
             throw new InvalidOperationException($"local/servers info failed ({infoCode}):\n{infoOutput}");
         }
 
-        return ReadInfo(infoOutput.Trim().Split('\n')[0].Trim());
+        _infoFile = infoOutput.Trim().Split('\n')[0].Trim();
+        return ReadInfo(_infoFile);
     }
 }
 

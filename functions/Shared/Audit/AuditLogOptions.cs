@@ -27,7 +27,8 @@ public sealed class AuditLogOptions
     /// <summary>How many times an append re-reads the head and tries the next sequence before giving up.</summary>
     public int MaxAppendAttempts { get; init; } = 64;
 
-    internal void Validate()
+    /// <summary>Checks bucket and prefix; <see cref="DisasterRecovery.Core.InvalidInputException"/> naming the field.</summary>
+    public void Validate()
     {
         Require.NotBlank(Bucket, "bucket");
         AuditKeys.ValidatePrefix(Prefix);

@@ -102,10 +102,7 @@ public sealed class PostgresVerifier
             }
 
             counts.AddRange(await CountTablesAsync(database, index, options.Workers, cancellationToken).ConfigureAwait(false));
-            var mismatched = counts.Where(c => !c.Matches).ToList();
-            checks.Add(new PostgresCheck("table-contents", mismatched.Count == 0, mismatched.Count == 0
-                ? $"{counts.Count} tables, {counts.Sum(c => c.Rows)} rows: counts and content hashes match the dump's snapshot"
-                : string.Join("; ", mismatched.Take(10).Select(c => $"{c.Name}: {c.Rows} rows (expected {c.ExpectedRows}), hash {c.Hash} (expected {c.ExpectedHash})"))));
+            checks.Add(TableContentsCheck(counts, "the dump's snapshot"));
             if (options.IntegrityChecks)
             {
                 checks.AddRange(await RunIntegrityQueriesAsync(database, cancellationToken).ConfigureAwait(false));
@@ -137,10 +134,7 @@ public sealed class PostgresVerifier
         var clock = Stopwatch.StartNew();
         var checks = new List<PostgresCheck>();
         var counts = await CountTablesAsync(database, index, options.Workers, cancellationToken).ConfigureAwait(false);
-        var mismatched = counts.Where(c => !c.Matches).ToList();
-        checks.Add(new PostgresCheck("table-contents", mismatched.Count == 0, mismatched.Count == 0
-            ? $"{counts.Count} tables, {counts.Sum(c => c.Rows)} rows: counts and content hashes match the backup"
-            : string.Join("; ", mismatched.Take(10).Select(c => $"{c.Name}: {c.Rows} rows (expected {c.ExpectedRows}), hash {c.Hash} (expected {c.ExpectedHash})"))));
+        checks.Add(TableContentsCheck(counts, "the backup"));
         if (options.IntegrityChecks)
         {
             checks.AddRange(await RunIntegrityQueriesAsync(database, cancellationToken, createExtensions: false).ConfigureAwait(false));
@@ -149,6 +143,15 @@ public sealed class PostgresVerifier
         var passed = checks.All(c => c.Passed);
         _logger?.Info(passed ? "restored database checked" : "restored database check FAILED", ("database", database.ToString()), ("elapsed", clock.Elapsed));
         return new PostgresVerificationResult(passed, checks, counts, clock.Elapsed);
+    }
+
+    /// <summary>The <c>table-contents</c> check: every table's rows and content hash against <paramref name="expected"/>'s.</summary>
+    private static PostgresCheck TableContentsCheck(IReadOnlyList<PostgresTableCount> counts, string expected)
+    {
+        var mismatched = counts.Where(c => !c.Matches).ToList();
+        return new PostgresCheck("table-contents", mismatched.Count == 0, mismatched.Count == 0
+            ? $"{counts.Count} tables, {counts.Sum(c => c.Rows)} rows: counts and content hashes match {expected}"
+            : string.Join("; ", mismatched.Take(10).Select(c => $"{c.Name}: {c.Rows} rows (expected {c.ExpectedRows}), hash {c.Hash} (expected {c.ExpectedHash})")));
     }
 
     /// <summary>Rows and content hash of each table of the index, read back with the dump's COPY settings.</summary>

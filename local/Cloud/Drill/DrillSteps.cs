@@ -28,10 +28,7 @@ public sealed class StartLocalServersStep(int scale = 1) : IDrillStep
         {
             // A drill stopped half-way (a table dropped and not brought back): start from a whole database again.
             context.Output.WriteLine($"      {database.Database} lacks {string.Join(", ", MarketplaceDatabase.Tables.Except(database.Rows.Keys))}: recreating it");
-            await using (var connection = new Npgsql.NpgsqlConnection(new Npgsql.NpgsqlConnectionStringBuilder
-            {
-                Host = servers.PostgresHost, Port = servers.PostgresPort, Username = servers.PostgresUser, Password = servers.PostgresPassword, Database = "postgres", Pooling = false,
-            }.ConnectionString))
+            await using (var connection = new Npgsql.NpgsqlConnection(servers.PostgresConnectionString("postgres")))
             {
                 await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
                 await using var drop = new Npgsql.NpgsqlCommand($"DROP DATABASE {MarketplaceDatabase.QuoteIdentifier(database.Database)} WITH (FORCE)", connection);

@@ -181,18 +181,7 @@ public static class MarketplaceDatabase
 
     private static async Task<NpgsqlConnection> OpenAsync(LocalServersInfo servers, string database, CancellationToken cancellationToken)
     {
-        // No pooling: a pooled idle session would keep the build database from being renamed (or a test's from being dropped).
-        var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder
-        {
-            Host = servers.PostgresHost,
-            Port = servers.PostgresPort,
-            Username = servers.PostgresUser,
-            Password = servers.PostgresPassword,
-            Database = database,
-            Pooling = false,
-            Timeout = 15,
-            CommandTimeout = 0,
-        }.ConnectionString);
+        var connection = new NpgsqlConnection(servers.PostgresConnectionString(database));
         try
         {
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);

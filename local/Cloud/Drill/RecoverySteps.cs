@@ -42,16 +42,7 @@ internal static class Drill
     public static NpgsqlConnection Connect(DrillContext context, int? port = null)
     {
         var servers = context.Servers ?? throw new InvalidOperationException("the local servers step must run first");
-        return new NpgsqlConnection(new NpgsqlConnectionStringBuilder
-        {
-            Host = servers.PostgresHost,
-            Port = port ?? servers.PostgresPort,
-            Username = servers.PostgresUser,
-            Password = servers.PostgresPassword,
-            Database = context.Database?.Database ?? MarketplaceDatabase.DefaultName,
-            Pooling = false,
-            CommandTimeout = 0,
-        }.ConnectionString);
+        return new NpgsqlConnection(servers.PostgresConnectionString(context.Database?.Database ?? MarketplaceDatabase.DefaultName, port));
     }
 
     public static async Task ExecuteAsync(DrillContext context, string sql, CancellationToken cancellationToken)

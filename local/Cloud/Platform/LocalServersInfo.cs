@@ -38,6 +38,23 @@ public sealed record LocalServersInfo(
         }
     }
 
+    /// <summary>
+    /// A connection string for <paramref name="database"/> on the local PostgreSQL (or on another cluster of the same
+    /// superuser at <paramref name="port"/>, e.g. an RDS emulator copy). No pooling: an idle pooled session would keep a
+    /// database from being renamed or dropped.
+    /// </summary>
+    public string PostgresConnectionString(string database, int? port = null) => new Npgsql.NpgsqlConnectionStringBuilder
+    {
+        Host = PostgresHost,
+        Port = port ?? PostgresPort,
+        Username = PostgresUser,
+        Password = PostgresPassword,
+        Database = database,
+        Pooling = false,
+        Timeout = 15,
+        CommandTimeout = 0,
+    }.ConnectionString;
+
     /// <summary>Not the passwords: what a log line may say.</summary>
     public override string ToString() => $"postgres {PostgresHost}:{PostgresPort}, redis {RedisHost}:{RedisPort}";
 }

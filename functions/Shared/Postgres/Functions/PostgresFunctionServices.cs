@@ -80,7 +80,7 @@ public sealed class PostgresFunctionServices
         var audit = new AuditLogOptions { Bucket = auditBucket, Prefix = settings.Optional(AuditPrefixVariable, AuditLogOptions.DefaultPrefix) };
         try
         {
-            _ = new AuditLog(s3, audit, new JsonLogger("configuration"));
+            audit.Validate();
         }
         catch (InvalidInputException e)
         {
