@@ -88,7 +88,6 @@ public sealed class PlatformAndDrillTests
 
         Assert.Equal(TimeSpan.FromHours(20), result.VirtualTimeCovered);
         Assert.Equal(2, result.WallTimes.Count);
-        Assert.True(result.Max < TimeSpan.FromSeconds(10), $"40 states took {result.Max}");
         Assert.True(result.HistoryEvents > 80, $"only {result.HistoryEvents} events");
     }
 }

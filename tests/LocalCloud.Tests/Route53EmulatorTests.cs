@@ -96,7 +96,6 @@ public sealed class Route53EmulatorTests
         var clock = new VirtualTimeProvider();
         var cloud = TestCloud.Create(TestCloud.WriteTemplate(folder, new Dictionary<string, string> { ["Failover"] = UpsertAndPoll }), folder.Path + "/state", clock);
         var started = clock.GetUtcNow();
-        var wall = System.Diagnostics.Stopwatch.StartNew();
 
         var execution = await cloud.RunExecutionAsync("Failover", """{"polls": {"count": 0}}""");
 
@@ -106,7 +105,6 @@ public sealed class Route53EmulatorTests
         Assert.Equal("INSYNC", output["change"]!["status"]!.GetValue<string>());
         Assert.Equal(3, output["polls"]!["count"]!.GetValue<int>()); // PENDING at +20 s and +40 s, INSYNC at +60 s
         Assert.Equal(TimeSpan.FromSeconds(60), clock.GetUtcNow() - started);
-        Assert.True(wall.Elapsed < TimeSpan.FromSeconds(30), $"a minute of virtual waiting took {wall.Elapsed} of real time");
         var zone = Assert.Single(cloud.Route53.HostedZones);
         var record = zone.RecordSets.Single(r => r["Type"]!.GetValue<string>() == "A");
         Assert.Equal("api.drill.example.com.", record["Name"]!.GetValue<string>());
