@@ -21,8 +21,17 @@ public sealed record PostgresDumpOptions
     /// <summary>…or after this much compressed output. A chunk is held in memory until appended, so this bounds memory.</summary>
     public long ChunkStoredBytes { get; init; } = 8L << 20;
 
-    /// <summary>Tables larger on disk than this are copied as page ranges of this size, in parallel (PostgreSQL 14+ TID range scans).</summary>
-    public long SplitTableBytes { get; init; } = 64L << 20;
+    /// <summary>
+    /// Off (null) by default: every table is one whole-table <c>COPY</c>, which the server reads through its
+    /// small bulk-read ring, as pg_dump does. When set, tables larger on disk than this are copied as page
+    /// ranges of this size in parallel (PostgreSQL 14+ TID range scans). A TID range scan is not a bulk
+    /// read: it pulls the table through all of <c>shared_buffers</c>, evicting the live working set, and
+    /// each new backend first-touches every buffer. Measured on the 600 MB benchmark (2 cores, 256 MB
+    /// shared_buffers, no huge pages): 64 MiB ranges made the dump 1 s slower and the server spent 3.1 s in
+    /// the kernel instead of 1 s (tests/Benchmarks/PostgresBackup/RESULTS.md). Worth it only where one
+    /// table dominates and the server has idle cores.
+    /// </summary>
+    public long? SplitTableBytes { get; init; }
 
     /// <summary>How long to wait for the ACCESS SHARE table locks a dump takes (as pg_dump --lock-wait-timeout); null waits.</summary>
     public TimeSpan? LockWaitTimeout { get; init; }
@@ -36,7 +45,7 @@ public sealed record PostgresDumpOptions
             throw new InvalidInputException("chunkRawBytes", "chunks must be at least 1 MiB (raw and stored)");
         }
 
-        if (SplitTableBytes < 8 << 20)
+        if (SplitTableBytes is < 8 << 20)
         {
             throw new InvalidInputException("splitTableBytes", "must be at least 8 MiB");
         }

@@ -14,8 +14,8 @@ namespace DisasterRecovery.Postgres;
 /// <list type="number">
 /// <item>a coordinating connection exports a REPEATABLE READ snapshot and locks the tables;</item>
 /// <item>pg_dump writes pre-data, sequence values (and large objects) and post-data in that snapshot;</item>
-/// <item>N workers import the snapshot and COPY table data, biggest first, big tables split into page
-/// ranges, each chunk a self-contained <c>COPY ... FROM stdin;</c> block of whole zstd frames;</item>
+/// <item>N workers import the snapshot and COPY table data, biggest table first (whole tables, or page
+/// ranges when asked), each chunk a self-contained <c>COPY ... FROM stdin;</c> block of whole zstd frames;</item>
 /// <item>chunks are appended in the order they finish, between pre-data and the rest; the returned
 /// <see cref="PostgresDumpIndex"/> says where each one is and what every table's rows hash to.</item>
 /// </list>
@@ -212,11 +212,11 @@ public sealed class PostgresDumper
     private static IEnumerable<WorkUnit> PlanUnits(IReadOnlyList<DumpableTable> tables, PostgresDumpOptions options, int serverVersion)
     {
         var units = new List<WorkUnit>();
-        var splitPages = Math.Max(1, options.SplitTableBytes / 8192);
+        var splitPages = options.SplitTableBytes is { } split ? Math.Max(1, split / 8192) : long.MaxValue;
         foreach (var table in tables)
         {
             // TID range scans (PostgreSQL 14+) read just the pages asked for; before that a range would scan the whole table.
-            if (serverVersion >= 140000 && table.Pages > splitPages * 3 / 2)
+            if (serverVersion >= 140000 && splitPages != long.MaxValue && table.Pages > splitPages * 3 / 2)
             {
                 for (long from = 0; from < table.Pages; from += splitPages)
                 {

@@ -11,11 +11,13 @@ using Npgsql;
 //   pg_restore -j2, gunzip | psql, zstd -dc | psql (the manual one-liner) and our restore;
 // plus our dump's and restore's peak memory (VmHWM of a child process) at a second, larger size.
 //
-//   dotnet run -c Release --project tests/Benchmarks/PostgresBackup -- --size-mb 600 [--memory-size-mb 1500] [--repeat 3] [--workers 2] [--out RESULTS.md]
+//   dotnet run -c Release --project tests/Benchmarks/PostgresBackup -- --size-mb 600 [--memory-size-mb 1500] [--repeat 3] [--workers 2] [--split-mb N] [--out RESULTS.md]
+//
+// --split-mb N copies tables bigger than N MiB as N MiB page ranges (PostgresDumpOptions.SplitTableBytes; off by default).
 //
 // Child modes (used by the benchmark itself, one process per measured run):
-//   --child backup <database> <dump file> <index file> <workers>
-//   --child restore <database> <dump file> <index file> <workers>
+//   --child backup <database> <dump file> <index file> <workers> <split MiB, 0 = off>
+//   --child restore <database> <dump file> <index file> <workers> 0
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 var arguments = args.ToList();
 if (arguments.Count > 0 && arguments[0] == "--child")
@@ -26,13 +28,14 @@ if (arguments.Count > 0 && arguments[0] == "--child")
 var sizeMb = Option(arguments, "--size-mb", 600);
 var memorySizeMb = Option(arguments, "--memory-size-mb", 0);
 var workers = Option(arguments, "--workers", 2);
+var splitMb = Option(arguments, "--split-mb", 0);
 var output = OptionText(arguments, "--out") ?? Path.Combine(Bench.RepositoryFolder(), "tests", "Benchmarks", "PostgresBackup", "RESULTS.md");
-var bench = new Bench(workers);
+var bench = new Bench(workers, splitMb);
 var report = new StringBuilder();
 report.AppendLine("# PostgreSQL backup benchmark (issue 4)").AppendLine();
 report.AppendLine($"Command: `dotnet run -c Release --project tests/Benchmarks/PostgresBackup -- {string.Join(' ', args)}`  ");
 report.AppendLine($"Run at {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC on {Environment.ProcessorCount} cores, {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1L << 30)} GiB; " +
-                  $"PostgreSQL {bench.ServerVersion()} on the same machine (local/servers), {await Bench.ToolVersionAsync("pg_dump")}, zstd CLI {await Bench.ToolVersionAsync("zstd")}; our dump and restore with {workers} workers.").AppendLine();
+                  $"PostgreSQL {bench.ServerVersion()} on the same machine (local/servers), {await Bench.ToolVersionAsync("pg_dump")}, zstd CLI {await Bench.ToolVersionAsync("zstd")}; our dump and restore with {workers} workers, {(splitMb > 0 ? $"tables over {splitMb} MiB copied as page ranges" : "whole-table COPY (no page ranges)")}.").AppendLine();
 report.AppendLine($"Data path: COPY through {CopyOutSession.Implementation}, zstd through {FrameEncoder.Implementation}. " +
                   $"Load average at start: {File.ReadAllText("/proc/loadavg").Trim()} (other engineers' builds share the 2 cores; every row of a table ran in the same minutes).").AppendLine();
 await bench.RunFullAsync(sizeMb, Option(arguments, "--repeat", 3), report);
@@ -60,7 +63,7 @@ static string? OptionText(List<string> arguments, string name)
 }
 
 /// <summary>The measured steps.</summary>
-internal sealed class Bench(int workers)
+internal sealed class Bench(int workers, int splitMb)
 {
     private readonly PostgresServer _server = LocalServers.Postgres;
     private readonly string _work = Directory.CreateTempSubdirectory("pg-bench-").FullName;
@@ -384,7 +387,7 @@ internal sealed class Bench(int workers)
     {
         Console.WriteLine($"running: ours, {mode} {database}");
         var info = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var argument in new[] { "--child", mode, database, dump, index, workers.ToString(CultureInfo.InvariantCulture) })
+        foreach (var argument in new[] { "--child", mode, database, dump, index, workers.ToString(CultureInfo.InvariantCulture), splitMb.ToString(CultureInfo.InvariantCulture) })
         {
             info.ArgumentList.Add(argument);
         }
@@ -425,6 +428,7 @@ internal static class Child
     public static async Task<int> RunAsync(string[] args)
     {
         var (mode, database, dump, indexPath, workers) = (args[0], args[1], args[2], args[3], int.Parse(args[4], CultureInfo.InvariantCulture));
+        var splitMb = args.Length > 5 && mode != "probe" ? long.Parse(args[5], CultureInfo.InvariantCulture) : 0;
         var server = LocalServers.Postgres;
         var endpoint = new PostgresEndpoint { Host = server.Host, Port = server.Port, Username = server.User, Password = server.Password, Database = database };
         var tools = new PostgresTools();
@@ -467,7 +471,7 @@ internal static class Child
         else if (mode == "backup")
         {
             await using var sink = new FileDumpSink(dump);
-            var index = await new PostgresDumper(tools, logger).DumpAsync(endpoint, sink, new PostgresDumpOptions { Workers = workers });
+            var index = await new PostgresDumper(tools, logger).DumpAsync(endpoint, sink, new PostgresDumpOptions { Workers = workers, SplitTableBytes = splitMb > 0 ? splitMb << 20 : null });
             File.WriteAllBytes(indexPath, index.ToJson());
         }
         else
