@@ -14,7 +14,7 @@ internal static class SegmentReader
     {
         var range = await source.OpenRangeAsync(segment.Offset, segment.StoredLength, cancellationToken).ConfigureAwait(false);
         var verified = new VerifiedSegmentStream(range, source, segment);
-        return new FriendlyDecompressionStream(new DecompressionStream(verified, 1 << 17), source, segment);
+        return new FriendlyDecompressionStream(ZstdReadStream.Open(verified), source, segment);
     }
 
     /// <summary>Reads a whole (small) segment as text: post-data, which is schema-sized, never data-sized.</summary>
@@ -48,7 +48,7 @@ internal static class SegmentReader
             {
                 return inner.Read(buffer, offset, count);
             }
-            catch (ZstdException e)
+            catch (Exception e) when (e is ZstdException or InvalidDataException)
             {
                 throw Damaged(e);
             }
@@ -60,7 +60,7 @@ internal static class SegmentReader
             {
                 return await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
             }
-            catch (ZstdException e)
+            catch (Exception e) when (e is ZstdException or InvalidDataException)
             {
                 throw Damaged(e);
             }
@@ -89,7 +89,7 @@ internal static class SegmentReader
             base.Dispose(disposing);
         }
 
-        private ChecksumMismatchException Damaged(ZstdException e) =>
+        private ChecksumMismatchException Damaged(Exception e) =>
             new(source.BackupId, source.ObjectName, source.Key, $"{segment.Describe()} at offset {segment.Offset} is not valid zstd: {e.Message}", e);
     }
 }

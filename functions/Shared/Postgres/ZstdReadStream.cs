@@ -1,0 +1,134 @@
+using DisasterRecovery.Postgres.Native;
+using ZstdSharp;
+
+namespace DisasterRecovery.Postgres;
+
+/// <summary>
+/// Decompresses concatenated zstd frames from a stream: through libzstd when it can be loaded, otherwise
+/// ZstdSharp's <see cref="DecompressionStream"/>. Damaged or truncated input throws
+/// <see cref="InvalidDataException"/> (libzstd) or <see cref="ZstdException"/> (ZstdSharp).
+/// </summary>
+internal static class ZstdReadStream
+{
+    public static Stream Open(Stream compressed, int bufferSize = 1 << 17) =>
+        NativeZstd.Available ? new Native(compressed, bufferSize) : new DecompressionStream(compressed, bufferSize);
+
+    private sealed class Native(Stream compressed, int bufferSize) : Stream
+    {
+        private readonly byte[] _input = new byte[bufferSize];
+        private IntPtr _context = NativeZstd.CreateDecompressionContext();
+        private int _start;
+        private int _end;
+        private bool _inputDone;
+        private bool _frameOpen;
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position
+        {
+            get => throw new NotSupportedException();
+            set => throw new NotSupportedException();
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override int Read(Span<byte> buffer)
+        {
+            while (true)
+            {
+                if (_start == _end && !_inputDone)
+                {
+                    _start = 0;
+                    _end = compressed.Read(_input, 0, _input.Length);
+                    _inputDone = _end == 0;
+                }
+
+                var written = Step(buffer);
+                if (written > 0 || buffer.IsEmpty)
+                {
+                    return written;
+                }
+
+                if (_inputDone && _start == _end)
+                {
+                    return End();
+                }
+            }
+        }
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            while (true)
+            {
+                if (_start == _end && !_inputDone)
+                {
+                    _start = 0;
+                    _end = await compressed.ReadAsync(_input, cancellationToken).ConfigureAwait(false);
+                    _inputDone = _end == 0;
+                }
+
+                var written = Step(buffer.Span);
+                if (written > 0 || buffer.IsEmpty)
+                {
+                    return written;
+                }
+
+                if (_inputDone && _start == _end)
+                {
+                    return End();
+                }
+            }
+        }
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                compressed.Dispose();
+            }
+
+            NativeZstd.FreeDecompressionContext(_context);
+            _context = IntPtr.Zero;
+            base.Dispose(disposing);
+        }
+
+        /// <summary>Decompresses what input there is into <paramref name="output"/>; a frame may also end without output.</summary>
+        private int Step(Span<byte> output)
+        {
+            ObjectDisposedException.ThrowIf(_context == IntPtr.Zero, this);
+            if (output.IsEmpty || (_start == _end && !_frameOpen))
+            {
+                return 0;
+            }
+
+            var (consumed, written, hint) = NativeZstd.Decompress(_context, _input.AsSpan(_start, _end - _start), output);
+            _start += consumed;
+            _frameOpen = hint != 0;
+            return written;
+        }
+
+        /// <summary>The input ended: fine between frames, damage inside one.</summary>
+        private int End() => _frameOpen
+            ? throw new InvalidDataException("libzstd: the compressed data ends in the middle of a frame (truncated)")
+            : 0;
+    }
+}
