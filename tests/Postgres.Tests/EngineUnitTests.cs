@@ -124,62 +124,6 @@ public sealed class EngineUnitTests
     }
 
     [Fact]
-    public async Task LoadSchedule_WhenOneTableHoldsMoreThanAConnectionsShare_ShouldFreezeTheShareAndSpreadTheRestAfterItCommits()
-    {
-        DumpSegment Chunk(string table, long offset, long length) =>
-            new() { Kind = DumpSegmentKind.TableData, Table = table, Offset = offset, StoredLength = length, RawLength = 1, Sha256 = new string('0', 64) };
-        var index = new ScriptEntry("big_idx", "INDEX", "public", "CREATE INDEX big_idx ON public.big USING btree (a);");
-        // 20 stored bytes in all, 10 per connection: big's first two chunks (8) are its FREEZE share.
-        var schedule = new LoadSchedule(
-            [Chunk("public.big", 0, 4), Chunk("public.big", 4, 4), Chunk("public.big", 8, 4), Chunk("public.big", 12, 4), Chunk("public.s", 16, 2), Chunk("public.s", 18, 2)],
-            [index], workers: 2);
-
-        var head = await schedule.NextAsync(CancellationToken.None);
-        var small = await schedule.NextAsync(CancellationToken.None);
-        schedule.Done(small!);
-        var tailWaiting = schedule.NextAsync(CancellationToken.None);
-        var tailHeldWhileHeadLoads = !tailWaiting.IsCompleted;
-        schedule.Done(head!);
-        var tail1 = await tailWaiting.WaitAsync(TimeSpan.FromSeconds(5));
-        var tail2 = await schedule.NextAsync(CancellationToken.None);
-        schedule.Done(tail1!);
-        var indexWaiting = schedule.NextAsync(CancellationToken.None);
-        var indexHeldForTheLastChunk = !indexWaiting.IsCompleted;
-        schedule.Done(tail2!);
-        var built = await indexWaiting.WaitAsync(TimeSpan.FromSeconds(5));
-        schedule.Done(built!);
-
-        Assert.Equal(5, schedule.Jobs);
-        Assert.True(head!.Freeze);
-        Assert.Equal([0L, 4L], head.Chunks!.Select(c => c.Offset));
-        Assert.True(small!.Freeze);
-        Assert.True(tailHeldWhileHeadLoads);
-        Assert.Equal([8L, 12L], new[] { tail1!, tail2! }.Select(t => t.Chunks!.Single().Offset));
-        Assert.False(tail1!.Freeze || tail2!.Freeze);
-        Assert.True(indexHeldForTheLastChunk);
-        Assert.Same(index, built!.Entry);
-        Assert.Null(await schedule.NextAsync(CancellationToken.None));
-    }
-
-    [Fact]
-    public async Task LoadSchedule_WhenOnlyOneConnectionLoads_ShouldKeepEveryTableInOneFreezeTransaction()
-    {
-        DumpSegment Chunk(string table, long offset, long length) =>
-            new() { Kind = DumpSegmentKind.TableData, Table = table, Offset = offset, StoredLength = length, RawLength = 1, Sha256 = new string('0', 64) };
-        var schedule = new LoadSchedule([Chunk("public.big", 0, 4), Chunk("public.big", 4, 4), Chunk("public.big", 8, 4), Chunk("public.s", 12, 1)], [], workers: 1);
-
-        var big = await schedule.NextAsync(CancellationToken.None);
-        schedule.Done(big!);
-        var small = await schedule.NextAsync(CancellationToken.None);
-        schedule.Done(small!);
-
-        Assert.Equal(2, schedule.Jobs);
-        Assert.True(big!.Freeze);
-        Assert.Equal(3, big.Chunks!.Count);
-        Assert.Null(await schedule.NextAsync(CancellationToken.None));
-    }
-
-    [Fact]
     public async Task LoadSchedule_WhenSmallTablesAreDoneFirst_ShouldCheckTheirForeignKeysWhileABigTableStillLoads()
     {
         DumpSegment Chunk(string table, long offset, long length) =>

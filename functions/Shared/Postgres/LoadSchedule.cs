@@ -10,14 +10,10 @@ internal sealed record LoadJob(IReadOnlyList<DumpSegment>? Chunks, ScriptEntry? 
 
 /// <summary>
 /// Hands out restore work to N connections, biggest first. A table's data is one job, loaded in one
-/// transaction with COPY FREEZE (rows written frozen, so index builds and vacuum need not revisit them).
-/// A table holding more than one connection's share of all data (1/N) would keep one connection busy
-/// after the others run out of work: its first chunks, up to that share, are the FREEZE transaction, and
-/// once that commits the remaining chunks are loaded one per job, ahead of everything else, on whichever
-/// connections are free (plain COPY: FREEZE needs the transaction that truncated the table). Optionally
-/// (<c>splitLargeTables</c>) a table over a 1/(2N) share is loaded chunk by chunk on every connection from
-/// the start, with no FREEZE at all — measured slower on the 2-core benchmark machine (12.4/13.2 s
-/// against 15.7/13.6 s), so off by default. An index becomes
+/// transaction with COPY FREEZE; optionally a table holding more than a 1/(2N) share of all data is
+/// loaded chunk by chunk on every connection at once (no FREEZE: that needs the one transaction that
+/// truncated the table), so one big table cannot leave the other connections idle — measured slower on
+/// the 2-core benchmark machine (12.4/13.2 s against 15.7/13.6 s), so off by default. An index becomes
 /// ready when its table is loaded, and ready indexes go before further data (so builds overlap with other tables' loading,
 /// as in pg_restore -j). An entry whose table cannot be named is held until all data is in, and one
 /// whose table has no data is ready at once; either way the result is the same, only the timing differs.
@@ -29,8 +25,6 @@ internal sealed partial class LoadSchedule
 {
     private readonly object _gate = new();
     private readonly Queue<LoadJob> _tables;
-    private readonly Dictionary<LoadJob, List<LoadJob>> _tails = new(ReferenceEqualityComparer.Instance);
-    private readonly Queue<LoadJob> _readyTails = new();
     private readonly Dictionary<string, int> _jobsLeft = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<ScriptEntry>> _waiting = new(StringComparer.Ordinal);
     private readonly List<ScriptEntry> _afterAllData = [];
@@ -64,22 +58,13 @@ internal sealed partial class LoadSchedule
             if (splitLargeTables && workers > 1 && table.Count > 1 && size * 2 * workers > total)
             {
                 jobs.AddRange(table.Select(c => (c.StoredLength, new LoadJob([c], null))));
-                _jobsLeft[table[0].Table!] = table.Count;
-            }
-            else if (workers > 1 && table.Count > 1 && size * workers > total && HeadOf(table, total / workers) is { } head)
-            {
-                // More than one connection's share of all data: the share goes in the FREEZE transaction;
-                // the rest, chunk by chunk on every free connection once that commits (see the class summary).
-                var headJob = new LoadJob(head, null, Freeze: true);
-                jobs.Add((size, headJob));
-                _tails[headJob] = [.. table.Skip(head.Count).Select(c => new LoadJob([c], null))];
-                _jobsLeft[table[0].Table!] = 1 + table.Count - head.Count;
             }
             else
             {
                 jobs.Add((size, new LoadJob(table, null, Freeze: true)));
-                _jobsLeft[table[0].Table!] = 1;
             }
+
+            _jobsLeft[table[0].Table!] = jobs.Count(j => j.Job.Chunks![0].Table == table[0].Table);
         }
 
         _tables = new Queue<LoadJob>(jobs.OrderByDescending(j => j.Size).Select(j => j.Job));
@@ -125,7 +110,7 @@ internal sealed partial class LoadSchedule
             }
         }
 
-        Jobs = _tables.Count + _tails.Values.Sum(t => t.Count) + _afterAllData.Count + _ready.Count + _waiting.Values.Sum(l => l.Count) + _foreignKeys.Count;
+        Jobs = _tables.Count + _afterAllData.Count + _ready.Count + _waiting.Values.Sum(l => l.Count) + _foreignKeys.Count;
         if (_tables.Count == 0)
         {
             ReleaseAfterAllData();
@@ -145,13 +130,6 @@ internal sealed partial class LoadSchedule
             Task changed;
             lock (_gate)
             {
-                // A big table's tail first: its indexes, and so the end of the restore, wait for it.
-                if (_readyTails.TryDequeue(out var tail))
-                {
-                    _running++;
-                    return tail;
-                }
-
                 if (_ready.TryDequeue(out var entry))
                 {
                     _running++;
@@ -220,11 +198,6 @@ internal sealed partial class LoadSchedule
 
             if (job.Chunks is { } chunks)
             {
-                if (_tails.Remove(job, out var tail))
-                {
-                    tail.ForEach(_readyTails.Enqueue);
-                }
-
                 var table = chunks[0].Table!;
                 if (--_jobsLeft[table] == 0 && _waiting.Remove(table, out var entries))
                 {
@@ -243,25 +216,6 @@ internal sealed partial class LoadSchedule
         }
 
         changed.TrySetResult();
-    }
-
-    /// <summary>The leading chunks of a table up to <paramref name="share"/> stored bytes (at least one); null when that is all of them.</summary>
-    private static List<DumpSegment>? HeadOf(List<DumpSegment> table, long share)
-    {
-        var head = new List<DumpSegment>();
-        long size = 0;
-        foreach (var chunk in table)
-        {
-            if (head.Count > 0 && size + chunk.StoredLength > share)
-            {
-                break;
-            }
-
-            head.Add(chunk);
-            size += chunk.StoredLength;
-        }
-
-        return head.Count < table.Count ? head : null;
     }
 
     private void ReleaseForeignKeys()
