@@ -102,6 +102,7 @@ internal sealed class Bench(int workers, int splitMb)
         // in a rotating order (none always runs first or right after another), after one untimed warm-up
         // read of the whole database so every run finds the same warm cache. The MEDIAN of each is shown,
         // every run is listed, and so is the load average before each round.
+        await CheckpointAsync();
         await TimeAsync($"pg_dump -Fc -Z0 -d {database} > /dev/null", env);
         var floors = new List<double>();
         var customs = new List<double>();
@@ -151,8 +152,8 @@ internal sealed class Bench(int workers, int splitMb)
         var target1 = "bench_restore_pgr";
         var ourTarget = "bench_restore_ours";
         // Every restore starts from nothing: our restorer creates its database, so the baselines' times
-        // include `createdb` too; each timed restore starts right after a CHECKPOINT (untimed) so none
-        // pays for the WAL of the one before it; the order alternates.
+        // include `createdb` too; each timed restore starts, untimed, once autovacuum from the run before has
+        // finished and after a CHECKPOINT, so none pays for the one before it; the order alternates.
         for (var run = 0; run < repeat; run++)
         {
             restoreLoads.Add(LoadAverage());
@@ -192,7 +193,7 @@ internal sealed class Bench(int workers, int splitMb)
         restoreRows.Add(["`zstd -dc dump.sql.zst \\| psql` (our dump, the manual one-liner)", Sec(oneLiner), "—", Ratio(oneLiner, pgRestore)]);
         restoreRows.Add([$"**ours** (`PostgresRestorer`, {workers} workers)", Sec(ourRestore.Seconds), Mb(ourRestore.PeakRss), Ratio(ourRestore.Seconds, pgRestore)]);
         report.AppendLine("### Restore").AppendLine();
-        report.AppendLine($"pg_restore -j2 and ours ran {repeat}× interleaved (order alternating, each from a CHECKPOINT, each including the creation of its database); **medians** shown " +
+        report.AppendLine($"pg_restore -j2 and ours ran {repeat}× interleaved (order alternating, each after autovacuum from the run before had finished and a CHECKPOINT, each including the creation of its database); **medians** shown " +
                           $"(all runs: pg_restore {Runs(pgRestores)}, ours {Runs([.. ourRestores.Select(r => r.Seconds)])}; best: pg_restore {pgRestores.Min():F2}, ours {ourRestores.Min(r => r.Seconds):F2} s); the psql pipelines ran once. " +
                           $"Load average before each round: {string.Join(" | ", restoreLoads)}.").AppendLine();
         report.AppendLine("| what | wall time | peak RSS | time vs pg_restore -j2 |").AppendLine("|---|---:|---:|---:|");
@@ -329,10 +330,27 @@ internal sealed class Bench(int workers, int splitMb)
 
     private static string Runs(List<double> values) => string.Join("/", values.Select(x => x.ToString("F2")));
 
+    /// <summary>
+    /// Waits until no autovacuum worker runs (the one a restore sets off on its new database would
+    /// otherwise run into the next contender's timed run: measured 1.9 s of CPU on pg_restore's database
+    /// during ours), then a CHECKPOINT, so every timed run starts from a quiet server.
+    /// </summary>
     private async Task CheckpointAsync()
     {
         await using var connection = new NpgsqlConnection(_server.ConnectionString());
         await connection.OpenAsync();
+        var waited = Stopwatch.StartNew();
+        while (waited.Elapsed < TimeSpan.FromMinutes(5))
+        {
+            await using var command = new NpgsqlCommand("SELECT count(*) FROM pg_catalog.pg_stat_activity WHERE backend_type = 'autovacuum worker'", connection);
+            if ((long)(await command.ExecuteScalarAsync())! == 0)
+            {
+                break;
+            }
+
+            await Task.Delay(500);
+        }
+
         await Exec(connection, "CHECKPOINT");
     }
 
@@ -387,6 +405,13 @@ internal sealed class Bench(int workers, int splitMb)
     {
         Console.WriteLine($"running: ours, {mode} {database}");
         var info = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true, UseShellExecute = false };
+        // The server comes in PG* variables, as it does for pg_dump and pg_restore: the child must not spend
+        // its timed life asking local/servers (two bash runs, ≈ 0.3 s, measured).
+        foreach (var (key, value) in Endpoint(database).ToolEnvironment())
+        {
+            info.Environment[key] = value;
+        }
+
         foreach (var argument in new[] { "--child", mode, database, dump, index, workers.ToString(CultureInfo.InvariantCulture), splitMb.ToString(CultureInfo.InvariantCulture) })
         {
             info.ArgumentList.Add(argument);
@@ -425,12 +450,23 @@ internal sealed class Bench(int workers, int splitMb)
 /// <summary>One measured run in its own process, so its peak RSS is its own.</summary>
 internal static class Child
 {
+    private static string Required(string name) =>
+        Environment.GetEnvironmentVariable(name) is { Length: > 0 } value
+            ? value
+            : throw new InvalidOperationException($"{name} is not set: child runs take their server from the benchmark's PG* variables");
+
     public static async Task<int> RunAsync(string[] args)
     {
         var (mode, database, dump, indexPath, workers) = (args[0], args[1], args[2], args[3], int.Parse(args[4], CultureInfo.InvariantCulture));
         var splitMb = args.Length > 5 && mode != "probe" ? long.Parse(args[5], CultureInfo.InvariantCulture) : 0;
-        var server = LocalServers.Postgres;
-        var endpoint = new PostgresEndpoint { Host = server.Host, Port = server.Port, Username = server.User, Password = server.Password, Database = database };
+        var endpoint = new PostgresEndpoint
+        {
+            Host = Required("PGHOST"),
+            Port = int.Parse(Required("PGPORT"), CultureInfo.InvariantCulture),
+            Username = Required("PGUSER"),
+            Password = Required("PGPASSWORD"),
+            Database = database,
+        };
         var tools = new PostgresTools();
         var logger = Environment.GetEnvironmentVariable("BENCH_LOG") == "1"
             ? new DisasterRecovery.Core.Logging.JsonLogger("bench", Console.Error, TimeProvider.System)
