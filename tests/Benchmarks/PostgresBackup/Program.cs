@@ -193,7 +193,7 @@ internal sealed class Bench(int workers, int splitMb)
         restoreRows.Add(["`zstd -dc dump.sql.zst \\| psql` (our dump, the manual one-liner)", Sec(oneLiner), "—", Ratio(oneLiner, pgRestore)]);
         restoreRows.Add([$"**ours** (`PostgresRestorer`, {workers} workers)", Sec(ourRestore.Seconds), Mb(ourRestore.PeakRss), Ratio(ourRestore.Seconds, pgRestore)]);
         report.AppendLine("### Restore").AppendLine();
-        report.AppendLine($"pg_restore -j2 and ours ran {repeat}× interleaved (order alternating, each after autovacuum from the run before had finished and a CHECKPOINT, each including the creation of its database); **medians** shown " +
+        report.AppendLine($"pg_restore -j2 and ours ran {repeat}× interleaved (order alternating, each after autovacuum from the run before had finished, a CHECKPOINT and a sync, each including the creation of its database); **medians** shown " +
                           $"(all runs: pg_restore {Runs(pgRestores)}, ours {Runs([.. ourRestores.Select(r => r.Seconds)])}; best: pg_restore {pgRestores.Min():F2}, ours {ourRestores.Min(r => r.Seconds):F2} s); the psql pipelines ran once. " +
                           $"Load average before each round: {string.Join(" | ", restoreLoads)}.").AppendLine();
         report.AppendLine("| what | wall time | peak RSS | time vs pg_restore -j2 |").AppendLine("|---|---:|---:|---:|");
@@ -333,7 +333,7 @@ internal sealed class Bench(int workers, int splitMb)
     /// <summary>
     /// Waits until no autovacuum worker runs (the one a restore sets off on its new database would
     /// otherwise run into the next contender's timed run: measured 1.9 s of CPU on pg_restore's database
-    /// during ours), then a CHECKPOINT, so every timed run starts from a quiet server.
+    /// during ours), then a CHECKPOINT and a sync, so every timed run starts from a quiet server and disk.
     /// </summary>
     private async Task CheckpointAsync()
     {
@@ -352,6 +352,9 @@ internal sealed class Bench(int workers, int splitMb)
         }
 
         await Exec(connection, "CHECKPOINT");
+        // And the page cache's dirty pages (the WAL archive's copies, the last run's files) written out, so
+        // no run is throttled by the writeback of the one before it.
+        await Shell.RunAsync("sync", null);
     }
 
     private async Task<string> FreshDatabaseAsync(string name)
