@@ -37,7 +37,7 @@ report.AppendLine($"Command: `dotnet run -c Release --project tests/Benchmarks/P
 report.AppendLine($"Run at {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC on {Environment.ProcessorCount} cores, {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1L << 30)} GiB; " +
                   $"PostgreSQL {bench.ServerVersion()} on the same machine (local/servers), {await Bench.ToolVersionAsync("pg_dump")}, zstd CLI {await Bench.ToolVersionAsync("zstd")}; our dump and restore with {workers} workers, {(splitMb > 0 ? $"tables over {splitMb} MiB copied as page ranges" : "whole-table COPY (no page ranges)")}.").AppendLine();
 report.AppendLine($"Data path: COPY through {CopyOutSession.Implementation}, zstd through {FrameEncoder.Implementation}. " +
-                  $"Load average at start: {File.ReadAllText("/proc/loadavg").Trim()} (other engineers' builds share the 2 cores; every row of a table ran in the same minutes).").AppendLine();
+                  $"Load average at start: {File.ReadAllText("/proc/loadavg").Trim()} (the benchmark's own runs hold it near 2 on 2 cores; more means other work shared the machine; every row of a table ran in the same minutes).").AppendLine();
 await bench.RunFullAsync(sizeMb, Option(arguments, "--repeat", 3), report);
 if (memorySizeMb > 0)
 {
