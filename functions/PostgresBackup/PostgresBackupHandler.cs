@@ -28,7 +28,11 @@ public sealed class PostgresBackupHandler(PostgresFunctionServices services) : I
             var endpoint = await connection.ResolveAsync(services.Secrets, "database", ct).ConfigureAwait(false);
             database = endpoint.ToString();
             var backup = new PostgresCatalogBackup(services.Catalog, new PostgresDumper(services.Tools, context.Logger, services.Time), services.Tools, context.Logger);
-            var spec = new PostgresBackupSpec(source, tier, actor, input.BackupId, new PostgresDumpOptions { Workers = input.Workers ?? PostgresDumpOptions.DefaultWorkers });
+            var spec = new PostgresBackupSpec(source, tier, actor, input.BackupId, new PostgresDumpOptions
+            {
+                Workers = input.Workers ?? PostgresDumpOptions.DefaultWorkers,
+                ContentHashMaxTableBytes = input.ContentHashMaxTableMb is { } mb ? (long)mb << 20 : null,
+            });
             var outcome = await DeadlineExceeded.MapAsync(() => backup.RunAsync(endpoint, spec, ct), "the backup", ct).ConfigureAwait(false);
             var manifest = outcome.Manifest;
             return new PostgresBackupResult(

@@ -26,12 +26,20 @@ public sealed record PostgresBackupRequest : IValidatable
     /// <summary>Parallel COPY connections, 1-8; default 2.</summary>
     public int? Workers { get; init; }
 
+    /// <summary>Tables larger on disk than this many MiB get a row count but no content hash; default none (every table hashed).</summary>
+    public int? ContentHashMaxTableMb { get; init; }
+
     /// <summary>Who asked (an execution ARN); default this function and request.</summary>
     public string? RequestedBy { get; init; }
 
     public void Validate()
     {
         PostgresRequestFields.Validate(Source, BackupId, Workers, RequestedBy);
+        if (ContentHashMaxTableMb is < 0)
+        {
+            throw new InvalidInputException("contentHashMaxTableMb", $"must be 0 or more (MiB), was {ContentHashMaxTableMb}");
+        }
+
         Database?.Validate("database");
         _ = Tier(DateTimeOffset.UnixEpoch);
     }

@@ -126,6 +126,51 @@ public sealed class FaultTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task DumpAsync_WhenATableIsOverTheContentHashLimit_ShouldRecordOnlyItsRowsAndVerifyByCounting()
+    {
+        await PostgresTestServer.ExecuteAsync(_database, "CREATE TABLE small (id int PRIMARY KEY); INSERT INTO small VALUES (1), (2), (3)");
+        var sink = new RecordingSink();
+
+        var index = await new PostgresDumper(PostgresTestServer.Tools).DumpAsync(PostgresTestServer.Endpoint(_database), sink,
+            new PostgresDumpOptions { ContentHashMaxTableBytes = 1 << 20 });
+        var path = Path.Combine(Path.GetTempPath(), $"dr-hashlimit-{Guid.NewGuid():N}.sql.zst");
+        File.WriteAllBytes(path, sink.Data);
+        try
+        {
+            var verifier = new PostgresVerifier(PostgresTestServer.Tools);
+            var options = new PostgresVerifyOptions { IntegrityChecks = false };
+            var passed = await verifier.VerifyAsync(new FileDumpSource(path), index, PostgresTestServer.Endpoint("postgres"), options);
+            // The same dump, but an index that expects one row more in the unhashed table: counting must notice.
+            var wrongCount = index with { Tables = [.. index.Tables.Select(t => t.Name == "public.big" ? t with { Rows = t.Rows + 1 } : t)] };
+            var failed = await verifier.VerifyAsync(new FileDumpSource(path), wrongCount, PostgresTestServer.Endpoint("postgres"), options);
+
+            var big = index.Tables.Single(t => t.Name == "public.big");
+            var small = index.Tables.Single(t => t.Name == "public.small");
+            Assert.Null(big.ContentHash);
+            Assert.Equal(400_000, big.Rows);
+            Assert.StartsWith("xxh3-sum:", small.ContentHash, StringComparison.Ordinal);
+            Assert.True(passed.Passed, string.Join("; ", passed.Checks.Select(c => c.Detail)));
+            Assert.Equal(400_000, passed.Tables.Single(t => t.Name == "public.big").Rows);
+            Assert.Null(passed.Tables.Single(t => t.Name == "public.big").Hash);
+            Assert.NotNull(passed.Tables.Single(t => t.Name == "public.small").Hash);
+            Assert.False(failed.Passed);
+            Assert.Contains("public.big: 400000 rows (expected 400001; no content hash recorded)", failed.Checks.Single(c => c.Name == "table-contents").Detail);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void PostgresDumpOptions_WhenTheContentHashLimitIsNegative_ShouldNameTheField()
+    {
+        var error = Assert.Throws<DisasterRecovery.Core.InvalidInputException>(() => new PostgresDumpOptions { ContentHashMaxTableBytes = -1 }.Validate());
+
+        Assert.Contains("contentHashMaxTableBytes", error.Message);
+    }
+
+    [Fact]
     public async Task VerifyAsync_WhenANotValidForeignKeyHasOrphans_ShouldFailTheOrphanCheck()
     {
         var source = await PostgresTestServer.CreateDatabaseAsync("faults_orphans");

@@ -40,6 +40,21 @@ public sealed class BackupRestoreVerifyTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Backup_WhenTablesAreOverTheContentHashLimit_ShouldRecordOnlyTheirCountsAndStillVerify()
+    {
+        // Act: every table with data is over 0 MiB on disk, so none is hashed.
+        var result = await _kit.InvokeAsync(_kit.Backup(), """{"contentHashMaxTableMb": 0}""");
+        var verified = await _kit.InvokeAsync(_kit.Verify(), "{}");
+
+        // Assert
+        var manifest = await _kit.Catalog.ReadManifestAsync(BackupEngine.Postgres, PostgresFunctionKit.Source, result.GetProperty("backupId").GetString()!);
+        var jobs = manifest.Contents!.Single(c => c.Name == "public.jobs");
+        Assert.Equal(2_000, jobs.Count);
+        Assert.Null(jobs.ContentHash);
+        Assert.True(verified.GetProperty("passed").GetBoolean(), verified.ToString());
+    }
+
+    [Fact]
     public async Task Restore_WhenOnlyUnverifiedBackupsExist_ShouldRefuseUntilVerifyHasPassed()
     {
         // Arrange

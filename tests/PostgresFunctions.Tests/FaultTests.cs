@@ -49,6 +49,7 @@ public sealed class FaultTests : IAsyncLifetime
     [InlineData("""{"backupId": "yesterday"}""", "backupId")]
     [InlineData("""{"database": {"host": "x"}}""", "database.secretId")]
     [InlineData("""{"source": "../etc"}""", "source")]
+    [InlineData("""{"contentHashMaxTableMb": -1}""", "contentHashMaxTableMb")]
     public async Task Backup_WhenInputIsBad_ShouldNameTheFieldBeforeDoingAnything(string input, string field)
     {
         var error = await Assert.ThrowsAsync<InvalidInputException>(() => _kit.InvokeAsync(_kit.Backup(), input));

@@ -182,9 +182,11 @@ public sealed record DumpedTable
 
     /// <summary>
     /// Order-independent hash of the rows as COPY text: <c>xxh3-sum:</c> then 16 hex digits, the sum mod 2^64
-    /// of XXH3-64 of each row line. Equal tables give equal hashes whatever the row order.
+    /// of XXH3-64 of each row line. Equal tables give equal hashes whatever the row order. Null when the
+    /// table was larger than the dump's <see cref="PostgresDumpOptions.ContentHashMaxTableBytes"/>: then only
+    /// its row count is checked.
     /// </summary>
-    public required string ContentHash { get; init; }
+    public string? ContentHash { get; init; }
 
     /// <summary>Bytes of COPY text.</summary>
     public required long RawLength { get; init; }

@@ -33,6 +33,14 @@ public sealed record PostgresDumpOptions
     /// </summary>
     public long? SplitTableBytes { get; init; }
 
+    /// <summary>
+    /// Tables larger on disk than this get a row count but no content hash (null: every table is hashed,
+    /// the default). The hash itself costs the dump almost nothing (XXH3 of the bytes it reads anyway);
+    /// what it costs is the verifier's full read of the restored table, which for an unhashed table is a
+    /// <c>count(*)</c> instead.
+    /// </summary>
+    public long? ContentHashMaxTableBytes { get; init; }
+
     /// <summary>How long to wait for the ACCESS SHARE table locks a dump takes (as pg_dump --lock-wait-timeout); null waits.</summary>
     public TimeSpan? LockWaitTimeout { get; init; }
 
@@ -43,6 +51,11 @@ public sealed record PostgresDumpOptions
         if (ChunkRawBytes < 1 << 20 || ChunkStoredBytes < 1 << 20)
         {
             throw new InvalidInputException("chunkRawBytes", "chunks must be at least 1 MiB (raw and stored)");
+        }
+
+        if (ContentHashMaxTableBytes is < 0)
+        {
+            throw new InvalidInputException("contentHashMaxTableBytes", "must be 0 or more bytes");
         }
 
         if (SplitTableBytes is < 8 << 20)

@@ -202,7 +202,8 @@ public sealed class PostgresDumper
             StoredSha256 = appender.ObjectSha256(),
             Segments = [.. appender.Segments],
             Tables = [.. tables.Select(t => totals[t.Oid].ToDumpedTable(
-                appender.Segments.Where(s => s.Table == t.Qualified).Sum(s => s.RawLength)))],
+                appender.Segments.Where(s => s.Table == t.Qualified).Sum(s => s.RawLength),
+                hashed: options.ContentHashMaxTableBytes is not { } limit || t.RelationSize <= limit))],
         };
         _logger?.Info("dump complete", ("database", source.Database), ("tables", tables.Count), ("segments", index.Segments.Count),
             ("rawBytes", index.RawLength), ("storedBytes", index.StoredLength), ("elapsed", clock.Elapsed));
@@ -416,12 +417,12 @@ public sealed class PostgresDumper
             }
         }
 
-        public DumpedTable ToDumpedTable(long rawLength) => new()
+        public DumpedTable ToDumpedTable(long rawLength, bool hashed) => new()
         {
             Name = table.Qualified,
             Columns = table.Columns,
             Rows = _rows,
-            ContentHash = RowHasher.Format(_sum),
+            ContentHash = hashed ? RowHasher.Format(_sum) : null,
             RawLength = rawLength,
             RelationSize = table.RelationSize,
         };
