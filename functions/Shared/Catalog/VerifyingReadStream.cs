@@ -12,7 +12,7 @@ namespace DisasterRecovery.Catalog;
 /// completes when the end is reached: the final read throws <see cref="ChecksumMismatchException"/>
 /// instead of returning 0 if anything differs. A consumer must treat nothing as good before that.
 /// </summary>
-public sealed class VerifyingReadStream : Stream
+public sealed class VerifyingReadStream : ReadOnlyStream
 {
     private readonly string _backupId;
     private readonly BackupObject _object;
@@ -40,12 +40,6 @@ public sealed class VerifyingReadStream : Stream
 
     /// <summary>True once the whole object was read and matched its manifest entry.</summary>
     public bool Verified => _verified;
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
 
     public override long Length => _object.Size;
 
@@ -94,9 +88,6 @@ public sealed class VerifyingReadStream : Stream
         return 0;
     }
 
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         ThrowIfFailed();
@@ -134,16 +125,6 @@ public sealed class VerifyingReadStream : Stream
         VerifyAtEnd();
         return 0;
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {
@@ -236,19 +217,11 @@ public sealed class VerifyingReadStream : Stream
     }
 
     /// <summary>Counts and hashes the stored bytes as they pass.</summary>
-    private sealed class HashingReadStream(Stream inner) : Stream
+    private sealed class HashingReadStream(Stream inner) : ReadOnlyStream
     {
         private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
 
         public long BytesRead { get; private set; }
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
 
         public override long Position
         {
@@ -268,9 +241,6 @@ public sealed class VerifyingReadStream : Stream
             return read;
         }
 
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
         public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
         {
             var read = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
@@ -278,16 +248,6 @@ public sealed class VerifyingReadStream : Stream
             BytesRead += read;
             return read;
         }
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
         protected override void Dispose(bool disposing)
         {

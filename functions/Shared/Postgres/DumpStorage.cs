@@ -121,16 +121,10 @@ public sealed class FileDumpSource(string path, string? objectName = null, strin
 }
 
 /// <summary>At most <c>length</c> bytes of an inner stream; owns it.</summary>
-internal sealed class RangeStream(Stream inner, long length) : Stream
+internal sealed class RangeStream(Stream inner, long length) : ReadOnlyStream
 {
     private readonly long _length = length;
     private long _left = length;
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
 
     public override long Length => _length;
 
@@ -166,19 +160,6 @@ internal sealed class RangeStream(Stream inner, long length) : Stream
         return read;
     }
 
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
     protected override void Dispose(bool disposing)
     {
         if (disposing)
@@ -194,17 +175,11 @@ internal sealed class RangeStream(Stream inner, long length) : Stream
 /// Reads one segment of a dump and checks its SHA-256 and length as it goes; the last read throws
 /// <see cref="ChecksumMismatchException"/> (naming the object) when the bytes are not the ones indexed.
 /// </summary>
-internal sealed class VerifiedSegmentStream(Stream inner, IDumpSource source, DumpSegment segment) : Stream
+internal sealed class VerifiedSegmentStream(Stream inner, IDumpSource source, DumpSegment segment) : ReadOnlyStream
 {
     private readonly IncrementalHash _sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private long _read;
     private bool _checked;
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
 
     public override long Length => segment.StoredLength;
 
@@ -227,19 +202,6 @@ internal sealed class VerifiedSegmentStream(Stream inner, IDumpSource source, Du
         var read = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
         return Account(buffer.Span[..read]);
     }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

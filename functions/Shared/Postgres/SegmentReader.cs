@@ -26,22 +26,8 @@ internal static class SegmentReader
     }
 
     /// <summary>Turns zstd's errors (bad magic, bad checksum, truncated frame) into a named checksum error.</summary>
-    private sealed class FriendlyDecompressionStream(Stream inner, IDumpSource source, DumpSegment segment) : Stream
+    private sealed class FriendlyDecompressionStream(Stream inner, IDumpSource source, DumpSegment segment) : ReadOnlyStream
     {
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position
-        {
-            get => throw new NotSupportedException();
-            set => throw new NotSupportedException();
-        }
-
         public override int Read(byte[] buffer, int offset, int count)
         {
             try
@@ -65,19 +51,6 @@ internal static class SegmentReader
                 throw Damaged(e);
             }
         }
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
         protected override void Dispose(bool disposing)
         {

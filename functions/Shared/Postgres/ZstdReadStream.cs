@@ -1,3 +1,4 @@
+using DisasterRecovery.Core;
 using DisasterRecovery.Postgres.Native;
 using ZstdSharp;
 
@@ -13,7 +14,7 @@ internal static class ZstdReadStream
     public static Stream Open(Stream compressed, int bufferSize = 1 << 17) =>
         NativeZstd.Available ? new Native(compressed, bufferSize) : new DecompressionStream(compressed, bufferSize);
 
-    private sealed class Native(Stream compressed, int bufferSize) : Stream
+    private sealed class Native(Stream compressed, int bufferSize) : ReadOnlyStream
     {
         private readonly byte[] _input = new byte[bufferSize];
         private IntPtr _context = NativeZstd.CreateDecompressionContext();
@@ -21,20 +22,6 @@ internal static class ZstdReadStream
         private int _end;
         private bool _inputDone;
         private bool _frameOpen;
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position
-        {
-            get => throw new NotSupportedException();
-            set => throw new NotSupportedException();
-        }
 
         public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
@@ -85,19 +72,6 @@ internal static class ZstdReadStream
                 }
             }
         }
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
         protected override void Dispose(bool disposing)
         {
