@@ -17,7 +17,7 @@ using Npgsql;
 //
 // Child modes (used by the benchmark itself, one process per measured run):
 //   --child backup <database> <dump file> <index file> <workers> <split MiB, 0 = off>
-//   --child restore <database> <dump file> <index file> <workers> 0
+//   --child restore <database> <dump file> <index file> <workers> <split MiB, ignored>
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 var arguments = args.ToList();
 if (arguments.Count > 0 && arguments[0] == "--child")
@@ -153,7 +153,7 @@ internal sealed class Bench(int workers, int splitMb)
         var ourTarget = "bench_restore_ours";
         // Every restore starts from nothing: our restorer creates its database, so the baselines' times
         // include `createdb` too; each timed restore starts, untimed, once autovacuum from the run before has
-        // finished and after a CHECKPOINT, so none pays for the one before it; the order alternates.
+        // finished and after a CHECKPOINT and a sync, so none pays for the one before it; the order alternates.
         for (var run = 0; run < repeat; run++)
         {
             restoreLoads.Add(LoadAverage());
