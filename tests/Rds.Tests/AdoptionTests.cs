@@ -11,30 +11,21 @@ namespace DisasterRecovery.LocalRds.Tests;
 /// </summary>
 public sealed class AdoptionTests : IAsyncLifetime
 {
-    private readonly string _serversState = Path.Combine(Path.GetTempPath(), "rds-servers-" + Guid.NewGuid().ToString("N")[..8]);
-    private Dictionary<string, string> _environment = null!;
+    private PrivateLocalServers _private = null!;
     private RdsTestEnvironment _rds = null!;
     private ServersInfo _servers = null!;
 
     public async Task InitializeAsync()
     {
-        _environment = new Dictionary<string, string>
-        {
-            ["DR_STATE_DIR"] = _serversState,
-            ["DR_PG_PORT"] = FreePort().ToString(CultureInfo.InvariantCulture),
-            ["DR_REDIS_PORT"] = FreePort().ToString(CultureInfo.InvariantCulture),
-        };
-        var (code, output) = TestSupport.LocalServers.RunScript(_environment, "start");
-        Assert.True(code == 0, output);
-        _servers = TestSupport.LocalServers.ReadInfo(Path.Combine(_serversState, "servers.json"));
+        _private = PrivateLocalServers.Start("rds-servers-");
+        _servers = TestSupport.LocalServers.ReadInfo(_private.ServersJson);
         _rds = await RdsTestEnvironment.StartAsync();
     }
 
     public async Task DisposeAsync()
     {
         await _rds.DisposeAsync();
-        TestSupport.LocalServers.RunScript(_environment, "stop");
-        Directory.Delete(_serversState, recursive: true);
+        _private.Dispose();
     }
 
     [Fact]
@@ -45,7 +36,7 @@ public sealed class AdoptionTests : IAsyncLifetime
             await RdsTestEnvironment.ExecuteAsync(setup, "CREATE DATABASE technician_marketplace");
         }
 
-        var adopted = await _rds.Emulator.AdoptInstanceAsync(AdoptedInstance.FromServersJson(Path.Combine(_serversState, "servers.json")));
+        var adopted = await _rds.Emulator.AdoptInstanceAsync(AdoptedInstance.FromServersJson(_private.ServersJson));
         await using var connection = await Connect("technician_marketplace");
         await RdsTestEnvironment.ExecuteAsync(connection, "CREATE TABLE technicians (name text); INSERT INTO technicians VALUES ('amina'), ('bo')");
         await Task.Delay(50);
@@ -77,7 +68,7 @@ public sealed class AdoptionTests : IAsyncLifetime
     [Fact]
     public async Task AdoptInstanceAsync_WhenCalledAgainAndDisposed_ShouldChangeNothingAndLeaveTheClusterRunning()
     {
-        var servers = AdoptedInstance.FromServersJson(Path.Combine(_serversState, "servers.json"));
+        var servers = AdoptedInstance.FromServersJson(_private.ServersJson);
         var first = await _rds.Emulator.AdoptInstanceAsync(servers);
 
         var second = await _rds.Emulator.AdoptInstanceAsync(servers);
@@ -97,12 +88,5 @@ public sealed class AdoptionTests : IAsyncLifetime
         var connection = new NpgsqlConnection(_servers.Postgres.ConnectionString(database));
         await connection.OpenAsync();
         return connection;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

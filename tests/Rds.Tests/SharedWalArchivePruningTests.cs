@@ -1,4 +1,3 @@
-using System.Globalization;
 using DisasterRecovery.LocalRds.Postgres;
 
 namespace DisasterRecovery.LocalRds.Tests;
@@ -10,32 +9,23 @@ namespace DisasterRecovery.LocalRds.Tests;
 /// </summary>
 public sealed class SharedWalArchivePruningTests : IAsyncLifetime
 {
-    private readonly string _serversState = Path.Combine(Path.GetTempPath(), "rds-shared-" + Guid.NewGuid().ToString("N")[..8]);
-    private Dictionary<string, string> _environment = null!;
+    private TestSupport.PrivateLocalServers _servers = null!;
     private string _archive = null!;
 
     public Task InitializeAsync()
     {
-        _environment = new Dictionary<string, string>
-        {
-            ["DR_STATE_DIR"] = _serversState,
-            ["DR_PG_PORT"] = FreePort().ToString(CultureInfo.InvariantCulture),
-            ["DR_REDIS_PORT"] = FreePort().ToString(CultureInfo.InvariantCulture),
-        };
-        var (code, output) = TestSupport.LocalServers.RunScript(_environment, "start");
-        Assert.True(code == 0, output);
+        _servers = TestSupport.PrivateLocalServers.Start("rds-shared-");
         _archive = AdoptedInstance.FromServersJson(ServersJson).WalArchive;
         return Task.CompletedTask;
     }
 
     public Task DisposeAsync()
     {
-        TestSupport.LocalServers.RunScript(_environment, "stop");
-        Directory.Delete(_serversState, recursive: true);
+        _servers.Dispose();
         return Task.CompletedTask;
     }
 
-    private string ServersJson => Path.Combine(_serversState, "servers.json");
+    private string ServersJson => _servers.ServersJson;
 
     [Fact]
     public async Task TakeAutomatedBackupAsync_WhenAnotherStateFolderAdoptedTheSameCluster_ShouldKeepItsWalUntilThatFolderIsGone()
@@ -73,12 +63,5 @@ public sealed class SharedWalArchivePruningTests : IAsyncLifetime
         Assert.Single(remainingStarts);
         Assert.Equal(remainingStarts[0], oldestSegment);
         Assert.Equal([secondResourceId + ".json"], claims);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

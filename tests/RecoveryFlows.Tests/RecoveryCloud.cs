@@ -85,9 +85,12 @@ public sealed class RecoveryCloud : IAsyncLifetime
     }
 
     /// <summary>A table's rows as sorted text lines (COPY format): equal tables give equal lists, whatever their physical order.</summary>
-    public async Task<List<string>> RowsAsync(string table)
+    public Task<List<string>> RowsAsync(string table) => RowsAsync(LocalServers.Postgres.ConnectionString(Database), table);
+
+    /// <summary>The same for a table of any database (a restored instance's, on its own port).</summary>
+    public static async Task<List<string>> RowsAsync(string connectionString, string table)
     {
-        await using var connection = new NpgsqlConnection(LocalServers.Postgres.ConnectionString(Database));
+        await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
         using var reader = await connection.BeginTextExportAsync($"COPY {table} TO STDOUT");
         var rows = new List<string>();

@@ -109,19 +109,9 @@ public sealed class RestoreDatabaseTests(RecoveryCloud env) : IClassFixture<Reco
         return result?["DbSnapshots"]?[0]?["Status"]?.GetValue<string>();
     }
 
-    private static async Task<List<string>> RowsOnAsync(int port, string table)
+    private static Task<List<string>> RowsOnAsync(int port, string table)
     {
         var builder = new NpgsqlConnectionStringBuilder(DisasterRecovery.TestSupport.LocalServers.Postgres.ConnectionString(LocalDatabaseSecret.ApplicationDatabase)) { Port = port, Host = "127.0.0.1" };
-        await using var connection = new NpgsqlConnection(builder.ConnectionString);
-        await connection.OpenAsync();
-        using var reader = await connection.BeginTextExportAsync($"COPY {table} TO STDOUT");
-        var rows = new List<string>();
-        while (await reader.ReadLineAsync() is { } line)
-        {
-            rows.Add(line);
-        }
-
-        rows.Sort(StringComparer.Ordinal);
-        return rows;
+        return RecoveryCloud.RowsAsync(builder.ConnectionString, table);
     }
 }

@@ -169,33 +169,42 @@ public sealed class PostgresVerifier
             var buffer = new byte[1 << 18];
             while (queue.TryDequeue(out var table))
             {
-                var columns = table.Columns.Count == 0 ? string.Empty : "(" + string.Join(", ", table.Columns) + ")";
-                var hasher = new RowHasher();
-                // A table the dump did not hash (over its size limit) is only counted: COPY of one number.
-                await connection.BeginAsync(table.ContentHash is null
-                    ? $"COPY (SELECT pg_catalog.count(*) FROM ONLY {table.Name}) TO STDOUT"
-                    : $"COPY {table.Name} {columns} TO STDOUT (ENCODING '{index.Encoding}')", cancellationToken).ConfigureAwait(false);
-                var counted = new List<byte>();
-                int read;
-                while ((read = await connection.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
-                {
-                    if (table.ContentHash is null)
-                    {
-                        counted.AddRange(buffer[..read]);
-                    }
-                    else
-                    {
-                        hasher.Add(buffer.AsSpan(0, read));
-                    }
-                }
-
                 results.Add(table.ContentHash is null
-                    ? new PostgresTableCount(table.Name, table.Rows, long.Parse(System.Text.Encoding.ASCII.GetString([.. counted]).Trim(), System.Globalization.CultureInfo.InvariantCulture), null, null)
-                    : new PostgresTableCount(table.Name, table.Rows, hasher.Rows, table.ContentHash, RowHasher.Format(hasher.Sum)));
+                    ? new PostgresTableCount(table.Name, table.Rows, await CountRowsAsync(connection, table, buffer, cancellationToken).ConfigureAwait(false), null, null)
+                    : await HashRowsAsync(connection, table, index.Encoding, buffer, cancellationToken).ConfigureAwait(false));
             }
         }, cancellationToken)).ToList();
         await Task.WhenAll(tasks).ConfigureAwait(false);
         return [.. results.OrderBy(r => r.Name, StringComparer.Ordinal)];
+    }
+
+    /// <summary>A table's rows as COPY text, counted and hashed as the dump did.</summary>
+    private static async Task<PostgresTableCount> HashRowsAsync(CopyOutSession connection, DumpedTable table, string encoding, byte[] buffer, CancellationToken cancellationToken)
+    {
+        var columns = table.Columns.Count == 0 ? string.Empty : "(" + string.Join(", ", table.Columns) + ")";
+        var hasher = new RowHasher();
+        await connection.BeginAsync($"COPY {table.Name} {columns} TO STDOUT (ENCODING '{encoding}')", cancellationToken).ConfigureAwait(false);
+        int read;
+        while ((read = await connection.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            hasher.Add(buffer.AsSpan(0, read));
+        }
+
+        return new PostgresTableCount(table.Name, table.Rows, hasher.Rows, table.ContentHash, RowHasher.Format(hasher.Sum));
+    }
+
+    /// <summary>The rows of a table the dump did not hash (over its size limit): a count, one number of COPY text.</summary>
+    private static async Task<long> CountRowsAsync(CopyOutSession connection, DumpedTable table, byte[] buffer, CancellationToken cancellationToken)
+    {
+        await connection.BeginAsync($"COPY (SELECT pg_catalog.count(*) FROM ONLY {table.Name}) TO STDOUT", cancellationToken).ConfigureAwait(false);
+        var text = new System.Text.StringBuilder();
+        int read;
+        while ((read = await connection.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            text.Append(System.Text.Encoding.ASCII.GetString(buffer, 0, read));
+        }
+
+        return long.Parse(text.ToString().Trim(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private static async Task<IReadOnlyList<PostgresCheck>> RunIntegrityQueriesAsync(PostgresEndpoint database, CancellationToken cancellationToken, bool createExtensions = true)
