@@ -23,6 +23,9 @@ internal static class DeploymentFiles
     /// <summary>The folder with the pinned asl-validator's package.json and package-lock.json.</summary>
     public static string AslValidatorFolder => RepositoryPaths.Of("tests", "Deployment.Tests", "asl-validator");
 
+    /// <summary>The settings of <c>sam build</c> and <c>sam deploy</c>, one environment per <c>--config-env</c>.</summary>
+    public static string SamConfigPath => RepositoryPaths.Of("samconfig.toml");
+
     /// <summary>template.yaml, read once for all tests.</summary>
     public static SamTemplate Template => LoadedTemplate.Value;
 }
