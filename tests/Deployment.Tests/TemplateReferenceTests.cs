@@ -149,5 +149,35 @@ public sealed class TemplateReferenceTests
         Assert.Equal(["Outputs.Bare: no Description", "Outputs.Blank: no Description"], problems);
     }
 
+    [Fact]
+    public void UndefinedReferences_WhenGetAttNamesARoleSamGenerates_ShouldAcceptItOnlyWhereSamGeneratesIt()
+    {
+        var template = Parse("""
+            Resources:
+              Flow:
+                Type: AWS::Serverless::StateMachine
+                Properties: {DefinitionUri: flow.asl.json}
+              OwnRoleFlow:
+                Type: AWS::Serverless::StateMachine
+                Properties: {DefinitionUri: flow.asl.json, Role: arn:aws:iam::123456789012:role/flows}
+              Access:
+                Type: AWS::EKS::AccessEntry
+                Properties:
+                  ClusterName: cluster
+                  PrincipalArn: !GetAtt FlowRole.Arn
+                  Username: !GetAtt OwnRoleFlowRole.Arn
+                  Tags: [{Key: topic, Value: !GetAtt TopicRole.Arn}]
+            """);
+
+        var problems = TemplateChecks.UndefinedReferences(template);
+
+        Assert.Equal(
+            [
+                "Resources.Access.Properties.Username: Fn::GetAtt names 'OwnRoleFlowRole', which is not a resource",
+                "Resources.Access.Properties.Tags[0].Value: Fn::GetAtt names 'TopicRole', which is not a resource",
+            ],
+            problems);
+    }
+
     private static SamTemplate Parse(string yaml) => SamTemplate.Parse(yaml, Path.GetTempPath());
 }

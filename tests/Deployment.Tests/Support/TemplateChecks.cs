@@ -184,7 +184,16 @@ internal static partial class TemplateChecks
         }
     }
 
-    private static bool IsResource(SamTemplate template, string name) => template.Resources.ContainsKey(name);
+    /// <summary>
+    /// A resource of the template, or one the SAM transform generates that templates may refer to: the execution
+    /// role <c>&lt;LogicalId&gt;Role</c> of a function or state machine that sets no <c>Role</c> of its own.
+    /// </summary>
+    private static bool IsResource(SamTemplate template, string name) =>
+        template.Resources.ContainsKey(name)
+        || (name.EndsWith("Role", StringComparison.Ordinal)
+            && template.Resources.TryGetValue(name[..^"Role".Length], out var owner)
+            && owner.Type is "AWS::Serverless::Function" or "AWS::Serverless::StateMachine"
+            && owner.Properties["Role"] is null);
 
     private static string Join(string path, string key) => path.Length == 0 ? key : $"{path}.{key}";
 
