@@ -21,7 +21,10 @@ public sealed class LocalS3Options
     /// <summary>The region requests must be signed for, and that buckets report.</summary>
     public string Region { get; init; } = "us-east-1";
 
-    /// <summary>The clock for timestamps, Object Lock retention and presigned URL expiry; tests pass a fake.</summary>
+    /// <summary>
+    /// The clock for timestamps, Object Lock retention, presigned URL expiry and the daily lifecycle runs (each midnight
+    /// UTC this clock passes, lifecycle rules are applied before the next request); tests and virtual clocks move it.
+    /// </summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
     /// <summary>Where the one-JSON-line-per-request log goes; null turns it off. Defaults to stdout.</summary>

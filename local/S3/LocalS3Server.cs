@@ -3,6 +3,7 @@ using DisasterRecovery.LocalS3.Auth;
 using DisasterRecovery.LocalS3.Credentials;
 using DisasterRecovery.LocalS3.Http;
 using DisasterRecovery.LocalS3.Http.Operations;
+using DisasterRecovery.LocalS3.Lifecycle;
 using DisasterRecovery.LocalS3.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -74,11 +75,13 @@ public sealed class LocalS3Server : IAsyncDisposable
             : CredentialsFile.LoadOrCreate(stateDirectory);
 
         var store = new ObjectStore(stateDirectory, options.TimeProvider);
-        var operations = new S3Operations(store, new MultipartStore(store), options.Region);
+        var multipart = new MultipartStore(store);
+        var operations = new S3Operations(store, multipart, options.Region);
         var endpoint = new S3Endpoint(
             new SigV4Verifier(credentials.AccessKeyId, credentials.SecretAccessKey, options.Region, options.TimeProvider),
             new S3Router(operations),
             new RequestLog(options.RequestLog),
+            new LifecycleRunner(store, multipart, options.TimeProvider),
             options.TimeProvider);
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions

@@ -47,10 +47,17 @@ internal static class ObjectHeaders
             CacheControl = NullIfEmpty(request.Headers.CacheControl.ToString()),
             Expires = NullIfEmpty(request.Headers.Expires.ToString()),
             ServerSideEncryption = NullIfEmpty(request.Headers["x-amz-server-side-encryption"].ToString()),
+            StorageClass = ReadStorageClass(request),
             Metadata = metadata,
             Tags = string.IsNullOrEmpty(tagging) ? [] : ParseTaggingHeader(tagging),
         };
     }
+
+    /// <summary>x-amz-storage-class, validated; null for STANDARD or absent (the stored form of STANDARD).</summary>
+    public static string? ReadStorageClass(HttpRequest request) =>
+        StorageClasses.ParseHeader(request.Headers["x-amz-storage-class"].ToString()) is { } storageClass && storageClass != StorageClasses.Standard
+            ? storageClass
+            : null;
 
     /// <summary>x-amz-object-lock-mode, -retain-until-date and -legal-hold, validated.</summary>
     public static LockRequest ReadLock(HttpRequest request, DateTimeOffset now)
@@ -122,6 +129,8 @@ internal static class ObjectHeaders
         SetIfPresent(headers, "Cache-Control", version.CacheControl);
         SetIfPresent(headers, "Expires", version.Expires);
         SetIfPresent(headers, "x-amz-server-side-encryption", version.ServerSideEncryption);
+        // S3 sends x-amz-storage-class for every class except STANDARD.
+        SetIfPresent(headers, "x-amz-storage-class", version.StorageClass);
         WriteVersionId(response, version.VersionId, bucket);
         foreach (var (name, value) in version.Metadata)
         {

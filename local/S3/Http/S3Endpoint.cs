@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Xml.Linq;
 using DisasterRecovery.LocalS3.Auth;
+using DisasterRecovery.LocalS3.Lifecycle;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
@@ -10,21 +11,23 @@ using Microsoft.AspNetCore.Http.Features;
 namespace DisasterRecovery.LocalS3.Http;
 
 /// <summary>
-/// The request pipeline: parse the raw target, verify the signature, pick the operation, run it,
-/// turn failures into S3 error documents, and log one line.
+/// The request pipeline: parse the raw target, verify the signature, pick the operation, catch up on the daily
+/// lifecycle runs the clock has passed, run the operation, turn failures into S3 error documents, and log one line.
 /// </summary>
 internal sealed class S3Endpoint
 {
     private readonly SigV4Verifier verifier;
     private readonly S3Router router;
     private readonly RequestLog log;
+    private readonly LifecycleRunner lifecycle;
     private readonly TimeProvider time;
 
-    public S3Endpoint(SigV4Verifier verifier, S3Router router, RequestLog log, TimeProvider time)
+    public S3Endpoint(SigV4Verifier verifier, S3Router router, RequestLog log, LifecycleRunner lifecycle, TimeProvider time)
     {
         this.verifier = verifier;
         this.router = router;
         this.log = log;
+        this.lifecycle = lifecycle;
         this.time = time;
     }
 
@@ -47,6 +50,7 @@ internal sealed class S3Endpoint
             var route = router.Resolve(context.Request.Method, target, context.Request.Headers.ContainsKey("x-amz-copy-source"));
             S3Router.RejectUnsupportedHeaders(context.Request.Headers);
             operation = route.Operation;
+            lifecycle.CatchUp();
             await route.Run(new S3Call(context, target, signing));
         }
         catch (S3Exception exception)

@@ -22,10 +22,12 @@ internal static class S3Errors
     public static readonly S3ErrorKind InvalidBucketName = new("InvalidBucketName", HttpStatusCode.BadRequest, "The specified bucket is not valid.");
     public static readonly S3ErrorKind InvalidBucketState = new("InvalidBucketState", HttpStatusCode.Conflict, "The request is not valid with the current state of the bucket.");
     public static readonly S3ErrorKind InvalidDigest = new("InvalidDigest", HttpStatusCode.BadRequest, "The Content-MD5 you specified was invalid.");
+    public static readonly S3ErrorKind InvalidObjectState = new("InvalidObjectState", HttpStatusCode.Forbidden, "The operation is not valid for the object's storage class");
     public static readonly S3ErrorKind InvalidPart = new("InvalidPart", HttpStatusCode.BadRequest, "One or more of the specified parts could not be found.  The part may not have been uploaded, or the specified entity tag may not match the part's entity tag.");
     public static readonly S3ErrorKind InvalidPartOrder = new("InvalidPartOrder", HttpStatusCode.BadRequest, "The list of parts was not in ascending order. Parts must be ordered by part number.");
     public static readonly S3ErrorKind InvalidRange = new("InvalidRange", HttpStatusCode.RequestedRangeNotSatisfiable, "The requested range is not satisfiable");
     public static readonly S3ErrorKind InvalidRequest = new("InvalidRequest", HttpStatusCode.BadRequest, "Invalid Request");
+    public static readonly S3ErrorKind InvalidStorageClass = new("InvalidStorageClass", HttpStatusCode.BadRequest, "The storage class you specified is not valid");
     public static readonly S3ErrorKind InvalidURI = new("InvalidURI", HttpStatusCode.BadRequest, "Couldn't parse the specified URI.");
     public static readonly S3ErrorKind KeyTooLongError = new("KeyTooLongError", HttpStatusCode.BadRequest, "Your key is too long");
     public static readonly S3ErrorKind MalformedXML = new("MalformedXML", HttpStatusCode.BadRequest, "The XML you provided was not well-formed or did not validate against our published schema");

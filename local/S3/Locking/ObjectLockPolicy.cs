@@ -99,6 +99,13 @@ internal static class ObjectLockPolicy
         return bucket.DefaultRetentionYears is { } years ? now.AddYears(years) : null;
     }
 
+    /// <summary>
+    /// Whether lifecycle must leave this version in place: S3 Lifecycle never removes a version under retention (either
+    /// mode: it has no bypass) or legal hold. Transitions and delete markers are not removals and go ahead.
+    /// </summary>
+    public static bool BlocksLifecycleDeletion(ObjectVersion version, DateTimeOffset now) =>
+        !version.IsDeleteMarker && (version.LegalHold == true || IsRetained(version, now));
+
     private static bool IsRetained(ObjectVersion version, DateTimeOffset now) =>
         version.RetentionMode is not null && version.RetainUntil is { } until && until > now;
 }

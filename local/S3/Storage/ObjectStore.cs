@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using DisasterRecovery.LocalS3.Http;
+using DisasterRecovery.LocalS3.Lifecycle;
 using DisasterRecovery.LocalS3.Locking;
 using DisasterRecovery.LocalS3.Versioning;
 
@@ -360,6 +361,101 @@ internal sealed class ObjectStore
             {
                 // Not empty (a concurrent commit is landing): leave it.
             }
+        }
+    }
+
+    /// <summary>
+    /// One lifecycle run over a bucket, under its gate: <paramref name="decide"/> sees every version of every key as it
+    /// was when the key was reached (current or noncurrent, since when, how many newer noncurrent versions) and says
+    /// what lifecycle does to it; the store then does it as S3 does. A transition rewrites only the version's storage
+    /// class (data, Last-Modified and Object Lock settings are untouched); expiring a current version adds a delete
+    /// marker dated <paramref name="run"/> (or removes the object in an unversioned bucket); permanent removals are
+    /// skipped for versions Object Lock still protects.
+    /// </summary>
+    public LifecycleOutcome ApplyLifecycle(string bucket, DateTimeOffset run, Func<LifecycleCandidate, LifecycleDecision> decide)
+    {
+        var state = GetBucket(bucket);
+        var outcome = new LifecycleOutcome();
+        lock (state.Gate)
+        {
+            if (state.IsDeleted)
+            {
+                return outcome;
+            }
+
+            foreach (var key in state.Keys.ToList())
+            {
+                var versions = state.Versions[key];
+                var decisions = new List<(ObjectVersion Version, LifecycleDecision Decision)>();
+                var newerNoncurrent = 0;
+                for (var i = 0; i < versions.Count; i++)
+                {
+                    var candidate = new LifecycleCandidate(
+                        versions[i], i == 0, i == 0 ? null : versions[i - 1].LastModified, newerNoncurrent, versions.Count, state.Record.Versioning);
+                    decisions.Add((versions[i], decide(candidate)));
+                    if (i > 0 && !versions[i].IsDeleteMarker)
+                    {
+                        newerNoncurrent++;
+                    }
+                }
+
+                foreach (var (version, decision) in decisions.Where(d => d.Decision.Kind != LifecycleActionKind.None))
+                {
+                    CarryOutLocked(state, version, decision, run, outcome);
+                }
+            }
+        }
+
+        return outcome;
+    }
+
+    private void CarryOutLocked(BucketState state, ObjectVersion version, LifecycleDecision decision, DateTimeOffset run, LifecycleOutcome outcome)
+    {
+        if (!state.Versions.TryGetValue(version.Key, out var versions))
+        {
+            return;
+        }
+
+        var index = versions.IndexOf(version);
+        if (index < 0)
+        {
+            return;
+        }
+
+        switch (decision.Kind)
+        {
+            case LifecycleActionKind.Transition:
+                var moved = version with { StorageClass = decision.StorageClass };
+                AtomicFile.WriteJson(JsonPath(KeyDirectory(state, version.Key), moved.StorageId), moved, StorageJson.Default.ObjectVersion);
+                versions[index] = moved;
+                outcome.Transitioned++;
+                break;
+            case LifecycleActionKind.ExpireCurrent when state.Record.Versioning == VersioningStatus.Enabled:
+                CommitLocked(state, new ObjectVersion { Key = version.Key, LastModified = run }, null, null);
+                outcome.Expired++;
+                break;
+            case LifecycleActionKind.ExpireCurrent when state.Record.Versioning == VersioningStatus.Suspended:
+                // The null delete marker replaces a current "null" version (CommitLocked removes it); any other stays noncurrent.
+                if (version.VersionId == VersionIds.Null && ObjectLockPolicy.BlocksLifecycleDeletion(version, run))
+                {
+                    return;
+                }
+
+                CommitLocked(state, new ObjectVersion { Key = version.Key, LastModified = run }, null, VersionIds.Null);
+                outcome.Expired++;
+                break;
+            case LifecycleActionKind.ExpireCurrent:
+            case LifecycleActionKind.DeleteVersion:
+            case LifecycleActionKind.RemoveExpiredDeleteMarker:
+                if (ObjectLockPolicy.BlocksLifecycleDeletion(version, run))
+                {
+                    outcome.KeptByObjectLock++;
+                    return;
+                }
+
+                RemoveVersionLocked(state, versions, index);
+                outcome.Removed++;
+                break;
         }
     }
 

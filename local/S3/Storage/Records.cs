@@ -40,6 +40,12 @@ internal sealed record ObjectVersion
 
     public string? ServerSideEncryption { get; init; }
 
+    /// <summary>
+    /// The storage class (x-amz-storage-class on the write, or where lifecycle moved it); null is STANDARD.
+    /// A transition changes only this field: data, dates and Object Lock settings stay as they are.
+    /// </summary>
+    public string? StorageClass { get; init; }
+
     /// <summary>User metadata, names lower-cased and without the x-amz-meta- prefix, as S3 returns them.</summary>
     public Dictionary<string, string> Metadata { get; init; } = new(StringComparer.Ordinal);
 
@@ -94,6 +100,12 @@ internal sealed record BucketRecord
 
     /// <summary>Null when the bucket has no tag set (GetBucketTagging then answers NoSuchTagSet).</summary>
     public List<ObjectTag>? Tags { get; init; }
+
+    /// <summary>
+    /// The x-amz-transition-default-minimum-object-size of the stored lifecycle configuration (which small objects
+    /// lifecycle transitions leave alone); null when no lifecycle configuration is stored.
+    /// </summary>
+    public string? TransitionDefaultMinimumObjectSize { get; init; }
 }
 
 /// <summary>An in-progress multipart upload (upload.json in the upload's folder).</summary>

@@ -9,15 +9,14 @@ namespace DisasterRecovery.LocalS3.Http.Operations;
 /// <param name="NotFound">The error GET answers when none is stored.</param>
 internal sealed record BucketDocument(string DocumentName, string RootElement, S3ErrorKind NotFound)
 {
-    public static readonly BucketDocument Lifecycle = new("lifecycle", "LifecycleConfiguration", S3Errors.NoSuchLifecycleConfiguration);
     public static readonly BucketDocument Replication = new("replication", "ReplicationConfiguration", S3Errors.ReplicationConfigurationNotFoundError);
     public static readonly BucketDocument Encryption = new("encryption", "ServerSideEncryptionConfiguration", S3Errors.ServerSideEncryptionConfigurationNotFoundError);
 }
 
 /// <summary>
-/// Lifecycle, replication and encryption configuration: stored and returned byte for byte. This local
-/// endpoint does not act on them (no expiry, no replication, no encryption at rest); the catalog and
-/// recovery tooling above only need them to round-trip as on S3.
+/// Replication and encryption configuration: stored and returned byte for byte. This local endpoint does not act on
+/// them (no replication, no encryption at rest); the catalog and recovery tooling above only need them to round-trip
+/// as on S3. Lifecycle configuration is acted upon: see LifecycleOperations.
 /// </summary>
 internal sealed partial class S3Operations
 {

@@ -78,7 +78,7 @@ internal sealed partial class S3Operations
                 S3Xml.Element("ETag", ETags.Quote(entry.Version.ETag)),
                 ChecksumElements(entry.Version),
                 S3Xml.Element("Size", entry.Version.Size.ToString(CultureInfo.InvariantCulture)),
-                S3Xml.Element("StorageClass", "STANDARD"),
+                S3Xml.Element("StorageClass", StorageClasses.Reported(entry.Version.StorageClass)),
                 Owner()));
 
         await S3Xml.WriteAsync(call.Response, S3Xml.Element("ListVersionsResult",
@@ -156,7 +156,7 @@ internal sealed partial class S3Operations
                 S3Xml.Element("UploadId", upload.UploadId),
                 Initiator(),
                 Owner(),
-                S3Xml.Element("StorageClass", "STANDARD"),
+                S3Xml.Element("StorageClass", StorageClasses.Reported(upload.Template.StorageClass)),
                 S3Xml.Element("Initiated", S3Xml.Timestamp(upload.Initiated)),
                 S3Xml.Optional("ChecksumAlgorithm", upload.ChecksumAlgorithm),
                 S3Xml.Optional("ChecksumType", upload.ChecksumType))),
@@ -190,7 +190,7 @@ internal sealed partial class S3Operations
                 part.ChecksumAlgorithm is null ? null : S3Xml.Element("Checksum" + part.ChecksumAlgorithm, part.ChecksumValue))),
             Initiator(),
             Owner(),
-            S3Xml.Element("StorageClass", "STANDARD")));
+            S3Xml.Element("StorageClass", StorageClasses.Reported(upload.Template.StorageClass))));
     }
 
     private static bool IsAtOrBeforeMarker(MultipartUpload upload, string keyMarker, string? uploadIdMarker)
@@ -240,7 +240,7 @@ internal sealed partial class S3Operations
             S3Xml.Element("ETag", ETags.Quote(version.ETag)),
             ChecksumElements(version),
             S3Xml.Element("Size", version.Size.ToString(CultureInfo.InvariantCulture)),
-            S3Xml.Element("StorageClass", "STANDARD"),
+            S3Xml.Element("StorageClass", StorageClasses.Reported(version.StorageClass)),
             includeOwner ? Owner() : null);
 
     private static object?[] ChecksumElements(ObjectVersion version) =>

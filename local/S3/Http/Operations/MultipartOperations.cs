@@ -66,6 +66,7 @@ internal sealed partial class S3Operations
         var (sourceBucket, sourceKey, sourceVersionId) = ParseCopySource(call.Header("x-amz-copy-source")!);
         var (source, data) = store.Read(sourceBucket, sourceKey, sourceVersionId, openData: true);
         await using var _ = data;
+        EnsureReadable(source);
         if (ConditionalRead.Evaluate(call.Request, source, "x-amz-copy-source-") == ConditionalOutcome.NotModified)
         {
             throw new S3Exception(S3Errors.PreconditionFailed).WithDetail("Condition", "x-amz-copy-source-If-None-Match");

@@ -53,6 +53,11 @@ internal sealed partial class S3Operations
         var (version, data) = store.Read(call.Bucket, call.Key, call.VersionId, openData: sendBody);
         await using var _ = data;
         var bucket = store.GetBucket(call.Bucket).Record;
+        if (sendBody)
+        {
+            // HEAD answers for an archived object (with its x-amz-storage-class); reading its bytes does not.
+            EnsureReadable(version);
+        }
 
         var range = SelectPart(call, version, out var partNumber);
         if (ConditionalRead.Evaluate(call.Request, version) == ConditionalOutcome.NotModified)
@@ -88,6 +93,18 @@ internal sealed partial class S3Operations
         if (sendBody && data is not null)
         {
             await CopyRangeAsync(data, range?.Start ?? 0, length, call.Response.Body, call.Aborted);
+        }
+    }
+
+    /// <summary>
+    /// GET (whole, ranged or by part) and copy sources of an archived object fail as on S3: 403 InvalidObjectState
+    /// with the object's class, until a restore (not implemented here: nothing this project runs needs one).
+    /// </summary>
+    private static void EnsureReadable(ObjectVersion version)
+    {
+        if (StorageClasses.IsArchived(version.StorageClass))
+        {
+            throw new S3Exception(S3Errors.InvalidObjectState).WithDetail("StorageClass", version.StorageClass);
         }
     }
 
@@ -226,6 +243,7 @@ internal sealed partial class S3Operations
         var (sourceBucket, sourceKey, sourceVersionId) = ParseCopySource(call.Header("x-amz-copy-source")!);
         var (source, data) = store.Read(sourceBucket, sourceKey, sourceVersionId, openData: true);
         await using var _ = data;
+        EnsureReadable(source);
         if (ConditionalRead.Evaluate(call.Request, source, "x-amz-copy-source-") == ConditionalOutcome.NotModified)
         {
             throw new S3Exception(S3Errors.PreconditionFailed).WithDetail("Condition", "x-amz-copy-source-If-None-Match");
@@ -234,12 +252,13 @@ internal sealed partial class S3Operations
         var replaceMetadata = string.Equals(call.Header("x-amz-metadata-directive"), "REPLACE", StringComparison.OrdinalIgnoreCase);
         var replaceTags = string.Equals(call.Header("x-amz-tagging-directive"), "REPLACE", StringComparison.OrdinalIgnoreCase);
         var sourceIsLatest = TryLatest(sourceBucket, sourceKey)?.VersionId == source.VersionId;
-        if (sourceBucket == call.Bucket && sourceKey == call.Key && sourceIsLatest && !replaceMetadata)
+        var requested = ObjectHeaders.ReadTemplate(call.Request, call.Key);
+        var changesStorageClass = call.Header("x-amz-storage-class") is not null && requested.StorageClass != source.StorageClass;
+        if (sourceBucket == call.Bucket && sourceKey == call.Key && sourceIsLatest && !replaceMetadata && !changesStorageClass)
         {
             throw new S3Exception(S3Errors.InvalidRequest, S3Errors.CopyToItselfMessage);
         }
 
-        var requested = ObjectHeaders.ReadTemplate(call.Request, call.Key);
         var template = replaceMetadata
             ? requested
             : new ObjectVersion
@@ -254,6 +273,8 @@ internal sealed partial class S3Operations
                 Metadata = new Dictionary<string, string>(source.Metadata, StringComparer.Ordinal),
                 ServerSideEncryption = requested.ServerSideEncryption ?? source.ServerSideEncryption,
             };
+        // A copy is STANDARD unless the request names a class: S3 does not carry the source's class over.
+        template = template with { StorageClass = requested.StorageClass };
         template = template with { Tags = replaceTags ? requested.Tags : [.. source.Tags] };
         var lockRequest = ObjectHeaders.ReadLock(call.Request, store.Now);
         template = ObjectHeaders.ApplyLock(template, lockRequest, destinationBucket, store.Now);
