@@ -30,7 +30,7 @@ public sealed class Route53EmulatorTests
                 "ChangeBatch": {
                   "Comment": "fail over",
                   "Changes": [ { "Action": "UPSERT", "ResourceRecordSet": {
-                    "Name": "api.drill.example.com", "Type": "A", "TTL": 60, "ResourceRecords": [ { "Value": "192.0.2.10" } ] } } ]
+                    "Name": "api.drill.example.com", "Type": "A", "Ttl": 60, "ResourceRecords": [ { "Value": "192.0.2.10" } ] } } ]
                 }
               },
               "ResultSelector": { "id.$": "$.ChangeInfo.Id", "status.$": "$.ChangeInfo.Status" },
@@ -74,13 +74,13 @@ public sealed class Route53EmulatorTests
             "Create Record": {
               "Type": "Task", "Resource": "arn:aws:states:::aws-sdk:route53:changeResourceRecordSets",
               "Parameters": { "HostedZoneId.$": "$.zone.id", "ChangeBatch": { "Changes": [ { "Action": "CREATE",
-                "ResourceRecordSet": { "Name": "www.twice.example.com", "Type": "CNAME", "TTL": 300, "ResourceRecords": [ { "Value": "lb.example.net" } ] } } ] } },
+                "ResourceRecordSet": { "Name": "www.twice.example.com", "Type": "CNAME", "Ttl": 300, "ResourceRecords": [ { "Value": "lb.example.net" } ] } } ] } },
               "ResultPath": null, "Next": "Create It Again"
             },
             "Create It Again": {
               "Type": "Task", "Resource": "arn:aws:states:::aws-sdk:route53:changeResourceRecordSets",
               "Parameters": { "HostedZoneId.$": "$.zone.id", "ChangeBatch": { "Changes": [ { "Action": "CREATE",
-                "ResourceRecordSet": { "Name": "www.twice.example.com", "Type": "CNAME", "TTL": 300, "ResourceRecords": [ { "Value": "lb.example.net" } ] } } ] } },
+                "ResourceRecordSet": { "Name": "www.twice.example.com", "Type": "CNAME", "Ttl": 300, "ResourceRecords": [ { "Value": "lb.example.net" } ] } } ] } },
               "Catch": [ { "ErrorEquals": ["Route53.InvalidChangeBatchException"], "ResultPath": "$.error", "Next": "Refused" } ],
               "End": true
             },
@@ -144,7 +144,7 @@ public sealed class Route53EmulatorTests
                     ["Action"] = action,
                     ["ResourceRecordSet"] = new JsonObject
                     {
-                        ["Name"] = "db.example.org", ["Type"] = "A", ["TTL"] = 60, ["ResourceRecords"] = new JsonArray(new JsonObject { ["Value"] = value }),
+                        ["Name"] = "db.example.org", ["Type"] = "A", ["Ttl"] = 60, ["ResourceRecords"] = new JsonArray(new JsonObject { ["Value"] = value }),
                     },
                 }),
             },
@@ -203,11 +203,11 @@ public sealed class Route53EmulatorTests
         var cloud = TestCloud.Create(TestCloud.WriteTemplate(folder, new Dictionary<string, string> { ["Dynamic"] = machine }), folder.Path + "/state");
 
         var execution = await cloud.RunExecutionAsync("Dynamic",
-            """{"batch": {"Changes": [{"Action": "UPSERT", "ResourceRecordSet": {"Name": "a.example.com", "Type": "A", "Ttl": 60}}]}}""");
+            """{"batch": {"Changes": [{"Action": "UPSERT", "ResourceRecordSet": {"Name": "a.example.com", "Type": "A", "TTL": 60}}]}}""");
 
         Assert.Equal("FAILED", execution.Status); // States.Runtime is not caught, even by States.ALL
         Assert.Equal("States.Runtime", execution.Error);
-        Assert.Contains("The field 'ChangeBatch.Changes[0].ResourceRecordSet.Ttl' is not supported by Step Functions", execution.Cause, StringComparison.Ordinal);
+        Assert.Contains("The field 'ChangeBatch.Changes[0].ResourceRecordSet.TTL' is not supported by Step Functions", execution.Cause, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -27,11 +27,11 @@ public sealed class SecretsManagerEmulatorTests
         Assert.True(execution.Status == "SUCCEEDED", execution.Cause);
         var output = TestCloud.Json(execution.Output);
         var created = output["created"]!.AsObject();
-        Assert.Equal(new[] { "ARN", "Name", "VersionId" }, created.Select(p => p.Key).ToArray());
-        Assert.Matches("^arn:aws:secretsmanager:us-east-1:000000000000:secret:app/db-[A-Za-z0-9]{6}$", created["ARN"]!.GetValue<string>());
+        Assert.Equal(new[] { "Arn", "Name", "VersionId" }, created.Select(p => p.Key).ToArray());
+        Assert.Matches("^arn:aws:secretsmanager:us-east-1:000000000000:secret:app/db-[A-Za-z0-9]{6}$", created["Arn"]!.GetValue<string>());
         var read = output["read"]!.AsObject();
-        Assert.Equal(new[] { "ARN", "CreatedDate", "Name", "SecretString", "VersionId", "VersionStages" }, read.Select(p => p.Key).ToArray());
-        Assert.Equal(created["ARN"]!.GetValue<string>(), read["ARN"]!.GetValue<string>());
+        Assert.Equal(new[] { "Arn", "CreatedDate", "Name", "SecretString", "VersionId", "VersionStages" }, read.Select(p => p.Key).ToArray());
+        Assert.Equal(created["Arn"]!.GetValue<string>(), read["Arn"]!.GetValue<string>());
         Assert.Equal("""{"password":"s3cret"}""", read["SecretString"]!.GetValue<string>());
         Assert.Equal(created["VersionId"]!.GetValue<string>(), read["VersionId"]!.GetValue<string>());
         Assert.Equal("[\"AWSCURRENT\"]", read["VersionStages"]!.ToJsonString());
@@ -98,7 +98,7 @@ public sealed class SecretsManagerEmulatorTests
               "Put": { "Type": "Task", "Resource": "arn:aws:states:::aws-sdk:secretsmanager:putSecretValue",
                 "Parameters": { "SecretId": "app/db", "SecretString": "v2" }, "ResultPath": "$.put", "Next": "Current" },
               "Current": { "Type": "Task", "Resource": "arn:aws:states:::aws-sdk:secretsmanager:getSecretValue",
-                "Parameters": { "SecretId.$": "$.put.ARN" }, "ResultSelector": { "value.$": "$.SecretString" }, "ResultPath": "$.current", "Next": "Previous" },
+                "Parameters": { "SecretId.$": "$.put.Arn" }, "ResultSelector": { "value.$": "$.SecretString" }, "ResultPath": "$.current", "Next": "Previous" },
               "Previous": { "Type": "Task", "Resource": "arn:aws:states:::aws-sdk:secretsmanager:getSecretValue",
                 "Parameters": { "SecretId": "app/db", "VersionStage": "AWSPREVIOUS" }, "ResultSelector": { "value.$": "$.SecretString", "id.$": "$.VersionId" },
                 "ResultPath": "$.previous", "Next": "Describe" },
@@ -111,7 +111,7 @@ public sealed class SecretsManagerEmulatorTests
 
         Assert.True(execution.Status == "SUCCEEDED", execution.Cause);
         var output = TestCloud.Json(execution.Output);
-        Assert.Equal(new[] { "ARN", "Name", "VersionId", "VersionStages" }, output["put"]!.AsObject().Select(p => p.Key).ToArray());
+        Assert.Equal(new[] { "Arn", "Name", "VersionId", "VersionStages" }, output["put"]!.AsObject().Select(p => p.Key).ToArray());
         Assert.Equal("[\"AWSCURRENT\"]", output["put"]!["VersionStages"]!.ToJsonString());
         Assert.Equal("v2", output["current"]!["value"]!.GetValue<string>());
         Assert.Equal(("v1", first.VersionId), (output["previous"]!["value"]!.GetValue<string>(), output["previous"]!["id"]!.GetValue<string>()));

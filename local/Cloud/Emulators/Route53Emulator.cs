@@ -14,7 +14,9 @@ namespace DisasterRecovery.LocalCloud.Emulators;
 /// validates them (all or nothing: CREATE of an existing set, DELETE of a missing or different one, names outside the
 /// zone, CNAME conflicts → <c>InvalidChangeBatchException</c>; malformed sets → <c>InvalidInputException</c>), and a
 /// change is PENDING until <see cref="PropagationDelay"/> has passed on the engine's clock, then INSYNC — so a
-/// Wait → GetChange poll loop behaves as in AWS, and costs nothing under the virtual clock.
+/// Wait → GetChange poll loop behaves as in AWS, and costs nothing under the virtual clock. Members are spelt as Step
+/// Functions spells them, the AWS SDK for Java v2's names capitalised (<c>Ttl</c>, <c>AliasTarget.DnsName</c>, <c>Vpc.VpcId</c>),
+/// not as the Route 53 API Reference does (<c>TTL</c>, <c>DNSName</c>, <c>VPC.VPCId</c>).
 /// </summary>
 public sealed class Route53Emulator : ServiceEmulator
 {
@@ -34,11 +36,11 @@ public sealed class Route53Emulator : ServiceEmulator
     {
         _state = new JsonStateFile<Route53State>(stateFile);
         PropagationDelay = propagationDelay ?? DefaultPropagationDelay;
-        var vpc = Shape.Structure(Opt("VPCRegion", Shape.String), Opt("VPCId", Shape.String));
+        var vpc = Shape.Structure(Opt("VpcRegion", Shape.String), Opt("VpcId", Shape.String));
         Action("createHostedZone", Shape.Structure(
             Req("Name", Shape.String),
             Req("CallerReference", Shape.String),
-            Opt("VPC", vpc),
+            Opt("Vpc", vpc),
             Opt("HostedZoneConfig", Shape.Structure(Opt("Comment", Shape.String), Opt("PrivateZone", Shape.Boolean))),
             Opt("DelegationSetId", Shape.String)), CreateHostedZone);
         Action("getHostedZone", Shape.Structure(Req("Id", Shape.String)), GetHostedZone);
@@ -57,9 +59,9 @@ public sealed class Route53Emulator : ServiceEmulator
             Opt("GeoLocation", Shape.Structure(Opt("ContinentCode", Shape.String), Opt("CountryCode", Shape.String), Opt("SubdivisionCode", Shape.String))),
             Opt("Failover", Shape.String),
             Opt("MultiValueAnswer", Shape.Boolean),
-            Opt("TTL", Shape.Integer),
+            Opt("Ttl", Shape.Integer),
             Opt("ResourceRecords", Shape.List(Shape.Structure(Req("Value", Shape.String)))),
-            Opt("AliasTarget", Shape.Structure(Req("HostedZoneId", Shape.String), Req("DNSName", Shape.String), Req("EvaluateTargetHealth", Shape.Boolean))),
+            Opt("AliasTarget", Shape.Structure(Req("HostedZoneId", Shape.String), Req("DnsName", Shape.String), Req("EvaluateTargetHealth", Shape.Boolean))),
             Opt("HealthCheckId", Shape.String),
             Opt("TrafficPolicyInstanceId", Shape.String),
             Opt("CidrRoutingConfig", Shape.Structure(Req("CollectionId", Shape.String), Req("LocationName", Shape.String))),
@@ -105,7 +107,7 @@ public sealed class Route53Emulator : ServiceEmulator
         }
 
         var config = parameters["HostedZoneConfig"] as JsonObject;
-        var vpc = parameters["VPC"]?.DeepClone() as JsonObject;
+        var vpc = parameters["Vpc"]?.DeepClone() as JsonObject;
         var privateZone = (config?["PrivateZone"]?.GetValue<bool>() ?? false) || vpc is not null;
         if (privateZone && vpc is null)
         {
@@ -136,7 +138,7 @@ public sealed class Route53Emulator : ServiceEmulator
             {
                 ["Name"] = name,
                 ["Type"] = "SOA",
-                ["TTL"] = 900,
+                ["Ttl"] = 900,
                 ["ResourceRecords"] = new JsonArray(new JsonObject
                 {
                     ["Value"] = $"{nameServers[0]}. awsdns-hostmaster.amazon.com. 1 7200 900 1209600 86400",
@@ -146,7 +148,7 @@ public sealed class Route53Emulator : ServiceEmulator
             {
                 ["Name"] = name,
                 ["Type"] = "NS",
-                ["TTL"] = 172800,
+                ["Ttl"] = 172800,
                 ["ResourceRecords"] = new JsonArray(nameServers.Select(ns => (JsonNode?)new JsonObject { ["Value"] = ns + "." }).ToArray()),
             });
             state.HostedZones.Add(zone);
@@ -160,7 +162,7 @@ public sealed class Route53Emulator : ServiceEmulator
             };
             if (vpc is not null)
             {
-                result["VPC"] = vpc.DeepClone();
+                result["Vpc"] = vpc.DeepClone();
             }
 
             return (JsonNode?)result;
@@ -416,13 +418,13 @@ public sealed class Route53Emulator : ServiceEmulator
         }
 
         var hasAlias = recordSet["AliasTarget"] is not null;
-        var hasRecords = recordSet["TTL"] is not null && recordSet["ResourceRecords"] is not null;
+        var hasRecords = recordSet["Ttl"] is not null && recordSet["ResourceRecords"] is not null;
         var hasPolicy = recordSet["TrafficPolicyInstanceId"] is not null;
-        var partial = !hasRecords && (recordSet["TTL"] is not null || recordSet["ResourceRecords"] is not null);
+        var partial = !hasRecords && (recordSet["Ttl"] is not null || recordSet["ResourceRecords"] is not null);
         if ((hasAlias ? 1 : 0) + (hasRecords ? 1 : 0) + (hasPolicy ? 1 : 0) != 1 || (hasAlias && partial))
         {
             throw InvalidInput(
-                $"Invalid request: Expected exactly one of [AliasTarget, all of [TTL, and ResourceRecords], or TrafficPolicyInstanceId], but found {(hasAlias || hasRecords || hasPolicy ? "more than one" : "none")} in Change with {description}");
+                $"Invalid request: Expected exactly one of [AliasTarget, all of [Ttl, and ResourceRecords], or TrafficPolicyInstanceId], but found {(hasAlias || hasRecords || hasPolicy ? "more than one" : "none")} in Change with {description}");
         }
 
         var routed = recordSet["Weight"] is not null || recordSet["Region"] is not null || recordSet["Failover"] is not null ||
@@ -435,9 +437,9 @@ public sealed class Route53Emulator : ServiceEmulator
                 : $"Invalid request: Unexpected field 'SetIdentifier' (it needs a routing policy: Weight, Region, Failover, GeoLocation, …) in Change with {description}");
         }
 
-        if (recordSet["TTL"] is JsonValue ttl && (!long.TryParse(ttl.ToJsonString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var seconds) || seconds is < 0 or > int.MaxValue))
+        if (recordSet["Ttl"] is JsonValue ttl && (!long.TryParse(ttl.ToJsonString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var seconds) || seconds is < 0 or > int.MaxValue))
         {
-            throw InvalidInput($"Invalid request: TTL must be between 0 and 2147483647 in Change with {description}");
+            throw InvalidInput($"Invalid request: Ttl must be between 0 and 2147483647 in Change with {description}");
         }
 
         if (recordSet["ResourceRecords"] is JsonArray { Count: 0 })
@@ -447,7 +449,7 @@ public sealed class Route53Emulator : ServiceEmulator
 
         if (recordSet["AliasTarget"] is JsonObject alias)
         {
-            alias["DNSName"] = NormalizeName(Str(alias, "DNSName")!);
+            alias["DnsName"] = NormalizeName(Str(alias, "DnsName")!);
         }
 
         recordSet["Name"] = name;

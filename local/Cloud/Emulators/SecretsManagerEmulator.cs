@@ -6,7 +6,7 @@ namespace DisasterRecovery.LocalCloud.Emulators;
 
 /// <summary>
 /// Secrets Manager for <c>aws-sdk:secretsmanager</c> tasks: getSecretValue, putSecretValue, describeSecret and
-/// createSecret, with the API's request and response members (PascalCase, <c>ARN</c>) and errors reported as
+/// createSecret, with the request and response members as Step Functions spells them (the AWS SDK for Java v2's names, capitalised: <c>Arn</c>, not the API's <c>ARN</c>) and errors reported as
 /// <c>SecretsManager.&lt;Name&gt;Exception</c>. Secrets live in the owner-only <c>secrets.json</c> of the state folder
 /// (<see cref="SecretStore"/>); nothing here logs or puts a value in an error. A value a flow reads with
 /// getSecretValue is in that execution's history, as it is on AWS.
@@ -52,7 +52,7 @@ public sealed class SecretsManagerEmulator : ServiceEmulator
         var value = Store.GetValue(Text(parameters, "SecretId")!, Text(parameters, "VersionId"), Text(parameters, "VersionStage"));
         var result = new JsonObject
         {
-            ["ARN"] = value.Arn,
+            ["Arn"] = value.Arn,
             ["CreatedDate"] = Timestamp(value.CreatedDate),
             ["Name"] = value.Name,
         };
@@ -82,7 +82,7 @@ public sealed class SecretsManagerEmulator : ServiceEmulator
         }, context.Clock.GetUtcNow());
         return new JsonObject
         {
-            ["ARN"] = written.Arn,
+            ["Arn"] = written.Arn,
             ["Name"] = written.Name,
             ["VersionId"] = written.VersionId,
             ["VersionStages"] = Strings(written.VersionStages),
@@ -94,7 +94,7 @@ public sealed class SecretsManagerEmulator : ServiceEmulator
         var secret = Store.Describe(Text(parameters, "SecretId")!);
         var result = new JsonObject
         {
-            ["ARN"] = secret.Arn,
+            ["Arn"] = secret.Arn,
             ["CreatedDate"] = Timestamp(secret.CreatedDate),
         };
         if (secret.Description is not null)
@@ -138,7 +138,7 @@ public sealed class SecretsManagerEmulator : ServiceEmulator
             ClientRequestToken = Text(parameters, "ClientRequestToken"),
             Tags = tags,
         }, context.Clock.GetUtcNow());
-        var result = new JsonObject { ["ARN"] = created.Arn, ["Name"] = created.Name };
+        var result = new JsonObject { ["Arn"] = created.Arn, ["Name"] = created.Name };
         if (created.VersionId is not null)
         {
             result["VersionId"] = created.VersionId;

@@ -32,6 +32,12 @@ public abstract class Shape
     /// <summary>How the type is named in problems (STRING, INTEGER, OBJECT, ARRAY, …).</summary>
     public abstract string TypeName { get; }
 
+    /// <summary>A list's item shape or a map's value shape; null for other shapes (lets tests walk a shape against AWS's models).</summary>
+    public virtual Shape? Item => null;
+
+    /// <summary>True for a map (an object with any keys); a structure's members are in <see cref="StructureShape.Members"/>.</summary>
+    public virtual bool IsMap => false;
+
     /// <summary>A structure with the given members.</summary>
     public static StructureShape Structure(params Member[] members) => new(members);
 
@@ -83,6 +89,8 @@ public abstract class Shape
     {
         public override string TypeName => "ARRAY";
 
+        public override Shape? Item => item;
+
         public override void Validate(JsonNode? value, string path, List<string> problems)
         {
             if (value is not JsonArray array)
@@ -115,6 +123,10 @@ public abstract class Shape
     private sealed class MapShape(Shape value) : Shape
     {
         public override string TypeName => "OBJECT";
+
+        public override Shape? Item => value;
+
+        public override bool IsMap => true;
 
         public override void Validate(JsonNode? node, string path, List<string> problems)
         {
@@ -171,6 +183,9 @@ public sealed class StructureShape : Shape
 
     /// <summary>The field names, for messages.</summary>
     public IEnumerable<string> MemberNames => _members.Keys;
+
+    /// <summary>The fields with their shapes and whether each is required.</summary>
+    public IReadOnlyCollection<Member> Members => _members.Values;
 
     /// <inheritdoc />
     public override void Validate(JsonNode? value, string path, List<string> problems)

@@ -7,6 +7,8 @@ namespace DisasterRecovery.LocalRds.Api;
 /// into the Step Functions names when the shapes are built. Every documented member is declared, also those the
 /// emulator ignores, so that a documented member is accepted and anything else refused. Required = the members the
 /// Reference marks "Required: Yes" (the emulator itself reports a missing one as RDS does, MissingParameter).
+/// Rds.Tests' ModelShapeTests holds them to AWS's own RDS model (botocore), member for member, so a member RDS adds
+/// shows up there as one the emulator refuses.
 /// </summary>
 internal static class RdsRequestShapes
 {
@@ -18,6 +20,9 @@ internal static class RdsRequestShapes
 
     /// <summary><c>Tags.Tag.N</c>: <c>[{Key, Value}]</c>.</summary>
     private static readonly RdsShape Tags = ListOf(Structure([], ("Key", String), ("Value", String)));
+
+    /// <summary><c>TagSpecifications.item.N</c>: <c>[{ResourceType, Tags}]</c>, tags for the automated backups a create or modify makes.</summary>
+    private static readonly RdsShape TagSpecifications = ListOf(Structure([], ("ResourceType", String), ("Tags", Tags)));
 
     /// <summary><c>Filters.Filter.N</c>: <c>[{Name, Values[]}]</c>, both required.</summary>
     private static readonly RdsShape Filters = ListOf(Structure(["Name", "Values"], ("Name", String), ("Values", Strings)));
@@ -126,7 +131,9 @@ internal static class RdsRequestShapes
             ("MultiTenant", Boolean),
             ("DedicatedLogVolume", Boolean),
             ("EngineLifecycleSupport", String),
-            ("AdditionalStorageVolumes", AdditionalStorageVolumes));
+            ("AdditionalStorageVolumes", AdditionalStorageVolumes),
+            ("TagSpecifications", TagSpecifications),
+            ("MasterUserAuthenticationType", String));
 
         Action(
             "DescribeDBInstances",
@@ -200,7 +207,9 @@ internal static class RdsRequestShapes
             ("MultiTenant", Boolean),
             ("DedicatedLogVolume", Boolean),
             ("Engine", String),
-            ("AdditionalStorageVolumes", ModifyAdditionalStorageVolumes));
+            ("AdditionalStorageVolumes", ModifyAdditionalStorageVolumes),
+            ("TagSpecifications", TagSpecifications),
+            ("MasterUserAuthenticationType", String));
 
         Action(
             "DeleteDBInstance",
@@ -259,7 +268,8 @@ internal static class RdsRequestShapes
             ("MasterUserSecretKmsKeyId", String),
             ("BackupRetentionPeriod", Integer),
             ("PreferredBackupWindow", String),
-            ("AdditionalStorageVolumes", AdditionalStorageVolumes));
+            ("AdditionalStorageVolumes", AdditionalStorageVolumes),
+            ("TagSpecifications", TagSpecifications));
 
         Action(
             "RestoreDBInstanceToPointInTime",
@@ -314,7 +324,8 @@ internal static class RdsRequestShapes
             ("MasterUserSecretKmsKeyId", String),
             ("BackupRetentionPeriod", Integer),
             ("PreferredBackupWindow", String),
-            ("AdditionalStorageVolumes", AdditionalStorageVolumes));
+            ("AdditionalStorageVolumes", AdditionalStorageVolumes),
+            ("TagSpecifications", TagSpecifications));
 
         Action(
             "CreateDBSnapshot",
@@ -353,6 +364,8 @@ internal static class RdsRequestShapes
             ("OptionGroupName", String),
             ("TargetCustomAvailabilityZone", String),
             ("CopyOptionGroup", Boolean),
+            ("SnapshotAvailabilityZone", String),
+            ("SnapshotTarget", String),
             // Not in the API Reference's list: the SDKs (Java v2 included) add SourceRegion to the cross-region
             // copy and compute PreSignedUrl from it, so a Step Functions Task may pass it.
             ("SourceRegion", String));
