@@ -39,6 +39,26 @@ public sealed record AdoptedInstance
 
     public int BackupRetentionPeriod { get; init; } = 7;
 
+    /// <summary>
+    /// Where production sits, so that flows copying it into a restore have something to copy: its DB subnet group (in
+    /// <see cref="VpcId"/>), security groups, parameter group and option group, which adoption defines
+    /// (<see cref="RdsEmulator.DefineNetworkGroupsAsync"/>). Recorded and reported only: the cluster listens where it listens.
+    /// </summary>
+    public string DbSubnetGroupName { get; init; } = "technician-marketplace-db";
+
+    public string VpcId { get; init; } = "vpc-0decade0000000001";
+
+    public IReadOnlyList<string> VpcSecurityGroupIds { get; init; } = ["sg-0decade0000000002"];
+
+    public string DbParameterGroupName { get; init; } = "technician-marketplace-postgres15";
+
+    public string OptionGroupName { get; init; } = "default:postgres-15";
+
+    /// <summary>Production runs Multi-AZ (recorded only: one cluster).</summary>
+    public bool MultiAZ { get; init; } = true;
+
+    public bool CopyTagsToSnapshot { get; init; } = true;
+
     /// <summary>Reads the servers.json that <c>local/servers start</c> writes (its <c>postgres</c> section).</summary>
     public static AdoptedInstance FromServersJson(string serversJsonPath, string identifier = "technician-marketplace")
     {

@@ -70,7 +70,9 @@ public sealed partial class RdsEmulator
         try
         {
             EnsureInstanceIdentifierFree(region, identifier);
+            var placement = ResolvePlacement(region, request);
             var record = NewInstanceRecord(region, identifier);
+            placement.ApplyTo(record);
             record.MasterUsername = master;
             record.DbName = dbName;
             record.DbInstanceClass = instanceClass;
@@ -435,6 +437,16 @@ public sealed partial class RdsEmulator
         string? databaseName,
         string? readingDirectory = null)
     {
+        if (_options.FaultInjector?.TakeProvisioningEnd(record.Identifier) is { } injectedStatus)
+        {
+            // A test wants to see RDS give up on this instance: no cluster, just the status.
+            var failing = record;
+            StartWork(InstanceKey(record), InstanceStatus.Creating,
+                _ => SetStatusAsync(failing, injectedStatus, $"{operation} ended in {injectedStatus} (injected by RdsFaultInjector)"),
+                e => SetStatusAsync(failing, InstanceStatus.Failed, $"{operation} failed: {e.Message}"));
+            return;
+        }
+
         if (readingDirectory is not null)
         {
             AddReader(readingDirectory);

@@ -29,7 +29,9 @@ public sealed partial class RdsEmulator
             }
 
             EnsureInstanceIdentifierFree(region, identifier);
+            var placement = ResolvePlacement(region, request);
             var record = NewInstanceRecord(region, identifier);
+            placement.ApplyTo(record);
             record.MasterUsername = snapshot.MasterUsername;
             record.DbName = snapshot.DbName;
             record.EngineVersion = snapshot.EngineVersion;
@@ -87,6 +89,7 @@ public sealed partial class RdsEmulator
         {
             source = FindPointInTimeSource(region, sourceName, sourceResourceId).Clone();
             EnsureInstanceIdentifierFree(region, target);
+            ResolvePlacement(region, request);
         }
         finally
         {
@@ -139,7 +142,9 @@ public sealed partial class RdsEmulator
                 throw RdsErrors.Restore($"The automated backup {backup.Id} of {source.Identifier} was removed meanwhile; try again.");
             }
 
+            var placement = ResolvePlacement(region, request);
             var record = NewInstanceRecord(region, target);
+            placement.ApplyTo(record);
             record.MasterUsername = source.MasterUsername;
             record.DbName = source.DbName;
             record.EngineVersion = source.EngineVersion;

@@ -285,6 +285,8 @@ public sealed partial class RdsEmulator
             Port = instance.Port,
             WalSegmentSize = instance.WalSegmentSize,
             BackupRetentionPeriod = Math.Max(1, instance.BackupRetentionPeriod),
+            VpcId = instance.VpcId,
+            OptionGroupName = instance.OptionGroupName,
             Tags = tags,
         };
     }

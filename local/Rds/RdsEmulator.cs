@@ -104,7 +104,14 @@ public sealed partial class RdsEmulator : IAsyncDisposable
     /// Calls an RDS action in <paramref name="region"/>, as a Task of a state machine in that region would.
     /// Throws <see cref="RdsEmulatorException"/>; any other exception is a defect of the emulator.
     /// </summary>
-    public async Task<JsonNode> CallAsync(string region, string action, JsonObject? parameters, CancellationToken cancellationToken = default)
+    public Task<JsonNode> CallAsync(string region, string action, JsonObject? parameters, CancellationToken cancellationToken = default) =>
+        CallAsync(region, action, parameters, caller: null, cancellationToken);
+
+    /// <summary>
+    /// The same, naming the <paramref name="caller"/> (the local cloud passes the calling Task state's name), which
+    /// <see cref="RdsFaultInjector.Throttle"/> rules may match.
+    /// </summary>
+    public async Task<JsonNode> CallAsync(string region, string action, JsonObject? parameters, string? caller, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         ArgumentNullException.ThrowIfNull(action);
@@ -118,6 +125,11 @@ public sealed partial class RdsEmulator : IAsyncDisposable
         try
         {
             RdsApiCatalog.Validate(action, parameters);
+            if (_options.FaultInjector?.TakeThrottle(action, caller) is { } throttled)
+            {
+                throw throttled;
+            }
+
             var request = new Request(parameters);
             JsonNode result = action switch
             {
@@ -141,7 +153,7 @@ public sealed partial class RdsEmulator : IAsyncDisposable
         }
         catch (RdsEmulatorException e)
         {
-            Log(LogLevel.Info, "rds call failed", ("action", action), ("region", region), ("error", e.ErrorName), ("cause", e.Message), ("elapsed", Stopwatch.GetElapsedTime(started)));
+            Log(LogLevel.Info, "rds call failed", ("action", action), ("region", region), ("caller", caller), ("error", e.ErrorName), ("code", e.ErrorCode), ("cause", e.Message), ("elapsed", Stopwatch.GetElapsedTime(started)));
             throw;
         }
     }
@@ -165,6 +177,14 @@ public sealed partial class RdsEmulator : IAsyncDisposable
         }
 
         var address = new ClusterAddress(source.SocketDirectory, source.Port, source.User);
+        await DefineNetworkGroupsAsync(new RdsNetworkGroups
+        {
+            VpcId = source.VpcId,
+            DbSubnetGroupName = source.DbSubnetGroupName,
+            VpcSecurityGroupIds = source.VpcSecurityGroupIds,
+            DbParameterGroupNames = source.DbParameterGroupName == RdsNetwork.DefaultParameterGroup ? [] : [source.DbParameterGroupName],
+            OptionGroupNames = source.OptionGroupName == RdsNetwork.DefaultOptionGroup ? [] : [source.OptionGroupName],
+        }, region, cancellationToken).ConfigureAwait(false);
         var known = false;
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -182,6 +202,7 @@ public sealed partial class RdsEmulator : IAsyncDisposable
                 existing.WalArchive = source.WalArchive;
                 existing.MasterUsername = source.User;
                 existing.LogFile = source.LogFile ?? existing.LogFile;
+                PlaceAdopted(existing, source);
                 Save();
                 known = true;
             }
@@ -226,6 +247,7 @@ public sealed partial class RdsEmulator : IAsyncDisposable
             WalSegmentSize = await WalSegmentSizeAsync(address, cancellationToken).ConfigureAwait(false),
             InstanceCreateTime = DateTimeOffset.UtcNow,
         };
+        PlaceAdopted(record, source);
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -249,6 +271,19 @@ public sealed partial class RdsEmulator : IAsyncDisposable
         }
 
         return await DescribeOneAsync(region, identifier, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static void PlaceAdopted(InstanceRecord record, AdoptedInstance source)
+    {
+        new InstancePlacement(
+            source.DbSubnetGroupName.ToLowerInvariant(),
+            source.VpcId,
+            source.VpcSecurityGroupIds,
+            source.DbParameterGroupName.ToLowerInvariant(),
+            source.OptionGroupName.ToLowerInvariant(),
+            source.MultiAZ,
+            PubliclyAccessible: false).ApplyTo(record);
+        record.CopyTagsToSnapshot = source.CopyTagsToSnapshot;
     }
 
     /// <summary>

@@ -56,6 +56,9 @@ public sealed class RdsEmulatorOptions
     /// </summary>
     public TimeProvider RetentionClock { get; init; } = TimeProvider.System;
 
+    /// <summary>Faults to inject (throttled calls, instances ending in a bad status); null for none.</summary>
+    public RdsFaultInjector? FaultInjector { get; init; }
+
     /// <summary>Where operations are logged (one JSON line each); null for silence. Passwords are never logged.</summary>
     public JsonLogger? Logger { get; init; }
 }

@@ -5,11 +5,11 @@ namespace DisasterRecovery.LocalRds;
 /// <c>ErrorEquals</c>. Step Functions names an SDK integration's error <c>&lt;Service&gt;.&lt;Exception&gt;</c> after
 /// the AWS SDK for Java v2 exception class (RDS model fault <c>DBInstanceNotFoundFault</c> becomes
 /// <c>DbInstanceNotFoundException</c>). RDS errors the model does not declare (InvalidParameterValue,
-/// InvalidParameterCombination, MissingParameter) reach a workflow as the SDK's base exception, <c>Rds.RdsException</c>.
+/// InvalidParameterCombination, MissingParameter, Throttling) reach a workflow as the SDK's base exception, <c>Rds.RdsException</c>.
 /// </summary>
 public static class RdsErrors
 {
-    /// <summary>The base RDS exception: undeclared RDS errors (InvalidParameterValue/Combination, MissingParameter).</summary>
+    /// <summary>The base RDS exception: undeclared RDS errors (InvalidParameterValue/Combination, MissingParameter, Throttling).</summary>
     public const string RdsException = "Rds.RdsException";
 
     public const string DbInstanceNotFound = "Rds.DbInstanceNotFoundException";
@@ -21,6 +21,9 @@ public static class RdsErrors
     public const string PointInTimeRestoreNotEnabled = "Rds.PointInTimeRestoreNotEnabledException";
     public const string InvalidRestore = "Rds.InvalidRestoreException";
     public const string DbInstanceAutomatedBackupNotFound = "Rds.DbInstanceAutomatedBackupNotFoundException";
+    public const string DbSubnetGroupNotFound = "Rds.DbSubnetGroupNotFoundException";
+    public const string DbParameterGroupNotFound = "Rds.DbParameterGroupNotFoundException";
+    public const string OptionGroupNotFound = "Rds.OptionGroupNotFoundException";
 
     /// <summary>
     /// What a call that Step Functions itself would refuse fails with. AWS rejects an unknown action or field when the
@@ -67,6 +70,19 @@ public static class RdsErrors
 
     internal static RdsEmulatorException AutomatedBackupNotFound(string what) =>
         new(DbInstanceAutomatedBackupNotFound, "DBInstanceAutomatedBackupNotFound", 404, $"No automated backup found for {what}.");
+
+    internal static RdsEmulatorException UnknownSubnetGroup(string name) =>
+        new(DbSubnetGroupNotFound, "DBSubnetGroupNotFoundFault", 404, $"DBSubnetGroup {name} not found.");
+
+    internal static RdsEmulatorException UnknownParameterGroup(string name) =>
+        new(DbParameterGroupNotFound, "DBParameterGroupNotFound", 404, $"DBParameterGroup not found: {name}");
+
+    internal static RdsEmulatorException UnknownOptionGroup(string name) =>
+        new(OptionGroupNotFound, "OptionGroupNotFoundFault", 404, $"Specified OptionGroupName: {name} not found.");
+
+    /// <summary>RDS's request throttling (HTTP 400, code Throttling): not in the model, so Rds.RdsException.</summary>
+    internal static RdsEmulatorException Throttling() =>
+        new(RdsException, "Throttling", 400, "Rate exceeded");
 
     internal static RdsEmulatorException Runtime(string cause) => new(StatesRuntime, null, 0, cause);
 

@@ -45,9 +45,11 @@ internal static class Responses
         result["PreferredBackupWindow"] = "03:00-03:30";
         result["BackupRetentionPeriod"] = instance.BackupRetentionPeriod;
         result["DbSecurityGroups"] = new JsonArray();
-        result["VpcSecurityGroups"] = new JsonArray();
-        result["DbParameterGroups"] = new JsonArray(new JsonObject { ["DbParameterGroupName"] = "default.postgres15", ["ParameterApplyStatus"] = "in-sync" });
+        result["VpcSecurityGroups"] = new JsonArray(instance.VpcSecurityGroupIds
+            .Select(id => (JsonNode)new JsonObject { ["VpcSecurityGroupId"] = id, ["Status"] = "active" }).ToArray());
+        result["DbParameterGroups"] = new JsonArray(new JsonObject { ["DbParameterGroupName"] = instance.DbParameterGroupName, ["ParameterApplyStatus"] = "in-sync" });
         result["AvailabilityZone"] = region + "a";
+        result["DbSubnetGroup"] = SubnetGroup(instance);
         result["PreferredMaintenanceWindow"] = "sun:04:00-sun:04:30";
         var pending = new JsonObject();
         if (instance.PendingIdentifier is not null)
@@ -61,13 +63,18 @@ internal static class Responses
             result["LatestRestorableTime"] = RdsTime.Format(window.Latest);
         }
 
-        result["MultiAZ"] = false;
+        result["MultiAZ"] = instance.MultiAZ;
         result["EngineVersion"] = instance.EngineVersion;
         result["AutoMinorVersionUpgrade"] = true;
         result["ReadReplicaDBInstanceIdentifiers"] = new JsonArray();
         result["LicenseModel"] = "postgresql-license";
-        result["OptionGroupMemberships"] = new JsonArray(new JsonObject { ["OptionGroupName"] = "default:postgres-15", ["Status"] = "in-sync" });
-        result["PubliclyAccessible"] = false;
+        result["OptionGroupMemberships"] = new JsonArray(new JsonObject { ["OptionGroupName"] = instance.OptionGroupName, ["Status"] = "in-sync" });
+        if (instance.MultiAZ)
+        {
+            result["SecondaryAvailabilityZone"] = region + "b";
+        }
+
+        result["PubliclyAccessible"] = instance.PubliclyAccessible;
         result["StorageType"] = "gp2";
         result["DbInstancePort"] = 0;
         result["StorageEncrypted"] = false;
@@ -105,6 +112,11 @@ internal static class Responses
         result["Status"] = status;
         result["Port"] = snapshot.Port;
         result["AvailabilityZone"] = snapshot.Region + "a";
+        if (snapshot.VpcId is not null)
+        {
+            result["VpcId"] = snapshot.VpcId;
+        }
+
         if (snapshot.InstanceCreateTime is { } instanceCreated)
         {
             result["InstanceCreateTime"] = RdsTime.Format(instanceCreated);
@@ -114,7 +126,7 @@ internal static class Responses
         result["EngineVersion"] = snapshot.EngineVersion;
         result["LicenseModel"] = "postgresql-license";
         result["SnapshotType"] = snapshot.SnapshotType;
-        result["OptionGroupName"] = "default:postgres-15";
+        result["OptionGroupName"] = snapshot.OptionGroupName;
         result["PercentProgress"] = status == SnapshotStatus.Available ? 100 : snapshot.PercentProgress;
         if (snapshot.SourceRegion is not null)
         {
@@ -181,6 +193,23 @@ internal static class Responses
         result["BackupTarget"] = "region";
         return result;
     }
+
+    /// <summary>DBSubnetGroup as describeDBInstances shows it: the name, its VPC and the subnets it spans.</summary>
+    private static JsonObject SubnetGroup(InstanceRecord instance) => new()
+    {
+        ["DbSubnetGroupName"] = instance.DbSubnetGroupName,
+        ["DbSubnetGroupDescription"] = instance.DbSubnetGroupName == RdsNetwork.DefaultSubnetGroup ? "default" : instance.DbSubnetGroupName,
+        ["VpcId"] = instance.VpcId,
+        ["SubnetGroupStatus"] = "Complete",
+        ["Subnets"] = new JsonArray(RdsNetwork.Subnets(instance.Region, instance.VpcId, instance.DbSubnetGroupName)
+            .Select(s => (JsonNode)new JsonObject
+            {
+                ["SubnetIdentifier"] = s.SubnetId,
+                ["SubnetAvailabilityZone"] = new JsonObject { ["Name"] = s.AvailabilityZone },
+                ["SubnetOutpost"] = new JsonObject(),
+                ["SubnetStatus"] = "Active",
+            }).ToArray()),
+    };
 
     public static JsonArray Tags(IEnumerable<RdsTag> tags) =>
         new(tags.Select(t => (JsonNode)new JsonObject { ["Key"] = t.Key, ["Value"] = t.Value }).ToArray());

@@ -27,6 +27,9 @@ public sealed class RdsTestEnvironment : IAsyncDisposable
 
     public RdsEmulator Emulator { get; private set; } = null!;
 
+    /// <summary>The emulator's fault injector (throttled calls, instances ending in a bad status).</summary>
+    public RdsFaultInjector FaultInjector { get; } = new();
+
     /// <summary>Everything the emulator logged so far.</summary>
     public string Log
     {
@@ -184,6 +187,7 @@ public sealed class RdsTestEnvironment : IAsyncDisposable
         // Generous: the assertions about "creating then available" must not depend on how loaded the machine is.
         DescribeWaitForProgress = TimeSpan.FromSeconds(60),
         RetentionClock = RetentionClock,
+        FaultInjector = FaultInjector,
         Logger = new JsonLogger("LocalRds", new SynchronizedWriter(_log), TimeProvider.System),
     };
 

@@ -152,6 +152,46 @@ public sealed class RecoveryCloud : IAsyncLifetime
         return status;
     }
 
+    /// <summary>
+    /// The application as the restore flow finds it: the backend Deployment running on this fixture's database (its
+    /// ConfigMap applied, pods restarted) and the platform stand-in whose /health follows it. Dispose the stand-in.
+    /// </summary>
+    public async Task<DisasterRecovery.LocalCloud.Platform.LocalPlatformStandIn> StartPlatformAsync()
+    {
+        var servers = DisasterRecovery.LocalCloud.Platform.LocalServersInfo.Read(ServersInfoFile);
+        var ns = DisasterRecovery.LocalCloud.Platform.PlatformEmulators.Namespace;
+        Cloud.Eks.ApplyConfigMap(ns, DisasterRecovery.LocalCloud.Platform.DatabaseConfigMap.Name, DisasterRecovery.LocalCloud.Platform.DatabaseConfigMap.DataFor(servers, Database));
+        Cloud.Eks.RestartDeployment(ns, DisasterRecovery.LocalCloud.Platform.PlatformEmulators.Deployment);
+        return await DisasterRecovery.LocalCloud.Platform.LocalPlatformStandIn.StartAsync(servers, DisasterRecovery.LocalCloud.Platform.LocalPlatformState.Of(Cloud));
+    }
+
+    /// <summary>describeDBInstances of one instance, as a flow sees it.</summary>
+    public async Task<JsonNode> DescribeInstanceAsync(string identifier)
+    {
+        var rds = await Cloud.GetRdsAsync();
+        var result = await rds.CallAsync(Cloud.Stack.Region, "describeDBInstances", new JsonObject { ["DbInstanceIdentifier"] = identifier });
+        return result["DbInstances"]![0]!;
+    }
+
+    /// <summary>The tags of an RDS instance or snapshot, by ARN.</summary>
+    public async Task<JsonArray> TagsAsync(string arn)
+    {
+        var rds = await Cloud.GetRdsAsync();
+        var result = await rds.CallAsync(Cloud.Stack.Region, "listTagsForResource", new JsonObject { ["ResourceName"] = arn });
+        return result["TagList"]!.AsArray();
+    }
+
+    /// <summary>An RDS snapshot's ARN, by identifier.</summary>
+    public async Task<string> SnapshotArnAsync(string identifier)
+    {
+        var rds = await Cloud.GetRdsAsync();
+        var result = await rds.CallAsync(Cloud.Stack.Region, "describeDBSnapshots", new JsonObject { ["DbSnapshotIdentifier"] = identifier });
+        return result["DbSnapshots"]![0]!["DbSnapshotArn"]!.GetValue<string>();
+    }
+
+    /// <summary>A state machine's deployed name ($$.StateMachine.Name), from its logical id.</summary>
+    public string StateMachineName(string logicalId) => Cloud.Stack.StateMachines.Single(m => m.LogicalId == logicalId).Name;
+
     /// <summary>Every audit event's "action:result:kind", oldest first.</summary>
     public async Task<List<string>> AuditTrailAsync()
     {

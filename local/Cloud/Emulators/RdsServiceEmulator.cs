@@ -55,6 +55,13 @@ public sealed class RdsServiceEmulator : IServiceEmulator, IAsyncDisposable
     /// <summary>The emulator's operation log (one JSON line each; passwords are never logged).</summary>
     public string LogFile => Path.Combine(StateDirectory, "rds.log");
 
+    /// <summary>
+    /// Faults to inject into the rds calls of executions, for tests: <c>FaultInjector.Throttle(3, caller: "Describe Side
+    /// Instance Before Cleanup")</c> answers that Task state's next three calls with RDS's Throttling
+    /// (<c>Rds.RdsException</c>); <c>EndProvisioningIn("pitr-x", "restore-error")</c> makes that restore fail.
+    /// </summary>
+    public RdsFaultInjector FaultInjector { get; } = new();
+
     /// <summary>True once the emulator has been opened.</summary>
     public bool IsOpen => Volatile.Read(ref _emulator) is not null;
 
@@ -93,6 +100,7 @@ public sealed class RdsServiceEmulator : IServiceEmulator, IAsyncDisposable
                     DefaultRegion = Region,
                     AccountId = AccountId,
                     Logger = new JsonLogger("LocalRds", _log, TimeProvider.System),
+                    FaultInjector = FaultInjector,
                 }, cancellationToken).ConfigureAwait(false);
                 if (_serversInfoFile is not null && File.Exists(_serversInfoFile))
                 {
@@ -144,7 +152,7 @@ public sealed class RdsServiceEmulator : IServiceEmulator, IAsyncDisposable
 
         try
         {
-            return await rds.CallAsync(context.Region, action, parameters, cancellationToken).ConfigureAwait(false);
+            return await rds.CallAsync(context.Region, action, parameters, context.StateName, cancellationToken).ConfigureAwait(false);
         }
         catch (RdsEmulatorException e) when (e.ExceptionName is { } exceptionName)
         {

@@ -15,6 +15,28 @@ internal sealed class EmulatorStateDocument
 
     /// <summary>Automated backups kept after their instance was deleted with DeleteAutomatedBackups=false.</summary>
     public List<InstanceRecord> RetainedBackups { get; set; } = [];
+
+    /// <summary>Subnet, security, parameter and option groups defined besides RDS's defaults (see <see cref="RdsNetworkGroups"/>).</summary>
+    public List<NetworkGroupsRecord> NetworkGroups { get; set; } = [];
+}
+
+/// <summary>One defined DB subnet group, its VPC, and the groups defined with it, in one region.</summary>
+internal sealed class NetworkGroupsRecord
+{
+    public string Region { get; set; } = string.Empty;
+
+    public string VpcId { get; set; } = string.Empty;
+
+    /// <summary>Lower case, as RDS stores subnet group names.</summary>
+    public string DbSubnetGroupName { get; set; } = string.Empty;
+
+    public List<string> VpcSecurityGroupIds { get; set; } = [];
+
+    /// <summary>Lower case, as RDS stores parameter group names.</summary>
+    public List<string> DbParameterGroupNames { get; set; } = [];
+
+    /// <summary>Lower case, as RDS stores option group names.</summary>
+    public List<string> OptionGroupNames { get; set; } = [];
 }
 
 /// <summary>One DB instance: an RDS-side description and the local cluster that is it.</summary>
@@ -69,6 +91,24 @@ internal sealed class InstanceRecord
 
     public DateTimeOffset? InstanceCreateTime { get; set; }
 
+    /// <summary>Lower case; it fixes the VPC (<see cref="VpcId"/>). RDS's "default" unless the request named one.</summary>
+    public string DbSubnetGroupName { get; set; } = RdsNetwork.DefaultSubnetGroup;
+
+    public string VpcId { get; set; } = RdsNetwork.DefaultVpcId;
+
+    /// <summary>Security groups of <see cref="VpcId"/>; empty only in a state file written before they were recorded.</summary>
+    public List<string> VpcSecurityGroupIds { get; set; } = [];
+
+    public string DbParameterGroupName { get; set; } = RdsNetwork.DefaultParameterGroup;
+
+    public string OptionGroupName { get; set; } = RdsNetwork.DefaultOptionGroup;
+
+    /// <summary>Recorded only: one cluster either way.</summary>
+    public bool MultiAZ { get; set; }
+
+    /// <summary>Recorded only: every cluster listens on 127.0.0.1.</summary>
+    public bool PubliclyAccessible { get; set; }
+
     public List<RdsTag> Tags { get; set; } = [];
 
     /// <summary>A rename asked for without ApplyImmediately: RDS applies it in the maintenance window, which never comes here.</summary>
@@ -81,6 +121,7 @@ internal sealed class InstanceRecord
     {
         var copy = (InstanceRecord)MemberwiseClone();
         copy.Tags = [.. Tags];
+        copy.VpcSecurityGroupIds = [.. VpcSecurityGroupIds];
         copy.AutomatedBackups = [.. AutomatedBackups];
         return copy;
     }
@@ -145,6 +186,11 @@ internal sealed class SnapshotRecord
     public string? SourceSnapshotArn { get; set; }
 
     public int PercentProgress { get; set; }
+
+    /// <summary>The source instance's VPC and option group, which DBSnapshot reports.</summary>
+    public string? VpcId { get; set; }
+
+    public string OptionGroupName { get; set; } = RdsNetwork.DefaultOptionGroup;
 
     public List<RdsTag> Tags { get; set; } = [];
 
