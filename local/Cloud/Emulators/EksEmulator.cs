@@ -70,6 +70,13 @@ public sealed partial class EksEmulator : ServiceEmulator
     /// <inheritdoc />
     public override string ErrorPrefix => "EKS";
 
+    /// <summary>
+    /// Raised after each eks:call was answered and recorded, outside the emulator's lock: where a test or tool acts
+    /// between two requests of a flow as another client of the cluster would (kubectl, a controller), e.g. changing a
+    /// ConfigMap between the flow's GET and its PUT.
+    /// </summary>
+    public event Action<EksCallRecord>? CallAnswered;
+
     /// <summary>Every eks:call so far (across restarts), oldest first.</summary>
     public IReadOnlyList<EksCallRecord> Calls => _state.Read().Calls;
 
@@ -171,11 +178,12 @@ public sealed partial class EksEmulator : ServiceEmulator
         var body = RequestBody(parameters["RequestBody"]);
         var dryRun = query?["dryRun"] is JsonArray values && values.Any(v => StringOf(v) == "All");
         var now = context.Clock.GetUtcNow();
+        EksCallRecord? recorded = null;
         var (status, responseBody) = _state.Update(state =>
         {
             var working = dryRun ? Clone(state) : state;
             var answer = Answer(working, method, path, StepFunctionsContentType, body, now);
-            state.Calls.Add(new EksCallRecord
+            state.Calls.Add(recorded = new EksCallRecord
             {
                 At = now,
                 ClusterName = Text(parameters, "ClusterName")!,
@@ -190,6 +198,7 @@ public sealed partial class EksEmulator : ServiceEmulator
             });
             return answer;
         });
+        CallAnswered?.Invoke(recorded!);
 
         if (status is < 200 or > 299)
         {
