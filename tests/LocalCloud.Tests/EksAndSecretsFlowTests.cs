@@ -12,8 +12,9 @@ public sealed class EksAndSecretsFlowTests
         { "StartAt": "Stop the application", "TimeoutSeconds": 300, "States": {
           "Stop the application": { "Type": "Task", "Resource": "arn:aws:states:::eks:call",
             "Parameters": { "ClusterName": "platform", "CertificateAuthority": "LS0t", "Endpoint": "https://ABC.gr7.us-east-1.eks.amazonaws.com",
-              "Method": "PATCH", "Path": "/apis/apps/v1/namespaces/production/deployments/backend/scale", "RequestBody": { "spec": { "replicas": 0 } } },
-            "ResultSelector": { "replicas.$": "$.ResponseBody.spec.replicas" }, "ResultPath": "$.stopped", "Next": "Read the database secret" },
+              "Method": "PUT", "Path": "/apis/apps/v1/namespaces/production/deployments/backend/scale",
+              "RequestBody": { "apiVersion": "autoscaling/v1", "kind": "Scale", "metadata": { "name": "backend" }, "spec": { "replicas": 0 } } },
+            "ResultSelector": { "scale.$": "$.ResponseBody" }, "ResultPath": "$.stopped", "Next": "Read the database secret" },
           "Read the database secret": { "Type": "Task", "Resource": "arn:aws:states:::aws-sdk:secretsmanager:getSecretValue",
             "Parameters": { "SecretId": "technician-marketplace/postgres" },
             "ResultSelector": { "secret.$": "States.StringToJson($.SecretString)", "versionId.$": "$.VersionId" }, "ResultPath": "$.current",
@@ -24,7 +25,8 @@ public sealed class EksAndSecretsFlowTests
             "ResultPath": "$.switched", "Next": "Start the application" },
           "Start the application": { "Type": "Task", "Resource": "arn:aws:states:::eks:call",
             "Parameters": { "ClusterName": "platform", "CertificateAuthority": "LS0t", "Endpoint": "https://ABC.gr7.us-east-1.eks.amazonaws.com",
-              "Method": "PATCH", "Path": "/apis/apps/v1/namespaces/production/deployments/backend/scale", "RequestBody": { "spec": { "replicas": 3 } } },
+              "Method": "PUT", "Path": "/apis/apps/v1/namespaces/production/deployments/backend/scale",
+              "RequestBody": { "apiVersion": "autoscaling/v1", "kind": "Scale", "metadata": { "name": "backend" }, "spec": { "replicas": 3 } } },
             "ResultSelector": { "replicas.$": "$.ResponseBody.spec.replicas" }, "ResultPath": "$.started", "End": true } } }
         """;
 
@@ -40,7 +42,10 @@ public sealed class EksAndSecretsFlowTests
 
         Assert.True(execution.Status == "SUCCEEDED", execution.Cause);
         var output = TestCloud.Json(execution.Output);
-        Assert.Equal((0, 3), (output["stopped"]!["replicas"]!.GetValue<int>(), output["started"]!["replicas"]!.GetValue<int>()));
+        // A Scale at 0 replicas has no spec.replicas (omitempty), as the API server answers it.
+        Assert.Equal("""{"replicas":0,"selector":"app=backend"}""", output["stopped"]!["scale"]!["status"]!.ToJsonString());
+        Assert.Equal("{}", output["stopped"]!["scale"]!["spec"]!.ToJsonString());
+        Assert.Equal(3, output["started"]!["replicas"]!.GetValue<int>());
         Assert.Equal(first.VersionId, output["current"]!["versionId"]!.GetValue<string>());
         Assert.Equal(3, cloud.Eks.Replicas("production", "backend"));
         Assert.Equal(new[] { ("Stop the application", 200), ("Start the application", 200) },

@@ -23,13 +23,22 @@ public sealed class EksConfigMapTests
           "End": true } } }
         """;
 
-    /// <summary>The restore-database machine's switch, as statemachines/restore-database.asl.json writes it.</summary>
+    /// <summary>
+    /// The restore-database machine's switch, as statemachines/restore-database.asl.json does it: GET the ConfigMap,
+    /// merge the new endpoint into its data, PUT the whole object back with the resourceVersion read.
+    /// </summary>
     private const string SwitchMachine = $$"""
-        { "StartAt": "Switch The Application", "States": { "Switch The Application": { "Type": "Task", "Resource": "arn:aws:states:::eks:call",
-          "Parameters": { {{Cluster}}, "Method": "PATCH", "Path": "{{ConfigMapPath}}",
-            "RequestBody": { "data": { "DATABASE_HOST.$": "$.endpoint.Address", "DATABASE_PORT.$": "States.Format('{}', $.endpoint.Port)",
-                                       "DATABASE_NAME": "technician_marketplace" } } },
-          "End": true } } }
+        { "StartAt": "Read The Database ConfigMap", "States": {
+          "Read The Database ConfigMap": { "Type": "Task", "Resource": "arn:aws:states:::eks:call",
+            "Parameters": { {{Cluster}}, "Method": "GET", "Path": "{{ConfigMapPath}}" },
+            "ResultSelector": { "configMap.$": "$.ResponseBody" }, "ResultPath": "$.switch", "Next": "Merge The New Database Endpoint" },
+          "Merge The New Database Endpoint": { "Type": "Pass",
+            "Parameters": { "data.$": "States.JsonMerge($.switch.configMap.data, $.newDatabase, false)" },
+            "ResultPath": "$.switch.update", "Next": "Write The New Database Endpoint" },
+          "Write The New Database Endpoint": { "Type": "Task", "Resource": "arn:aws:states:::eks:call",
+            "Parameters": { {{Cluster}}, "Method": "PUT", "Path": "{{ConfigMapPath}}",
+              "RequestBody.$": "States.JsonMerge($.switch.configMap, $.switch.update, false)" },
+            "End": true } } }
         """;
 
     [Fact]
@@ -70,7 +79,7 @@ public sealed class EksConfigMapTests
     }
 
     [Fact]
-    public async Task Patch_WhenTheRestoreFlowSwitchesTheDatabase_ShouldMergeTheDataPersistItAndRecordTheCall()
+    public async Task GetThenPut_WhenTheRestoreFlowSwitchesTheDatabase_ShouldMergeTheDataPersistItAndRecordTheCalls()
     {
         using var folder = new TempFolder();
         var serversJson = WriteServersJson(folder);
@@ -79,7 +88,8 @@ public sealed class EksConfigMapTests
         PlatformEmulators.SeedPlatform(cloud.Eks, cloud.SecretsManager.Store, serversJson);
         var before = cloud.Eks.ConfigMap("production", "backend-database")!;
 
-        var execution = await cloud.RunExecutionAsync("Switch", """{"endpoint": {"Address": "127.0.0.1", "Port": 40123}}""");
+        var execution = await cloud.RunExecutionAsync("Switch",
+            """{"newDatabase": {"DATABASE_HOST": "127.0.0.1", "DATABASE_PORT": "40123", "DATABASE_NAME": "technician_marketplace"}}""");
 
         Assert.True(execution.Status == "SUCCEEDED", execution.Cause);
         await using var restarted = TestCloud.Create(template, folder.Path + "/state");
@@ -88,37 +98,54 @@ public sealed class EksConfigMapTests
         Assert.Equal("""{"DATABASE_HOST":"127.0.0.1","DATABASE_PORT":"40123","DATABASE_NAME":"technician_marketplace"}""", after["data"]!.ToJsonString());
         Assert.Equal(("1", "2"), (before["metadata"]!["resourceVersion"]!.GetValue<string>(), after["metadata"]!["resourceVersion"]!.GetValue<string>()));
         Assert.Equal(before["metadata"]!["uid"]!.GetValue<string>(), after["metadata"]!["uid"]!.GetValue<string>());
-        var call = Assert.Single(restarted.Eks.Calls);
-        Assert.Equal(("PATCH", ConfigMapPath, 200, "Switch The Application"), (call.Method, call.Path, call.StatusCode, call.StateName));
-        Assert.Equal("""{"data":{"DATABASE_HOST":"127.0.0.1","DATABASE_PORT":"40123","DATABASE_NAME":"technician_marketplace"}}""", call.RequestBody!.ToJsonString());
+        Assert.Equal([("GET", 200, "Read The Database ConfigMap"), ("PUT", 200, "Write The New Database Endpoint")],
+            restarted.Eks.Calls.Select(c => (c.Method, c.StatusCode, c.StateName!)).ToArray());
+        var put = restarted.Eks.Calls[1].RequestBody!;
+        Assert.Equal(("1", "backend-database"), (put["metadata"]!["resourceVersion"]!.GetValue<string>(), put["metadata"]!["name"]!.GetValue<string>()));
     }
 
     [Fact]
-    public async Task Patch_WhenAMemberIsNullOrTheBodyIsJsonText_ShouldRemoveItAndKeepTheOthers()
+    public async Task Put_WhenTheBodyIsJsonText_ShouldParseItAndReplaceTheData()
     {
         using var folder = new TempFolder();
         await using var cloud = Cloud(folder, WriteServersJson(folder));
 
-        var execution = await Call(cloud, "PATCH", ConfigMapPath, JsonValue.Create("""{"data":{"DATABASE_HOST":null,"POOL_SIZE":"20"}}"""));
+        var execution = await Call(cloud, "PUT", ConfigMapPath, JsonValue.Create("""{"metadata":{"name":"backend-database"},"data":{"POOL_SIZE":"20"}}"""));
 
         Assert.True(execution.Status == "SUCCEEDED", execution.Cause);
-        Assert.Equal(new Dictionary<string, string> { ["DATABASE_PORT"] = "54321", ["DATABASE_NAME"] = "technician_marketplace", ["POOL_SIZE"] = "20" },
-            cloud.Eks.ConfigMapData("production", "backend-database"));
+        Assert.Equal(new Dictionary<string, string> { ["POOL_SIZE"] = "20" }, cloud.Eks.ConfigMapData("production", "backend-database"));
+    }
+
+    [Fact]
+    public async Task Get_WhenTheConfigMapHasNoData_ShouldOmitTheDataMemberAsTheApiServerDoes()
+    {
+        using var folder = new TempFolder();
+        await using var cloud = Cloud(folder, null);
+        cloud.Eks.EnsureConfigMap("production", "empty", new Dictionary<string, string>());
+        var put = await Call(cloud, "PUT", "/api/v1/namespaces/production/configmaps/empty", JsonNode.Parse("""{"metadata":{"name":"empty"},"data":{}}"""));
+
+        var execution = await Call(cloud, "GET", "/api/v1/namespaces/production/configmaps/empty");
+
+        Assert.True(put.Status == "SUCCEEDED", put.Cause);
+        var configMap = TestCloud.Json(execution.Output)["ResponseBody"]!.AsObject();
+        Assert.False(configMap.ContainsKey("data"));
+        Assert.False(TestCloud.Json(put.Output)["ResponseBody"]!.AsObject().ContainsKey("data"));
     }
 
     [Theory]
-    [InlineData("""{"data":{"DATABASE_PORT":5432}}""", "EKS.400", "BadRequest", "cannot unmarshal number into Go struct field ConfigMap.data of type string")]
-    [InlineData("""{"data":{"DATABASE HOST":"db"}}""", "EKS.422", "Invalid", "data[DATABASE HOST]: Invalid value: \"DATABASE HOST\": a valid config key")]
+    [InlineData("""{"metadata":{"name":"backend-database"},"data":{"DATABASE_PORT":5432}}""", "EKS.400", "BadRequest", "cannot unmarshal number into Go struct field ConfigMap.data of type string")]
+    [InlineData("""{"metadata":{"name":"backend-database"},"data":{"DATABASE HOST":"db"}}""", "EKS.422", "Invalid", "data[DATABASE HOST]: Invalid value: \"DATABASE HOST\": a valid config key")]
     [InlineData("""{"metadata":{"name":"other"}}""", "EKS.400", "BadRequest", "does not match the name on the URL")]
-    [InlineData("""{"metadata":{"resourceVersion":"7"},"data":{"DATABASE_NAME":"x"}}""", "EKS.409", "Conflict", "the object has been modified")]
-    [InlineData("""[{"op":"replace","path":"/data/DATABASE_NAME","value":"x"}]""", "EKS.400", "BadRequest", "JSON merge patch")]
-    public async Task Patch_WhenTheApiServerWouldRefuseIt_ShouldFailAsTheIntegrationReportsItAndChangeNothing(
+    [InlineData("""{"data":{"DATABASE_NAME":"x"}}""", "EKS.400", "BadRequest", "does not match the name on the URL")]
+    [InlineData("""{"metadata":{"name":"backend-database","resourceVersion":"7"},"data":{"DATABASE_NAME":"x"}}""", "EKS.409", "Conflict", "the object has been modified")]
+    [InlineData("""[{"op":"replace","path":"/data/DATABASE_NAME","value":"x"}]""", "EKS.400", "BadRequest", "must be the whole ConfigMap")]
+    public async Task Put_WhenTheApiServerWouldRefuseIt_ShouldFailAsTheIntegrationReportsItAndChangeNothing(
         string body, string error, string reason, string message)
     {
         using var folder = new TempFolder();
         await using var cloud = Cloud(folder, WriteServersJson(folder));
 
-        var execution = await Call(cloud, "PATCH", ConfigMapPath, JsonNode.Parse(body));
+        var execution = await Call(cloud, "PUT", ConfigMapPath, JsonNode.Parse(body));
 
         Assert.Equal(error, execution.Error);
         var status = TestCloud.Json(execution.Cause)["ResponseBody"]!;
@@ -130,12 +157,12 @@ public sealed class EksConfigMapTests
     }
 
     [Fact]
-    public async Task Patch_WhenTheResourceVersionIsTheCurrentOne_ShouldApply()
+    public async Task Put_WhenTheResourceVersionIsTheCurrentOne_ShouldApply()
     {
         using var folder = new TempFolder();
         await using var cloud = Cloud(folder, WriteServersJson(folder));
 
-        var execution = await Call(cloud, "PATCH", ConfigMapPath, JsonNode.Parse("""{"metadata":{"resourceVersion":"1"},"data":{"DATABASE_NAME":"restored"}}"""));
+        var execution = await Call(cloud, "PUT", ConfigMapPath, JsonNode.Parse("""{"metadata":{"name":"backend-database","resourceVersion":"1"},"data":{"DATABASE_NAME":"restored"}}"""));
 
         Assert.True(execution.Status == "SUCCEEDED", execution.Cause);
         Assert.Equal("restored", cloud.Eks.ConfigMapData("production", "backend-database")!["DATABASE_NAME"]);
@@ -206,14 +233,14 @@ public sealed class EksConfigMapTests
     }
 
     [Fact]
-    public async Task Patch_WhenTheConfigMapIsImmutable_ShouldRefuseToChangeItsDataWith422()
+    public async Task Put_WhenTheConfigMapIsImmutable_ShouldRefuseToChangeItsDataWith422()
     {
         using var folder = new TempFolder();
         await using var cloud = Cloud(folder, null);
-        cloud.Eks.EnsureConfigMap("production", "pinned", new Dictionary<string, string> { ["A"] = "1" });
-        var made = await Call(cloud, "PATCH", "/api/v1/namespaces/production/configmaps/pinned", JsonNode.Parse("""{"immutable":true}"""));
+        var made = await Call(cloud, "POST", "/api/v1/namespaces/production/configmaps", JsonNode.Parse("""{"metadata":{"name":"pinned"},"immutable":true,"data":{"A":"1"}}"""));
 
-        var changed = await Call(cloud, "PATCH", "/api/v1/namespaces/production/configmaps/pinned", JsonNode.Parse("""{"data":{"A":"2"}}"""), name: "change");
+        var changed = await Call(cloud, "PUT", "/api/v1/namespaces/production/configmaps/pinned",
+            JsonNode.Parse("""{"metadata":{"name":"pinned"},"immutable":true,"data":{"A":"2"}}"""), name: "change");
 
         Assert.True(made.Status == "SUCCEEDED", made.Cause);
         Assert.Equal("EKS.422", changed.Error);
@@ -223,12 +250,12 @@ public sealed class EksConfigMapTests
     }
 
     [Fact]
-    public async Task DryRun_WhenAllIsAsked_ShouldAnswerThePatchedConfigMapButChangeNothing()
+    public async Task DryRun_WhenAllIsAsked_ShouldAnswerTheReplacedConfigMapButChangeNothing()
     {
         using var folder = new TempFolder();
         await using var cloud = Cloud(folder, WriteServersJson(folder));
 
-        var execution = await Call(cloud, "PATCH", ConfigMapPath, JsonNode.Parse("""{"data":{"DATABASE_NAME":"restored"}}"""),
+        var execution = await Call(cloud, "PUT", ConfigMapPath, JsonNode.Parse("""{"metadata":{"name":"backend-database"},"data":{"DATABASE_NAME":"restored"}}"""),
             query: new JsonObject { ["dryRun"] = new JsonArray("All") });
 
         Assert.True(execution.Status == "SUCCEEDED", execution.Cause);
@@ -256,13 +283,13 @@ public sealed class EksConfigMapTests
         using var folder = new TempFolder();
         await using var cloud = Cloud(folder, WriteServersJson(folder));
 
-        await Succeed(cloud, "PATCH", ConfigMapPath, """{"data":{"DATABASE_NAME":"restored"}}""");
+        await Succeed(cloud, "PUT", ConfigMapPath, """{"metadata":{"name":"backend-database"},"data":{"DATABASE_NAME":"restored"}}""");
         var afterPatch = cloud.Eks.ConfigMapInUse("production", "backend", "backend-database")!["DATABASE_NAME"];
-        await Succeed(cloud, "PATCH", ScalePath, """{"spec":{"replicas":5}}""");
+        await Succeed(cloud, "PUT", ScalePath, """{"metadata":{"name":"backend"},"spec":{"replicas":5}}""");
         var afterScaleUp = cloud.Eks.ConfigMapInUse("production", "backend", "backend-database")!["DATABASE_NAME"];
-        await Succeed(cloud, "PATCH", ScalePath, """{"spec":{"replicas":0}}""");
+        await Succeed(cloud, "PUT", ScalePath, """{"metadata":{"name":"backend"},"spec":{"replicas":0}}""");
         var stopped = cloud.Eks.PodConfiguration("production", "backend");
-        await Succeed(cloud, "PATCH", ScalePath, """{"spec":{"replicas":3}}""");
+        await Succeed(cloud, "PUT", ScalePath, """{"metadata":{"name":"backend"},"spec":{"replicas":3}}""");
         var restarted = cloud.Eks.PodConfiguration("production", "backend")!;
 
         Assert.Equal(("technician_marketplace", "technician_marketplace"), (afterPatch, afterScaleUp));
@@ -276,10 +303,9 @@ public sealed class EksConfigMapTests
     {
         using var folder = new TempFolder();
         await using var cloud = Cloud(folder, WriteServersJson(folder));
-        await Succeed(cloud, "PATCH", ConfigMapPath, """{"data":{"DATABASE_NAME":"restored"}}""");
+        await Succeed(cloud, "PUT", ConfigMapPath, """{"metadata":{"name":"backend-database"},"data":{"DATABASE_NAME":"restored"}}""");
 
-        await Succeed(cloud, "PATCH", "/apis/apps/v1/namespaces/production/deployments/backend",
-            """{"spec":{"template":{"metadata":{"annotations":{"kubectl.kubernetes.io/restartedAt":"2025-01-01T00:00:00Z"}}}}}""");
+        cloud.Eks.RestartDeployment("production", "backend");
 
         var pods = cloud.Eks.PodConfiguration("production", "backend")!;
         Assert.Equal("restored", pods.ConfigMaps["backend-database"]["DATABASE_NAME"]);
@@ -295,7 +321,7 @@ public sealed class EksConfigMapTests
 
         await Succeed(cloud, "POST", "/api/v1/namespaces/production/configmaps",
             """{"metadata":{"name":"backend-database"},"data":{"DATABASE_HOST":"db.internal","DATABASE_PORT":"5432","DATABASE_NAME":"technician_marketplace"}}""");
-        await Succeed(cloud, "PATCH", ConfigMapPath, """{"data":{"DATABASE_HOST":"later.internal"}}""");
+        await Succeed(cloud, "PUT", ConfigMapPath, """{"metadata":{"name":"backend-database"},"data":{"DATABASE_HOST":"later.internal"}}""");
 
         Assert.Null(waiting);
         Assert.Equal("db.internal", cloud.Eks.ConfigMapInUse("production", "backend", "backend-database")!["DATABASE_HOST"]);

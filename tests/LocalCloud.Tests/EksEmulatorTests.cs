@@ -7,6 +7,8 @@ namespace DisasterRecovery.LocalCloud.Tests;
 /// <summary>arn:aws:states:::eks:call against the recorded cluster, run by state machines of a template the test writes.</summary>
 public sealed class EksEmulatorTests
 {
+    private const string ScalePath = "/apis/apps/v1/namespaces/production/deployments/backend/scale";
+
     private const string Cluster = """
         "ClusterName": "platform", "CertificateAuthority": "LS0tLS1CRUdJTg==", "Endpoint": "https://ABC.gr7.us-east-1.eks.amazonaws.com"
         """;
@@ -32,12 +34,12 @@ public sealed class EksEmulatorTests
     }
 
     [Fact]
-    public async Task PatchScale_WhenReplicasAreSetToZero_ShouldStoreRecordAndReturnTheScale()
+    public async Task PutScale_WhenReplicasAreSetToZero_ShouldStoreRecordAndAnswerTheScaleWithoutSpecReplicas()
     {
         using var folder = new TempFolder();
         var template = TestCloud.WriteTemplate(folder, new Dictionary<string, string>
         {
-            ["Machine"] = Machine("PATCH", "/apis/apps/v1/namespaces/production/deployments/backend/scale", """{ "spec": { "replicas": 0 } }"""),
+            ["Machine"] = Machine("PUT", ScalePath, ScaleBody(0)),
         });
         await using var cloud = TestCloud.Create(template, folder.Path + "/state");
 
@@ -45,42 +47,104 @@ public sealed class EksEmulatorTests
 
         Assert.True(execution.Status == "SUCCEEDED", execution.Cause);
         var scale = TestCloud.Json(execution.Output)["ResponseBody"]!;
-        Assert.Equal(("Scale", 0, "app=backend"), (scale["kind"]!.GetValue<string>(), scale["spec"]!["replicas"]!.GetValue<int>(), scale["status"]!["selector"]!.GetValue<string>()));
+        Assert.Equal("Scale", scale["kind"]!.GetValue<string>());
+        Assert.Equal("{}", scale["spec"]!.ToJsonString());
+        Assert.Equal("""{"replicas":0,"selector":"app=backend"}""", scale["status"]!.ToJsonString());
         await using var restarted = TestCloud.Create(template, folder.Path + "/state");
         Assert.Equal(0, restarted.Eks.Replicas("production", "backend"));
         var deployment = restarted.Eks.Deployment("production", "backend")!;
+        Assert.Equal(0, deployment["spec"]!["replicas"]!.GetValue<int>());
         Assert.Equal(2, deployment["metadata"]!["generation"]!.GetValue<int>());
+        Assert.Equal("2", scale["metadata"]!["resourceVersion"]!.GetValue<string>());
         Assert.False(deployment["status"]!.AsObject().ContainsKey("readyReplicas"));
         var call = Assert.Single(restarted.Eks.Calls);
-        Assert.Equal(("PATCH", "/apis/apps/v1/namespaces/production/deployments/backend/scale", 200, "platform", "Call"),
-            (call.Method, call.Path, call.StatusCode, call.ClusterName, call.StateName));
-        Assert.Equal("""{"spec":{"replicas":0}}""", call.RequestBody!.ToJsonString());
+        Assert.Equal(("PUT", ScalePath, 200, "platform", "Call"), (call.Method, call.Path, call.StatusCode, call.ClusterName, call.StateName));
         Assert.Equal(cloud.Clock.GetUtcNow(), call.At);
     }
 
     [Fact]
-    public async Task PatchDeployment_WhenAMergePatchSetsARestartAnnotation_ShouldMergeItAndBumpTheGeneration()
+    public async Task GetScale_WhenTheDeploymentIsAtZeroReplicas_ShouldOmitSpecReplicasAsTheApiServerDoes()
     {
         using var folder = new TempFolder();
-        await using var cloud = Cloud(folder, Machine("PATCH", "/apis/apps/v1/namespaces/production/deployments/backend",
-            """{ "spec": { "template": { "metadata": { "annotations": { "kubectl.kubernetes.io/restartedAt": "2025-01-01T00:00:00Z" } } } }, "status": { "replicas": 99 } }"""));
+        await using var cloud = Cloud(folder, Machine("GET", ScalePath));
+        cloud.Eks.ScaleDeployment("production", "backend", 0);
 
         var execution = await cloud.RunExecutionAsync("Machine", "{}");
 
         Assert.True(execution.Status == "SUCCEEDED", execution.Cause);
-        var deployment = cloud.Eks.Deployment("production", "backend")!;
-        Assert.Equal("2025-01-01T00:00:00Z", deployment["spec"]!["template"]!["metadata"]!["annotations"]!["kubectl.kubernetes.io/restartedAt"]!.GetValue<string>());
-        Assert.Equal("backend", deployment["spec"]!["template"]!["metadata"]!["labels"]!["app"]!.GetValue<string>());
-        Assert.Equal(2, deployment["metadata"]!["generation"]!.GetValue<int>());
-        Assert.Equal("2", deployment["metadata"]!["resourceVersion"]!.GetValue<string>());
-        Assert.Equal(3, deployment["status"]!["replicas"]!.GetValue<int>());
+        var scale = TestCloud.Json(execution.Output)["ResponseBody"]!;
+        Assert.False(scale["spec"]!.AsObject().ContainsKey("replicas"));
+        Assert.Equal(0, scale["status"]!["replicas"]!.GetValue<int>());
+        Assert.Equal(("backend", "production"), (scale["metadata"]!["name"]!.GetValue<string>(), scale["metadata"]!["namespace"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task PutScale_WhenTheResourceVersionIsStale_ShouldFailWithEks409AndChangeNothing()
+    {
+        using var folder = new TempFolder();
+        await using var cloud = Cloud(folder, Machine("PUT", ScalePath, ScaleBody(5, "\"resourceVersion\": \"1\"")));
+        cloud.Eks.ScaleDeployment("production", "backend", 2);
+
+        var execution = await cloud.RunExecutionAsync("Machine", "{}");
+
+        Assert.Equal("EKS.409", execution.Error);
+        var status = TestCloud.Json(execution.Cause)["ResponseBody"]!;
+        Assert.Equal(("Conflict", "Operation cannot be fulfilled on deployments.apps \"backend\": the object has been modified; please apply your changes to the latest version and try again"),
+            (status["reason"]!.GetValue<string>(), status["message"]!.GetValue<string>()));
+        Assert.Equal(2, cloud.Eks.Replicas("production", "backend"));
+    }
+
+    [Fact]
+    public async Task PutScale_WhenTheResourceVersionIsTheOneRead_ShouldApplyAndMoveTheResourceVersion()
+    {
+        using var folder = new TempFolder();
+        await using var cloud = Cloud(folder, Machine("PUT", ScalePath, ScaleBody(5, "\"resourceVersion\": \"1\"")));
+
+        var execution = await cloud.RunExecutionAsync("Machine", "{}");
+
+        Assert.True(execution.Status == "SUCCEEDED", execution.Cause);
+        Assert.Equal(5, cloud.Eks.Replicas("production", "backend"));
+        Assert.Equal("2", cloud.Eks.Deployment("production", "backend")!["metadata"]!["resourceVersion"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task PutScale_WhenSpecHasNoReplicas_ShouldScaleToZeroAsTheOmittedFieldMeans()
+    {
+        using var folder = new TempFolder();
+        await using var cloud = Cloud(folder, Machine("PUT", ScalePath, """{ "metadata": { "name": "backend" }, "spec": {} }"""));
+
+        var execution = await cloud.RunExecutionAsync("Machine", "{}");
+
+        Assert.True(execution.Status == "SUCCEEDED", execution.Cause);
+        Assert.Equal(0, cloud.Eks.Replicas("production", "backend"));
+    }
+
+    [Theory]
+    [InlineData(ScalePath)]
+    [InlineData("/apis/apps/v1/namespaces/production/deployments/backend")]
+    [InlineData("/api/v1/namespaces/production/configmaps/backend-database")]
+    public async Task Patch_WhenAFlowSendsIt_ShouldFailWithEks415BecauseItsContentTypeIsNotAPatchType(string path)
+    {
+        using var folder = new TempFolder();
+        await using var cloud = Cloud(folder, Machine("PATCH", path, """{ "spec": { "replicas": 0 } }"""));
+
+        var execution = await cloud.RunExecutionAsync("Machine", "{}");
+
+        Assert.Equal("EKS.415", execution.Error);
+        var cause = TestCloud.Json(execution.Cause);
+        Assert.Equal((415, "Unsupported Media Type"), (cause["StatusCode"]!.GetValue<int>(), cause["StatusText"]!.GetValue<string>()));
+        Assert.Equal(("UnsupportedMediaType", "the body of the request was in an unknown format - accepted media types include: " +
+                      "application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json, application/apply-patch+yaml"),
+            (cause["ResponseBody"]!["reason"]!.GetValue<string>(), cause["ResponseBody"]!["message"]!.GetValue<string>()));
+        Assert.Equal(3, cloud.Eks.Replicas("production", "backend"));
+        Assert.Equal(1, cloud.Eks.Deployment("production", "backend")!["metadata"]!["generation"]!.GetValue<int>());
     }
 
     [Fact]
     public async Task RequestBody_WhenItIsJsonText_ShouldBeParsedAsTheIntegrationDoes()
     {
         using var folder = new TempFolder();
-        await using var cloud = Cloud(folder, Machine("PATCH", "/apis/apps/v1/namespaces/production/deployments/backend/scale", "\"{\\\"spec\\\":{\\\"replicas\\\":1}}\""));
+        await using var cloud = Cloud(folder, Machine("PUT", ScalePath, "\"{\\\"metadata\\\":{\\\"name\\\":\\\"backend\\\"},\\\"spec\\\":{\\\"replicas\\\":1}}\""));
 
         var execution = await cloud.RunExecutionAsync("Machine", "{}");
 
@@ -92,7 +156,7 @@ public sealed class EksEmulatorTests
     public async Task Call_WhenTheDeploymentDoesNotExist_ShouldFailWithEks404AndTheStatusAsCause()
     {
         using var folder = new TempFolder();
-        await using var cloud = Cloud(folder, Machine("PATCH", "/apis/apps/v1/namespaces/production/deployments/frontend/scale", """{ "spec": { "replicas": 0 } }"""));
+        await using var cloud = Cloud(folder, Machine("PUT", "/apis/apps/v1/namespaces/production/deployments/frontend/scale", """{ "metadata": { "name": "frontend" }, "spec": { "replicas": 0 } }"""));
 
         var execution = await cloud.RunExecutionAsync("Machine", "{}");
 
@@ -106,9 +170,13 @@ public sealed class EksEmulatorTests
     }
 
     [Theory]
-    [InlineData("PATCH", "/apis/apps/v1/namespaces/production/deployments/backend/scale", """{ "spec": { "replicas": -1 } }""", "EKS.422", "Invalid")]
-    [InlineData("PATCH", "/apis/apps/v1/namespaces/production/deployments/backend", """[ { "op": "replace" } ]""", "EKS.400", "BadRequest")]
-    [InlineData("PATCH", "/apis/apps/v1/namespaces/production/deployments/backend", """{ "metadata": { "name": "other" } }""", "EKS.400", "BadRequest")]
+    [InlineData("PUT", ScalePath, """{ "metadata": { "name": "backend" }, "spec": { "replicas": -1 } }""", "EKS.422", "Invalid")]
+    [InlineData("PUT", ScalePath, """{ "metadata": { "name": "backend" }, "spec": { "replicas": "two" } }""", "EKS.400", "BadRequest")]
+    [InlineData("PUT", ScalePath, """{ "metadata": { "name": "other" }, "spec": { "replicas": 1 } }""", "EKS.400", "BadRequest")]
+    [InlineData("PUT", ScalePath, """{ "spec": { "replicas": 1 } }""", "EKS.400", "BadRequest")]
+    [InlineData("PUT", ScalePath, """{ "apiVersion": "apps/v1", "kind": "Deployment", "metadata": { "name": "backend" } }""", "EKS.400", "BadRequest")]
+    [InlineData("PUT", ScalePath, """[ { "op": "replace" } ]""", "EKS.400", "BadRequest")]
+    [InlineData("PUT", "/apis/apps/v1/namespaces/production/deployments/backend", """{ "metadata": { "name": "backend" } }""", "EKS.405", "MethodNotAllowed")]
     [InlineData("DELETE", "/apis/apps/v1/namespaces/production/deployments/backend", null, "EKS.405", "MethodNotAllowed")]
     [InlineData("GET", "/api/v1/namespaces/production/pods", null, "EKS.404", "NotFound")]
     public async Task Call_WhenTheRequestIsNotOneTheClusterAccepts_ShouldFailAsTheIntegrationReportsIt(
@@ -144,14 +212,14 @@ public sealed class EksEmulatorTests
         using var folder = new TempFolder();
         var machine = $$"""
             { "StartAt": "Call", "States": { "Call": { "Type": "Task", "Resource": "arn:aws:states:::eks:call",
-              "Parameters": { {{Cluster}}, "Method": "PATCH", "Path": "/apis/apps/v1/namespaces/production/deployments/backend/scale",
-                "QueryParameters": { "dryRun": [ "All" ] }, "RequestBody": { "spec": { "replicas": 0 } } }, "End": true } } }
+              "Parameters": { {{Cluster}}, "Method": "PUT", "Path": "{{ScalePath}}",
+                "QueryParameters": { "dryRun": [ "All" ] }, "RequestBody": { "metadata": { "name": "backend" }, "spec": { "replicas": 2 } } }, "End": true } } }
             """;
         await using var cloud = Cloud(folder, machine);
 
         var execution = await cloud.RunExecutionAsync("Machine", "{}");
 
-        Assert.Equal(0, TestCloud.Json(execution.Output)["ResponseBody"]!["spec"]!["replicas"]!.GetValue<int>());
+        Assert.Equal(2, TestCloud.Json(execution.Output)["ResponseBody"]!["spec"]!["replicas"]!.GetValue<int>());
         Assert.Equal(3, cloud.Eks.Replicas("production", "backend"));
         Assert.Equal("""{"dryRun":["All"]}""", Assert.Single(cloud.Eks.Calls).QueryParameters!.ToJsonString());
     }
@@ -195,6 +263,13 @@ public sealed class EksEmulatorTests
         Assert.Equal("""{"b":{"c":5,"d":3},"e":[3],"f":"new"}""", result!.ToJsonString());
         Assert.Equal("""{"a":1,"b":{"c":2,"d":3},"e":[1,2]}""", target!.ToJsonString());
     }
+
+    /// <summary>A whole autoscaling/v1 Scale for production/backend, as the flows PUT it.</summary>
+    private static string ScaleBody(int replicas, string? metadataExtra = null) => $$"""
+        { "apiVersion": "autoscaling/v1", "kind": "Scale",
+          "metadata": { "name": "backend", "namespace": "production"{{(metadataExtra is null ? "" : ", " + metadataExtra)}} },
+          "spec": { "replicas": {{replicas}} } }
+        """;
 
     private static string Machine(string method, string path, string? body = null) => $$"""
         { "StartAt": "Call", "States": { "Call": { "Type": "Task", "Resource": "arn:aws:states:::eks:call",

@@ -18,16 +18,25 @@ public sealed class PlatformStandInConfigMapTests
         "ClusterName": "platform", "CertificateAuthority": "LS0t", "Endpoint": "https://ABC.gr7.us-east-1.eks.amazonaws.com"
         """;
 
+    /// <summary>A PUT of the Scale subresource, without a resourceVersion (an unconditional update).</summary>
     private const string ScaleMachine = $$"""
         { "StartAt": "Scale", "States": { "Scale": { "Type": "Task", "Resource": "arn:aws:states:::eks:call",
-          "Parameters": { {{Cluster}}, "Method": "PATCH", "Path": "/apis/apps/v1/namespaces/production/deployments/backend/scale",
-            "RequestBody": { "spec": { "replicas.$": "$.replicas" } } }, "End": true } } }
+          "Parameters": { {{Cluster}}, "Method": "PUT", "Path": "/apis/apps/v1/namespaces/production/deployments/backend/scale",
+            "RequestBody": { "apiVersion": "autoscaling/v1", "kind": "Scale", "metadata": { "name": "backend", "namespace": "production" },
+                             "spec": { "replicas.$": "$.replicas" } } }, "End": true } } }
         """;
 
+    /// <summary>GET the ConfigMap, change DATABASE_NAME in its data, PUT it back with the resourceVersion read.</summary>
     private const string SwitchMachine = $$"""
-        { "StartAt": "Switch", "States": { "Switch": { "Type": "Task", "Resource": "arn:aws:states:::eks:call",
-          "Parameters": { {{Cluster}}, "Method": "PATCH", "Path": "/api/v1/namespaces/production/configmaps/backend-database",
-            "RequestBody": { "data": { "DATABASE_NAME.$": "$.database" } } }, "End": true } } }
+        { "StartAt": "Read", "States": {
+          "Read": { "Type": "Task", "Resource": "arn:aws:states:::eks:call",
+            "Parameters": { {{Cluster}}, "Method": "GET", "Path": "/api/v1/namespaces/production/configmaps/backend-database" },
+            "ResultSelector": { "configMap.$": "$.ResponseBody" }, "ResultPath": "$.read", "Next": "Change" },
+          "Change": { "Type": "Pass", "Parameters": { "data.$": "States.JsonMerge($.read.configMap.data, $.change, false)" },
+            "ResultPath": "$.update", "Next": "Switch" },
+          "Switch": { "Type": "Task", "Resource": "arn:aws:states:::eks:call",
+            "Parameters": { {{Cluster}}, "Method": "PUT", "Path": "/api/v1/namespaces/production/configmaps/backend-database",
+              "RequestBody.$": "States.JsonMerge($.read.configMap, $.update, false)" }, "End": true } } }
         """;
 
     [Fact]
@@ -43,7 +52,7 @@ public sealed class PlatformStandInConfigMapTests
         using var http = new HttpClient();
 
         var (beforeStatus, before) = await HealthAsync(http, standIn);
-        await RunAsync(cloud, "Switch", new JsonObject { ["database"] = restored.Name });
+        await RunAsync(cloud, "Switch", new JsonObject { ["change"] = new JsonObject { [DatabaseConfigMap.DatabaseNameKey] = restored.Name } });
         var (switchedStatus, switched) = await HealthAsync(http, standIn);
         await RunAsync(cloud, "Scale", new JsonObject { ["replicas"] = 0 });
         var (stoppedStatus, stopped) = await HealthAsync(http, standIn);

@@ -15,8 +15,9 @@ public sealed class PlatformStandInFollowsEmulatorsTests
     private const string ScaleMachine = """
         { "StartAt": "Scale", "States": { "Scale": { "Type": "Task", "Resource": "arn:aws:states:::eks:call",
           "Parameters": { "ClusterName": "platform", "CertificateAuthority": "LS0t", "Endpoint": "https://ABC.gr7.us-east-1.eks.amazonaws.com",
-            "Method": "PATCH", "Path": "/apis/apps/v1/namespaces/production/deployments/backend/scale",
-            "RequestBody": { "spec": { "replicas.$": "$.replicas" } } }, "End": true } } }
+            "Method": "PUT", "Path": "/apis/apps/v1/namespaces/production/deployments/backend/scale",
+            "RequestBody": { "apiVersion": "autoscaling/v1", "kind": "Scale", "metadata": { "name": "backend", "namespace": "production" },
+                             "spec": { "replicas.$": "$.replicas" } } }, "End": true } } }
         """;
 
     [Fact]

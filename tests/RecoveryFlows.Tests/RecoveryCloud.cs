@@ -23,6 +23,16 @@ public sealed class RecoveryCloud : IAsyncLifetime
 {
     public const string Instance = "technician-marketplace";
 
+    /// <summary>
+    /// The stack parameters a deployment must set, with values for the local EKS emulator (which checks neither): the
+    /// flows refuse to start with them empty, as template.yaml's defaults leave them.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string> ConfiguredStack = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["EksEndpoint"] = "https://local-eks.invalid",
+        ["EksCertificateAuthority"] = "TG9jYWwgRUtTIGVtdWxhdG9y",
+    };
+
     private readonly string _stateDirectory = Path.Combine(Path.GetTempPath(), "dr-recovery-flows", Guid.NewGuid().ToString("N"));
 
     public LocalCloudHost Cloud { get; private set; } = null!;
@@ -40,7 +50,7 @@ public sealed class RecoveryCloud : IAsyncLifetime
         {
             TemplatePath = RepositoryPaths.Of("template.yaml"),
             StateDirectory = _stateDirectory,
-            Settings = new StackSettings(),
+            Settings = new StackSettings { ParameterOverrides = ConfiguredStack },
             Clock = new VirtualTimeProvider(),
             Random = new Random(11),
             LocalServersInfoFile = serversInfo,

@@ -60,8 +60,8 @@ public sealed class RestoreDatabaseTests(RecoveryCloud env) : IClassFixture<Reco
         Assert.Equal(port.ToString(System.Globalization.CultureInfo.InvariantCulture), inUse[DatabaseConfigMap.PortKey]);
         Assert.Equal(LocalDatabaseSecret.ApplicationDatabase, inUse[DatabaseConfigMap.DatabaseNameKey]);
         Assert.Equal(PlatformEmulators.SeedReplicas, env.Cloud.Eks.Replicas(PlatformEmulators.Namespace, PlatformEmulators.Deployment));
-        var calls = env.Cloud.Eks.Calls.Skip(callsBefore).Where(c => c.Method == "PATCH").Select(c => c.Path.Split('/')[^1]).ToList();
-        Assert.Equal(["scale", DatabaseConfigMap.Name, "scale"], calls);
+        var calls = env.Cloud.Eks.Calls.Skip(callsBefore).Select(c => $"{c.Method} {c.Path.Split('/')[^1]} {c.StatusCode}").ToList();
+        Assert.Equal(["GET scale 200", "PUT scale 200", $"GET {DatabaseConfigMap.Name} 200", $"PUT {DatabaseConfigMap.Name} 200", "GET scale 200", "PUT scale 200"], calls);
         Assert.Equal(jobsCorrupted, await env.RowsAsync("jobs"));
         Assert.Equal("available", await SnapshotStatusAsync("evidence-restore-happy"));
         Assert.Equal(verified["backupId"]!.GetValue<string>(), JsonNode.Parse(execution.Output!)!["restore"]!["backupId"]!.GetValue<string>());

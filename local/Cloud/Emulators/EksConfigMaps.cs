@@ -7,7 +7,8 @@ namespace DisasterRecovery.LocalCloud.Emulators;
 
 /// <summary>
 /// The EKS emulator's ConfigMaps (v1): GET, PATCH (JSON merge patch, which for a ConfigMap's <c>data</c> map does
-/// what kubectl's strategic merge patch does) and PUT of <c>/api/v1/namespaces/{ns}/configmaps/{name}</c>, GET (list)
+/// what kubectl's strategic merge patch does; only with its media type, so never from a flow: see
+/// <see cref="StepFunctionsContentType"/>) and PUT of <c>/api/v1/namespaces/{ns}/configmaps/{name}</c>, GET (list)
 /// and POST (create) of <c>/api/v1/namespaces/{ns}/configmaps</c>, with the API server's checks: names and config
 /// keys, string values, the 1 MiB limit, <c>immutable</c>, <c>metadata.resourceVersion</c> preconditions (409), an
 /// existing name on create (409). Every namespace exists; DELETE and watches are not served (405).
@@ -69,8 +70,8 @@ public sealed partial class EksEmulator
         ((JsonObject)body["metadata"]!).Remove("resourceVersion");
         ((JsonObject)body["metadata"]!).Remove("creationTimestamp");
         return ConfigMap(ns, name) is null
-            ? Direct("POST", $"/api/v1/namespaces/{ns}/configmaps", body)
-            : Direct("PUT", $"/api/v1/namespaces/{ns}/configmaps/{name}", body);
+            ? Direct("POST", $"/api/v1/namespaces/{ns}/configmaps", StepFunctionsContentType, body)
+            : Direct("PUT", $"/api/v1/namespaces/{ns}/configmaps/{name}", StepFunctionsContentType, body);
     }
 
     /// <summary>A ConfigMap as GET returns it, or null.</summary>
@@ -81,7 +82,7 @@ public sealed partial class EksEmulator
         ConfigMap(ns, name) is { } configMap ? EksKubernetesObjects.ConfigMapData(configMap) : null;
 
     private static (int Status, JsonObject Body) AnswerConfigMap(
-        EksState state, string method, string path, string ns, string? name, JsonNode? body, DateTimeOffset now)
+        EksState state, string method, string path, string contentType, string ns, string? name, JsonNode? body, DateTimeOffset now)
     {
         if (name is null)
         {
@@ -98,6 +99,11 @@ public sealed partial class EksEmulator
         {
             return (405, EksKubernetesObjects.Failure(405, "MethodNotAllowed",
                 $"the local EKS emulator serves GET, PATCH and PUT of a configmap, not {method} {path}"));
+        }
+
+        if (method == "PATCH" && UnsupportedPatch(contentType) is { } unsupported)
+        {
+            return unsupported;
         }
 
         var record = FindConfigMap(state, ns, name);
@@ -264,7 +270,8 @@ public sealed partial class EksEmulator
         var result = new JsonObject { ["kind"] = "ConfigMap", ["apiVersion"] = "v1", ["metadata"] = metadata };
         foreach (var field in new[] { "immutable", "data", "binaryData" })
         {
-            if (source[field] is { } value)
+            // data and binaryData are omitempty maps: the API server never answers an empty one.
+            if (source[field] is { } value && value is not JsonObject { Count: 0 })
             {
                 result[field] = value.DeepClone();
             }

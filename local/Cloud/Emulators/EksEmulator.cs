@@ -10,12 +10,15 @@ namespace DisasterRecovery.LocalCloud.Emulators;
 
 /// <summary>
 /// The optimized EKS integration <c>arn:aws:states:::eks:call</c> against a recorded Kubernetes cluster kept in
-/// <c>eks.json</c>: Deployments, with GET and PATCH (JSON merge patch) of
-/// <c>/apis/apps/v1/namespaces/{ns}/deployments/{name}</c> and of its <c>/scale</c> subresource, so a flow can do
-/// what <c>kubectl scale deployment/backend --replicas=0 -n production</c> does; and ConfigMaps, with GET, PATCH
-/// (JSON merge patch) and PUT of <c>/api/v1/namespaces/{ns}/configmaps/{name}</c> and GET (list) and POST (create) of
-/// <c>/api/v1/namespaces/{ns}/configmaps</c>. Every call is recorded (<see cref="Calls"/>) for tests to assert on. A
-/// response outside 2xx fails the task as the integration does: Error <c>EKS.&lt;status&gt;</c>, Cause
+/// <c>eks.json</c>: Deployments, with GET of <c>/apis/apps/v1/namespaces/{ns}/deployments/{name}</c> and GET and PUT
+/// of its <c>/scale</c> subresource (an autoscaling/v1 Scale, with the deployment's <c>resourceVersion</c> as an
+/// optimistic-concurrency precondition), so a flow can do what <c>kubectl scale deployment/backend --replicas=0 -n
+/// production</c> does; and ConfigMaps, with GET and PUT of <c>/api/v1/namespaces/{ns}/configmaps/{name}</c> and GET
+/// (list) and POST (create) of <c>/api/v1/namespaces/{ns}/configmaps</c>. Objects are answered as the API server
+/// serialises them: fields Kubernetes marks <c>omitempty</c> are absent when zero or empty (a Scale at 0 replicas has
+/// no <c>spec.replicas</c>). A PATCH from a flow is refused with 415 (see <see cref="StepFunctionsContentType"/>);
+/// tools driving the cluster directly patch as kubectl does. Every call is recorded (<see cref="Calls"/>) for tests to
+/// assert on. A response outside 2xx fails the task as the integration does: Error <c>EKS.&lt;status&gt;</c>, Cause
 /// <c>{"ResponseBody":&lt;Kubernetes Status&gt;,"StatusCode":…,"StatusText":…}</c>.
 /// Pods come up instantly (status follows spec at once) and read the ConfigMaps their template references when they
 /// start — when replicas go from 0 to more, or the pod template changes (a rollout, e.g. <c>kubectl rollout restart</c>)
@@ -25,6 +28,22 @@ public sealed partial class EksEmulator : ServiceEmulator
 {
     /// <summary>The methods the integration accepts.</summary>
     public static readonly IReadOnlySet<string> Methods = new HashSet<string>(StringComparer.Ordinal) { "GET", "POST", "PUT", "DELETE", "HEAD", "PATCH" };
+
+    /// <summary>
+    /// The Content-Type the emulator takes an eks:call request body to have. Step Functions documents no parameter for
+    /// headers and not the media type it sends; the body is JSON, so the emulator assumes <c>application/json</c>.
+    /// That is what the API server wants for POST and PUT, and what it refuses for PATCH (415 UnsupportedMediaType: a
+    /// PATCH must say which patch it is), so a flow that depends on PATCH fails here as it may on AWS. The flows use
+    /// only GET and PUT.
+    /// </summary>
+    public const string StepFunctionsContentType = "application/json";
+
+    /// <summary>The patch media type the emulator applies (JSON merge patch, RFC 7386), as kubectl's <c>--type merge</c> sends it.</summary>
+    public const string MergePatchContentType = "application/merge-patch+json";
+
+    /// <summary>What the API server accepts for a PATCH of a built-in object, in the order its 415 message lists them.</summary>
+    public static readonly IReadOnlyList<string> PatchContentTypes =
+        ["application/json-patch+json", MergePatchContentType, "application/strategic-merge-patch+json", "application/apply-patch+yaml"];
 
     private readonly JsonStateFile<EksState> _state;
     private readonly TimeProvider _clock;
@@ -50,6 +69,13 @@ public sealed partial class EksEmulator : ServiceEmulator
 
     /// <inheritdoc />
     public override string ErrorPrefix => "EKS";
+
+    /// <summary>
+    /// Raised after each eks:call was answered and recorded, outside the emulator's lock: where a test or tool acts
+    /// between two requests of a flow as another client of the cluster would (kubectl, a controller), e.g. changing a
+    /// ConfigMap between the flow's GET and its PUT.
+    /// </summary>
+    public event Action<EksCallRecord>? CallAnswered;
 
     /// <summary>Every eks:call so far (across restarts), oldest first.</summary>
     public IReadOnlyList<EksCallRecord> Calls => _state.Read().Calls;
@@ -88,12 +114,12 @@ public sealed partial class EksEmulator : ServiceEmulator
     }
 
     /// <summary>
-    /// Scales a deployment as <c>kubectl scale --replicas=N</c> (a PATCH of its /scale, not recorded as an eks:call):
+    /// Scales a deployment as <c>kubectl scale --replicas=N</c> (a merge PATCH of its /scale, not recorded as an eks:call):
     /// from 0 to more its pods start and read their ConfigMaps; at 0 they are gone.
     /// </summary>
     /// <exception cref="InvalidOperationException">No such deployment, or negative replicas (the API's message).</exception>
     public void ScaleDeployment(string ns, string name, int replicas) =>
-        Direct("PATCH", $"/apis/apps/v1/namespaces/{ns}/deployments/{name}/scale", new JsonObject { ["spec"] = new JsonObject { ["replicas"] = replicas } });
+        Direct("PATCH", $"/apis/apps/v1/namespaces/{ns}/deployments/{name}/scale", MergePatchContentType, new JsonObject { ["spec"] = new JsonObject { ["replicas"] = replicas } });
 
     /// <summary>
     /// Restarts a deployment's pods as <c>kubectl rollout restart</c> does (patches the pod template's
@@ -102,7 +128,7 @@ public sealed partial class EksEmulator : ServiceEmulator
     /// </summary>
     /// <exception cref="InvalidOperationException">No such deployment (the API's message).</exception>
     public void RestartDeployment(string ns, string name) =>
-        Direct("PATCH", $"/apis/apps/v1/namespaces/{ns}/deployments/{name}", new JsonObject
+        Direct("PATCH", $"/apis/apps/v1/namespaces/{ns}/deployments/{name}", MergePatchContentType, new JsonObject
         {
             ["spec"] = new JsonObject
             {
@@ -152,11 +178,12 @@ public sealed partial class EksEmulator : ServiceEmulator
         var body = RequestBody(parameters["RequestBody"]);
         var dryRun = query?["dryRun"] is JsonArray values && values.Any(v => StringOf(v) == "All");
         var now = context.Clock.GetUtcNow();
+        EksCallRecord? recorded = null;
         var (status, responseBody) = _state.Update(state =>
         {
             var working = dryRun ? Clone(state) : state;
-            var answer = Answer(working, method, path, body, now);
-            state.Calls.Add(new EksCallRecord
+            var answer = Answer(working, method, path, StepFunctionsContentType, body, now);
+            state.Calls.Add(recorded = new EksCallRecord
             {
                 At = now,
                 ClusterName = Text(parameters, "ClusterName")!,
@@ -171,6 +198,7 @@ public sealed partial class EksEmulator : ServiceEmulator
             });
             return answer;
         });
+        CallAnswered?.Invoke(recorded!);
 
         if (status is < 200 or > 299)
         {
@@ -194,9 +222,9 @@ public sealed partial class EksEmulator : ServiceEmulator
     }
 
     /// <summary>A request made by the test or tool driving the emulator, not by a flow: not recorded; a failure throws.</summary>
-    private JsonObject Direct(string method, string path, JsonNode? body)
+    private JsonObject Direct(string method, string path, string contentType, JsonNode? body)
     {
-        var (status, answer) = _state.Update(state => Answer(state, method, path, body, _clock.GetUtcNow()));
+        var (status, answer) = _state.Update(state => Answer(state, method, path, contentType, body, _clock.GetUtcNow()));
         if (status is < 200 or > 299)
         {
             throw new InvalidOperationException($"{method} {path}: {status} {StatusText(status)}: {answer["message"]}");
@@ -206,30 +234,46 @@ public sealed partial class EksEmulator : ServiceEmulator
     }
 
     /// <summary>The API's answer to one request; changes <paramref name="state"/> for a successful write.</summary>
-    private static (int Status, JsonObject Body) Answer(EksState state, string method, string path, JsonNode? body, DateTimeOffset now)
+    private static (int Status, JsonObject Body) Answer(EksState state, string method, string path, string contentType, JsonNode? body, DateTimeOffset now)
     {
         var match = DeploymentPath().Match(path);
         if (match.Success)
         {
-            return AnswerDeployment(state, method, path, match.Groups["ns"].Value, match.Groups["name"].Value, match.Groups["scale"].Success, body, now);
+            return AnswerDeployment(state, method, path, contentType, match.Groups["ns"].Value, match.Groups["name"].Value, match.Groups["scale"].Success, body, now);
         }
 
         match = ConfigMapPath().Match(path);
         if (match.Success)
         {
-            return AnswerConfigMap(state, method, path, match.Groups["ns"].Value, match.Groups["name"].Success ? match.Groups["name"].Value : null, body, now);
+            return AnswerConfigMap(state, method, path, contentType, match.Groups["ns"].Value, match.Groups["name"].Success ? match.Groups["name"].Value : null, body, now);
         }
 
         return (404, EksKubernetesObjects.Failure(404, "NotFound", "the server could not find the requested resource", new JsonObject()));
     }
 
+    /// <summary>
+    /// 415 for a PATCH whose media type is not a merge patch. The API server picks the patch algorithm by media type and
+    /// refuses one it does not know before it looks the object up; of the ones it knows the emulator applies merge patches.
+    /// </summary>
+    private static (int Status, JsonObject Body)? UnsupportedPatch(string contentType) =>
+        contentType == MergePatchContentType
+            ? null
+            : (415, EksKubernetesObjects.Failure(415, "UnsupportedMediaType",
+                $"the body of the request was in an unknown format - accepted media types include: {string.Join(", ", PatchContentTypes)}"));
+
     private static (int Status, JsonObject Body) AnswerDeployment(
-        EksState state, string method, string path, string ns, string name, bool scale, JsonNode? body, DateTimeOffset now)
+        EksState state, string method, string path, string contentType, string ns, string name, bool scale, JsonNode? body, DateTimeOffset now)
     {
-        if (method is not ("GET" or "PATCH"))
+        var served = scale ? method is "GET" or "PUT" or "PATCH" : method is "GET" or "PATCH";
+        if (!served)
         {
             return (405, EksKubernetesObjects.Failure(405, "MethodNotAllowed",
-                $"the local EKS emulator serves GET and PATCH of deployments and their /scale, not {method} {path}"));
+                $"the local EKS emulator serves GET and PATCH of a deployment and GET, PUT and PATCH of its /scale, not {method} {path}"));
+        }
+
+        if (method == "PATCH" && UnsupportedPatch(contentType) is { } unsupported)
+        {
+            return unsupported;
         }
 
         var record = Find(state, ns, name);
@@ -243,33 +287,81 @@ public sealed partial class EksEmulator : ServiceEmulator
             return (200, scale ? EksKubernetesObjects.Scale(record.Object) : (JsonObject)record.Object.DeepClone());
         }
 
-        if (body is not JsonObject patch)
+        if (body is not JsonObject request)
         {
-            return (400, EksKubernetesObjects.Failure(400, "BadRequest",
-                "the local EKS emulator applies a PATCH as a JSON merge patch (application/merge-patch+json): the RequestBody must be a JSON object"));
+            return (400, EksKubernetesObjects.Failure(400, "BadRequest", method == "PATCH"
+                ? "the local EKS emulator applies a PATCH as a JSON merge patch (application/merge-patch+json): the RequestBody must be a JSON object"
+                : "the RequestBody of a PUT of /scale must be the whole autoscaling/v1 Scale, a JSON object"));
+        }
+
+        if (scale && ScaleTypeProblem(request) is { } typeProblem)
+        {
+            return typeProblem;
+        }
+
+        if (StringOf(request["metadata"]?["resourceVersion"]) is { } precondition && precondition != StringOf(record.Object["metadata"]?["resourceVersion"]))
+        {
+            // The Scale's resourceVersion is its deployment's: a write since the client's read makes it stale.
+            return (409, EksKubernetesObjects.Failure(409, "Conflict",
+                $"Operation cannot be fulfilled on deployments.apps \"{name}\": the object has been modified; please apply your changes to the latest version and try again",
+                new JsonObject { ["name"] = name, ["group"] = "apps", ["kind"] = "deployments" }));
         }
 
         var current = scale ? EksKubernetesObjects.Scale(record.Object) : record.Object;
-        var patched = (JsonObject)EksMergePatch.Apply(current, patch)!;
-        if (StringOf(patched["metadata"]?["name"]) != name || StringOf(patched["metadata"]?["namespace"]) != ns)
+        var proposed = method == "PATCH" ? (JsonObject)EksMergePatch.Apply(current, request)! : (JsonObject)request.DeepClone();
+        if (StringOf(proposed["metadata"]?["name"]) is var bodyName && bodyName != name)
         {
             return (400, EksKubernetesObjects.Failure(400, "BadRequest",
-                $"the name of the object ({patched["metadata"]?["name"]}) does not match the name on the URL ({name})"));
+                $"the name of the object ({bodyName}) does not match the name on the URL ({name})"));
         }
 
-        if (EksKubernetesObjects.WholeNumber(patched["spec"]?["replicas"]) is not { } requested || requested is < 0 or > int.MaxValue)
+        if (StringOf(proposed["metadata"]?["namespace"]) is { } bodyNamespace && bodyNamespace != ns)
+        {
+            return (400, EksKubernetesObjects.Failure(400, "BadRequest",
+                "the namespace of the provided object does not match the namespace sent on the request"));
+        }
+
+        // spec.replicas is omitempty in a Scale (absent = 0); a Deployment's absent replicas default to 1.
+        var replicasNode = proposed["spec"]?["replicas"];
+        var requested = replicasNode is null ? (scale ? 0 : 1) : EksKubernetesObjects.WholeNumber(replicasNode);
+        if (replicasNode is not null && requested is null)
+        {
+            return (400, EksKubernetesObjects.Failure(400, "BadRequest",
+                $"{(scale ? "Scale" : "Deployment")} in version \"v1\" cannot be handled as a {(scale ? "Scale" : "Deployment")}: " +
+                $"json: cannot unmarshal {replicasNode.GetValueKind().ToString().ToLowerInvariant()} into Go struct field {(scale ? "ScaleSpec" : "DeploymentSpec")}.spec.replicas of type int32"));
+        }
+
+        if (requested is < 0 or > int.MaxValue)
         {
             var kind = scale ? "Scale.autoscaling" : "Deployment.apps";
             return (422, EksKubernetesObjects.Failure(422, "Invalid",
-                $"{kind} \"{name}\" is invalid: spec.replicas: Invalid value: {patched["spec"]?["replicas"]?.ToJsonString() ?? "null"}: must be greater than or equal to 0",
+                $"{kind} \"{name}\" is invalid: spec.replicas: Invalid value: {replicasNode!.ToJsonString()}: must be greater than or equal to 0",
                 new JsonObject { ["name"] = name, ["group"] = scale ? "autoscaling" : "apps", ["kind"] = scale ? "Scale" : "Deployment" }));
         }
 
         var before = record.Object;
-        var updated = scale ? WithReplicas(record.Object, (int)requested) : Settled(record.Object, patched);
+        var updated = scale ? WithReplicas(record.Object, (int)requested!.Value) : Settled(record.Object, proposed);
         record.Object = updated;
         PodsAfterChange(state, record, before, now);
         return (200, scale ? EksKubernetesObjects.Scale(updated) : (JsonObject)updated.DeepClone());
+    }
+
+    /// <summary>400 when a /scale body says it is something other than an autoscaling/v1 Scale.</summary>
+    private static (int Status, JsonObject Body)? ScaleTypeProblem(JsonObject body)
+    {
+        if (body["apiVersion"] is { } apiVersion && StringOf(apiVersion) != "autoscaling/v1")
+        {
+            return (400, EksKubernetesObjects.Failure(400, "BadRequest",
+                $"the API version in the data ({apiVersion.ToJsonString()}) does not match the expected API version (autoscaling/v1)"));
+        }
+
+        if (body["kind"] is { } kind && StringOf(kind) != "Scale")
+        {
+            return (400, EksKubernetesObjects.Failure(400, "BadRequest",
+                $"the kind in the data ({kind.ToJsonString()}) does not match the expected kind (Scale)"));
+        }
+
+        return null;
     }
 
     /// <summary>The patched deployment with what clients cannot change restored, generation and status updated.</summary>
@@ -384,6 +476,7 @@ public sealed partial class EksEmulator : ServiceEmulator
         404 => "Not Found",
         405 => "Method Not Allowed",
         409 => "Conflict",
+        415 => "Unsupported Media Type",
         422 => "Unprocessable Entity",
         _ => ((System.Net.HttpStatusCode)status).ToString(),
     };

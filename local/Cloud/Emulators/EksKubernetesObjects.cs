@@ -87,11 +87,27 @@ public static class EksKubernetesObjects
         return status;
     }
 
-    /// <summary>The deployment's /scale subresource.</summary>
+    /// <summary>
+    /// The deployment's /scale subresource as the API server serialises an autoscaling/v1 Scale: <c>spec.replicas</c>
+    /// and <c>status.selector</c> are omitempty (absent at 0 replicas, absent without a selector); <c>status.replicas</c>
+    /// (the pods observed) is always there.
+    /// </summary>
     public static JsonObject Scale(JsonObject deployment)
     {
         var metadata = deployment["metadata"]!;
         var labels = deployment["spec"]?["selector"]?["matchLabels"] as JsonObject ?? [];
+        var spec = new JsonObject();
+        if (Replicas(deployment) != 0)
+        {
+            spec["replicas"] = Replicas(deployment);
+        }
+
+        var status = new JsonObject { ["replicas"] = WholeNumber(deployment["status"]?["replicas"]) ?? 0 };
+        if (labels.Count > 0)
+        {
+            status["selector"] = string.Join(",", labels.Select(l => $"{l.Key}={l.Value}"));
+        }
+
         return new JsonObject
         {
             ["kind"] = "Scale",
@@ -104,12 +120,8 @@ public static class EksKubernetesObjects
                 ["resourceVersion"] = metadata["resourceVersion"]?.DeepClone(),
                 ["creationTimestamp"] = metadata["creationTimestamp"]?.DeepClone(),
             },
-            ["spec"] = new JsonObject { ["replicas"] = Replicas(deployment) },
-            ["status"] = new JsonObject
-            {
-                ["replicas"] = Replicas(deployment),
-                ["selector"] = string.Join(",", labels.Select(l => $"{l.Key}={l.Value}")),
-            },
+            ["spec"] = spec,
+            ["status"] = status,
         };
     }
 
@@ -179,7 +191,7 @@ public static class EksKubernetesObjects
         return names;
     }
 
-    /// <summary>A v1 ConfigMap as the API returns it (kind, apiVersion, metadata, data).</summary>
+    /// <summary>A v1 ConfigMap as the API returns it (kind, apiVersion, metadata, data; no data member when it is empty).</summary>
     public static JsonObject ConfigMap(string ns, string name, IReadOnlyDictionary<string, string> data, DateTimeOffset created)
     {
         var values = new JsonObject();
@@ -188,7 +200,7 @@ public static class EksKubernetesObjects
             values[key] = value;
         }
 
-        return new JsonObject
+        var configMap = new JsonObject
         {
             ["kind"] = "ConfigMap",
             ["apiVersion"] = "v1",
@@ -200,8 +212,13 @@ public static class EksKubernetesObjects
                 ["resourceVersion"] = "1",
                 ["creationTimestamp"] = Time(created),
             },
-            ["data"] = values,
         };
+        if (values.Count > 0)
+        {
+            configMap["data"] = values;
+        }
+
+        return configMap;
     }
 
     /// <summary>A ConfigMap's <c>data</c> (string values only; an absent member is empty).</summary>

@@ -1,0 +1,139 @@
+using System.Text.Json.Nodes;
+using DisasterRecovery.Deployment.Tests.Support;
+
+namespace DisasterRecovery.Deployment.Tests;
+
+/// <summary>
+/// No state machine depends on undocumented behaviour of the intrinsic functions: every argument is non-null by
+/// construction (issue 11 §2.8: <c>States.Format</c> was called with <c>before</c> defaulting to null).
+/// </summary>
+public sealed class IntrinsicArgumentTests
+{
+    /// <summary>
+    /// What the analysis cannot prove from the ASL but is non-null all the same, per ASL file, with the reason: members
+    /// AWS always returns, and our functions' output members that their records declare non-nullable.
+    /// </summary>
+    private static readonly Dictionary<string, Dictionary<string, string>> Trusted = new(StringComparer.Ordinal)
+    {
+        ["statemachines/restore-database.asl.json"] = new(StringComparer.Ordinal)
+        {
+            ["$.assessment.reachable"] = "PostgresAssessResult.Reachable is a bool",
+            ["$.restore.backupId"] = "PostgresRestoreResult.BackupId is a non-nullable string",
+            ["$.restore.backupCompletedAt"] = "PostgresRestoreResult.BackupCompletedAt is a DateTimeOffset",
+            ["$.restore.tables"] = "PostgresRestoreResult.Tables is an int",
+            ["$.restore.rows"] = "PostgresRestoreResult.Rows is a long",
+            ["$.instance.identifier"] = "RDS answers restoreDBInstanceFromDBSnapshot with the DBInstanceIdentifier it creates",
+            ["$.instance.state.status"] = "RDS describes every instance with its DBInstanceStatus",
+            ["$.instance.state.endpoint.Port"] = "RDS gives Endpoint.Port once the instance is available, the only time the flow reads it",
+            ["$.snapshot.status"] = "RDS describes every snapshot with its Status",
+            ["$.switch.configMap"] = "eks:call answers a GET that succeeded with the object as ResponseBody",
+        },
+        ["statemachines/point-in-time-recovery.asl.json"] = new(StringComparer.Ordinal)
+        {
+            ["$.side.identifier"] = "RDS answers restoreDBInstanceToPointInTime with the DBInstanceIdentifier it creates",
+            ["$.side.state.status"] = "RDS describes every instance with its DBInstanceStatus",
+            ["$.preview.totals"] = "TableRecoveryResult.Totals is a non-nullable record",
+        },
+        ["statemachines/service-health.asl.json"] = new(StringComparer.Ordinal)
+        {
+            ["$.health.attempts"] = "HealthCheckResult.Attempts is an int",
+        },
+    };
+
+    [Fact]
+    public void StateMachines_WhenTheirIntrinsicsAreAnalysed_ShouldNeverPassANullArgument()
+    {
+        var problems = new List<string>();
+        var usedTrust = new HashSet<string>(StringComparer.Ordinal);
+        var files = 0;
+        foreach (var machine in StateMachineChecks.StateMachines(DeploymentFiles.Template))
+        {
+            var file = TemplateChecks.Text(machine.Properties["DefinitionUri"])!;
+            var definition = JsonNode.Parse(File.ReadAllText(Path.Combine(DeploymentFiles.Template.Directory, file)))!.AsObject();
+            var trusted = Trusted.GetValueOrDefault(file) ?? [];
+            var used = new HashSet<string>(StringComparer.Ordinal);
+            problems.AddRange(IntrinsicArgumentChecks.Problems(file, definition, trusted, used));
+            problems.AddRange(trusted.Keys.Where(path => !used.Contains(path)).Select(path => $"{file}: {path} is trusted but no longer needed; remove it"));
+            files++;
+        }
+
+        Assert.True(files >= 3, $"only {files} state machines found");
+        Assert.True(problems.Count == 0, string.Join('\n', problems));
+    }
+
+    [Fact]
+    public void Problems_WhenANullDefaultIsFormatted_ShouldReportTheNullAndTheArgument()
+    {
+        // The shape restore-database had: before defaulted to null, then formatted into the audit event.
+        var problems = Analyse("""
+            { "StartAt": "Apply Defaults", "States": {
+              "Apply Defaults": { "Type": "Pass", "Parameters": { "defaults": { "before": null }, "input.$": "$" }, "Next": "Merge Defaults" },
+              "Merge Defaults": { "Type": "Pass", "Parameters": { "request.$": "States.JsonMerge($.defaults, $.input, false)" }, "OutputPath": "$.request", "Next": "Record" },
+              "Record": { "Type": "Pass", "Parameters": { "before.$": "States.Format('{}', $.before)" }, "End": true } } }
+            """);
+
+        Assert.Contains(problems, p => p.Contains("'Apply Defaults': Parameters writes a null literal", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.Contains("'Record': Parameters.before.$: States.Format argument $.before may be null", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Problems_WhenAChoiceRejectsEverythingButAStringFirst_ShouldFindNone()
+    {
+        var problems = Analyse("""
+            { "StartAt": "Valid?", "States": {
+              "Valid?": { "Type": "Choice", "Choices": [
+                  { "Variable": "$.name", "IsPresent": false, "Next": "Reject" },
+                  { "Variable": "$.name", "IsString": false, "Next": "Reject" } ], "Default": "Greet" },
+              "Reject": { "Type": "Fail", "Error": "Bad", "Cause": "name must be a string" },
+              "Greet": { "Type": "Pass", "Parameters": { "text.$": "States.Format('hello {} from {}', $.name, $$.Execution.Name)" }, "ResultPath": "$.greeting", "Next": "Done" },
+              "Done": { "Type": "Fail", "Error": "Done", "CausePath": "$.greeting.text" } } }
+            """);
+
+        Assert.Empty(problems);
+    }
+
+    [Fact]
+    public void Problems_WhenOnlyOneOfTwoWaysInGuardsTheArgument_ShouldReportIt()
+    {
+        var problems = Analyse("""
+            { "StartAt": "Which?", "States": {
+              "Which?": { "Type": "Choice", "Choices": [ { "Variable": "$.name", "StringEquals": "x", "Next": "Greet" } ], "Default": "Greet" },
+              "Greet": { "Type": "Pass", "Parameters": { "text.$": "States.Format('hello {}', $.name)" }, "End": true } } }
+            """);
+
+        Assert.Equal(["m.asl.json: state 'Greet': Parameters.text.$: States.Format argument $.name may be null on some way to this state " +
+                      "(guard it with a Choice, give it a non-null default, or trust it with a reason)"], problems);
+    }
+
+    [Fact]
+    public void Problems_WhenACatchRecordsTheErrorAndALoopCountsAttempts_ShouldKnowBothAreSet()
+    {
+        var problems = Analyse("""
+            { "StartAt": "Start", "States": {
+              "Start": { "Type": "Pass", "Result": { "attempts": 0 }, "ResultPath": "$.poll", "Next": "Call" },
+              "Call": { "Type": "Task", "Resource": "arn:aws:states:::sns:publish", "Parameters": { "Message.$": "States.Format('try {}', $.poll.attempts)" },
+                        "ResultSelector": { "id.$": "$.MessageId" }, "ResultPath": "$.sent",
+                        "Catch": [ { "ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "Count" } ], "Next": "Done" },
+              "Count": { "Type": "Pass", "Parameters": { "attempts.$": "States.MathAdd($.poll.attempts, 1)" }, "ResultPath": "$.poll", "Next": "Again?" },
+              "Again?": { "Type": "Choice", "Choices": [ { "Variable": "$.poll.attempts", "NumericLessThan": 3, "Next": "Call" } ], "Default": "Failed" },
+              "Failed": { "Type": "Fail", "CausePath": "States.Format('{}: {}', $.error.Error, $.error.Cause)" },
+              "Done": { "Type": "Pass", "Parameters": { "id.$": "States.Format('{}', $.sent.id)" }, "End": true } } }
+            """);
+
+        Assert.Equal(["m.asl.json: state 'Done': Parameters.id.$: States.Format argument $.sent.id may be null on some way to this state " +
+                      "(guard it with a Choice, give it a non-null default, or trust it with a reason)"], problems);
+    }
+
+    [Fact]
+    public void TryParseCall_WhenArgumentsHoldQuotesCommasAndCalls_ShouldSplitAtTopLevelCommasOnly()
+    {
+        var parsed = IntrinsicArgumentChecks.TryParseCall("States.Format('a, {} \\'b\\'', States.JsonToString($.x), null, 3)", out var function, out var arguments);
+
+        Assert.True(parsed);
+        Assert.Equal("States.Format", function);
+        Assert.Equal(["'a, {} \\'b\\''", "States.JsonToString($.x)", "null", "3"], arguments);
+    }
+
+    private static IReadOnlyList<string> Analyse(string asl) =>
+        IntrinsicArgumentChecks.Problems("m.asl.json", JsonNode.Parse(asl)!.AsObject(), new Dictionary<string, string>());
+}
