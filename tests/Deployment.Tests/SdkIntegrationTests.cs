@@ -316,6 +316,27 @@ public sealed class SdkIntegrationTests
     }
 
     [SkippableFact]
+    public void DefinitionProblems_WhenAJsonataTaskMisspellsAnArgument_ShouldJudgeItsArgumentsLikeParameters()
+    {
+        var problems = Judge("""
+            {
+              "QueryLanguage": "JSONata",
+              "StartAt": "Delete",
+              "States": {
+                "Delete": {
+                  "Type": "Task", "Resource": "arn:aws:states:::aws-sdk:rds:deleteDBInstance",
+                  "Arguments": { "DbInstanceIdentifier": "{% $states.input.id %}", "SkipFinalSnapshot": "{% true %}", "DeleteBackups": true },
+                  "End": true
+                }
+              }
+            }
+            """);
+
+        var problem = Assert.Single(problems);
+        Assert.StartsWith($"{File}: state 'Delete': Arguments.DeleteBackups is not a member of rds:deleteDBInstance's DeleteDBInstanceMessage", problem, StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
     public void FunctionErrorNames_WhenErrorsFileIsRead_ShouldListItsSealedExceptionTypes()
     {
         BotocoreModels.Require();

@@ -162,6 +162,44 @@ public sealed class EmulatorModelShapeTests
         AssertEveryActionCalled([s3], calls);
     }
 
+    [SkippableFact]
+    public void RequestProblems_WhenAShapeAcceptsAnUnknownMemberAndMissesARequiredOne_ShouldReportEach()
+    {
+        var publish = BotocoreModels.Require().RequireService("sns").Operation("publish")!;
+        var declared = Declared(Shape.Structure(
+            Member.Req("TopicArn", Shape.String),
+            Member.Opt("Message", Shape.String),
+            Member.Opt("Colour", Shape.String),
+            Member.Opt("Subject", Shape.Integer)));
+
+        var problems = ModelConformance.RequestProblems("sns:publish", declared, publish.Input);
+
+        Assert.Equal(
+            [
+                "sns:publish.Colour: the emulator accepts it, but PublishInput has no such member",
+                "sns:publish.Subject: the emulator takes integer, the model string",
+                "sns:publish.Message: PublishInput requires it, the emulator does not",
+                "sns:publish.TopicArn: the emulator requires it, PublishInput does not",
+            ],
+            problems);
+    }
+
+    [SkippableFact]
+    public void ResponseProblems_WhenAnAnswerHasAnUnmodelledOrMistypedField_ShouldReportEach()
+    {
+        var getChange = BotocoreModels.Require().RequireService("route53").Operation("getChange")!;
+        var answer = new JsonObject { ["ChangeInfo"] = new JsonObject { ["Id"] = "/change/C1", ["Status"] = "INSYNC", ["SubmittedAt"] = 5, ["Colour"] = "red" } };
+
+        var problems = ModelConformance.ResponseProblems("route53:getChange", answer, getChange.Output);
+
+        Assert.Equal(
+            [
+                "route53:getChange.ChangeInfo.SubmittedAt: the emulator returns number 5, the model says timestamp",
+                "route53:getChange.ChangeInfo.Colour: the emulator returns it, but ChangeInfo has no such member",
+            ],
+            problems);
+    }
+
     /// <summary>A local cloud emulator's request shape in the form the model comparison takes.</summary>
     private static DeclaredShape Declared(Shape shape) => shape switch
     {

@@ -34,6 +34,23 @@ public sealed class ModelShapeTests
     }
 
     [SkippableFact]
+    public void ToStepFunctionsName_WhenAppliedToEveryMemberOfTheModel_ShouldAgreeWithTheJavaSdkNaming()
+    {
+        var rds = BotocoreModels.Require().RequireService("rds");
+        var members = rds.Actions
+            .Select(a => rds.Operation(a)!)
+            .SelectMany(o => new[] { o.Input, o.Output })
+            .SelectMany(shape => shape.Members.Keys.Select(shape.ModelName))
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
+
+        var disagreements = members.Where(m => SdkNames.ToStepFunctionsName(m) != StepFunctionsNaming.Member(m)).ToList();
+
+        Assert.True(members.Count > 300, $"only {members.Count} member names were read from the model");
+        Assert.Empty(disagreements);
+    }
+
+    [SkippableFact]
     public void ErrorNames_WhenComparedWithTheModel_ShouldBeModelledFaultsOrTheBaseException()
     {
         var rds = BotocoreModels.Require().RequireService("rds");

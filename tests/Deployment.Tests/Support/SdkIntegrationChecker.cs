@@ -22,7 +22,8 @@ namespace DisasterRecovery.Deployment.Tests.Support;
 /// </list>
 /// Each problem is one line naming the file, the state and the member. "Later" means reachable through Next, Default,
 /// Choices and Catch; a result placed at <c>$</c> is followed only into the states directly after it, because any state
-/// may replace the whole input again.
+/// may replace the whole input again. JSONata states have their Arguments checked like Parameters (a <c>{% … %}</c>
+/// value is computed, so not judged); their results (Output, Assign) are not followed.
 /// </summary>
 internal sealed partial class SdkIntegrationChecker(BotocoreModels models, IReadOnlySet<string> functionErrors)
 {
@@ -105,17 +106,19 @@ internal sealed partial class SdkIntegrationChecker(BotocoreModels models, IRead
 
     private static void CheckParameters(StateContext context, IntegrationContract contract)
     {
-        if (context.State.Definition["Parameters"] is not JsonObject parameters)
+        // JSONPath states pass Parameters; JSONata states pass Arguments, whose "{% … %}" values are computed.
+        var where = context.State.Definition.ContainsKey("Arguments") ? "Arguments" : "Parameters";
+        if (context.State.Definition[where] is not JsonObject parameters)
         {
             if (contract.Input.Required.Count > 0)
             {
-                context.Add($"{contract.Label} has no Parameters, but {contract.Input.Name} requires {string.Join(", ", contract.Input.Required.Order(StringComparer.Ordinal))}");
+                context.Add($"{contract.Label} has no {where}, but {contract.Input.Name} requires {string.Join(", ", contract.Input.Required.Order(StringComparer.Ordinal))}");
             }
 
             return;
         }
 
-        CheckFields(context, contract, parameters, contract.Input, "Parameters", topLevel: true);
+        CheckFields(context, contract, parameters, contract.Input, where, topLevel: true);
     }
 
     private static void CheckFields(StateContext context, IntegrationContract contract, JsonObject given, ModelShape shape, string where, bool topLevel)
@@ -123,19 +126,20 @@ internal sealed partial class SdkIntegrationChecker(BotocoreModels models, IRead
         var present = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (key, value) in given)
         {
-            var dynamic = key.EndsWith(".$", StringComparison.Ordinal);
-            var field = dynamic ? key[..^2] : key;
+            var isPathField = key.EndsWith(".$", StringComparison.Ordinal);
+            var dynamic = isPathField || IsJsonataExpression(value);
+            var field = isPathField ? key[..^2] : key;
             present.Add(field);
-            var path = $"{where}.{field}";
+            var at = $"{where}.{field}";
             if (topLevel && contract.TopLevelFields is { } documented && !documented.Contains(field))
             {
-                context.Add($"{path} is not a parameter {contract.Label} documents (it documents {string.Join(", ", documented.Order(StringComparer.Ordinal))})");
+                context.Add($"{at} is not a parameter {contract.Label} documents (it documents {string.Join(", ", documented.Order(StringComparer.Ordinal))})");
                 continue;
             }
 
             if (!shape.Members.TryGetValue(field, out var member))
             {
-                context.Add($"{path} is not a member of {contract.Label}'s {shape.Name}{Suggestion(field, shape)}");
+                context.Add($"{at} is not a member of {contract.Label}'s {shape.Name}{Suggestion(field, shape)}");
                 continue;
             }
 
@@ -147,10 +151,10 @@ internal sealed partial class SdkIntegrationChecker(BotocoreModels models, IRead
             if (topLevel && contract.LiteralValues?.GetValueOrDefault(field) is { } allowed && value is JsonValue literal
                 && literal.TryGetValue<string>(out var text) && !allowed.Contains(text))
             {
-                context.Add($"{path} is '{text}', which {contract.Label} does not accept (documented: {string.Join(", ", allowed.Order(StringComparer.Ordinal))})");
+                context.Add($"{at} is '{text}', which {contract.Label} does not accept (documented: {string.Join(", ", allowed.Order(StringComparer.Ordinal))})");
             }
 
-            CheckValue(context, contract, value, member, path);
+            CheckValue(context, contract, value, member, at);
         }
 
         foreach (var required in shape.Required.Where(r => !present.Contains(r)).Order(StringComparer.Ordinal))
@@ -161,6 +165,11 @@ internal sealed partial class SdkIntegrationChecker(BotocoreModels models, IRead
 
     private static void CheckValue(StateContext context, IntegrationContract contract, JsonNode? value, ModelShape shape, string path)
     {
+        if (IsJsonataExpression(value))
+        {
+            return;
+        }
+
         switch (shape.Type)
         {
             case "any":
@@ -597,6 +606,10 @@ internal sealed partial class SdkIntegrationChecker(BotocoreModels models, IRead
 
         return TemplateChecks.Text(startAt) is { } start ? byName.GetValueOrDefault(start) : null;
     }
+
+    private static bool IsJsonataExpression(JsonNode? value) =>
+        value is JsonValue text && text.TryGetValue<string>(out var expression)
+        && expression.StartsWith("{%", StringComparison.Ordinal) && expression.EndsWith("%}", StringComparison.Ordinal);
 
     private static bool HasJsonTypeOf(JsonNode? value, ModelShape shape)
     {
