@@ -19,6 +19,7 @@ public sealed class RestoreDatabaseApplicationTests(RecoveryCloud env) : IClassF
     {
         var servers = LocalServersInfo.Read(env.ServersInfoFile);
         env.Cloud.Eks.ApplyConfigMap(PlatformEmulators.Namespace, DatabaseConfigMap.Name, DatabaseConfigMap.DataFor(servers, env.Database));
+        env.Cloud.Eks.ScaleDeployment(PlatformEmulators.Namespace, PlatformEmulators.Deployment, PlatformEmulators.SeedReplicas);
         env.Cloud.Eks.RestartDeployment(PlatformEmulators.Namespace, PlatformEmulators.Deployment);
         _platform = await LocalPlatformStandIn.StartAsync(servers, LocalPlatformState.Of(env.Cloud));
         await RecoveryCloud.ExecuteAsync(env.Database, """

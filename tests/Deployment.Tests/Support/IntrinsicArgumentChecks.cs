@@ -6,8 +6,8 @@ namespace DisasterRecovery.Deployment.Tests.Support;
 
 /// <summary>
 /// Proves, from the ASL alone, that no intrinsic function is called with a null argument (AWS documents none of them
-/// for null), that no Fail state's <c>CausePath</c>/<c>ErrorPath</c> selects something that may be null (AWS requires a
-/// string there), and that no Pass state writes a null literal (a null default is how such an argument starts).
+/// for null) and that no Fail state's <c>CausePath</c>/<c>ErrorPath</c> selects something that may be null (AWS requires
+/// a string there).
 /// <para>
 /// A must-analysis over the state graph: for every state, the set of paths of its input that are non-null on every way
 /// there. Facts come from literals and intrinsic results written by Parameters/Result/ResultSelector, from the
@@ -30,8 +30,8 @@ internal static class IntrinsicArgumentChecks
     };
 
     /// <summary>
-    /// One line per problem in the machine: an intrinsic argument (or a Fail state's path) that may be null, a null literal,
-    /// a null literal written by a Pass state. <paramref name="usedTrust"/> collects the trusted paths that were needed.
+    /// One line per problem in the machine: an intrinsic argument (or a Fail state's path) that may be null, or a null
+    /// literal given to an intrinsic. <paramref name="usedTrust"/> collects the trusted paths that were needed.
     /// </summary>
     public static IReadOnlyList<string> Problems(string file, JsonObject machine, IReadOnlyDictionary<string, string> trusted, ISet<string>? usedTrust = null)
     {
@@ -395,14 +395,6 @@ internal static class IntrinsicArgumentChecks
                     CheckTemplate(where, "Parameters", passParameters, facts, trusted, usedTrust, problems);
                 }
 
-                foreach (var field in new[] { "Parameters", "Result" })
-                {
-                    if (state.ContainsKey(field) && HasNullLiteral(state[field]))
-                    {
-                        problems.Add($"{where}: {field} writes a null literal; give a non-null default (a string, a number) instead");
-                    }
-                }
-
                 break;
             case "Task" or "Map" or "Parallel":
                 foreach (var (branchName, branch) in Branches(state))
@@ -509,14 +501,6 @@ internal static class IntrinsicArgumentChecks
 
         problems.Add($"{where} {path} may be null on some way to this state (guard it with a Choice, give it a non-null default, or trust it with a reason)");
     }
-
-    private static bool HasNullLiteral(JsonNode? node) => node switch
-    {
-        null => true,
-        JsonObject members => members.Any(m => HasNullLiteral(m.Value)),
-        JsonArray items => items.Any(HasNullLiteral),
-        _ => false,
-    };
 
     /// <summary><c>$.a.b</c> as it is; null for paths the analysis does not follow (brackets, wildcards, filters).</summary>
     private static string? Normalized(string path)
