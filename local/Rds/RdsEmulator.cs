@@ -177,14 +177,18 @@ public sealed partial class RdsEmulator : IAsyncDisposable
         }
 
         var address = new ClusterAddress(source.SocketDirectory, source.Port, source.User);
-        await DefineNetworkGroupsAsync(new RdsNetworkGroups
+        if (!source.DbSubnetGroupName.Equals(RdsNetwork.DefaultSubnetGroup, StringComparison.OrdinalIgnoreCase))
         {
-            VpcId = source.VpcId,
-            DbSubnetGroupName = source.DbSubnetGroupName,
-            VpcSecurityGroupIds = source.VpcSecurityGroupIds,
-            DbParameterGroupNames = source.DbParameterGroupName == RdsNetwork.DefaultParameterGroup ? [] : [source.DbParameterGroupName],
-            OptionGroupNames = source.OptionGroupName == RdsNetwork.DefaultOptionGroup ? [] : [source.OptionGroupName],
-        }, region, cancellationToken).ConfigureAwait(false);
+            await DefineNetworkGroupsAsync(new RdsNetworkGroups
+            {
+                VpcId = source.VpcId,
+                DbSubnetGroupName = source.DbSubnetGroupName,
+                VpcSecurityGroupIds = source.VpcSecurityGroupIds,
+                DbParameterGroupNames = [source.DbParameterGroupName],
+                OptionGroupNames = [source.OptionGroupName],
+            }, region, cancellationToken).ConfigureAwait(false);
+        }
+
         var known = false;
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
