@@ -49,7 +49,26 @@ public sealed record TableRecoveryRequest : IValidatable
 
     internal TableRecoveryMode ParsedMode => TableRecoveryModes.Parse(Mode, "mode");
 
-    internal TableRecoveryMode ParsedPlannedMode => TableRecoveryModes.Parse(PlannedMode, "plannedMode");
+    /// <summary>
+    /// The mode check plans for. The flows pass their own input's <c>mode</c> here, so a bad value is reported under
+    /// <c>mode</c>, the field the person starting the flow wrote, with <c>plannedMode</c> named in the problem.
+    /// </summary>
+    internal TableRecoveryMode ParsedPlannedMode
+    {
+        get
+        {
+            const string expected = "preview, insert-missing, replace or side-table";
+            var planned = TableRecoveryModes.TryParse(PlannedMode);
+            if (planned is null or TableRecoveryMode.Check)
+            {
+                var was = PlannedMode is null ? "it is missing" : $"was '{PlannedMode}'";
+                throw new InvalidInputException("mode",
+                    $"must be the mode that will run after the restore: {expected} (check receives it as plannedMode), {was}");
+            }
+
+            return planned.Value;
+        }
+    }
 
     /// <summary>The mode whose rules apply: the planned one for <c>check</c>.</summary>
     internal TableRecoveryMode EffectiveMode => ParsedMode == TableRecoveryMode.Check ? ParsedPlannedMode : ParsedMode;
@@ -100,10 +119,7 @@ public sealed record TableRecoveryRequest : IValidatable
         Target.Validate("target");
         if (mode == TableRecoveryMode.Check)
         {
-            if (ParsedPlannedMode == TableRecoveryMode.Check)
-            {
-                throw new InvalidInputException("plannedMode", "must be the mode that will run after the restore: preview, insert-missing, replace or side-table");
-            }
+            _ = ParsedPlannedMode;
 
             if (Source is not null)
             {
@@ -179,6 +195,20 @@ public static class TableRecoveryModes
 
     /// <summary>The request/result name of a mode (<c>insert-missing</c>).</summary>
     public static string Of(TableRecoveryMode mode) => Names.First(n => n.Mode == mode).Name;
+
+    /// <summary>The mode a name stands for, or null when it names none.</summary>
+    public static TableRecoveryMode? TryParse(string? value)
+    {
+        foreach (var (name, mode) in Names)
+        {
+            if (string.Equals(name, value, StringComparison.Ordinal))
+            {
+                return mode;
+            }
+        }
+
+        return null;
+    }
 
     /// <summary>Parses a mode name; <see cref="InvalidInputException"/> naming <paramref name="field"/> when it is not one.</summary>
     public static TableRecoveryMode Parse(string? value, string field)

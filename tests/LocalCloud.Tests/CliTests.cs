@@ -38,6 +38,108 @@ public sealed class CliTests
         Assert.Contains("ServiceHealthStateMachine.EveryFiveMinutes  ScheduleV2  rate(5 minutes)  ENABLED", run.Output, StringComparison.Ordinal);
     }
 
+    private const string InvokeProbeMachine = """
+        {
+          "Comment": "Hands its input to the probe, which throws when asked to.",
+          "StartAt": "Restore The Table",
+          "States": {
+            "Restore The Table": {
+              "Type": "Task",
+              "Resource": "arn:aws:states:::lambda:invoke",
+              "Parameters": { "FunctionName": "${ProbeArn}", "Payload.$": "$" },
+              "End": true
+            }
+          }
+        }
+        """;
+
+    private const string ThrowWithApostrophe = """{"action": "throw", "message": "the table 'jobs' isn't in the backup"}""";
+
+    [Fact]
+    public async Task Help_WhenAsked_ShouldShowTheCommandPeopleType()
+    {
+        using var folder = new TempFolder();
+
+        var run = await CliRun.RunAsync(folder.Path, null, "--help");
+        var commandHelp = await CliRun.RunAsync(folder.Path, null, "start-execution", "--help");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("Usage:" + Environment.NewLine + "  local/dr [command] [options]", run.Output, StringComparison.Ordinal);
+        Assert.Contains("--verbose", run.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("LocalCloud", run.Output, StringComparison.Ordinal);
+        Assert.Contains("local/dr start-execution <state-machine> [options]", commandHelp.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task List_WhenAFunctionIsAContainerImage_ShouldSayImageAndItsCommandInsteadOfAnUnknownRuntime()
+    {
+        using var folder = new TempFolder();
+
+        var run = await CliRun.RunAsync(folder.Path, null, "list");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("PostgresBackupFunction  handler PostgresBackup  timeout 900 s  memory 1024 MB  image (ImageConfig.Command [PostgresBackup])", run.Output, StringComparison.Ordinal);
+        Assert.Contains("HealthCheckFunction  handler HealthCheck  timeout 60 s  memory 256 MB  runtime dotnet10", run.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("runtime ?", run.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task StartExecution_WhenAFunctionThrowsInsideTheFlow_ShouldShowErrorTypeAndMessageWithoutEscapesOrStackTrace()
+    {
+        using var folder = new TempFolder();
+        var template = TestCloud.WriteTemplate(folder, new Dictionary<string, string> { ["Restore"] = InvokeProbeMachine });
+        var input = folder.Write("input.json", ThrowWithApostrophe);
+
+        var run = await CliRun.RunAsync(folder.Path, null, "start-execution", "Restore", "--input", input, "--template", template);
+        var arn = Regex.Match(run.Output, @"  arn: (arn:aws:states:\S+)").Groups[1].Value;
+        var history = await CliRun.RunAsync(folder.Path, null, "get-execution-history", arn);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("Error: ProbeRequestedFailureException" + Environment.NewLine, run.Output, StringComparison.Ordinal);
+        Assert.Contains("Cause: ProbeRequestedFailureException: the table 'jobs' isn't in the backup", run.Output, StringComparison.Ordinal);
+        Assert.Contains(run.Output.Split('\n'), l => TimestampedEvent("TaskFailed").IsMatch(l) && l.EndsWith("Restore The Table  ProbeRequestedFailureException: the table 'jobs' isn't in the backup", StringComparison.Ordinal));
+        Assert.DoesNotContain("\\u0027", run.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("stackTrace", run.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Stack trace:", run.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain(" at DisasterRecovery.", run.Output, StringComparison.Ordinal);
+        Assert.Contains(history.Output.Split('\n'), l => l.Contains("TaskFailed", StringComparison.Ordinal) && l.EndsWith("ProbeRequestedFailureException: the table 'jobs' isn't in the backup", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task StartExecution_WhenVerbose_ShouldPrintTheStackTraceWithRepositoryRelativePathsOnly()
+    {
+        using var folder = new TempFolder();
+        var template = TestCloud.WriteTemplate(folder, new Dictionary<string, string> { ["Restore"] = InvokeProbeMachine });
+        var input = folder.Write("input.json", ThrowWithApostrophe);
+
+        var run = await CliRun.RunAsync(folder.Path, null, "start-execution", "Restore", "--input", input, "--template", template, "--verbose");
+
+        Assert.Equal(1, run.ExitCode);
+        var trace = run.Output[run.Output.IndexOf("Stack trace:", StringComparison.Ordinal)..];
+        Assert.Contains("at DisasterRecovery.Tests.ProbeFunction.ProbeHandler.HandleAsync", trace, StringComparison.Ordinal);
+        Assert.Contains(" in /src/tests/Fixtures/ProbeFunction/ProbeFunction.cs:line ", trace, StringComparison.Ordinal);
+
+        // The build maps the repository folder to /src/: no part of this machine's path reaches a trace.
+        Assert.DoesNotContain(RepositoryPaths.Root, run.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain(Path.GetDirectoryName(RepositoryPaths.Root.TrimEnd('/'))! + "/", trace, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Invoke_WhenTheFunctionThrows_ShouldLeaveTheStackTraceOutUnlessVerbose()
+    {
+        using var folder = new TempFolder();
+        var template = TestCloud.WriteTemplate(folder, new Dictionary<string, string>());
+        var failing = folder.Write("event.json", ThrowWithApostrophe);
+
+        var plain = await CliRun.RunAsync(folder.Path, null, "invoke", "ProbeFunction", "--event", failing, "--template", template);
+        var verbose = await CliRun.RunAsync(folder.Path, null, "invoke", "ProbeFunction", "--event", failing, "--template", template, "--verbose");
+
+        Assert.Equal(1, plain.ExitCode);
+        Assert.False(TestCloud.Json(plain.Output).ContainsKey("stackTrace"), plain.Output);
+        Assert.Contains("\"errorMessage\": \"the table 'jobs' isn't in the backup\"", plain.Output, StringComparison.Ordinal);
+        Assert.Contains("/src/tests/Fixtures/ProbeFunction/ProbeFunction.cs", TestCloud.Json(verbose.Output)["stackTrace"]!.ToJsonString(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task StartExecution_WhenEndpointIsHealthy_ShouldPrintEachStateAndExitZeroThenDescribeFromTheRecord()
     {

@@ -41,6 +41,11 @@ public class DefinitionValidationTests
     [InlineData("""{ "StartAt": "A", "States": { "A": { "Type": "Pass", "ResultPath": "$$.Execution", "End": true } } }""", "A", "ResultPath", "context object")]
     [InlineData("""{ "StartAt": "A", "States": { "A": { "Type": "Pass", "InputPath": "foo", "End": true } } }""", "A", "InputPath", "must start with '$'")]
     [InlineData("""{ "StartAt": "A", "States": { "A": { "Type": "Pass", "Parameters": { "x.$": 5 }, "End": true } } }""", "A", "Parameters", "must be a string")]
+    [InlineData("""{ "StartAt": "A", "States": { "A": { "Type": "Pass", "Parameters": { "a": 1, "a.$": "$.x" }, "End": true } } }""", "A", "Parameters", "The field 'a.$' duplicates the field 'a'")]
+    [InlineData("""{ "StartAt": "A", "States": { "A": { "Type": "Pass", "Parameters": { "outer": [ { "b.$": "$.x", "b": 2 } ] }, "End": true } } }""", "A", "Parameters", "both set 'b' once '.$' is removed")]
+    [InlineData("""{ "StartAt": "A", "States": { "A": { "Type": "Task", "Resource": "arn:x", "ResultSelector": { "id.$": "$.a", "id": "fixed" }, "End": true } } }""", "A", "ResultSelector", "The field 'id' duplicates the field 'id.$'")]
+    [InlineData("""{ "StartAt": "A", "States": { "A": { "Type": "Map", "End": true, "ItemSelector": { "v": 0, "v.$": "$$.Map.Item.Value" }, "ItemProcessor": { "StartAt": "B", "States": { "B": { "Type": "Succeed" } } } } } }""", "A", "ItemSelector", "duplicates the field 'v'")]
+    [InlineData("""{ "StartAt": "A", "States": { "A": { "Type": "Parallel", "End": true, "Parameters": { "p": { "q": 1, "q.$": "$.q" } }, "Branches": [ { "StartAt": "B", "States": { "B": { "Type": "Succeed" } } } ] } } }""", "A", "Parameters", "duplicates the field 'q'")]
     [InlineData("""{ "StartAt": "A", "States": { "A": { "Type": "Wait", "Seconds": 5, "SecondsPath": "$.s", "End": true } } }""", "A", "Seconds", "exactly one of Seconds, Timestamp, SecondsPath, TimestampPath")]
     [InlineData("""{ "StartAt": "A", "States": { "A": { "Type": "Wait", "End": true } } }""", "A", "Seconds", "exactly one of")]
     [InlineData("""{ "StartAt": "A", "States": { "A": { "Type": "Wait", "Timestamp": "2020-01-01 00:00", "End": true } } }""", "A", "Timestamp", "RFC 3339")]
@@ -61,6 +66,21 @@ public class DefinitionValidationTests
         var error = Assert.Throws<AslValidationException>(() => StateMachine.Parse(definition));
 
         Assert.Contains(error.Errors, e => e.StateName == stateName && e.Field == field && e.Message.Contains(messageFragment, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void CreateStateMachine_WhenAParameterIsWrittenTwice_ShouldRefuseTheMachineNamingTheStateAndLocation()
+    {
+        var engine = new Harness().Engine;
+
+        var error = Assert.Throws<AslValidationException>(() => engine.CreateStateMachine("Duplicates", """
+            { "StartAt": "Restore Snapshot", "States": { "Restore Snapshot": { "Type": "Task", "Resource": "arn:x",
+              "Parameters": { "DbInstanceIdentifier": "fixed", "DbInstanceIdentifier.$": "$.instance" }, "End": true } } }
+            """));
+
+        var problem = Assert.Single(error.Errors);
+        Assert.Equal(("Restore Snapshot", "Parameters", "/States/Restore Snapshot/Parameters/DbInstanceIdentifier.$"), (problem.StateName, problem.Field, problem.Location));
+        Assert.Contains("State 'Restore Snapshot'", problem.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -55,6 +55,15 @@ public class IntrinsicFunctionTests
     [InlineData("States.JsonMerge($.json1, $.json2, false)", """{"a":{"a3":1,"a4":2},"b":2,"c":3}""")]
     [InlineData("States.MathAdd($.value1, $.step)", "110")]
     [InlineData("States.MathAdd(2.4, 1)", "3")]
+    [InlineData("States.MathAdd(-1.49, -1.5)", "-2")]
+    [InlineData("States.MathAdd(1.49, 1.5)", "3")]
+    [InlineData("States.MathAdd(-2.5, 0)", "-2")]
+    [InlineData("States.MathAdd(2.5, 0)", "3")]
+    [InlineData("States.MathAdd(-0.5, 0)", "0")]
+    [InlineData("States.MathAdd(0.49999999999999994, 0)", "0")]
+    [InlineData("States.MathAdd(-2.6, 0)", "-3")]
+    [InlineData("States.MathRandom(4, 5)", "4")]
+    [InlineData("States.MathRandom(-1.5, -0.5)", "-1")]
     [InlineData("States.StringSplit($.inputString, $.splitter)", """["1","2","3","4","5"]""")]
     [InlineData("States.StringSplit('This.is+a,test=string', '.+,=')", """["This","is","a","test","string"]""")]
     [InlineData("States.ArrayGetItem(States.StringSplit(States.ArrayGetItem(States.StringSplit($.arn, ':'), 5), '/'), 1)", "\"my-recipe\"")]
@@ -96,7 +105,8 @@ public class IntrinsicFunctionTests
     [InlineData("States.JsonMerge($.json1, $.json2)", "expects 3 argument")]
     [InlineData("States.MathAdd(1)", "expects 2 argument")]
     [InlineData("States.MathAdd('a', 1)", "argument 1 must be a number")]
-    [InlineData("States.MathRandom(10, 1)", "must not be greater")]
+    [InlineData("States.MathRandom(10, 1)", "must be less than argument 2")]
+    [InlineData("States.MathRandom(3, 3)", "the end exclusive")]
     [InlineData("States.MathRandom(1)", "expects 2 or 3 arguments")]
     [InlineData("States.StringSplit(5, ',')", "argument 1 must be a string")]
     [InlineData("States.StringSplit('a', '')", "must not be empty")]
@@ -141,15 +151,38 @@ public class IntrinsicFunctionTests
     }
 
     [Fact]
-    public async Task MathRandom_WhenUnseeded_ShouldStayWithinTheInclusiveRange()
+    public async Task MathRandom_WhenUnseeded_ShouldIncludeTheStartAndExcludeTheEnd()
     {
-        var values = new List<long>();
-        for (var i = 0; i < 20; i++)
+        // One execution drawing 60 numbers from the engine's Random: an end that were included would show up.
+        var parameters = new JsonObject();
+        for (var i = 0; i < 60; i++)
         {
-            values.Add((await Harness.EvaluateAsync("States.MathRandom(3, 4)"))!.GetValue<long>());
+            parameters[$"r{i}.$"] = "States.MathRandom(3, 5)";
         }
 
+        var result = await new Harness().RunAsync(Harness.Machine($$"""
+            "S": { "Type": "Pass", "Parameters": {{parameters.ToJsonString()}}, "End": true }
+            """));
+
+        var values = JsonNode.Parse(result.Output!)!.AsObject().Select(p => p.Value!.GetValue<long>()).ToList();
+        Assert.Equal(60, values.Count);
         Assert.All(values, v => Assert.InRange(v, 3, 4));
+        Assert.Contains(3L, values);
+        Assert.Contains(4L, values);
+    }
+
+    [Fact]
+    public async Task MathRandom_WhenSeededDifferently_ShouldFollowTheSeedAndNeverReturnTheEnd()
+    {
+        var bySeed = new Dictionary<int, long>();
+        for (var seed = 0; seed < 40; seed++)
+        {
+            bySeed[seed] = (await Harness.EvaluateAsync($"States.MathRandom(0, 2, {seed})"))!.GetValue<long>();
+        }
+
+        Assert.All(bySeed.Values, v => Assert.InRange(v, 0, 1));
+        Assert.Equal(new long[] { 0, 1 }, bySeed.Values.Distinct().Order());
+        Assert.Equal(bySeed[17], (await Harness.EvaluateAsync("States.MathRandom(0, 2, 17)"))!.GetValue<long>());
     }
 
     [Fact]

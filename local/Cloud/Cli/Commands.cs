@@ -64,7 +64,8 @@ internal sealed class Commands(GlobalOptions globals, CliConsole console)
             Out.WriteLine($"Functions ({stack.Functions.Count})");
             foreach (var f in stack.Functions)
             {
-                Out.WriteLine($"  {f.LogicalId}  handler {f.Handler}  timeout {f.Timeout.TotalSeconds:0} s  memory {f.MemorySize} MB  runtime {f.Runtime ?? "?"}");
+                var runtime = f.Runtime is { } name ? $"runtime {name}" : $"image (ImageConfig.Command [{f.Handler}])";
+                Out.WriteLine($"  {f.LogicalId}  handler {f.Handler}  timeout {f.Timeout.TotalSeconds:0} s  memory {f.MemorySize} MB  {runtime}");
                 Out.WriteLine($"    arn: {f.Arn}");
                 Out.WriteLine($"    environment: {(f.Environment.Count == 0 ? "(none)" : string.Join(", ", f.Environment.Select(e => $"{e.Key}={e.Value}")))}");
             }
@@ -132,7 +133,7 @@ internal sealed class Commands(GlobalOptions globals, CliConsole console)
                 .ConfigureAwait(false);
             if (result.Error is { } error)
             {
-                Out.WriteLine(CliPaths.Pretty(result.ErrorCauseJson()));
+                Out.WriteLine(CliPaths.Pretty(parse.GetValue(globals.Verbose) ? result.ErrorCauseJson() : result.ErrorCauseJson(withStackTrace: false)));
                 await console.Error.WriteLineAsync($"local/dr: {definition.LogicalId} failed: {error.ErrorType}: {error.ErrorMessage}").ConfigureAwait(false);
                 return LocalCloudCli.Failure;
             }
@@ -171,7 +172,7 @@ internal sealed class Commands(GlobalOptions globals, CliConsole console)
             var definition = cloud.FindStateMachine(parse.GetValue(machine)!);
             Out.WriteLine($"{definition.LogicalId} ({definition.Name}) on the {(cloud.IsVirtualClock ? "virtual" : "system")} clock, " +
                           $"starting {AwsHistoryFormat.Timestamp(cloud.Clock.GetUtcNow())}");
-            using var printer = new ExecutionPrinter(cloud, Out);
+            using var printer = new ExecutionPrinter(cloud, Out, parse.GetValue(globals.Verbose));
             var answers = new TaskTokenAnswers(cloud, console, parse.GetValue(approve), parse.GetValue(reject));
             cloud.Dispatcher.TaskTokenIssued += answers.OnTaskToken;
             var executionArn = cloud.StartExecution(definition.LogicalId, inputJson, parse.GetValue(name));
@@ -186,13 +187,13 @@ internal sealed class Commands(GlobalOptions globals, CliConsole console)
                 result = await cloud.WaitForExecutionAsync(executionArn, CancellationToken.None).ConfigureAwait(false);
             }
 
-            PrintOutcome(result);
+            PrintOutcome(result, parse.GetValue(globals.Verbose));
             return result.Status == "SUCCEEDED" ? LocalCloudCli.Success : LocalCloudCli.Failure;
         });
         return command;
     }
 
-    private void PrintOutcome(ExecutionDocument result)
+    private void PrintOutcome(ExecutionDocument result, bool verbose)
     {
         Out.WriteLine();
         var covered = DateTimeOffset.Parse(result.StopDate ?? result.StartDate, CultureInfo.InvariantCulture) - DateTimeOffset.Parse(result.StartDate, CultureInfo.InvariantCulture);
@@ -206,7 +207,16 @@ internal sealed class Commands(GlobalOptions globals, CliConsole console)
         else
         {
             Out.WriteLine($"Error: {result.Error}");
-            Out.WriteLine($"Cause: {result.Cause}");
+            Out.WriteLine($"Cause: {ErrorDisplay.Cause(result.Cause)}");
+            IReadOnlyList<string> trace = verbose ? ErrorDisplay.StackTrace(result.Cause) : [];
+            if (trace.Count > 0)
+            {
+                Out.WriteLine("Stack trace:");
+                foreach (var frame in trace)
+                {
+                    Out.WriteLine($"  {frame}");
+                }
+            }
         }
     }
 
@@ -298,7 +308,7 @@ internal sealed class Commands(GlobalOptions globals, CliConsole console)
         {
             "TaskScheduled" => $"{Field("resourceType")}:{Field("resource")}",
             "TaskSucceeded" => "→ " + Shorten(Field("output")),
-            _ when Field("error") is { } error => $"{error}: {Shorten(Field("cause"))}",
+            _ when Field("error") is { } error => Shorten(ErrorDisplay.Summary(error, Field("cause"))),
             _ => null,
         };
         string?[] parts = [$"{e["id"],4}", e["timestamp"]?.ToString(), $"{type,-22}", Field("name"), detail];
@@ -383,7 +393,7 @@ internal sealed class Commands(GlobalOptions globals, CliConsole console)
                 var name = $"{firing.Schedule.EventName}-{firing.At:yyyyMMdd'T'HHmmss'Z'}-{run}";
                 var result = await cloud.RunExecutionAsync(firing.Schedule.TargetLogicalId, firing.Input, name, cancellationToken).ConfigureAwait(false);
                 outcome = result.Status;
-                detail = result.Status == "SUCCEEDED" ? result.ExecutionArn : $"{result.Error}: {Shorten(result.Cause)}  {result.ExecutionArn}";
+                detail = result.Status == "SUCCEEDED" ? result.ExecutionArn : $"{Shorten(ErrorDisplay.Summary(result.Error, result.Cause))}  {result.ExecutionArn}";
             }
             else
             {

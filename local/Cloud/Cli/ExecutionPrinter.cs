@@ -7,7 +7,8 @@ namespace DisasterRecovery.LocalCloud.Cli;
 /// <summary>
 /// Prints an execution as it runs: one line per history event (timestamp on the engine's clock, event type, state,
 /// and the detail that matters — the resource a task calls, the error it failed with), with the functions' log lines
-/// indented under the task that produced them.
+/// indented under the task that produced them. A function error shows as <c>errorType: errorMessage</c>; its stack
+/// trace follows only when <c>--verbose</c> asks for it.
 /// </summary>
 internal sealed class ExecutionPrinter : IDisposable
 {
@@ -15,11 +16,13 @@ internal sealed class ExecutionPrinter : IDisposable
     private readonly object _gate = new();
     private readonly LocalCloudHost _cloud;
     private readonly TextWriter _output;
+    private readonly bool _verbose;
 
-    public ExecutionPrinter(LocalCloudHost cloud, TextWriter output)
+    public ExecutionPrinter(LocalCloudHost cloud, TextWriter output, bool verbose = false)
     {
         _cloud = cloud;
         _output = output;
+        _verbose = verbose;
         cloud.Engine.HistoryEventRecorded += OnEvent;
         cloud.Functions.LogLine += OnLogLine;
     }
@@ -40,7 +43,7 @@ internal sealed class ExecutionPrinter : IDisposable
             HistoryEventType.TaskSucceeded => "→ " + Truncate(e.Output),
             HistoryEventType.TaskSubmitted => "token delivered, waiting for SendTaskSuccess/SendTaskFailure",
             HistoryEventType.TaskFailed or HistoryEventType.TaskTimedOut or HistoryEventType.ExecutionFailed or HistoryEventType.ExecutionTimedOut
-                or HistoryEventType.ExecutionAborted => $"{e.Error}: {Truncate(e.Cause)}",
+                or HistoryEventType.ExecutionAborted => Truncate(ErrorDisplay.Summary(e.Error, e.Cause)),
             HistoryEventType.MapIterationStarted => $"iteration {e.Index}",
             HistoryEventType.MapStateStarted => $"{e.Length} item(s)",
             _ => null,
@@ -54,6 +57,14 @@ internal sealed class ExecutionPrinter : IDisposable
         lock (_gate)
         {
             _output.WriteLine(Format(args.Event));
+            if (_verbose && args.Event.Error is not null)
+            {
+                foreach (var frame in ErrorDisplay.StackTrace(args.Event.Cause))
+                {
+                    _output.WriteLine($"      {frame}");
+                }
+            }
+
             _output.Flush();
         }
     }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using DisasterRecovery.LocalCloud.Functions;
 using DisasterRecovery.LocalCloud.Stack;
 
@@ -20,11 +21,19 @@ public static class LocalCloudCli
     /// <summary>The request could not be carried out: usage, unknown names, unreadable files, template problems.</summary>
     public const int UsageError = 2;
 
+    /// <summary>The command people type, which the usage lines show.</summary>
+    public const string Name = "local/dr";
+
     /// <summary>Runs one command line.</summary>
     public static async Task<int> RunAsync(string[] args, CliConsole console, CancellationToken cancellationToken = default)
     {
         var options = new GlobalOptions();
-        var root = new RootCommand("local/dr: runs template.yaml's state machines and functions on this machine (the local cloud).");
+        // A RootCommand takes the process's name (LocalCloud) for its usage line; people type local/dr.
+        var root = new Command(Name, "local/dr: runs template.yaml's state machines and functions on this machine (the local cloud).")
+        {
+            new HelpOption(),
+            new VersionOption(),
+        };
         options.AddTo(root);
         var commands = new Commands(options, console);
         foreach (var command in commands.All())
@@ -93,6 +102,12 @@ internal sealed class GlobalOptions
         Recursive = true,
     };
 
+    public Option<bool> Verbose { get; } = new("--verbose")
+    {
+        Description = "Show function errors' stack traces (by default a function error shows as errorType: errorMessage).",
+        Recursive = true,
+    };
+
     public void AddTo(Command root)
     {
         root.Options.Add(Template);
@@ -100,5 +115,6 @@ internal sealed class GlobalOptions
         root.Options.Add(ParameterOverrides);
         root.Options.Add(Region);
         root.Options.Add(StackName);
+        root.Options.Add(Verbose);
     }
 }

@@ -17,6 +17,12 @@ namespace DisasterRecovery.LocalCloud.Functions;
 /// </summary>
 public sealed class FunctionHost
 {
+    /// <summary>Lambda's quota on a synchronous invocation's response: 6 MB (6,291,456 bytes).</summary>
+    public const int MaxResponseBytes = 6 * 1024 * 1024;
+
+    /// <summary>The errorType Lambda reports when a function's response is over <see cref="MaxResponseBytes"/>.</summary>
+    public const string ResponseSizeTooLarge = "Function.ResponseSizeTooLarge";
+
     private readonly LoadedStack _stack;
     private readonly TimeProvider _clock;
     private readonly IReadOnlyDictionary<string, string> _platformEnvironment;
@@ -61,8 +67,9 @@ public sealed class FunctionHost
     }
 
     /// <summary>
-    /// Invokes a function synchronously (RequestResponse). Never throws for a function error: errors, init failures
-    /// and timeouts come back as <see cref="FunctionInvocationResult.Error"/>, shaped as the Runtime API reports them.
+    /// Invokes a function synchronously (RequestResponse). Never throws for a function error: errors, init failures,
+    /// timeouts and responses over Lambda's 6 MB quota come back as <see cref="FunctionInvocationResult.Error"/>,
+    /// shaped as Lambda reports them.
     /// </summary>
     public async Task<FunctionInvocationResult> InvokeAsync(FunctionDefinition function, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
     {
@@ -102,6 +109,15 @@ public sealed class FunctionHost
         try
         {
             var output = await invocation.ConfigureAwait(false);
+            if (output.Length > MaxResponseBytes)
+            {
+                // Lambda does not pass an oversized response on: the caller gets a function error instead (HTTP 200,
+                // X-Amz-Function-Error: Unhandled), which Step Functions reports under its errorType.
+                var tooLarge = new ErrorReport(
+                    $"Response payload size ({output.Length} bytes) exceeded maximum allowed payload size ({MaxResponseBytes} bytes).", ResponseSizeTooLarge, []);
+                return new FunctionInvocationResult(requestId, null, tooLarge, log.Lines, Stopwatch.GetElapsedTime(started));
+            }
+
             return new FunctionInvocationResult(requestId, output, null, log.Lines, Stopwatch.GetElapsedTime(started));
         }
         catch (Exception e)
@@ -213,13 +229,26 @@ public sealed class FunctionHost
 public sealed record FunctionInvocationResult(
     string RequestId, byte[]? Output, ErrorReport? Error, IReadOnlyList<string> LogLines, TimeSpan Duration)
 {
-    /// <summary>The error as Step Functions shows it in a Cause: <c>{"errorMessage","errorType","stackTrace"}</c>.</summary>
-    public string ErrorCauseJson() => Error is null ? string.Empty : JsonSerializer.Serialize(new ErrorCause(Error.ErrorMessage, Error.ErrorType, Error.StackTrace));
+    /// <summary>
+    /// Lambda's escaping, not the web-safe default: the Cause keeps <c>'</c>, <c>&lt;</c>, <c>&amp;</c> and non-ASCII text
+    /// as they are (the default encoder would write <c>\u0027</c> for an apostrophe).
+    /// </summary>
+    private static readonly JsonSerializerOptions CauseOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary>
+    /// The error as Step Functions shows it in a Cause: <c>{"errorMessage","errorType","stackTrace"}</c>; without
+    /// <paramref name="withStackTrace"/> only the first two, for a reader who did not ask for the trace.
+    /// </summary>
+    public string ErrorCauseJson(bool withStackTrace = true) => Error is null
+        ? string.Empty
+        : JsonSerializer.Serialize(new ErrorCause(Error.ErrorMessage, Error.ErrorType, withStackTrace ? Error.StackTrace : null), CauseOptions);
 
     private sealed record ErrorCause(
         [property: System.Text.Json.Serialization.JsonPropertyName("errorMessage")] string ErrorMessage,
         [property: System.Text.Json.Serialization.JsonPropertyName("errorType")] string ErrorType,
-        [property: System.Text.Json.Serialization.JsonPropertyName("stackTrace")] IReadOnlyList<string> StackTrace);
+        [property: System.Text.Json.Serialization.JsonPropertyName("stackTrace"),
+                   System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+        IReadOnlyList<string>? StackTrace);
 }
 
 /// <summary>One log line of one invocation.</summary>

@@ -6,7 +6,7 @@ namespace DisasterRecovery.LocalStepFunctions.Errors;
 /// </summary>
 public static class ErrorNames
 {
-    /// <summary>Wildcard matching any error except the terminal <see cref="Runtime"/>.</summary>
+    /// <summary>Wildcard matching any error except the terminal <see cref="Runtime"/> and <see cref="DataLimitExceeded"/>.</summary>
     public const string All = "States.ALL";
 
     /// <summary>A Task ran longer than TimeoutSeconds (or the whole execution did).</summary>
@@ -23,6 +23,12 @@ public static class ErrorNames
 
     /// <summary>Unprocessable data (bad path, bad type); terminal: never retried nor caught.</summary>
     public const string Runtime = "States.Runtime";
+
+    /// <summary>
+    /// A state's input (after Parameters), a task's result or a state's output is over 256 KiB; AWS documents it as a
+    /// terminal error that States.ALL does not catch. Named in ErrorEquals, it is matched.
+    /// </summary>
+    public const string DataLimitExceeded = "States.DataLimitExceeded";
 
     /// <summary>A state's ResultPath cannot be applied to the state's input.</summary>
     public const string ResultPathMatchFailure = "States.ResultPathMatchFailure";
@@ -50,7 +56,7 @@ public static class ErrorNames
     {
         All, Timeout, HeartbeatTimeout, TaskFailed, Permissions, Runtime, ResultPathMatchFailure,
         ParameterPathFailure, BranchFailed, NoChoiceMatched, IntrinsicFailure,
-        ExceedToleratedFailureThreshold, ItemReaderFailed, "States.DataLimitExceeded",
+        ExceedToleratedFailureThreshold, ItemReaderFailed, DataLimitExceeded,
         "States.ResultWriterFailed", "States.QueryEvaluationError", "States.Http.Socket",
     };
 }

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using DisasterRecovery.LocalStepFunctions.Errors;
 using DisasterRecovery.LocalStepFunctions.Json;
 using DisasterRecovery.LocalStepFunctions.Model;
+using DisasterRecovery.LocalStepFunctions.Processing;
 using DisasterRecovery.LocalStepFunctions.States;
 using DisasterRecovery.LocalStepFunctions.Time;
 
@@ -60,7 +61,9 @@ public sealed class StateMachineEngine
     }
 
     /// <summary>Starts an execution and returns its ARN immediately; the execution runs in the background.</summary>
-    /// <exception cref="StepFunctionsApiException">StateMachineDoesNotExist, InvalidExecutionInput or ExecutionAlreadyExists.</exception>
+    /// <exception cref="StepFunctionsApiException">
+    /// StateMachineDoesNotExist, InvalidExecutionInput, ExecutionAlreadyExists, or ValidationException for an input over 256 KiB.
+    /// </exception>
     public string StartExecution(string stateMachineArn, string? input = null, string? name = null)
     {
         if (!_machines.TryGetValue(stateMachineArn, out var machine))
@@ -68,6 +71,7 @@ public sealed class StateMachineEngine
             throw new StepFunctionsApiException("StateMachineDoesNotExist", $"State machine does not exist: '{stateMachineArn}'");
         }
 
+        RequireWithinPayloadLimit(input, "input");
         JsonNode? inputNode;
         try
         {
@@ -138,9 +142,10 @@ public sealed class StateMachineEngine
     }
 
     /// <summary>Completes a <c>.waitForTaskToken</c> task with <paramref name="outputJson"/> as its result.</summary>
-    /// <exception cref="StepFunctionsApiException">InvalidToken, TaskTimedOut or InvalidOutput.</exception>
+    /// <exception cref="StepFunctionsApiException">InvalidToken, TaskTimedOut, InvalidOutput, or ValidationException for an output over 256 KiB.</exception>
     public void SendTaskSuccess(string taskToken, string outputJson)
     {
+        RequireWithinPayloadLimit(outputJson, "output");
         JsonNode? output;
         try
         {
@@ -197,6 +202,17 @@ public sealed class StateMachineEngine
                 $"The execution ran longer than the state machine's TimeoutSeconds ({seconds} s)"))
         {
             execution.Cancellation.Cancel();
+        }
+    }
+
+    /// <summary>The API's length constraint on <c>input</c>/<c>output</c> (botocore's SensitiveData: at most 262,144 bytes of UTF-8).</summary>
+    private static void RequireWithinPayloadLimit(string? json, string member)
+    {
+        if (json is not null && PayloadLimit.SizeOf(json) > PayloadLimit.MaxBytes)
+        {
+            throw new StepFunctionsApiException("ValidationException",
+                $"1 validation error detected: Value at '{member}' failed to satisfy constraint: Member must have length less than or equal to {PayloadLimit.MaxBytes} " +
+                $"(it has {PayloadLimit.SizeOf(json)} bytes of UTF-8)");
         }
     }
 

@@ -309,14 +309,15 @@ internal static class IntrinsicFunctions
 
         var start = RoundedIntegerArg(call, args, 0);
         var end = RoundedIntegerArg(call, args, 1);
-        if (start > end)
+        if (start >= end)
         {
-            throw Failure(call, $"argument 1 (start = {start}) must not be greater than argument 2 (end = {end})");
+            throw Failure(call, $"argument 1 (start = {start}) must be less than argument 2 (end = {end}): the start is inclusive, the end exclusive");
         }
 
-        // The same seed must give the same number, as AWS documents; without a seed the engine's Random is used.
-        var random = args.Count == 3 ? new Random((int)RoundedIntegerArg(call, args, 2)) : scope.Random;
-        return JsonValues.Number(random.NextInt64(start, end + 1));
+        // AWS documents the start as inclusive and the end as exclusive, and that the same seed gives the same number;
+        // without a seed the engine's Random is used.
+        var random = args.Count == 3 ? new Random(unchecked((int)RoundedIntegerArg(call, args, 2))) : scope.Random;
+        return JsonValues.Number(random.NextInt64(start, end));
     }
 
     private static JsonNode? MathAdd(IntrinsicCall call, List<JsonNode?> args, EvaluationScope scope)
@@ -379,10 +380,21 @@ internal static class IntrinsicFunctions
             ? value
             : throw Failure(call, $"argument {index + 1} must be an integer, got {Describe(args[index])}");
 
+    /// <summary>
+    /// A number argument rounded to the nearest integer, halves toward positive infinity (-1.5 → -1, 1.5 → 2), as AWS
+    /// rounds MathAdd's and MathRandom's non-integer arguments.
+    /// </summary>
     private static long RoundedIntegerArg(IntrinsicCall call, List<JsonNode?> args, int index) =>
         JsonValues.TryGetDouble(args[index], out var value) && Math.Abs(value) < long.MaxValue
-            ? (long)Math.Round(value, MidpointRounding.AwayFromZero)
+            ? RoundHalfUp(value)
             : throw Failure(call, $"argument {index + 1} must be a number, got {Describe(args[index])}");
+
+    /// <summary>Floor, plus one when the fraction is at least a half (no <c>value + 0.5</c>, which rounds 0.49999999999999994 up).</summary>
+    private static long RoundHalfUp(double value)
+    {
+        var floor = Math.Floor(value);
+        return (long)(value - floor >= 0.5 ? floor + 1 : floor);
+    }
 
     private static string Describe(JsonNode? value) =>
         $"{JsonValues.Kind(value).ToString().ToLowerInvariant()} {Truncate(JsonValues.ToJson(value))}";

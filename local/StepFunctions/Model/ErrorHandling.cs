@@ -65,20 +65,22 @@ public static class ErrorMatcher
 {
     /// <summary>
     /// True when <paramref name="error"/> is named in <paramref name="errorEquals"/>, or matched by a wildcard:
-    /// States.ALL matches everything (except the terminal States.Runtime, which never reaches a matcher);
-    /// States.TaskFailed matches everything except timeouts; States.Timeout also covers heartbeat timeouts.
+    /// States.ALL matches everything except the terminal errors (States.Runtime, which never reaches a matcher, and
+    /// States.DataLimitExceeded, which AWS documents States.ALL cannot catch); States.TaskFailed matches everything
+    /// except timeouts and those terminal errors; States.Timeout also covers heartbeat timeouts.
     /// </summary>
     public static bool Matches(IReadOnlyList<string> errorEquals, string error)
     {
+        var terminal = error is ErrorNames.Runtime or ErrorNames.DataLimitExceeded;
+        var isTimeout = error is ErrorNames.Timeout or ErrorNames.HeartbeatTimeout;
         foreach (var candidate in errorEquals)
         {
-            if (candidate == error || candidate == ErrorNames.All)
+            if (candidate == error || (candidate == ErrorNames.All && !terminal))
             {
                 return true;
             }
 
-            var isTimeout = error is ErrorNames.Timeout or ErrorNames.HeartbeatTimeout;
-            if (candidate == ErrorNames.TaskFailed && !isTimeout)
+            if (candidate == ErrorNames.TaskFailed && !isTimeout && !terminal)
             {
                 return true;
             }

@@ -10,7 +10,7 @@ namespace DisasterRecovery.LocalStepFunctions.Processing;
 /// A compiled payload template (Parameters, ItemSelector, ResultSelector): static JSON in which every field
 /// whose name ends in <c>.$</c> is replaced, under the name without the suffix, by the value of a path
 /// (<c>$…</c> into the input, <c>$$…</c> into the context object) or of an intrinsic function.
-/// Compiled once at load time so bad paths and intrinsic syntax are validation errors.
+/// Compiled once at load time so bad paths, intrinsic syntax and two fields that set the same name are validation errors.
 /// </summary>
 public sealed class PayloadTemplate
 {
@@ -29,16 +29,27 @@ public sealed class PayloadTemplate
         {
             case JsonObject obj:
                 var fields = new List<(string, TemplateNode)>();
+                var writtenBy = new Dictionary<string, string>(StringComparer.Ordinal);
                 foreach (var (key, value) in obj)
                 {
                     var fieldLocation = location + "/" + key;
+                    var outputKey = key.EndsWith(".$", StringComparison.Ordinal) ? key[..^2] : key;
+
+                    // AWS's CreateStateMachine rejects {"a": 1, "a.$": "$.x"}: both would write the field 'a'.
+                    if (writtenBy.TryGetValue(outputKey, out var earlier))
+                    {
+                        reportError(fieldLocation,
+                            $"The field '{key}' duplicates the field '{earlier}': both set '{outputKey}' once '.$' is removed (SCHEMA_VALIDATION_FAILED)");
+                        continue;
+                    }
+
+                    writtenBy.Add(outputKey, key);
                     if (!key.EndsWith(".$", StringComparison.Ordinal))
                     {
                         fields.Add((key, CompileNode(value, fieldLocation, reportError)));
                         continue;
                     }
 
-                    var outputKey = key[..^2];
                     if (!JsonValues.TryGetString(value, out var expression))
                     {
                         reportError(fieldLocation, $"The value of the field '{key}' must be a string holding a JSONPath or an intrinsic function");

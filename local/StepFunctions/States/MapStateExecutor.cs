@@ -44,7 +44,7 @@ internal static class MapStateExecutor
             // Each iteration's input is computed up front so a bad ItemSelector fails the state, not an iteration.
             var inputs = items.Select((item, index) => state.ItemSelector is null
                 ? JsonValues.Clone(item)
-                : state.ItemSelector.Evaluate(scope.Evaluate(effectiveInput, index, item))).ToList();
+                : PayloadLimit.CheckInput(state.ItemSelector.Evaluate(scope.Evaluate(effectiveInput, index, item)), state.Name)).ToList();
 
             scope.Record(HistoryEventType.MapStateStarted, e => e with { StateName = state.Name, Length = inputs.Count });
             JsonArray results;

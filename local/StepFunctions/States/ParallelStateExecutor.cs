@@ -16,7 +16,7 @@ internal static class ParallelStateExecutor
         Recovery.RunAsync(state, scope, async () =>
         {
             var effectiveInput = DataFlow.ApplyInputPath(state.InputPath, scope.RawInput);
-            var branchInput = DataFlow.ApplyTemplate(state.Parameters, scope.Evaluate(effectiveInput));
+            var branchInput = PayloadLimit.CheckInput(DataFlow.ApplyTemplate(state.Parameters, scope.Evaluate(effectiveInput)), state.Name);
             scope.Record(HistoryEventType.ParallelStateStarted, e => e with { StateName = state.Name });
             System.Text.Json.Nodes.JsonArray results;
             try

@@ -20,7 +20,8 @@ internal static class Recovery
         {
             try
             {
-                var output = await attempt().ConfigureAwait(false);
+                // The output limit is checked inside the attempt so a catcher that names States.DataLimitExceeded handles it.
+                var output = PayloadLimit.Check(await attempt().ConfigureAwait(false), state.Name);
                 return new StateOutcome(output, state.End ? null : state.Next);
             }
             catch (StatesErrorException ex) when (!ex.IsTerminal)

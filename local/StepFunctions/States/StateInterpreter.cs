@@ -3,6 +3,7 @@ using DisasterRecovery.LocalStepFunctions.Errors;
 using DisasterRecovery.LocalStepFunctions.Execution;
 using DisasterRecovery.LocalStepFunctions.Json;
 using DisasterRecovery.LocalStepFunctions.Model;
+using DisasterRecovery.LocalStepFunctions.Processing;
 
 namespace DisasterRecovery.LocalStepFunctions.States;
 
@@ -46,10 +47,11 @@ internal static class StateInterpreter
                 };
             }
 
+            var outputJson = JsonValues.ToJson(outcome.Output);
+            PayloadLimit.Check(outputJson, state.Name);
             if (ExitedEvent(state.Type) is { } exited)
             {
-                var output = outcome.Output;
-                branch.Record(exited, e => e with { StateName = state.Name, Output = JsonValues.ToJson(output) });
+                branch.Record(exited, e => e with { StateName = state.Name, Output = outputJson });
             }
 
             if (outcome.Next is null)

@@ -21,7 +21,7 @@ internal static class TaskStateExecutor
             var effectiveInput = DataFlow.ApplyInputPath(state.InputPath, scope.RawInput);
             scope.TaskToken = state.Pattern == IntegrationPattern.WaitForTaskToken ? TaskTokenRegistry.NewToken() : null;
             var evaluation = scope.Evaluate(effectiveInput);
-            var parameters = DataFlow.ApplyTemplate(state.Parameters, evaluation);
+            var parameters = PayloadLimit.CheckInput(DataFlow.ApplyTemplate(state.Parameters, evaluation), state.Name);
             var timeout = ResolveSeconds(state.TimeoutSeconds, state.TimeoutSecondsPath, "TimeoutSecondsPath", evaluation);
             var heartbeat = ResolveSeconds(state.HeartbeatSeconds, state.HeartbeatSecondsPath, "HeartbeatSecondsPath", evaluation);
             var result = await InvokeAsync(state, scope, parameters, timeout, heartbeat).ConfigureAwait(false);
@@ -140,9 +140,10 @@ internal static class TaskStateExecutor
 
             if (waiter is null)
             {
+                var resultJson = CheckResultSize(scope, state, resourceType, result);
                 scope.Record(HistoryEventType.TaskSucceeded, e => e with
                 {
-                    StateName = state.Name, Resource = state.Resource, ResourceType = resourceType, Output = JsonValues.ToJson(result),
+                    StateName = state.Name, Resource = state.Resource, ResourceType = resourceType, Output = resultJson,
                 });
                 return result;
             }
@@ -174,9 +175,10 @@ internal static class TaskStateExecutor
                 throw TaskFailed(scope, state, resourceType, outcome.Error ?? string.Empty, outcome.Cause ?? string.Empty);
             }
 
+            var answerJson = CheckResultSize(scope, state, resourceType, outcome.Output);
             scope.Record(HistoryEventType.TaskSucceeded, e => e with
             {
-                StateName = state.Name, Resource = state.Resource, ResourceType = resourceType, Output = JsonValues.ToJson(outcome.Output),
+                StateName = state.Name, Resource = state.Resource, ResourceType = resourceType, Output = answerJson,
             });
             return JsonValues.Clone(outcome.Output);
         }
@@ -201,6 +203,21 @@ internal static class TaskStateExecutor
             Timestamp = firedAt ?? e.Timestamp, StateName = state.Name, Resource = state.Resource, ResourceType = resourceType, Error = error, Cause = cause,
         });
         return new StatesErrorException(error, cause);
+    }
+
+    /// <summary>A result over the payload quota fails the task with States.DataLimitExceeded; returns the result's JSON otherwise.</summary>
+    private static string CheckResultSize(StateScope scope, TaskState state, string resourceType, JsonNode? result)
+    {
+        var json = JsonValues.ToJson(result);
+        try
+        {
+            PayloadLimit.Check(json, PayloadLimit.ResourceName(state.Resource));
+            return json;
+        }
+        catch (StatesErrorException tooLarge)
+        {
+            throw TaskFailed(scope, state, resourceType, tooLarge.Error, tooLarge.Cause);
+        }
     }
 
     private static StatesErrorException TaskFailed(StateScope scope, TaskState state, string resourceType, string error, string cause)

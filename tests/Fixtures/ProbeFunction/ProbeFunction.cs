@@ -29,6 +29,10 @@ public sealed class ProbeHandler : ILambdaHandler<ProbeRequest, ProbeResult>
         {
             case "echo":
                 break;
+            case "pad":
+                // Message is a byte count: the result carries that many characters, to test response size limits.
+                input = input with { Message = new string('x', int.Parse(input.Message ?? "0", System.Globalization.CultureInfo.InvariantCulture)) };
+                break;
             case "throw":
                 throw new ProbeRequestedFailureException(input.Message ?? "asked to fail");
             case "log":
