@@ -30,7 +30,8 @@ public sealed class DrillOutputTests
         Assert.Equal($"Drill log: {logFile}", lines[^1]);
         Assert.DoesNotContain(lines, l => l.Contains("\"level\":", StringComparison.Ordinal) || l.Contains('{', StringComparison.Ordinal));
         Assert.DoesNotContain(lines, l => l.Contains("TaskStateEntered", StringComparison.Ordinal));
-        Assert.Contains(lines, l => l.StartsWith("ServiceHealthStateMachine: SUCCEEDED after ", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("running ServiceHealthStateMachine, execution drill-", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("ok in ", StringComparison.Ordinal) && l.Contains(": ServiceHealthStateMachine SUCCEEDED after ", StringComparison.Ordinal));
         Assert.Contains("\"message\":\"endpoint healthy\"", log, StringComparison.Ordinal);
         Assert.Contains("TaskStateEntered        Check Service Health", log, StringComparison.Ordinal);
         Assert.Contains($"input: {{\"url\":\"{endpoint.BaseUrl}health\"}}", log, StringComparison.Ordinal);

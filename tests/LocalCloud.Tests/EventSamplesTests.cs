@@ -30,7 +30,7 @@ public sealed partial class EventSamplesTests
     [Fact]
     public async Task Samples_WhenRunAsTheReadmeShowsAfterTheDrill_ShouldEachBeAcceptedAndSucceed()
     {
-        var shipped = Directory.GetFiles(RepositoryPaths.Of("events"), "*.json").Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
+        var shipped = Directory.GetFiles(RepositoryPaths.Of("events"), "*.json").Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal).ToList();
         Assert.Equal(shipped, Commands.Select(c => c.Sample).Order(StringComparer.Ordinal).ToList());
 
         // What the drill leaves behind: the servers and the marketplace database they check.

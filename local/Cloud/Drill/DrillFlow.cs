@@ -6,9 +6,9 @@ using DisasterRecovery.LocalCloud.Executions;
 namespace DisasterRecovery.LocalCloud.Drill;
 
 /// <summary>
-/// Runs one of the template's flows for a drill step: two lines on the console (which execution starts, and how it
-/// ended: the number of states and the time, or the state it failed in with the error), its input in the drill's log
-/// (where the <see cref="DrillSession"/> also writes every state and the functions' log lines).
+/// Runs one of the template's flows for a drill step: one line on the console when the execution starts (the step's
+/// result line tells how it ended, with <see cref="Outcome"/>), its input and end in the drill's log (where the
+/// <see cref="DrillSession"/> also writes every state and the functions' log lines).
 /// </summary>
 internal static class DrillFlow
 {
@@ -19,11 +19,10 @@ internal static class DrillFlow
     public static async Task<ExecutionDocument> RunAsync(DrillContext context, string stateMachine, JsonObject input, string executionName, CancellationToken cancellationToken)
     {
         var json = input.ToJsonString(Relaxed);
-        context.Output.WriteLine($"      {stateMachine}: execution {executionName} started");
+        context.Output.WriteLine($"      running {stateMachine}, execution {executionName}");
         context.Log.WriteLine($"--- {stateMachine} execution {executionName}, input: {json}");
         var execution = await context.Cloud.RunExecutionAsync(stateMachine, json, executionName, cancellationToken).ConfigureAwait(false);
-        context.Output.WriteLine($"      {stateMachine}: {Outcome(execution)}");
-        context.Log.WriteLine($"--- {stateMachine} execution {executionName}: {execution.Status} ({execution.ExecutionArn})");
+        context.Log.WriteLine($"--- {stateMachine} execution {executionName}: {Outcome(execution)} ({execution.ExecutionArn})");
         return execution;
     }
 
