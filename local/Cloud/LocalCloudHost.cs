@@ -129,23 +129,45 @@ public sealed class LocalCloudHost : IAsyncDisposable
     public static async Task<LocalCloudHost> StartAsync(LocalCloudOptions options, CancellationToken cancellationToken = default)
     {
         var stack = StackLoader.Load(options.TemplatePath, options.Settings);
-        IAsyncDisposable? server = null;
-        var s3 = options.S3;
-        if (s3 is null)
+        var standIn = await StartPlatformStandInAsync(options, stack, cancellationToken).ConfigureAwait(false);
+        LocalCloudHost host;
+        try
         {
-            var localS3 = await DisasterRecovery.LocalS3.LocalS3Server.StartAsync(new DisasterRecovery.LocalS3.LocalS3Options
+            if (standIn is not null)
             {
-                StateDirectory = Path.Combine(options.StateDirectory, "s3"),
-                Port = 0,
-                Region = stack.Region,
-                RequestLog = null,
-            }, cancellationToken).ConfigureAwait(false);
-            server = localS3;
-            s3 = new S3Connection(localS3.Endpoint, localS3.AccessKeyId, localS3.SecretAccessKey, localS3.Region);
+                stack = StackLoader.Load(options.TemplatePath, options.Settings.WithOverride(LocalParameterValues.ServiceHealthUrl, standIn.HealthUrl.ToString()));
+            }
+
+            IAsyncDisposable? server = null;
+            var s3 = options.S3;
+            if (s3 is null)
+            {
+                var localS3 = await DisasterRecovery.LocalS3.LocalS3Server.StartAsync(new DisasterRecovery.LocalS3.LocalS3Options
+                {
+                    StateDirectory = Path.Combine(options.StateDirectory, "s3"),
+                    Port = 0,
+                    Region = stack.Region,
+                    RequestLog = null,
+                }, cancellationToken).ConfigureAwait(false);
+                server = localS3;
+                s3 = new S3Connection(localS3.Endpoint, localS3.AccessKeyId, localS3.SecretAccessKey, localS3.Region);
+            }
+
+            host = Create(options, stack, s3);
+            host._localS3 = server;
+        }
+        catch when (standIn is not null)
+        {
+            await standIn.DisposeAsync().ConfigureAwait(false);
+            throw;
         }
 
-        var host = Create(options, stack, s3);
-        host._localS3 = server;
+        if (standIn is not null)
+        {
+            standIn.Follow(Platform.LocalPlatformState.Of(host));
+            host.PlatformStandIn = standIn;
+        }
+
         try
         {
             await host.CreateBucketsAsync(cancellationToken).ConfigureAwait(false);
@@ -159,9 +181,21 @@ public sealed class LocalCloudHost : IAsyncDisposable
         return host;
     }
 
-    /// <summary>Stops the in-process LocalS3 server, if this host started one, and the secrets extension endpoint.</summary>
+    /// <summary>
+    /// The platform stand-in <see cref="StartAsync"/> started because the template's ServiceHealthUrl asked for it (see
+    /// <see cref="LocalParameterValues"/>), following this cloud's emulators; null otherwise.
+    /// </summary>
+    public Platform.LocalPlatformStandIn? PlatformStandIn { get; private set; }
+
+    /// <summary>Stops the in-process LocalS3 server and the platform stand-in, if this host started them, and the secrets extension endpoint.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (PlatformStandIn is { } standIn)
+        {
+            PlatformStandIn = null;
+            await standIn.DisposeAsync().ConfigureAwait(false);
+        }
+
         await SecretsExtension.DisposeAsync().ConfigureAwait(false);
         if (Emulators.Find("s3") is IDisposable s3)
         {
@@ -177,6 +211,18 @@ public sealed class LocalCloudHost : IAsyncDisposable
         {
             await server.DisposeAsync().ConfigureAwait(false);
         }
+    }
+
+    /// <summary>The stand-in, when the stack's ServiceHealthUrl asks for it and local/servers' servers.json is known.</summary>
+    private static async Task<Platform.LocalPlatformStandIn?> StartPlatformStandInAsync(LocalCloudOptions options, LoadedStack stack, CancellationToken cancellationToken)
+    {
+        var serversJson = options.LocalServersInfoFile ?? Platform.PlatformEmulators.ServersJsonBeside(options.StateDirectory);
+        if (!LocalParameterValues.WantsPlatformStandIn(stack) || serversJson is null || !File.Exists(serversJson))
+        {
+            return null;
+        }
+
+        return await Platform.LocalPlatformStandIn.StartAsync(Platform.LocalServersInfo.Read(serversJson), null, 0, cancellationToken).ConfigureAwait(false);
     }
 
     private static LocalCloudHost Create(LocalCloudOptions options, LoadedStack stack, S3Connection? s3)

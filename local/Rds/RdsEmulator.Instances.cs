@@ -579,7 +579,7 @@ public sealed partial class RdsEmulator
             unix_socket_permissions = 0700
             wal_level = replica
             archive_mode = on
-            archive_command = 'test ! -f "{archive}/%f" && cp "%p" "{archive}/%f.tmp" && mv "{archive}/%f.tmp" "{archive}/%f"'
+            archive_command = '{WalArchive.ArchiveCommand(archive)}'
             archive_timeout = 60
             max_wal_senders = 5
             max_connections = {_options.MaxConnections}

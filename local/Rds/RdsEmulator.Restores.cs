@@ -121,7 +121,7 @@ public sealed partial class RdsEmulator
         var upTo = recoveryTarget ?? window.LatestExact;
         var backup = source.AutomatedBackups.LastOrDefault(b => b.CompletedAt <= upTo) ?? source.AutomatedBackups[0];
         var settings = $"""
-            restore_command = 'cp "{source.WalArchive}/%f" "%p"'
+            restore_command = '{Postgres.WalArchive.RestoreCommand(source.WalArchive)}'
             recovery_target_action = 'promote'
             recovery_target_timeline = 'latest'
             hot_standby = off

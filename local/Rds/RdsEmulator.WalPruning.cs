@@ -8,6 +8,56 @@ namespace DisasterRecovery.LocalRds;
 // everything from the start segment of its oldest retained automated backup on. Without it an archive grows forever.
 public sealed partial class RdsEmulator
 {
+    /// <summary>How often RDS takes an instance's automated backup: once a day, in its backup window.</summary>
+    private static readonly TimeSpan BackupWindowInterval = TimeSpan.FromDays(1);
+
+    /// <summary>
+    /// When an adopted cluster is adopted again (every start of the local cloud on the same state folder), stands in for
+    /// RDS's daily backup window, which nothing else runs here: when the newest automated backup is a day old or more
+    /// (on the retention clock), takes one now, which expires the backups older than the retention period and prunes the
+    /// archive behind the oldest one left; otherwise only prunes, which drops the claims of state folders deleted since.
+    /// Before, an adoption's first backup was never replaced nor expired, so the local cloud's state folder held the
+    /// shared archive from its first drill on, whatever the retention (2.4 GB after a drill and a test run).
+    /// Failures are logged, never thrown: the adoption itself has succeeded.
+    /// </summary>
+    private async Task KeepAdoptedArchiveBoundedAsync(string region, string identifier, CancellationToken cancellationToken)
+    {
+        InstanceRecord instance;
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var live = _state.Instances.FirstOrDefault(i => i.Region == region && i.Identifier == identifier);
+            if (live is not { Adopted: true, BackupRetentionPeriod: > 0 } || live.Status != InstanceStatus.Available)
+            {
+                return;
+            }
+
+            instance = live.Clone();
+        }
+        finally
+        {
+            _gate.Release();
+        }
+
+        var newest = instance.AutomatedBackups.Count == 0 ? (DateTimeOffset?)null : instance.AutomatedBackups.Max(b => b.CompletedAt);
+        try
+        {
+            if (newest is null || _options.RetentionClock.GetUtcNow() - newest.Value >= BackupWindowInterval)
+            {
+                Log(LogLevel.Info, "taking the daily automated backup of an adopted cluster", ("identifier", identifier), ("newestBackup", newest));
+                await TakeAutomatedBackupAsync(identifier, region, cancellationToken).ConfigureAwait(false);
+            }
+            else if (OldestStartWalFile(instance.AutomatedBackups) is { } oldestNeeded)
+            {
+                PruneWalArchive(instance, oldestNeeded);
+            }
+        }
+        catch (Exception e) when (e is RdsEmulatorException or ClusterOperationException or Npgsql.NpgsqlException or IOException or TimeoutException)
+        {
+            Log(LogLevel.Warn, "could not take the daily automated backup of an adopted cluster", ("identifier", identifier), ("error", e.Message));
+        }
+    }
+
     /// <summary>
     /// Before an automated backup of an adopted cluster: claims the shared archive from the current segment on, so
     /// that another emulator pruning the same archive meanwhile cannot remove what this backup will need.
@@ -24,7 +74,8 @@ public sealed partial class RdsEmulator
         {
             var claimed = ArchiveHolds.Read(instance.WalArchive, instance.ResourceId);
             var oldestNeeded = instance.AutomatedBackups.Select(b => b.StartWalFile).Aggregate(current, WalArchivePruner.Earlier);
-            ArchiveHolds.Write(instance.WalArchive, instance.ResourceId, _store.FilePath, claimed is null ? oldestNeeded : WalArchivePruner.Earlier(claimed, oldestNeeded));
+            ArchiveHolds.Write(instance.WalArchive, instance.ResourceId, _store.FilePath, claimed is null ? oldestNeeded : WalArchivePruner.Earlier(claimed, oldestNeeded),
+                _options.RetentionClock.GetUtcNow(), instance.BackupRetentionPeriod);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -51,8 +102,9 @@ public sealed partial class RdsEmulator
             var keepFrom = oldestNeeded;
             if (instance.Adopted)
             {
-                ArchiveHolds.Write(instance.WalArchive, instance.ResourceId, _store.FilePath, oldestNeeded);
-                var others = ArchiveHolds.OldestClaimedByOthers(instance.WalArchive, instance.ResourceId,
+                var now = _options.RetentionClock.GetUtcNow();
+                ArchiveHolds.Write(instance.WalArchive, instance.ResourceId, _store.FilePath, oldestNeeded, now, instance.BackupRetentionPeriod);
+                var others = ArchiveHolds.OldestClaimedByOthers(instance.WalArchive, instance.ResourceId, now,
                     stale => Log(LogLevel.Info, "dropped a stale claim on a shared WAL archive", ("archive", instance.WalArchive), ("claim", stale)));
                 keepFrom = others is null ? oldestNeeded : WalArchivePruner.Earlier(oldestNeeded, others);
             }

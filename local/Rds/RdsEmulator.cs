@@ -161,7 +161,9 @@ public sealed partial class RdsEmulator : IAsyncDisposable
     /// <summary>
     /// Registers a running cluster someone else manages (local/servers) as a DB instance and takes its first
     /// automated backup, so point-in-time restores can start from now. Calling it again for the same data folder
-    /// (e.g. on every start of the local cloud) changes nothing and takes no backup. Returns the DBInstance.
+    /// (e.g. on every start of the local cloud) changes nothing, except that it stands in for RDS's daily backup window:
+    /// a backup when the newest is a day old, else a pruning of the archive (see KeepAdoptedArchiveBoundedAsync).
+    /// Returns the DBInstance.
     /// </summary>
     public async Task<JsonObject> AdoptInstanceAsync(AdoptedInstance source, CancellationToken cancellationToken = default)
     {
@@ -218,6 +220,7 @@ public sealed partial class RdsEmulator : IAsyncDisposable
 
         if (known)
         {
+            await KeepAdoptedArchiveBoundedAsync(region, identifier, cancellationToken).ConfigureAwait(false);
             return await DescribeOneAsync(region, identifier, cancellationToken).ConfigureAwait(false);
         }
 

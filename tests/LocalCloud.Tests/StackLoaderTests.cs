@@ -43,7 +43,8 @@ public sealed class StackLoaderTests
     [Fact]
     public void Load_WhenRepositoryTemplate_ShouldReadTheScheduleV2EventWithItsSubstitutedInput()
     {
-        var stack = StackLoader.Load(TestCloud.RepositoryTemplate, new StackSettings());
+        // The primary environment keeps the template's ServiceHealthUrl (the local one points at the stand-in).
+        var stack = StackLoader.Load(TestCloud.RepositoryTemplate, new StackSettings { ConfigEnvironment = "primary" });
 
         var schedule = stack.Schedules.Single(s => s.TargetLogicalId == "ServiceHealthStateMachine");
         Assert.Equal((ScheduleTargetKind.StateMachine, "EveryFiveMinutes", "ScheduleV2"), (schedule.TargetKind, schedule.EventName, schedule.EventType));

@@ -31,15 +31,32 @@ public sealed class SharedServersTests
         await ScalarAsync(connection, "CREATE TEMP TABLE touch AS SELECT 1 AS x");
         var segment = await ScalarAsync(connection, "SELECT pg_walfile_name(pg_switch_wal())");
 
-        // Archiving is asynchronous: wait for the effect (bounded), then assert on it.
-        var archived = Path.Combine(Postgres.WalArchive, segment);
+        // Archiving is asynchronous: wait for the effect (bounded), then assert on it. Segments are stored
+        // zstd-compressed, through a temporary name, so the .zst file appears complete.
+        var archived = Path.Combine(Postgres.WalArchive, segment + ".zst");
         for (var i = 0; i < 300 && !File.Exists(archived); i++)
         {
             await Task.Delay(100);
         }
 
-        Assert.True(File.Exists(archived), $"{segment} was not archived to {Postgres.WalArchive}");
-        Assert.Equal(16 * 1024 * 1024, new FileInfo(archived).Length);
+        Assert.True(File.Exists(archived), $"{segment}.zst was not archived to {Postgres.WalArchive}");
+        Assert.True(new FileInfo(archived).Length < 16 * 1024 * 1024, "the archived segment is not compressed");
+        Assert.Equal(16 * 1024 * 1024, UnpackedLength(archived));
+    }
+
+    private static long UnpackedLength(string path)
+    {
+        var info = new System.Diagnostics.ProcessStartInfo("zstd") { RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var argument in new[] { "-q", "-d", "-c", path })
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        using var process = System.Diagnostics.Process.Start(info)!;
+        using var counter = new MemoryStream();
+        process.StandardOutput.BaseStream.CopyTo(counter);
+        process.WaitForExit();
+        return counter.Length;
     }
 
     [Fact]

@@ -43,7 +43,7 @@ public sealed class SharedWalArchivePruningTests : IAsyncLifetime
             await first.Emulator.FlushWalArchiveAsync("technician-marketplace");
 
             await second.Emulator.AdoptInstanceAsync(AdoptedInstance.FromServersJson(ServersJson));
-            firstStartKept = File.Exists(Path.Combine(_archive, firstStart));
+            firstStartKept = WalArchivePruningTests.IsArchived(_archive, firstStart);
         }
         finally
         {
@@ -59,7 +59,7 @@ public sealed class SharedWalArchivePruningTests : IAsyncLifetime
         var secondResourceId = (await second.CallAsync("describeDBInstances", new() { ["DbInstanceIdentifier"] = "technician-marketplace" }))["DbInstances"]![0]!["DbiResourceId"]!.GetValue<string>();
 
         Assert.True(firstStartKept, $"the second adoption pruned {firstStart}, which the first one's backup needs");
-        Assert.False(File.Exists(Path.Combine(_archive, firstStart)), $"{firstStart} is still archived after the first state folder was deleted");
+        Assert.False(WalArchivePruningTests.IsArchived(_archive, firstStart), $"{firstStart} is still archived after the first state folder was deleted");
         Assert.Single(remainingStarts);
         Assert.Equal(remainingStarts[0], oldestSegment);
         Assert.Equal([secondResourceId + ".json"], claims);

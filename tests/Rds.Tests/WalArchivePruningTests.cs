@@ -30,6 +30,23 @@ public sealed partial class WalArchivePruningTests
     }
 
     [Fact]
+    public void Prunable_WhenTheArchiveMixesCompressedAndPlainFiles_ShouldTreatBothFormsAlike()
+    {
+        string[] archive =
+        [
+            "000000010000000000000003", "000000010000000000000004.zst", "000000010000000000000004.00000028.backup.zst",
+            "000000010000000000000004.partial.zst", "00000001.history.zst", "000000020000000000000005.zst", "00000002.history.zst",
+            "000000020000000000000006.zst.tmp", "000000020000000000000004.zst.tmp",
+        ];
+
+        var prunable = WalArchivePruner.Prunable(archive, "000000020000000000000005");
+
+        Assert.Equal(
+            ["000000010000000000000003", "000000010000000000000004.zst", "000000010000000000000004.00000028.backup.zst", "000000010000000000000004.partial.zst", "00000001.history.zst"],
+            prunable);
+    }
+
+    [Fact]
     public void Prunable_WhenTheNewestTimelineInTheArchiveIsOlderThanTheNeededSegment_ShouldKeepItsHistory()
     {
         var prunable = WalArchivePruner.Prunable(["00000002.history", "000000020000000000000001"], "000000030000000000000005");
@@ -62,7 +79,7 @@ public sealed partial class WalArchivePruningTests
         await rds.Emulator.FlushWalArchiveAsync("pruned");
         await rds.Emulator.FlushWalArchiveAsync("pruned");
         await rds.Emulator.TakeAutomatedBackupAsync("pruned");
-        var keptWhileRetained = File.Exists(Path.Combine(archive, firstBackupStart));
+        var keptWhileRetained = IsArchived(archive, firstBackupStart);
         var backupsWhileRetained = BackupStarts(archive).Count;
 
         clock.Offset = TimeSpan.FromDays(2);
@@ -87,25 +104,33 @@ public sealed partial class WalArchivePruningTests
 
         Assert.True(keptWhileRetained, "a segment the oldest retained backup needs was pruned");
         Assert.Equal(2, backupsWhileRetained);
-        Assert.False(File.Exists(Path.Combine(archive, firstBackupStart)), $"{firstBackupStart} is still archived after its backup expired");
+        Assert.False(IsArchived(archive, firstBackupStart), $"{firstBackupStart} is still archived after its backup expired");
         Assert.Single(remainingBackupStarts);
         Assert.Equal(remainingBackupStarts[0], oldestSegment);
         Assert.Single(Directory.GetDirectories(Path.Combine(rds.StateDirectory, "pg", "backups", instance["DbiResourceId"]!.GetValue<string>())));
         Assert.Equal("after,before", notes);
     }
 
-    /// <summary>The start segments of the base backups whose history files (<c>&lt;segment&gt;.&lt;offset&gt;.backup</c>) are archived.</summary>
+    /// <summary>
+    /// The start segments of the base backups whose history files (<c>&lt;segment&gt;.&lt;offset&gt;.backup</c>, compressed
+    /// or not) are archived.
+    /// </summary>
     internal static List<string> BackupStarts(string archive) =>
         Directory.EnumerateFiles(archive).Select(Path.GetFileName).OfType<string>()
             .Where(name => BackupHistoryName().IsMatch(name)).Select(name => name[..24]).Order(StringComparer.Ordinal).ToList();
 
-    internal static List<string> Segments(string archive) =>
-        Directory.EnumerateFiles(archive).Select(Path.GetFileName).OfType<string>().Where(name => SegmentName().IsMatch(name)).ToList();
+    /// <summary>Whether a segment is in the archive, compressed or plain.</summary>
+    internal static bool IsArchived(string archive, string segment) =>
+        File.Exists(Path.Combine(archive, segment + ".zst")) || File.Exists(Path.Combine(archive, segment));
 
-    [GeneratedRegex(@"^[0-9A-F]{24}\.[0-9A-F]{8}\.backup$", RegexOptions.CultureInvariant)]
+    /// <summary>The WAL segment names in the archive, whether stored compressed (<c>.zst</c>) or plain.</summary>
+    internal static List<string> Segments(string archive) =>
+        Directory.EnumerateFiles(archive).Select(Path.GetFileName).OfType<string>().Where(name => SegmentName().IsMatch(name)).Select(name => name[..24]).ToList();
+
+    [GeneratedRegex(@"^[0-9A-F]{24}\.[0-9A-F]{8}\.backup(\.zst)?$", RegexOptions.CultureInvariant)]
     private static partial Regex BackupHistoryName();
 
-    [GeneratedRegex("^[0-9A-F]{24}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^[0-9A-F]{24}(\.zst)?$", RegexOptions.CultureInvariant)]
     private static partial Regex SegmentName();
 }
 

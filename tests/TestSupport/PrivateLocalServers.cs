@@ -40,6 +40,9 @@ public sealed class PrivateLocalServers : IDisposable
         return servers;
     }
 
+    /// <summary>Runs <c>local/servers &lt;command&gt;</c> again on these servers (e.g. start, to see what a second start does).</summary>
+    public (int ExitCode, string Output) Run(string command) => LocalServers.RunScript(_environment, command);
+
     public void Dispose()
     {
         LocalServers.RunScript(_environment, "stop");

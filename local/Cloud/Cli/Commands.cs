@@ -22,6 +22,7 @@ internal sealed class Commands(GlobalOptions globals, CliConsole console)
     public IEnumerable<Command> All() =>
     [
         List(), Invoke(), StartExecution(), DescribeExecution(), GetExecutionHistory(), ListExecutions(), SimulateSchedules(), Drill(), BenchmarkEngine(),
+        Samples.RestoreWindowSample.Command((parse, cancellationToken) => HostAsync(parse, cancellationToken), Paths, Out),
     ];
 
     private TextWriter Out => console.Output;
@@ -449,9 +450,7 @@ internal sealed class Commands(GlobalOptions globals, CliConsole console)
 
             var paths = Paths(parse);
             await using var cloud = await HostAsync(parse, cancellationToken).ConfigureAwait(false);
-            using var printer = new ExecutionPrinter(cloud, Out);
-            await using var context = new DrillContext(cloud, paths.RepositoryRoot, Out);
-            var report = await DrillRunner.RunAsync(context, DrillRunner.DefaultSteps(databaseScale), cancellationToken).ConfigureAwait(false);
+            var (report, _) = await DrillSession.RunAsync(cloud, paths.RepositoryRoot, DrillRunner.DefaultSteps(databaseScale), Out, cancellationToken).ConfigureAwait(false);
             return report.Succeeded ? LocalCloudCli.Success : LocalCloudCli.Failure;
         });
         return command;

@@ -42,7 +42,10 @@ public static class DrillRunner
         new RestoreDatabaseStep(),
     ];
 
-    /// <summary>Runs the steps and prints each one and a summary.</summary>
+    /// <summary>
+    /// Runs the steps, printing for each its number and name, whatever progress it reports, and its result; then the
+    /// summary: each step's outcome and time, and the recoveries against the plan's RTO/RPO.
+    /// </summary>
     public static async Task<DrillReport> RunAsync(DrillContext context, IReadOnlyList<IDrillStep> steps, CancellationToken cancellationToken)
     {
         var output = context.Output;
@@ -52,6 +55,7 @@ public static class DrillRunner
         {
             var step = steps[i];
             output.WriteLine($"[{i + 1}/{steps.Count}] {step.Name}");
+            context.Log.WriteLine($"=== [{i + 1}/{steps.Count}] {step.Name}");
             var clock = Stopwatch.StartNew();
             DrillStepOutcome outcome;
             try
@@ -62,11 +66,13 @@ public static class DrillRunner
                                           or System.Net.Sockets.SocketException or Functions.FunctionNotFoundException
                                           or DisasterRecovery.LocalRds.RdsEmulatorException or Npgsql.NpgsqlException)
             {
-                outcome = new DrillStepOutcome(false, $"{e.GetType().Name}: {e.Message}");
+                context.Log.WriteLine(e.ToString());
+                outcome = new DrillStepOutcome(false, $"{e.GetType().Name}: {DrillFlow.OneLine(e.Message)}");
             }
 
             reports.Add(new DrillStepReport(step.Name, outcome, clock.Elapsed));
-            output.WriteLine($"      {(outcome.Succeeded ? "ok" : "FAILED")}: {outcome.Summary}");
+            output.WriteLine($"      {(outcome.Succeeded ? "ok" : "FAILED")} in {Seconds(clock.Elapsed)}: {outcome.Summary}");
+            context.Log.WriteLine($"=== {(outcome.Succeeded ? "ok" : "FAILED")}: {outcome.Summary}");
             if (!outcome.Succeeded)
             {
                 break;
@@ -81,20 +87,42 @@ public static class DrillRunner
     private static void WriteSummary(TextWriter output, DrillReport report)
     {
         output.WriteLine();
-        var flows = report.Steps.Where(s => s.Outcome.Flow is not null).Select(s => s.Outcome.Flow!).Distinct().ToList();
-        output.WriteLine($"Drill summary: {(report.Succeeded ? "SUCCEEDED" : "FAILED")} in {Seconds(report.Duration)}; " +
-                         $"flows: {(flows.Count == 0 ? "none ran" : string.Join(", ", flows))}");
+        output.WriteLine($"Drill {(report.Succeeded ? "SUCCEEDED" : "FAILED")} in {Seconds(report.Duration)}");
         var width = report.Steps.Count == 0 ? 0 : report.Steps.Max(s => s.Name.Length);
         foreach (var step in report.Steps)
         {
-            output.WriteLine($"  {(step.Outcome.Succeeded ? "ok    " : "FAILED")}  {step.Name.PadRight(width)}  {Seconds(step.Duration),8}  {step.Outcome.Summary}");
+            output.WriteLine($"  {(step.Outcome.Succeeded ? "ok    " : "FAILED")}  {step.Name.PadRight(width)}  {Seconds(step.Duration),8}");
         }
 
         if (report.Steps.Count < report.PlannedSteps)
         {
             output.WriteLine($"  ({report.PlannedSteps - report.Steps.Count} later step(s) did not run)");
         }
+
+        var recoveries = report.Steps.Select(s => s.Outcome.Recovery).OfType<RecoveryMeasurement>().ToList();
+        if (recoveries.Count == 0)
+        {
+            return;
+        }
+
+        output.WriteLine();
+        output.WriteLine($"Recoveries against the plan (PostgreSQL: RTO {PostgresObjectives.Label(PostgresObjectives.Rto)}, RPO {PostgresObjectives.Label(PostgresObjectives.Rpo)}):");
+        string[] header = ["flow", "recovery time", "RTO", "data at risk / lost", "RPO"];
+        var rows = recoveries.Select(r => new[]
+        {
+            r.Flow,
+            Drill.Describe(r.RecoveryTime),
+            $"{PostgresObjectives.Label(PostgresObjectives.Rto)}: {(r.RecoveryTime <= PostgresObjectives.Rto ? "met" : "MISSED")}",
+            r.DataLoss is { } lost ? $"{Drill.Describe(lost)} ({r.DataLossMeaning})" : $"unknown ({r.DataLossMeaning})",
+            r.DataLoss is { } loss ? $"{PostgresObjectives.Label(PostgresObjectives.Rpo)}: {(loss <= PostgresObjectives.Rpo ? "met" : "MISSED")}" : "-",
+        }).ToList();
+        var widths = Enumerable.Range(0, header.Length).Select(c => rows.Append(header).Max(r => r[c].Length)).ToArray();
+        output.WriteLine("  " + string.Join("  ", header.Select((h, c) => h.PadRight(widths[c]))).TrimEnd());
+        foreach (var row in rows)
+        {
+            output.WriteLine("  " + string.Join("  ", row.Select((v, c) => v.PadRight(widths[c]))).TrimEnd());
+        }
     }
 
-    private static string Seconds(TimeSpan duration) => duration.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture) + " s";
+    private static string Seconds(TimeSpan duration) => duration.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture) + " s";
 }

@@ -15,29 +15,46 @@ public interface IDrillStep
     Task<DrillStepOutcome> RunAsync(DrillContext context, CancellationToken cancellationToken);
 }
 
-/// <summary>How a step went: a one-line summary, and the flow it ran if it ran one.</summary>
+/// <summary>How a step went: a one-line summary, the flow it ran if it ran one, and what it measured against the plan.</summary>
 /// <param name="Succeeded">Whether the step did what it should.</param>
-/// <param name="Summary">One line for the drill summary.</param>
+/// <param name="Summary">One line, printed when the step ends.</param>
 /// <param name="Flow">The state machine the step ran, if any.</param>
-public sealed record DrillStepOutcome(bool Succeeded, string Summary, string? Flow = null);
+/// <param name="Recovery">The recovery it timed, for the closing RTO/RPO table; null for a step that recovers nothing.</param>
+public sealed record DrillStepOutcome(bool Succeeded, string Summary, string? Flow = null, RecoveryMeasurement? Recovery = null);
 
-/// <summary>What the steps share: the local cloud, the servers and stand-ins started so far, and where to print.</summary>
+/// <summary>One recovery of the drill, measured against the plan's objectives (<see cref="PostgresObjectives"/>).</summary>
+/// <param name="Flow">The flow, as the plan and events/ name it (e.g. point-in-time-recovery).</param>
+/// <param name="RecoveryTime">From starting the flow to its end (compared with the RTO).</param>
+/// <param name="DataLoss">The data at risk or lost (compared with the RPO); null when the drill could not tell.</param>
+/// <param name="DataLossMeaning">What <paramref name="DataLoss"/> is, e.g. "WAL archive lag at the damage".</param>
+public sealed record RecoveryMeasurement(string Flow, TimeSpan RecoveryTime, TimeSpan? DataLoss, string DataLossMeaning);
+
+/// <summary>
+/// What the steps share: the local cloud, the servers and stand-ins started so far, and where to print: a few lines per
+/// step on <see cref="Output"/> (the console), everything else (inputs, every state of every flow, the functions' JSON
+/// log lines) in <see cref="Log"/> (the drill's log file, see <see cref="DrillSession"/>).
+/// </summary>
 public sealed class DrillContext : IAsyncDisposable
 {
     private readonly List<IAsyncDisposable> _cleanup = [];
 
-    public DrillContext(LocalCloudHost cloud, string repositoryRoot, TextWriter output)
+    public DrillContext(LocalCloudHost cloud, string repositoryRoot, TextWriter output, TextWriter? log = null)
     {
         Cloud = cloud;
         RepositoryRoot = repositoryRoot;
         Output = output;
+        Log = log ?? TextWriter.Null;
     }
 
     public LocalCloudHost Cloud { get; }
 
     public string RepositoryRoot { get; }
 
+    /// <summary>The console: each step's progress and result, one or a few lines.</summary>
     public TextWriter Output { get; }
+
+    /// <summary>The drill's log: the details behind <see cref="Output"/> (flow inputs, states, function logs).</summary>
+    public TextWriter Log { get; }
 
     /// <summary>The local PostgreSQL and Redis, once started.</summary>
     public LocalServersInfo? Servers { get; set; }

@@ -47,7 +47,8 @@ public sealed class StartLocalServersStep(int scale = 1) : IDrillStep
 /// Seeds what the application's platform lacks — the ConfigMap <c>production/backend-database</c> (where the database
 /// is), the secret <c>technician-marketplace/postgres</c> (its credentials), the deployment production/backend — for
 /// the servers just started (only if absent: what flows changed is kept), then starts the
-/// <see cref="LocalPlatformStandIn"/> following the local cloud's emulators (<see cref="LocalPlatformState.Of"/>).
+/// <see cref="LocalPlatformStandIn"/> following the local cloud's emulators (<see cref="LocalPlatformState.Of"/>), unless
+/// the local cloud runs one already (<see cref="LocalCloudHost.PlatformStandIn"/>).
 /// </summary>
 public sealed class StartPlatformStandInStep : IDrillStep
 {
@@ -86,8 +87,14 @@ public sealed class StartPlatformStandInStep : IDrillStep
 
         var platform = LocalPlatformState.Of(cloud);
         var connection = platform.DatabaseConnection(servers, out var problem);
-        var standIn = await LocalPlatformStandIn.StartAsync(servers, platform, 0, cancellationToken).ConfigureAwait(false);
-        context.OnCleanup(standIn);
+        // The local cloud started one already when the template's ServiceHealthUrl asks for it (samconfig's local environment).
+        var standIn = cloud.PlatformStandIn;
+        if (standIn is null)
+        {
+            standIn = await LocalPlatformStandIn.StartAsync(servers, platform, 0, cancellationToken).ConfigureAwait(false);
+            context.OnCleanup(standIn);
+        }
+
         context.PlatformStandIn = standIn;
         var replicas = platform.BackendReplicas();
         return new DrillStepOutcome(true,
@@ -98,8 +105,8 @@ public sealed class StartPlatformStandInStep : IDrillStep
 }
 
 /// <summary>
-/// Runs a state machine of the template through the local cloud, printing each state, and judges it by its final
-/// status. The input is built from the context, so a step can point a flow at what earlier steps started.
+/// Runs a state machine of the template through the local cloud (<see cref="DrillFlow"/>: two lines on the console,
+/// every state in the drill's log), and judges it by its final status. The input is built from the context, so a step can point a flow at what earlier steps started.
 /// </summary>
 public sealed class RunFlowStep(string name, string stateMachine, Func<DrillContext, JsonObject> input) : IDrillStep
 {
@@ -108,16 +115,8 @@ public sealed class RunFlowStep(string name, string stateMachine, Func<DrillCont
     public async Task<DrillStepOutcome> RunAsync(DrillContext context, CancellationToken cancellationToken)
     {
         var executionName = $"drill-{context.Cloud.Clock.GetUtcNow():yyyyMMdd'T'HHmmss'Z'}-{Guid.NewGuid().ToString("N")[..6]}";
-        var inputJson = input(context).ToJsonString(new System.Text.Json.JsonSerializerOptions
-        {
-            Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        });
-        context.Output.WriteLine($"  input: {inputJson}");
-        var execution = await context.Cloud.RunExecutionAsync(stateMachine, inputJson, executionName, cancellationToken).ConfigureAwait(false);
+        var execution = await DrillFlow.RunAsync(context, stateMachine, input(context), executionName, cancellationToken).ConfigureAwait(false);
         var succeeded = execution.Status == "SUCCEEDED";
-        var summary = succeeded
-            ? $"{stateMachine} {execution.Status} ({execution.ExecutionArn})"
-            : $"{stateMachine} {execution.Status}: {execution.Error}: {execution.Cause} ({execution.ExecutionArn})";
-        return new DrillStepOutcome(succeeded, summary, stateMachine);
+        return new DrillStepOutcome(succeeded, $"{stateMachine} {DrillFlow.Outcome(execution)} ({execution.ExecutionArn})", stateMachine);
     }
 }

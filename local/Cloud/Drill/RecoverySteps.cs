@@ -18,10 +18,15 @@ public static class PostgresObjectives
     public static readonly TimeSpan Rpo = TimeSpan.FromMinutes(15);
 
     /// <summary>"12.3 s (RTO 1 h: met)".</summary>
-    public static string AgainstRto(TimeSpan took) => $"{Drill.Describe(took)} (RTO {Drill.Describe(Rto)}: {(took <= Rto ? "met" : "MISSED")})";
+    public static string AgainstRto(TimeSpan took) => $"{Drill.Describe(took)} (RTO {Label(Rto)}: {(took <= Rto ? "met" : "MISSED")})";
 
-    /// <summary>"40 s (RPO 15 min: met)".</summary>
-    public static string AgainstRpo(TimeSpan lost) => $"{Drill.Describe(lost)} (RPO {Drill.Describe(Rpo)}: {(lost <= Rpo ? "met" : "MISSED")})";
+    /// <summary>"40.0 s (RPO 15 min: met)".</summary>
+    public static string AgainstRpo(TimeSpan lost) => $"{Drill.Describe(lost)} (RPO {Label(Rpo)}: {(lost <= Rpo ? "met" : "MISSED")})";
+
+    /// <summary>An objective as the plan writes it: "1 h", "15 min".</summary>
+    public static string Label(TimeSpan objective) => objective.TotalMinutes >= 60 && objective.TotalMinutes % 60 == 0
+        ? $"{objective.TotalHours:0} h"
+        : $"{objective.TotalMinutes:0} min";
 }
 
 /// <summary>Helpers the recovery steps share: invoking functions, reading rows, the database's clock.</summary>
@@ -146,12 +151,12 @@ public sealed class PointInTimeRecoveryStep : IDrillStep
             ["tables"] = new JsonArray("reviews", "payments"),
             ["mode"] = "insert-missing",
         };
-        context.Output.WriteLine($"  input: {input.ToJsonString()}");
-        var execution = await context.Cloud.RunExecutionAsync("PointInTimeRecoveryStateMachine", input.ToJsonString(), name, cancellationToken).ConfigureAwait(false);
+        context.Output.WriteLine($"      damage at {Drill.Iso(damagedAt)}: every 10th review deleted, the payments table dropped; restoring to {Drill.Iso(beforeDamage)}");
+        var execution = await DrillFlow.RunAsync(context, "PointInTimeRecoveryStateMachine", input, name, cancellationToken).ConfigureAwait(false);
         var took = clock.Elapsed;
         if (execution.Status != "SUCCEEDED")
         {
-            return new DrillStepOutcome(false, $"PointInTimeRecoveryStateMachine {execution.Status}: {execution.Error}: {execution.Cause}", "PointInTimeRecoveryStateMachine");
+            return new DrillStepOutcome(false, $"PointInTimeRecoveryStateMachine {DrillFlow.Outcome(execution)}", "PointInTimeRecoveryStateMachine");
         }
 
         var reviewsAfter = await Drill.FingerprintAsync(context, "reviews", cancellationToken).ConfigureAwait(false);
@@ -159,8 +164,9 @@ public sealed class PointInTimeRecoveryStep : IDrillStep
         var same = reviewsAfter == reviews && paymentsAfter == payments;
         return new DrillStepOutcome(same,
             $"{(same ? "every deleted review and the dropped table are back" : "ROWS DIFFER after recovery")} ({reviews.Rows} reviews, {payments.Rows} payments); " +
-            $"recovery time {PostgresObjectives.AgainstRto(took)}; data at risk at the damage (WAL archive lag) {PostgresObjectives.AgainstRpo(atRisk)}",
-            "PointInTimeRecoveryStateMachine");
+            $"recovery time {PostgresObjectives.AgainstRto(took)}; data at risk (WAL archive lag at the damage) {PostgresObjectives.AgainstRpo(atRisk)}",
+            "PointInTimeRecoveryStateMachine",
+            new RecoveryMeasurement("point-in-time-recovery", took, atRisk, "WAL archive lag at the damage"));
     }
 }
 
@@ -187,14 +193,14 @@ public sealed class RestoreDatabaseStep : IDrillStep
         var clock = Stopwatch.StartNew();
         var name = Drill.ExecutionName(context, "restore");
         var input = new JsonObject { ["reason"] = "drill: corrupted job titles", ["healthUrl"] = standIn.HealthUrl.ToString() };
-        context.Output.WriteLine($"  input: {input.ToJsonString()}");
-        var execution = await context.Cloud.RunExecutionAsync("RestoreDatabaseStateMachine", input.ToJsonString(), name, cancellationToken).ConfigureAwait(false);
+        context.Output.WriteLine($"      incident at {Drill.Iso(incidentAt)}: the title of every 7th job corrupted");
+        var execution = await DrillFlow.RunAsync(context, "RestoreDatabaseStateMachine", input, name, cancellationToken).ConfigureAwait(false);
         var took = clock.Elapsed;
         try
         {
             if (execution.Status != "SUCCEEDED")
             {
-                return new DrillStepOutcome(false, $"RestoreDatabaseStateMachine {execution.Status}: {execution.Error}: {execution.Cause}", "RestoreDatabaseStateMachine");
+                return new DrillStepOutcome(false, $"RestoreDatabaseStateMachine {DrillFlow.Outcome(execution)}", "RestoreDatabaseStateMachine");
             }
 
             var described = await Drill.RdsAsync(context, "describeDBInstances", new JsonObject { ["DbInstanceIdentifier"] = "restored-" + name }, cancellationToken).ConfigureAwait(false);
@@ -205,7 +211,8 @@ public sealed class RestoreDatabaseStep : IDrillStep
                 $"{(same ? "the new instance holds the verified backup's jobs" : "JOBS DIFFER on the new instance")} ({jobs.Rows} jobs); application switched and healthy; " +
                 $"recovery time {PostgresObjectives.AgainstRto(took)}; data lost (age of the last verified backup at the incident) " +
                 $"{(lost is { } l ? PostgresObjectives.AgainstRpo(l) : "unknown (no backup step ran)")}",
-                "RestoreDatabaseStateMachine");
+                "RestoreDatabaseStateMachine",
+                new RecoveryMeasurement("restore-database", took, lost, "age of the last verified backup at the incident"));
         }
         finally
         {
@@ -233,7 +240,7 @@ public sealed class RestoreDatabaseStep : IDrillStep
             }
             catch (DisasterRecovery.LocalRds.RdsEmulatorException e)
             {
-                context.Output.WriteLine($"      cleanup: {action} {e.ErrorName}");
+                context.Log.WriteLine($"cleanup: {action} {e.ErrorName}: {e.Message}");
             }
         }
 

@@ -30,7 +30,7 @@ public sealed class LocalPlatformStandIn : IAsyncDisposable
 
     private readonly WebApplication _app;
     private readonly LocalServersInfo _servers;
-    private readonly LocalPlatformState? _platform;
+    private volatile LocalPlatformState? _platform;
     private readonly SemaphoreSlim _redisGate = new(1, 1);
     private ConnectionMultiplexer? _redis;
 
@@ -73,6 +73,12 @@ public sealed class LocalPlatformStandIn : IAsyncDisposable
         standIn.BaseUrl = new Uri(app.Urls.First() + "/");
         return standIn;
     }
+
+    /// <summary>
+    /// Follows <paramref name="platform"/> from now on: for a stand-in started before the local cloud whose emulators it
+    /// follows, so that the cloud's template can name its URL (see LocalParameterValues).
+    /// </summary>
+    public void Follow(LocalPlatformState platform) => _platform = platform;
 
     public async ValueTask DisposeAsync()
     {

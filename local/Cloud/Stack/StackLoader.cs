@@ -43,38 +43,13 @@ public static partial class StackLoader
         return new Loading(template, Path.GetFullPath(templatePath), settings).Run();
     }
 
-    /// <summary>The stack name samconfig.toml (next to the template) gives the default environment, if any.</summary>
-    public static string? StackNameFromSamConfig(string templateDirectory)
+    /// <summary>The stack name samconfig.toml (next to the template) gives <paramref name="environment"/>, else its default environment, if any.</summary>
+    /// <exception cref="StackLoadException">samconfig.toml cannot be read.</exception>
+    public static string? StackNameFromSamConfig(string templateDirectory, string? environment = null)
     {
-        var path = Path.Combine(templateDirectory, "samconfig.toml");
-        if (!File.Exists(path))
-        {
-            return null;
-        }
-
-        // Only the one key we need: stack_name under [default.global.parameters] (or [default.deploy.parameters]).
-        string? section = null;
-        foreach (var raw in File.ReadLines(path))
-        {
-            var line = raw.Trim();
-            if (line.StartsWith('['))
-            {
-                section = line.Trim('[', ']').Trim();
-                continue;
-            }
-
-            var match = StackNameLine().Match(line);
-            if (match.Success && section is "default.global.parameters" or "default.deploy.parameters")
-            {
-                return match.Groups["name"].Value;
-            }
-        }
-
-        return null;
+        var config = SamConfig.Read(templateDirectory);
+        return (environment is null ? null : config?.StackName(environment)) ?? config?.StackName("default");
     }
-
-    [GeneratedRegex("^stack_name\\s*=\\s*\"(?<name>[A-Za-z][A-Za-z0-9-]*)\"")]
-    private static partial Regex StackNameLine();
 
     private sealed class Loading
     {
@@ -97,8 +72,13 @@ public static partial class StackLoader
 
         public LoadedStack Run()
         {
-            var parameters = ResolveParameters();
-            _stackName = _settings.StackName ?? StackNameFromSamConfig(_template.Directory) ?? DefaultStackName;
+            var config = SamConfig.Read(_template.Directory);
+            var parameters = ResolveParameters(config);
+            var environment = _settings.ConfigEnvironment;
+            _stackName = _settings.StackName
+                ?? (environment is null ? null : config?.StackName(environment))
+                ?? config?.StackName("default")
+                ?? DefaultStackName;
             _region = _settings.Region ?? (parameters.GetValueOrDefault("RegionRole") == "dr" ? "us-west-2" : "us-east-1");
             var pseudo = new Dictionary<string, string>(StringComparer.Ordinal)
             {
@@ -152,9 +132,23 @@ public static partial class StackLoader
             return new LoadedStack(_templatePath, _stackName, _region, _settings.AccountId, parameters, functions, machines, topics, buckets, schedules, unsimulated);
         }
 
-        private Dictionary<string, string> ResolveParameters()
+        /// <summary>
+        /// Every parameter's value: the template's Default, replaced by the samconfig environment's parameter_overrides,
+        /// replaced by the settings' own overrides (the command line), as <c>sam deploy --config-env X --parameter-overrides</c>.
+        /// </summary>
+        private Dictionary<string, string> ResolveParameters(SamConfig? config)
         {
             var declared = _template.Parameters;
+            var fromConfig = _settings.ConfigEnvironment is { } environment && config is not null
+                ? config.ParameterOverrides(environment)
+                : new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var key in fromConfig.Keys.Where(k => !declared.ContainsKey(k)))
+            {
+                throw new StackLoadException(
+                    $"{config!.Path} [{_settings.ConfigEnvironment}.deploy.parameters] parameter_overrides: the template has no parameter '{key}' " +
+                    $"(it has: {string.Join(", ", declared.Select(p => p.Key))})");
+            }
+
             foreach (var key in _settings.ParameterOverrides.Keys.Where(k => !declared.ContainsKey(k)))
             {
                 throw new StackLoadException(
@@ -169,6 +163,10 @@ public static partial class StackLoader
                 if (_settings.ParameterOverrides.TryGetValue(name, out var overridden))
                 {
                     value = overridden;
+                }
+                else if (fromConfig.TryGetValue(name, out var configured))
+                {
+                    value = configured;
                 }
                 else if (spec["Default"] is JsonValue defaultValue)
                 {

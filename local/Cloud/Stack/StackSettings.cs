@@ -6,17 +6,36 @@ public sealed record StackSettings
     /// <summary>The account id in every local ARN (LocalStack's convention, so no real account is ever named).</summary>
     public const string LocalAccountId = "000000000000";
 
-    /// <summary>Stack name used in generated names and <c>AWS::StackName</c>; null reads samconfig.toml, then falls back to <c>local</c>.</summary>
+    /// <summary>
+    /// Stack name used in generated names and <c>AWS::StackName</c>; null reads samconfig.toml (the
+    /// <see cref="ConfigEnvironment"/>'s, then the default environment's), then falls back to <c>local</c>.
+    /// </summary>
     public string? StackName { get; init; }
+
+    /// <summary>
+    /// The samconfig.toml environment (<c>sam deploy --config-env</c>) whose stack name and <c>parameter_overrides</c>
+    /// apply before <see cref="ParameterOverrides"/>: <see cref="SamConfig.LocalEnvironment"/> by default, whose values
+    /// point at local things. Null reads no environment's parameters (the template's defaults only).
+    /// </summary>
+    public string? ConfigEnvironment { get; init; } = SamConfig.LocalEnvironment;
 
     /// <summary>Region for ARNs and <c>AWS::Region</c>; null derives it from the RegionRole parameter (primary → us-east-1, dr → us-west-2).</summary>
     public string? Region { get; init; }
 
-    /// <summary>Parameter values that replace the template's defaults, as <c>--parameter-overrides Key=Value</c>.</summary>
+    /// <summary>
+    /// Parameter values that replace the template's defaults and the samconfig environment's, as
+    /// <c>--parameter-overrides Key=Value</c>.
+    /// </summary>
     public IReadOnlyDictionary<string, string> ParameterOverrides { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
 
     /// <summary>The account id in ARNs.</summary>
     public string AccountId { get; init; } = LocalAccountId;
+
+    /// <summary>These settings with one more parameter override (replacing one of the same name).</summary>
+    public StackSettings WithOverride(string name, string value) => this with
+    {
+        ParameterOverrides = new Dictionary<string, string>(ParameterOverrides, StringComparer.Ordinal) { [name] = value },
+    };
 
     /// <summary>Parses <c>Key=Value</c> pairs (SAM's <c>--parameter-overrides</c> format, optional quotes around the value).</summary>
     /// <exception cref="StackLoadException">A pair has no '=' or an empty key, or a key is repeated.</exception>

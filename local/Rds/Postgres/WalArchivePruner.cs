@@ -7,8 +7,9 @@ namespace DisasterRecovery.LocalRds.Postgres;
 /// segment (and <c>.partial</c> segment) whose position is before the oldest segment still needed, on any timeline
 /// (the timeline part of the name is ignored, so a parent timeline's segments are never removed early). It also
 /// removes the <c>.backup</c> history files of those positions and the <c>.history</c> files of timelines older than
-/// the one the oldest needed segment is on, never the newest timeline's. Anything else (a copy in progress,
-/// <c>*.tmp</c>, folders) is left alone. The oldest needed segment is the start segment of the oldest retained
+/// the one the oldest needed segment is on, never the newest timeline's. Each of these may be compressed
+/// (<c>&lt;name&gt;.zst</c>, see <see cref="WalArchive"/>) or plain (archives written before compression); both go alike.
+/// Anything else (a copy in progress, <c>*.tmp</c>, folders) is left alone. The oldest needed segment is the start segment of the oldest retained
 /// automated backup: a restore to the earliest restorable time replays from there.
 /// </summary>
 internal static partial class WalArchivePruner
@@ -29,7 +30,7 @@ internal static partial class WalArchivePruner
         var prunable = new List<string>();
         foreach (var name in names)
         {
-            if (SegmentName().IsMatch(name) || PartialSegmentName().IsMatch(name) || BackupHistoryName().IsMatch(name))
+            if (ArchivedSegmentName().IsMatch(name) || PartialSegmentName().IsMatch(name) || BackupHistoryName().IsMatch(name))
             {
                 // Timeline (8) + log (8) + segment (8); upper-case hex of fixed width sorts like the numbers.
                 if (string.CompareOrdinal(name[8..24], position) < 0)
@@ -88,20 +89,23 @@ internal static partial class WalArchivePruner
     public static bool IsSegmentName(string name) => SegmentName().IsMatch(name);
 
     private static string? TimelineOf(string name) =>
-        SegmentName().IsMatch(name) || PartialSegmentName().IsMatch(name) || BackupHistoryName().IsMatch(name) || TimelineHistoryName().IsMatch(name)
+        ArchivedSegmentName().IsMatch(name) || PartialSegmentName().IsMatch(name) || BackupHistoryName().IsMatch(name) || TimelineHistoryName().IsMatch(name)
             ? name[..8]
             : null;
 
     [GeneratedRegex("^[0-9A-F]{24}$", RegexOptions.CultureInvariant)]
     private static partial Regex SegmentName();
 
-    [GeneratedRegex(@"^[0-9A-F]{24}\.partial$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^[0-9A-F]{24}(\.zst)?$", RegexOptions.CultureInvariant)]
+    private static partial Regex ArchivedSegmentName();
+
+    [GeneratedRegex(@"^[0-9A-F]{24}\.partial(\.zst)?$", RegexOptions.CultureInvariant)]
     private static partial Regex PartialSegmentName();
 
-    [GeneratedRegex(@"^[0-9A-F]{24}\.[0-9A-F]{8}\.backup$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^[0-9A-F]{24}\.[0-9A-F]{8}\.backup(\.zst)?$", RegexOptions.CultureInvariant)]
     private static partial Regex BackupHistoryName();
 
-    [GeneratedRegex(@"^[0-9A-F]{8}\.history$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^[0-9A-F]{8}\.history(\.zst)?$", RegexOptions.CultureInvariant)]
     private static partial Regex TimelineHistoryName();
 }
 
