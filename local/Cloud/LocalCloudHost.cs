@@ -66,6 +66,7 @@ public sealed class LocalCloudHost : IAsyncDisposable
         Dispatcher = new LocalTaskDispatcher(stack, Functions, emulators, clock);
         Engine = new StateMachineEngine(Dispatcher, clock, new StateMachineEngineOptions { Region = stack.Region, AccountId = stack.AccountId, Random = random });
         Executions = new ExecutionStore(stateDirectory);
+        emulators.Register(new SfnEmulator(Engine, Executions));
     }
 
     public LoadedStack Stack { get; }
@@ -94,6 +95,9 @@ public sealed class LocalCloudHost : IAsyncDisposable
 
     /// <summary>The SNS emulator (messages published by the flows).</summary>
     public SnsEmulator Sns => Emulators.Get<SnsEmulator>();
+
+    /// <summary>The Step Functions emulator (aws-sdk:sfn: describeExecution, stopExecution) over this cloud's executions.</summary>
+    public SfnEmulator Sfn => Emulators.Get<SfnEmulator>();
 
     /// <summary>The Route 53 emulator.</summary>
     public Route53Emulator Route53 => Emulators.Get<Route53Emulator>();
