@@ -14,7 +14,7 @@ namespace DisasterRecovery.RecoveryFlows.Tests;
 /// waits on a task token, so one can stay RUNNING and another be stopped (StopExecution) mid-way.
 /// </summary>
 [Collection(RecoveryFlowsCollection.Name)]
-public sealed class SweepAbandonedInstancesTests(RecoveryCloud env) : IClassFixture<RecoveryCloud>
+public sealed class SweepAbandonedInstancesTests(SweepCloud env) : IClassFixture<SweepCloud>
 {
     private const string Sweeper = "SweepAbandonedInstancesStateMachine";
     private const string Holder = "sweep-test-holder";
@@ -230,6 +230,79 @@ public sealed class SweepAbandonedInstancesTests(RecoveryCloud env) : IClassFixt
         outcomes!.AsArray().Select(o => o!["identifier"]!.GetValue<string>()).Order(StringComparer.Ordinal).ToList();
 
     private static List<string> Strings(JsonNode? array) => array!.AsArray().Select(v => v!.GetValue<string>()).ToList();
+}
+
+/// <summary>
+/// A local cloud over template.yaml for the sweeper's test: LocalS3 in-process, local/servers' cluster adopted as the
+/// (untagged) production instance, a virtual clock that keeps moving while an execution waits on a task token (the
+/// held "recovery" execution must not stop the sweeper's retries).
+/// </summary>
+public sealed class SweepCloud : IAsyncLifetime
+{
+    private readonly string _stateDirectory = Path.Combine(Path.GetTempPath(), "dr-sweep", Guid.NewGuid().ToString("N"));
+
+    public DisasterRecovery.LocalCloud.LocalCloudHost Cloud { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        Cloud = await DisasterRecovery.LocalCloud.LocalCloudHost.StartAsync(new DisasterRecovery.LocalCloud.LocalCloudOptions
+        {
+            TemplatePath = DisasterRecovery.TestSupport.RepositoryPaths.Of("template.yaml"),
+            StateDirectory = _stateDirectory,
+            Clock = new DisasterRecovery.LocalStepFunctions.Time.VirtualTimeProvider(),
+            Random = new Random(11),
+            LocalServersInfoFile = DisasterRecovery.TestSupport.LocalServers.InfoFile,
+            AdvanceVirtualClockDuringTaskTokenWaits = true,
+        });
+        await Cloud.GetRdsAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Cloud.DisposeAsync();
+        try
+        {
+            Directory.Delete(_stateDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Cluster files owned by the service user may resist; the RDS emulator stopped its clusters already.
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+
+    /// <summary>An instance's status, or null when RDS does not know it.</summary>
+    public async Task<string?> InstanceStatusAsync(string identifier)
+    {
+        try
+        {
+            var rds = await Cloud.GetRdsAsync();
+            var result = await rds.CallAsync(Cloud.Stack.Region, "describeDBInstances", new JsonObject { ["DbInstanceIdentifier"] = identifier });
+            return result["DbInstances"]![0]!["DbInstanceStatus"]!.GetValue<string>();
+        }
+        catch (RdsEmulatorException e) when (e.ErrorName == "Rds.DbInstanceNotFoundException")
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Polls (each describe waits for the emulator's work) until the instance is gone; its last status otherwise.</summary>
+    public async Task<string?> InstanceStatusAfterDeletionAsync(string identifier)
+    {
+        string? status = null;
+        for (var i = 0; i < 30; i++)
+        {
+            status = await InstanceStatusAsync(identifier);
+            if (status is null)
+            {
+                return null;
+            }
+        }
+
+        return status;
+    }
 }
 
 /// <summary>
