@@ -31,6 +31,12 @@ public sealed record LocalCloudOptions
     public Random? Random { get; init; }
 
     /// <summary>
+    /// Let a virtual clock move on while a <c>.waitForTaskToken</c> task waits (default: it stands still, as if a human
+    /// were answering). For a test that holds one execution open on a token while another runs its retries.
+    /// </summary>
+    public bool AdvanceVirtualClockDuringTaskTokenWaits { get; init; }
+
+    /// <summary>
     /// An S3 endpoint to use (functions get it as AWS_ENDPOINT_URL_S3, Task states reach it through aws-sdk:s3).
     /// <see cref="LocalCloudHost.StartAsync"/> starts a LocalS3 server for it when null; <see cref="LocalCloudHost.Create(LocalCloudOptions)"/> leaves S3 out.
     /// </summary>
@@ -54,7 +60,7 @@ public sealed class LocalCloudHost : IAsyncDisposable
     private readonly HashSet<string> _registered = new(StringComparer.Ordinal);
     private IAsyncDisposable? _localS3;
 
-    private LocalCloudHost(LoadedStack stack, string stateDirectory, TimeProvider clock, ServiceEmulatorRegistry emulators, Random? random, S3Connection? s3)
+    private LocalCloudHost(LoadedStack stack, string stateDirectory, TimeProvider clock, ServiceEmulatorRegistry emulators, Random? random, S3Connection? s3, bool advanceDuringTokenWaits)
     {
         Stack = stack;
         StateDirectory = stateDirectory;
@@ -64,8 +70,9 @@ public sealed class LocalCloudHost : IAsyncDisposable
         SecretsExtension = new Secrets.SecretsExtensionEndpoint(SecretsManager.Store);
         Functions = new FunctionHost(stack, platformEnvironment: s3?.FunctionEnvironment(), platformEnvironmentOnDemand: SecretsExtension.FunctionEnvironment);
         Dispatcher = new LocalTaskDispatcher(stack, Functions, emulators, clock);
-        Engine = new StateMachineEngine(Dispatcher, clock, new StateMachineEngineOptions { Region = stack.Region, AccountId = stack.AccountId, Random = random });
+        Engine = new StateMachineEngine(Dispatcher, clock, new StateMachineEngineOptions { Region = stack.Region, AccountId = stack.AccountId, Random = random, AdvanceVirtualClockDuringTaskTokenWaits = advanceDuringTokenWaits });
         Executions = new ExecutionStore(stateDirectory);
+        emulators.Register(new SfnEmulator(Engine, Executions));
     }
 
     public LoadedStack Stack { get; }
@@ -94,6 +101,9 @@ public sealed class LocalCloudHost : IAsyncDisposable
 
     /// <summary>The SNS emulator (messages published by the flows).</summary>
     public SnsEmulator Sns => Emulators.Get<SnsEmulator>();
+
+    /// <summary>The Step Functions emulator (aws-sdk:sfn: describeExecution, stopExecution) over this cloud's executions.</summary>
+    public SfnEmulator Sfn => Emulators.Get<SfnEmulator>();
 
     /// <summary>The Route 53 emulator.</summary>
     public Route53Emulator Route53 => Emulators.Get<Route53Emulator>();
@@ -241,7 +251,7 @@ public sealed class LocalCloudHost : IAsyncDisposable
             emulators.Register(new S3Emulator(s3));
         }
 
-        return new LocalCloudHost(stack, Path.GetFullPath(options.StateDirectory), clock, emulators, options.Random, s3);
+        return new LocalCloudHost(stack, Path.GetFullPath(options.StateDirectory), clock, emulators, options.Random, s3, options.AdvanceVirtualClockDuringTaskTokenWaits);
     }
 
     private async Task CreateBucketsAsync(CancellationToken cancellationToken)

@@ -109,6 +109,11 @@ public sealed partial class RdsEmulator
         }
 
         var max = request.MaxRecords() ?? 100;
+
+        // The marker is the last identifier of the previous page: instances sort by identifier, so the next page
+        // starts after it, whatever was created or deleted in between.
+        var marker = request.String("Marker");
+        string? nextMarker = null;
         List<InstanceRecord> Select()
         {
             IEnumerable<InstanceRecord> all = _state.Instances.Where(i => i.Region == region)
@@ -131,7 +136,10 @@ public sealed partial class RdsEmulator
                 }));
             }
 
-            return all.OrderBy(i => i.Identifier, StringComparer.Ordinal).Take(max).ToList();
+            var after = all.Where(i => marker is null || string.CompareOrdinal(i.Identifier, marker) > 0).OrderBy(i => i.Identifier, StringComparer.Ordinal).ToList();
+            var page = after.Take(max).ToList();
+            nextMarker = after.Count > max ? page[^1].Identifier : null;
+            return page;
         }
 
         var running = new List<Task>();
@@ -179,7 +187,13 @@ public sealed partial class RdsEmulator
             list.Add(Responses.Instance(this, record, status, await RestoreWindowAsync(record, cancellationToken).ConfigureAwait(false)));
         }
 
-        return new JsonObject { ["DbInstances"] = list };
+        var response = new JsonObject { ["DbInstances"] = list };
+        if (nextMarker is not null)
+        {
+            response["Marker"] = nextMarker;
+        }
+
+        return response;
     }
 
     private async Task<JsonObject> ModifyDbInstanceAsync(string region, Request request, CancellationToken cancellationToken)

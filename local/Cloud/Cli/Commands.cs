@@ -21,7 +21,7 @@ internal sealed class Commands(GlobalOptions globals, CliConsole console)
 
     public IEnumerable<Command> All() =>
     [
-        List(), Invoke(), StartExecution(), DescribeExecution(), GetExecutionHistory(), ListExecutions(), SimulateSchedules(), Drill(), BenchmarkEngine(),
+        List(), Invoke(), StartExecution(), DescribeExecution(), GetExecutionHistory(), ListExecutions(), StopExecution(), SimulateSchedules(), Drill(), BenchmarkEngine(),
         Samples.RestoreWindowSample.Command((parse, cancellationToken) => HostAsync(parse, cancellationToken), Paths, Out),
     ];
 
@@ -287,6 +287,40 @@ internal sealed class Commands(GlobalOptions globals, CliConsole console)
                 Out.WriteLine($"{d.Status,-10} {d.StartDate,-24} {d.StopDate ?? "-",-24} {d.StateMachineLogicalId,-28} {d.ExecutionArn}");
             }
 
+            return LocalCloudCli.Success;
+        });
+        return command;
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // stop-execution (the sweeper's counterpart: a RUNNING record whose local/dr process is gone)
+    // ---------------------------------------------------------------------------------------------
+    private Command StopExecution()
+    {
+        var arn = new Argument<string>("execution-arn") { Description = "The execution's ARN, as start-execution printed it." };
+        var error = new Option<string?>("--error") { Description = "The error code to record (up to 256 characters)." };
+        var cause = new Option<string?>("--cause") { Description = "A more detailed explanation to record." };
+        var command = new Command("stop-execution",
+            "Marks a recorded RUNNING execution ABORTED, as StopExecution does: for one whose local/dr process was killed " +
+            "(an execution still running in a terminal is stopped there with Ctrl+C).") { arn, error, cause };
+        command.SetAction(parse =>
+        {
+            var store = new ExecutionStore(Paths(parse).StateDirectory);
+            var executionArn = parse.GetValue(arn)!;
+            ExecutionDocument record;
+            bool stopped;
+            try
+            {
+                (record, stopped) = DisasterRecovery.LocalCloud.Emulators.SfnEmulator.StopRecorded(store, executionArn, parse.GetValue(error), parse.GetValue(cause), DateTimeOffset.UtcNow);
+            }
+            catch (DisasterRecovery.LocalCloud.Emulators.ServiceErrorException e)
+            {
+                throw new LocalCloudException($"{e.Message} (executions are recorded in {store.Directory}; see local/dr list-executions)", e);
+            }
+
+            Out.WriteLine(stopped
+                ? $"Stopped: {record.ExecutionArn} is ABORTED since {record.StopDate}."
+                : $"Nothing to stop: {record.ExecutionArn} is already {record.Status} (since {record.StopDate}).");
             return LocalCloudCli.Success;
         });
         return command;
