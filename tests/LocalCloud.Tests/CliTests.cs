@@ -151,7 +151,8 @@ public sealed class CliTests
 
         Assert.True(run.ExitCode == 0, run.ToString());
         var lines = run.Output.Split('\n');
-        var order = new[] { "ExecutionStarted", "TaskStateEntered", "TaskScheduled", "TaskSucceeded", "ChoiceStateEntered", "SucceedStateEntered", "ExecutionSucceeded" }
+        // The machine first checks it was given a URL (a Choice), then checks it (a Task), then decides (a Choice).
+        var order = new[] { "ExecutionStarted", "ChoiceStateEntered", "TaskStateEntered", "TaskScheduled", "TaskSucceeded", "SucceedStateEntered", "ExecutionSucceeded" }
             .Select(type => Array.FindIndex(lines, l => TimestampedEvent(type).IsMatch(l))).ToList();
         Assert.DoesNotContain(-1, order);
         Assert.Equal(order.Order().ToList(), order);
@@ -169,7 +170,7 @@ public sealed class CliTests
         Assert.Equal("ExecutionStarted", events[0]!["type"]!.GetValue<string>());
         Assert.Equal("ExecutionSucceeded", events[^1]!["type"]!.GetValue<string>());
         Assert.Equal("lambda", events.Single(e => e!["type"]!.GetValue<string>() == "TaskScheduled")!["taskScheduledEventDetails"]!["resourceType"]!.GetValue<string>());
-        Assert.Contains(plainHistory.Output.Split('\n'), l => l.StartsWith("   3  ", StringComparison.Ordinal) && l.EndsWith("TaskScheduled           lambda:invoke", StringComparison.Ordinal));
+        Assert.Contains(plainHistory.Output.Split('\n'), l => l.StartsWith("   5  ", StringComparison.Ordinal) && l.EndsWith("TaskScheduled           lambda:invoke", StringComparison.Ordinal));
         Assert.Contains($"SUCCEEDED  ", list.Output, StringComparison.Ordinal);
         Assert.Contains(arn, list.Output, StringComparison.Ordinal);
     }
