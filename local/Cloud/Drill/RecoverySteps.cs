@@ -244,6 +244,28 @@ public sealed class RestoreDatabaseStep : IDrillStep
             }
         }
 
+        await WaitUntilDeletedAsync(context, "restored-" + name, cancellationToken).ConfigureAwait(false);
         await Drill.ExecuteAsync(context, "UPDATE public.jobs SET title = reverse(substr(title, 2)) WHERE id % 7 = 0 AND title LIKE '#%'", cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Polls (each describe waits for the emulator's work, up to 10 s) until the instance is gone, at most 30 times, so the
+    /// drill does not end with the instance half deleted and its files (a base backup, a cluster) left in the state folder.
+    /// </summary>
+    private static async Task WaitUntilDeletedAsync(DrillContext context, string identifier, CancellationToken cancellationToken)
+    {
+        for (var poll = 0; poll < 30; poll++)
+        {
+            try
+            {
+                await Drill.RdsAsync(context, "describeDBInstances", new JsonObject { ["DbInstanceIdentifier"] = identifier }, cancellationToken).ConfigureAwait(false);
+            }
+            catch (DisasterRecovery.LocalRds.RdsEmulatorException e) when (e.ErrorName == "Rds.DbInstanceNotFoundException")
+            {
+                return;
+            }
+        }
+
+        context.Log.WriteLine($"cleanup: {identifier} was still being deleted after 30 polls; the next start of the local cloud finishes it");
     }
 }
