@@ -29,6 +29,7 @@ public sealed class UnconfiguredStackTests : IDisposable
     }
 
     [Theory]
+    [InlineData("EksClusterName", "Refuse Without The EKS Cluster Name")]
     [InlineData("EksEndpoint", "Refuse Without The EKS Endpoint")]
     [InlineData("EksCertificateAuthority", "Refuse Without The EKS Certificate Authority")]
     [InlineData("ServiceHealthUrl", "Refuse Without The Health URL")]
@@ -71,7 +72,7 @@ public sealed class UnconfiguredStackTests : IDisposable
 
         Assert.Equal(("FAILED", "StackNotConfigured"), (execution.Status, execution.Error));
         Assert.Contains("the stack parameter ServiceHealthUrl, which is then empty: deploy with --parameter-overrides ServiceHealthUrl=<", execution.Cause, StringComparison.Ordinal);
-        Assert.Equal(["Is A Health URL Given?", "Refuse Without A Health URL"], StatesEntered(execution));
+        Assert.Equal(["Apply Defaults", "Merge Defaults", "Is A Health URL Given?", "Refuse Without A Health URL"], StatesEntered(execution));
         Assert.Empty(cloud.Sns.Messages);
     }
 
