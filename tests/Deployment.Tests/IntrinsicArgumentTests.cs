@@ -34,6 +34,11 @@ public sealed class IntrinsicArgumentTests
             ["$.side.state.status"] = "RDS describes every instance with its DBInstanceStatus",
             ["$.preview.totals"] = "TableRecoveryResult.Totals is a non-nullable record",
         },
+        ["statemachines/sweep-abandoned-instances.asl.json"] = new(StringComparer.Ordinal)
+        {
+            ["$.identifier"] = "each Map item is a DBInstance from describeDBInstances, which RDS always describes with its DBInstanceIdentifier",
+            ["$.run.status"] = "Step Functions describes every execution with its Status; the not-found branch sets a literal one",
+        },
         ["statemachines/service-health.asl.json"] = new(StringComparer.Ordinal)
         {
             ["$.health.attempts"] = "HealthCheckResult.Attempts is an int",

@@ -245,7 +245,7 @@ internal static class IntrinsicArgumentChecks
                         produced.Add(target);
                     }
                 }
-                else if (expression.StartsWith("$$.", StringComparison.Ordinal) || expression == "$")
+                else if (expression.StartsWith("$$.", StringComparison.Ordinal) || expression == "$" || IsIndefinite(expression))
                 {
                     produced.Add(target);
                 }
@@ -266,6 +266,12 @@ internal static class IntrinsicArgumentChecks
             }
         }
     }
+
+    /// <summary>
+    /// A path with a filter, a wildcard or a deep scan selects a list (an empty one when nothing matches), never null.
+    /// </summary>
+    private static bool IsIndefinite(string path) =>
+        path.StartsWith('$') && (path.Contains("[?(", StringComparison.Ordinal) || path.Contains("[*]", StringComparison.Ordinal) || path.Contains("..", StringComparison.Ordinal));
 
     private static HashSet<string> Literal(JsonNode? value)
     {
