@@ -39,7 +39,7 @@ public sealed class RuntimeApiHostTests
     {
         await using var api = await FakeRuntimeApi.StartAsync();
         await using var function = FunctionProcess.Start(Probe, api.Address);
-        api.Enqueue("req-2", """{"action":"throw","message":"backup 42 is gone"}""", InAMinute);
+        api.Enqueue("req-2", """{"action":"throw","message":"backup 42 isn't there"}""", InAMinute);
 
         var call = await api.NextPostAsync();
 
@@ -48,7 +48,8 @@ public sealed class RuntimeApiHostTests
         Assert.Equal("ProbeRequestedFailureException", call.ErrorTypeHeader);
         using var body = JsonDocument.Parse(call.Body);
         Assert.Equal("ProbeRequestedFailureException", body.RootElement.GetProperty("errorType").GetString());
-        Assert.Equal("backup 42 is gone", body.RootElement.GetProperty("errorMessage").GetString());
+        Assert.Equal("backup 42 isn't there", body.RootElement.GetProperty("errorMessage").GetString());
+        Assert.Contains("isn't there", call.Body, StringComparison.Ordinal); // as written, not as isn\u0027t
         Assert.Equal(JsonValueKind.Array, body.RootElement.GetProperty("stackTrace").ValueKind);
         Assert.Contains(body.RootElement.GetProperty("stackTrace").EnumerateArray(), f => f.GetString()!.Contains("ProbeHandler", StringComparison.Ordinal));
     }

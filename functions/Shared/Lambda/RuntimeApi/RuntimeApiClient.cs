@@ -67,12 +67,27 @@ public sealed class RuntimeApiClient : IDisposable
 
     private async Task PostErrorReportAsync(string path, ErrorReport error, CancellationToken cancellationToken)
     {
-        using var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(error, RuntimeApiJsonContext.Default.ErrorReport));
+        using var content = new ByteArrayContent(ErrorReportBytes(error));
         content.Headers.ContentType = new MediaTypeHeaderValue(ErrorContentType);
         using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = content };
         request.Headers.TryAddWithoutValidation("Lambda-Runtime-Function-Error-Type", error.ErrorType);
         using var response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
         response.EnsureSuccessStatusCode();
+    }
+
+    /// <summary>
+    /// The report as JSON with relaxed escaping: Step Functions shows it as the Cause, which people read ("isn't", not
+    /// "isn\u0027t"); it is never embedded in HTML.
+    /// </summary>
+    internal static byte[] ErrorReportBytes(ErrorReport error)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            JsonSerializer.Serialize(writer, error, RuntimeApiJsonContext.Default.ErrorReport);
+        }
+
+        return buffer.ToArray();
     }
 
     private static string? Header(HttpResponseHeaders headers, string name) =>
