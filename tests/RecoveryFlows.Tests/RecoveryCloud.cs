@@ -131,36 +131,11 @@ public sealed class RecoveryCloud : IAsyncLifetime
     public Task<ExecutionDocument> RunAsync(string stateMachine, object input, string? name = null) =>
         Cloud.RunExecutionAsync(stateMachine, JsonSerializer.Serialize(input), name);
 
-    /// <summary>Whether an RDS instance exists and is not being deleted.</summary>
-    public async Task<string?> InstanceStatusAsync(string identifier)
-    {
-        try
-        {
-            var rds = await Cloud.GetRdsAsync();
-            var result = await rds.CallAsync(Cloud.Stack.Region, "describeDBInstances", new JsonObject { ["DbInstanceIdentifier"] = identifier });
-            return result?["DbInstances"]?[0]?["DbInstanceStatus"]?.GetValue<string>();
-        }
-        catch (DisasterRecovery.LocalRds.RdsEmulatorException e) when (e.ErrorName == "Rds.DbInstanceNotFoundException")
-        {
-            return null;
-        }
-    }
+    /// <summary>The instance's status, or null when RDS does not know it.</summary>
+    public Task<string?> InstanceStatusAsync(string identifier) => Cloud.InstanceStatusAsync(identifier);
 
-    /// <summary>Polls (the emulator's describe waits for progress) until the instance is gone; its last status otherwise.</summary>
-    public async Task<string?> InstanceStatusAfterDeletionAsync(string identifier)
-    {
-        string? status = null;
-        for (var i = 0; i < 30; i++)
-        {
-            status = await InstanceStatusAsync(identifier);
-            if (status is null)
-            {
-                return null;
-            }
-        }
-
-        return status;
-    }
+    /// <summary>Polls until the instance is gone; its last status otherwise.</summary>
+    public Task<string?> InstanceStatusAfterDeletionAsync(string identifier) => Cloud.InstanceStatusAfterDeletionAsync(identifier);
 
     /// <summary>
     /// The application as the restore flow finds it: the backend Deployment running on this fixture's database (its

@@ -273,36 +273,11 @@ public sealed class SweepCloud : IAsyncLifetime
         }
     }
 
-    /// <summary>An instance's status, or null when RDS does not know it.</summary>
-    public async Task<string?> InstanceStatusAsync(string identifier)
-    {
-        try
-        {
-            var rds = await Cloud.GetRdsAsync();
-            var result = await rds.CallAsync(Cloud.Stack.Region, "describeDBInstances", new JsonObject { ["DbInstanceIdentifier"] = identifier });
-            return result["DbInstances"]![0]!["DbInstanceStatus"]!.GetValue<string>();
-        }
-        catch (RdsEmulatorException e) when (e.ErrorName == "Rds.DbInstanceNotFoundException")
-        {
-            return null;
-        }
-    }
+    /// <summary>The instance's status, or null when RDS does not know it.</summary>
+    public Task<string?> InstanceStatusAsync(string identifier) => Cloud.InstanceStatusAsync(identifier);
 
-    /// <summary>Polls (each describe waits for the emulator's work) until the instance is gone; its last status otherwise.</summary>
-    public async Task<string?> InstanceStatusAfterDeletionAsync(string identifier)
-    {
-        string? status = null;
-        for (var i = 0; i < 30; i++)
-        {
-            status = await InstanceStatusAsync(identifier);
-            if (status is null)
-            {
-                return null;
-            }
-        }
-
-        return status;
-    }
+    /// <summary>Polls until the instance is gone; its last status otherwise.</summary>
+    public Task<string?> InstanceStatusAfterDeletionAsync(string identifier) => Cloud.InstanceStatusAfterDeletionAsync(identifier);
 }
 
 /// <summary>
