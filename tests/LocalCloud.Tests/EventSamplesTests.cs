@@ -25,6 +25,7 @@ public sealed partial class EventSamplesTests
         ("postgres-restore.json", ["invoke", "PostgresRestoreFunction", "--event", "events/postgres-restore.json"]),
         ("point-in-time-recovery.json", ["restore-window"]),
         ("restore-database.json", ["start-execution", "RestoreDatabaseStateMachine", "--input", "events/restore-database.json"]),
+        ("sweep-abandoned-instances.json", ["start-execution", "SweepAbandonedInstancesStateMachine", "--input", "events/sweep-abandoned-instances.json"]),
     ];
 
     [Fact]
