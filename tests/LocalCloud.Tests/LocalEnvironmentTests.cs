@@ -49,7 +49,8 @@ public sealed class LocalEnvironmentTests
         Assert.Equal("dr", dr.Parameters["RegionRole"]);
         Assert.Equal("us-west-2", dr.Region);
         Assert.Equal("primary", none.Parameters["RegionRole"]);
-        Assert.Equal("https://api.technician-marketplace.com/health", none.Parameters["ServiceHealthUrl"]);
+        Assert.Equal("", none.Parameters["ServiceHealthUrl"]); // the template's "not configured" default
+        Assert.Equal("http://127.0.0.1:0/health", StackLoader.Load(TestCloud.RepositoryTemplate, new StackSettings()).Parameters["ServiceHealthUrl"]);
     }
 
     [Fact]

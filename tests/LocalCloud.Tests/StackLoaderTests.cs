@@ -43,8 +43,12 @@ public sealed class StackLoaderTests
     [Fact]
     public void Load_WhenRepositoryTemplate_ShouldReadTheScheduleV2EventWithItsSubstitutedInput()
     {
-        // The primary environment keeps the template's ServiceHealthUrl (the local one points at the stand-in).
-        var stack = StackLoader.Load(TestCloud.RepositoryTemplate, new StackSettings { ConfigEnvironment = "primary" });
+        // The primary environment as deployed: the URL is required in production and given at deploy time.
+        var stack = StackLoader.Load(TestCloud.RepositoryTemplate, new StackSettings
+        {
+            ConfigEnvironment = "primary",
+            ParameterOverrides = new Dictionary<string, string> { ["ServiceHealthUrl"] = "https://api.technician-marketplace.com/health" },
+        });
 
         var schedule = stack.Schedules.Single(s => s.TargetLogicalId == "ServiceHealthStateMachine");
         Assert.Equal((ScheduleTargetKind.StateMachine, "EveryFiveMinutes", "ScheduleV2"), (schedule.TargetKind, schedule.EventName, schedule.EventType));
