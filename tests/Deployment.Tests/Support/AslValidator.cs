@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace DisasterRecovery.Deployment.Tests.Support;
 
 /// <summary>
@@ -11,8 +9,6 @@ internal sealed class AslValidator
 {
     /// <summary>What to run, from the repository's top folder, when node_modules is missing.</summary>
     public const string InstallCommand = "npm ci --prefix tests/Deployment.Tests/asl-validator";
-
-    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(60);
 
     public AslValidator(string packageFolder)
     {
@@ -35,30 +31,7 @@ internal sealed class AslValidator
                 $"asl-validator is not installed: {Executable} does not exist. From the repository's top folder run: {InstallCommand}");
         }
 
-        var start = new ProcessStartInfo(Executable)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = PackageFolder,
-        };
-        start.ArgumentList.Add("--json-path");
-        start.ArgumentList.Add(aslPath);
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {Executable}");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(Limit);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"asl-validator did not finish on {aslPath} within {Limit.TotalSeconds} s");
-        }
-
-        return (process.ExitCode, ((await stdout) + (await stderr)).Trim());
+        var run = await ExternalTool.RunAsync(Executable, ["--json-path", aslPath], PackageFolder);
+        return (run.ExitCode, (run.Output + run.Error).Trim());
     }
 }

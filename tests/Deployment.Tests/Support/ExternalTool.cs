@@ -6,7 +6,7 @@ namespace DisasterRecovery.Deployment.Tests.Support;
 internal sealed record ToolRun(int ExitCode, string Output, string Error);
 
 /// <summary>
-/// AWS's own tools (cfn-lint, the SAM translator) run as programs found on PATH, the way a developer runs
+/// External checkers (cfn-lint, the SAM translator, the pinned asl-validator) run as programs; AWS's are found on PATH, the way a developer runs
 /// them. Where a tool is absent the test reports itself skipped with the reason, never passed.
 /// </summary>
 internal static class ExternalTool
