@@ -1,5 +1,6 @@
 using DisasterRecovery.Lambda;
 using DisasterRecovery.Postgres;
+using DisasterRecovery.PostgresJobs;
 using DisasterRecovery.Secrets;
 
 namespace DisasterRecovery.Functions.PostgresAssess;

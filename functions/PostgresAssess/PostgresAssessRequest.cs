@@ -1,5 +1,6 @@
 using DisasterRecovery.Core;
 using DisasterRecovery.Postgres;
+using DisasterRecovery.PostgresJobs;
 
 namespace DisasterRecovery.Functions.PostgresAssess;
 

@@ -1,10 +1,10 @@
 using DisasterRecovery.Catalog;
 using DisasterRecovery.Core;
 
-namespace DisasterRecovery.Postgres.Functions;
+namespace DisasterRecovery.Jobs;
 
-/// <summary>The fields every PostgreSQL function request shares, checked one way: source, backupId, workers, requestedBy.</summary>
-public static class PostgresRequestFields
+/// <summary>The fields every job request shares, checked one way: source, backupId, workers, requestedBy.</summary>
+public static class JobRequestFields
 {
     /// <summary>Throws <see cref="InvalidInputException"/> naming the first bad field; null fields are defaults and pass.</summary>
     public static void Validate(string? source, string? backupId, int? workers, string? requestedBy)

@@ -5,22 +5,20 @@ using DisasterRecovery.Core;
 using DisasterRecovery.Core.Logging;
 using DisasterRecovery.Secrets;
 
-namespace DisasterRecovery.Postgres.Functions;
+namespace DisasterRecovery.Jobs;
 
 /// <summary>
-/// What the PostgreSQL functions (PostgresBackup, PostgresRestore, PostgresVerify) are wired with, read from
-/// their environment once per sandbox:
+/// What every engine's jobs are wired with, read from the function's environment once per sandbox:
 /// <list type="bullet">
 /// <item><c>BACKUP_BUCKET</c> (required): the backup catalog's bucket;</item>
 /// <item><c>AUDIT_BUCKET</c> (required), <c>AUDIT_PREFIX</c> (default <c>audit/</c>): the audit log;</item>
 /// <item><c>DB_SECRET_ID</c> (required): the production database's secret, used when a request names none;</item>
 /// <item><c>BACKUP_SOURCE</c> (default <c>technician-marketplace</c>): the catalog source name of that database;</item>
-/// <item><c>PG_BIN_DIR</c>: where pg_dump and psql are (the container image puts them on PATH);</item>
 /// <item><c>PARAMETERS_SECRETS_EXTENSION_HTTP_PORT</c>, <c>AWS_SESSION_TOKEN</c>: the secrets extension;</item>
 /// <item><c>AWS_ENDPOINT_URL_S3</c>: the local cloud's S3.</item>
 /// </list>
 /// </summary>
-public sealed class PostgresFunctionServices
+public sealed class JobServices
 {
     public const string BackupBucketVariable = "BACKUP_BUCKET";
     public const string AuditBucketVariable = "AUDIT_BUCKET";
@@ -29,13 +27,12 @@ public sealed class PostgresFunctionServices
     public const string SourceVariable = "BACKUP_SOURCE";
     public const string DefaultSource = "technician-marketplace";
 
-    private PostgresFunctionServices(IAmazonS3 s3, BackupCatalog catalog, AuditLogOptions audit, ISecretSource secrets, PostgresTools tools, string secretId, string source, TimeProvider time)
+    private JobServices(IAmazonS3 s3, BackupCatalog catalog, AuditLogOptions audit, ISecretSource secrets, string secretId, string source, TimeProvider time)
     {
         S3 = s3;
         Catalog = catalog;
         AuditOptions = audit;
         Secrets = secrets;
-        Tools = tools;
         DefaultSecretId = secretId;
         Source = source;
         Time = time;
@@ -49,8 +46,6 @@ public sealed class PostgresFunctionServices
 
     public ISecretSource Secrets { get; }
 
-    public PostgresTools Tools { get; }
-
     /// <summary>The production database's secret.</summary>
     public string DefaultSecretId { get; }
 
@@ -60,7 +55,7 @@ public sealed class PostgresFunctionServices
     public TimeProvider Time { get; }
 
     /// <summary>Reads the environment; a missing or bad variable is a <see cref="FunctionConfigurationException"/> naming it.</summary>
-    public static PostgresFunctionServices FromEnvironment(IReadOnlyDictionary<string, string> environment, ISecretSource? secrets = null, TimeProvider? time = null)
+    public static JobServices FromEnvironment(IReadOnlyDictionary<string, string> environment, ISecretSource? secrets = null, TimeProvider? time = null)
     {
         var settings = new EnvironmentSettings(environment);
         var bucket = settings.Required(BackupBucketVariable, "the backup catalog's bucket");
@@ -88,63 +83,24 @@ public sealed class PostgresFunctionServices
         }
 
         time ??= TimeProvider.System;
-        return new PostgresFunctionServices(
+        return new JobServices(
             s3,
             new BackupCatalog(s3, new BackupCatalogOptions { Bucket = bucket }, time),
             audit,
             secrets ?? SecretsExtensionClient.FromEnvironment(environment),
-            new PostgresTools(settings.Optional("PG_BIN_DIR")),
             secretId,
             source,
             time);
     }
 
     /// <summary>Services from parts (tests, the local cloud): the same wiring without the environment.</summary>
-    public static PostgresFunctionServices Create(
-        IAmazonS3 s3, BackupCatalogOptions catalog, AuditLogOptions audit, ISecretSource secrets, PostgresTools tools, string secretId, string source = DefaultSource, TimeProvider? time = null)
+    public static JobServices Create(
+        IAmazonS3 s3, BackupCatalogOptions catalog, AuditLogOptions audit, ISecretSource secrets, string secretId, string source = DefaultSource, TimeProvider? time = null)
     {
         time ??= TimeProvider.System;
-        return new PostgresFunctionServices(s3, new BackupCatalog(s3, catalog, time), audit, secrets, tools, secretId, source, time);
+        return new JobServices(s3, new BackupCatalog(s3, catalog, time), audit, secrets, secretId, source, time);
     }
 
     /// <summary>The audit log, writing its lines to this invocation's logger.</summary>
     public AuditLog AuditLog(JsonLogger logger) => new(S3, AuditOptions, logger, Time);
-
-    /// <summary>
-    /// Runs <paramref name="work"/>; when it throws, appends a <c>failed</c> audit event for <paramref name="action"/> on
-    /// <paramref name="resource"/> (with the error's type and message, and <paramref name="details"/>) and rethrows. The
-    /// success event is the caller's: it knows what to record.
-    /// </summary>
-    public async Task<T> AuditFailureAsync<T>(
-        JsonLogger logger, string action, string resource, string actor, IReadOnlyDictionary<string, string>? details, Func<Task<T>> work)
-    {
-        try
-        {
-            return await work().ConfigureAwait(false);
-        }
-        catch (Exception e)
-        {
-            var all = new Dictionary<string, string>(details ?? new Dictionary<string, string>(), StringComparer.Ordinal)
-            {
-                ["errorType"] = e.GetType().Name,
-                ["error"] = e.Message,
-            };
-            await AuditAsync(logger, new AuditEvent { Action = action, Resource = resource, Actor = actor, Result = AuditResults.Failed, Details = all },
-                quietly: true, CancellationToken.None).ConfigureAwait(false);
-            throw;
-        }
-    }
-
-    /// <summary>Appends an audit event; a failure to append is logged and swallowed only when <paramref name="quietly"/> (on a path that is already failing).</summary>
-    public async Task AuditAsync(JsonLogger logger, AuditEvent auditEvent, bool quietly, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await AuditLog(logger).AppendAsync(auditEvent, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (quietly)
-        {
-            logger.Error("could not append the audit event", ("action", auditEvent.Action), ("result", auditEvent.Result), ("error", e));
-        }
-    }
 }

@@ -1,6 +1,7 @@
 using DisasterRecovery.Catalog;
+using DisasterRecovery.Postgres;
 
-namespace DisasterRecovery.Postgres;
+namespace DisasterRecovery.PostgresJobs;
 
 /// <summary>
 /// Writes a dump into one catalog object (<see cref="BackupObjectStream"/>, uncompressed: the dump is zstd

@@ -1,6 +1,7 @@
 using DisasterRecovery.Catalog;
+using DisasterRecovery.Postgres;
 
-namespace DisasterRecovery.Postgres;
+namespace DisasterRecovery.PostgresJobs;
 
 /// <summary>
 /// Reads a committed backup's dump by byte ranges (ranged GETs of the version the manifest pinned), so the

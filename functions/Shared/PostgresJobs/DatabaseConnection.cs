@@ -1,7 +1,8 @@
 using DisasterRecovery.Core;
+using DisasterRecovery.Postgres;
 using DisasterRecovery.Secrets;
 
-namespace DisasterRecovery.Postgres;
+namespace DisasterRecovery.PostgresJobs;
 
 /// <summary>
 /// How a request names a database: a Secrets Manager secret with the credentials (RDS format), and optionally the

@@ -1,7 +1,8 @@
 using System.Text;
 using DisasterRecovery.Core;
+using DisasterRecovery.Postgres;
 
-namespace DisasterRecovery.Postgres;
+namespace DisasterRecovery.PostgresJobs;
 
 /// <summary>Rules for database names taken from requests. They are always quoted in SQL; these rules keep them sane.</summary>
 public static class DatabaseNames

@@ -1,65 +1,55 @@
-using System.Globalization;
 using DisasterRecovery.Audit;
 using DisasterRecovery.Catalog;
-using DisasterRecovery.Core;
-using DisasterRecovery.Lambda;
+using DisasterRecovery.Jobs;
 using DisasterRecovery.Postgres;
-using DisasterRecovery.Postgres.Functions;
 
-namespace DisasterRecovery.Functions.PostgresBackup;
+namespace DisasterRecovery.PostgresJobs;
 
 /// <summary>
-/// Adapter: resolves the database from its secret, runs <see cref="PostgresCatalogBackup"/>, and audits the outcome
-/// (a failure is audited too, then rethrown so the invocation fails and the alarm on Errors fires).
+/// Backs a database up into the catalog: resolves it from its secret (the production one by default), files the
+/// backup in the tier its date calls for, runs <see cref="PostgresCatalogBackup"/> and audits the outcome.
 /// </summary>
-public sealed class PostgresBackupHandler(PostgresFunctionServices services) : ILambdaHandler<PostgresBackupRequest, PostgresBackupResult>
+public sealed class PostgresBackupJob(PostgresJobServices services)
+    : CatalogJob<PostgresBackupRequest, PostgresBackupJob.Plan, PostgresBackupResult>(services.Jobs, "postgres", AuditActions.Backup)
 {
-    public async Task<PostgresBackupResult> HandleAsync(PostgresBackupRequest input, ILambdaContext context)
-    {
-        var ct = context.CancellationToken;
-        var source = input.Source ?? services.Source;
-        var actor = input.RequestedBy ?? $"{context.InvokedFunctionArn}#{context.RequestId}";
-        var startedAt = services.Time.GetUtcNow();
-        var tier = input.Tier(startedAt);
-        var connection = input.Database ?? new DatabaseConnection { SecretId = services.DefaultSecretId };
-        var database = "?";
-        var result = await services.AuditFailureAsync(context.Logger, AuditActions.Backup, $"postgres/{source}", actor, null, async () =>
-        {
-            var endpoint = await connection.ResolveAsync(services.Secrets, "database", ct).ConfigureAwait(false);
-            database = endpoint.ToString();
-            var backup = new PostgresCatalogBackup(services.Catalog, new PostgresDumper(services.Tools, context.Logger, services.Time), services.Tools, context.Logger);
-            var spec = new PostgresBackupSpec(source, tier, actor, input.BackupId, new PostgresDumpOptions
-            {
-                Workers = input.Workers ?? PostgresDumpOptions.DefaultWorkers,
-                ContentHashMaxTableBytes = input.ContentHashMaxTableMb is { } mb ? (long)mb << 20 : null,
-            });
-            var outcome = await DeadlineExceeded.MapAsync(() => backup.RunAsync(endpoint, spec, ct), "the backup", ct).ConfigureAwait(false);
-            var manifest = outcome.Manifest;
-            return new PostgresBackupResult(
-                manifest.BackupId, source, tier.ToString().ToLowerInvariant(), manifest.StartedAt, manifest.CompletedAt,
-                BackupKeys.Manifest(BackupEngine.Postgres, source, BackupId.Parse(manifest.BackupId, "backupId")),
-                outcome.Index.Tables.Count, outcome.Index.Tables.Sum(t => t.Rows), outcome.Index.RawLength, outcome.Index.StoredLength,
-                outcome.Index.WalLsn, outcome.Index.ServerVersion, Math.Round((manifest.CompletedAt - manifest.StartedAt).TotalSeconds, 3));
-        }).ConfigureAwait(false);
+    /// <summary>The resolved database and the backup's retention tier.</summary>
+    public sealed record Plan(PostgresEndpoint Database, RetentionTier Tier);
 
-        // The backup is committed: an audit log that cannot take the event fails the invocation, loudly.
-        await services.AuditAsync(context.Logger, new AuditEvent
-        {
-            Action = AuditActions.Backup,
-            Resource = $"postgres/{source}/{result.BackupId}",
-            Actor = actor,
-            Result = AuditResults.Succeeded,
-            RelatedIds = [result.BackupId],
-            Details = new Dictionary<string, string>
-            {
-                ["database"] = database,
-                ["tier"] = result.RetentionTier,
-                ["tables"] = result.Tables.ToString(CultureInfo.InvariantCulture),
-                ["rows"] = result.Rows.ToString(CultureInfo.InvariantCulture),
-                ["storedBytes"] = result.StoredBytes.ToString(CultureInfo.InvariantCulture),
-                ["walLsn"] = result.WalLsn ?? string.Empty,
-            },
-        }, quietly: false, ct).ConfigureAwait(false);
-        return result;
+    protected override async Task<Plan> PrepareAsync(PostgresBackupRequest request, JobRun run)
+    {
+        var connection = request.Database ?? new DatabaseConnection { SecretId = Services.DefaultSecretId };
+        var database = await connection.ResolveAsync(Services.Secrets, "database", run.CancellationToken).ConfigureAwait(false);
+        return new Plan(database, request.Tier(run.StartedAt));
     }
+
+    protected override async Task<PostgresBackupResult> ExecuteAsync(PostgresBackupRequest request, Plan plan, JobRun run)
+    {
+        var backup = new PostgresCatalogBackup(Services.Catalog, new PostgresDumper(services.Tools, run.Logger, Services.Time), services.Tools, run.Logger);
+        var spec = new PostgresBackupSpec(run.Source, plan.Tier, run.Actor, request.BackupId, new PostgresDumpOptions
+        {
+            Workers = request.Workers ?? PostgresDumpOptions.DefaultWorkers,
+            ContentHashMaxTableBytes = request.ContentHashMaxTableMb is { } mb ? (long)mb << 20 : null,
+        });
+        var (manifest, index) = await backup.RunAsync(plan.Database, spec, run.CancellationToken).ConfigureAwait(false);
+        return new PostgresBackupResult(
+            manifest.BackupId, run.Source, plan.Tier.ToString().ToLowerInvariant(), manifest.StartedAt, manifest.CompletedAt,
+            BackupKeys.Manifest(BackupEngine.Postgres, run.Source, BackupId.Parse(manifest.BackupId, "backupId")),
+            index.Tables.Count, index.Tables.Sum(t => t.Rows), index.RawLength, index.StoredLength,
+            index.WalLsn, index.ServerVersion, Math.Round((manifest.CompletedAt - manifest.StartedAt).TotalSeconds, 3));
+    }
+
+    protected override JobReport Report(PostgresBackupRequest request, Plan plan, PostgresBackupResult result) => new(result.BackupId, new Dictionary<string, string>
+    {
+        ["database"] = plan.Database.ToString(),
+        ["tier"] = result.RetentionTier,
+        ["tables"] = JobReport.Count(result.Tables),
+        ["rows"] = JobReport.Count(result.Rows),
+        ["storedBytes"] = JobReport.Count(result.StoredBytes),
+        ["walLsn"] = result.WalLsn ?? string.Empty,
+    });
+
+    protected override string Activity(Plan plan) => "the backup";
+
+    /// <summary>A failed backup has no id yet: its event's resource is the source.</summary>
+    protected override string? FailureSubject(PostgresBackupRequest request) => null;
 }

@@ -1,7 +1,8 @@
 using DisasterRecovery.Catalog;
 using DisasterRecovery.Core;
+using DisasterRecovery.Postgres;
 
-namespace DisasterRecovery.Postgres;
+namespace DisasterRecovery.PostgresJobs;
 
 /// <summary>Finds a PostgreSQL backup in the catalog and reads its index, checked against the manifest.</summary>
 public sealed class PostgresBackupLocator(BackupCatalog catalog)

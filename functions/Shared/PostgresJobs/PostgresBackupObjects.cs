@@ -1,4 +1,6 @@
-namespace DisasterRecovery.Postgres;
+using DisasterRecovery.Postgres;
+
+namespace DisasterRecovery.PostgresJobs;
 
 /// <summary>The objects of a PostgreSQL backup in the catalog.</summary>
 public static class PostgresBackupObjects

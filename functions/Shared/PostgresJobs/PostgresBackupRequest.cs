@@ -1,15 +1,15 @@
 using DisasterRecovery.Catalog;
 using DisasterRecovery.Core;
+using DisasterRecovery.Jobs;
 using DisasterRecovery.Postgres;
-using DisasterRecovery.Postgres.Functions;
 
-namespace DisasterRecovery.Functions.PostgresBackup;
+namespace DisasterRecovery.PostgresJobs;
 
 /// <summary>
 /// What to back up. Every field is optional: the 02:00 UTC schedule sends <c>{}</c> and the production database
 /// (DB_SECRET_ID, BACKUP_SOURCE) is backed up into the tier its date calls for.
 /// </summary>
-public sealed record PostgresBackupRequest : IValidatable
+public sealed record PostgresBackupRequest : IJobRequest
 {
     /// <summary>The catalog source name; default BACKUP_SOURCE.</summary>
     public string? Source { get; init; }
@@ -34,7 +34,7 @@ public sealed record PostgresBackupRequest : IValidatable
 
     public void Validate()
     {
-        PostgresRequestFields.Validate(Source, BackupId, Workers, RequestedBy);
+        JobRequestFields.Validate(Source, BackupId, Workers, RequestedBy);
         if (ContentHashMaxTableMb is < 0)
         {
             throw new InvalidInputException("contentHashMaxTableMb", $"must be 0 or more (MiB), was {ContentHashMaxTableMb}");

@@ -1,4 +1,4 @@
-namespace DisasterRecovery.Functions.PostgresBackup;
+namespace DisasterRecovery.PostgresJobs;
 
 /// <summary>A committed backup, as the function reports it.</summary>
 public sealed record PostgresBackupResult(

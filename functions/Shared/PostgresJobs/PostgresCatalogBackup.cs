@@ -1,7 +1,8 @@
 using DisasterRecovery.Catalog;
 using DisasterRecovery.Core.Logging;
+using DisasterRecovery.Postgres;
 
-namespace DisasterRecovery.Postgres;
+namespace DisasterRecovery.PostgresJobs;
 
 /// <summary>What a catalog backup of one database is filed as.</summary>
 /// <param name="Source">The catalog source name (e.g. <c>technician-marketplace</c>).</param>

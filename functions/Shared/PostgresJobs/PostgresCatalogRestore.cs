@@ -1,10 +1,11 @@
 using DisasterRecovery.Catalog;
 using DisasterRecovery.Core.Logging;
+using DisasterRecovery.Postgres;
 
-namespace DisasterRecovery.Postgres;
+namespace DisasterRecovery.PostgresJobs;
 
 /// <summary>A finished restore of a catalog backup.</summary>
-public sealed record PostgresCatalogRestoreOutcome(BackupManifest Manifest, PostgresRestoreResult Result);
+public sealed record PostgresCatalogRestoreOutcome(BackupManifest Manifest, Postgres.PostgresRestoreResult Result);
 
 /// <summary>
 /// Restores a catalog backup into a named database: the index read and checked against the manifest, then the

@@ -1,8 +1,9 @@
 using DisasterRecovery.Catalog;
 using DisasterRecovery.Core;
 using DisasterRecovery.Core.Logging;
+using DisasterRecovery.Postgres;
 
-namespace DisasterRecovery.Postgres;
+namespace DisasterRecovery.PostgresJobs;
 
 /// <summary>A recorded verification of a PostgreSQL backup.</summary>
 /// <param name="Verification">What was recorded beside the manifest.</param>

@@ -1,55 +1,50 @@
-using System.Globalization;
 using DisasterRecovery.Audit;
 using DisasterRecovery.Catalog;
-using DisasterRecovery.Core;
-using DisasterRecovery.Lambda;
+using DisasterRecovery.Jobs;
 using DisasterRecovery.Postgres;
-using DisasterRecovery.Postgres.Functions;
 
-namespace DisasterRecovery.Functions.PostgresRestore;
+namespace DisasterRecovery.PostgresJobs;
 
 /// <summary>
-/// Adapter: finds the backup (by id, or the newest verified one before a time), resolves the target from its
-/// secret, runs <see cref="PostgresCatalogRestore"/> and audits the outcome. The target is either wholly restored
-/// or untouched.
+/// Restores a backup (by id, or the newest verified one before a time) into a target resolved from its secret, by
+/// <see cref="PostgresCatalogRestore"/>, and audits the outcome. The target is either wholly restored or untouched.
 /// </summary>
-public sealed class PostgresRestoreHandler(PostgresFunctionServices services) : ILambdaHandler<PostgresRestoreRequest, PostgresRestoreResult>
+public sealed class PostgresRestoreJob(PostgresJobServices services)
+    : CatalogJob<PostgresRestoreRequest, PostgresRestoreJob.Plan, PostgresRestoreResult>(services.Jobs, "postgres", AuditActions.Restore)
 {
-    public async Task<PostgresRestoreResult> HandleAsync(PostgresRestoreRequest input, ILambdaContext context)
-    {
-        var ct = context.CancellationToken;
-        var source = input.Source ?? services.Source;
-        var actor = input.RequestedBy ?? $"{context.InvokedFunctionArn}#{context.RequestId}";
-        var target = input.Target!;
-        var result = await services.AuditFailureAsync(context.Logger, AuditActions.Restore, $"postgres/{source}/{input.BackupId ?? "latest"}", actor, new Dictionary<string, string> { ["target"] = target.Database! }, async () =>
-        {
-            var endpoint = await target.ResolveAsync(services.Secrets, "target", ct).ConfigureAwait(false);
-            var manifest = await new PostgresBackupLocator(services.Catalog).LocateAsync(
-                source, input.BackupId, input.Before ?? services.Time.GetUtcNow(), verifiedOnly: input.AllowUnverified != true, ct).ConfigureAwait(false);
-            var restore = new PostgresCatalogRestore(services.Catalog, new PostgresRestorer(services.Tools, context.Logger), context.Logger);
-            var options = new DisasterRecovery.Postgres.PostgresRestoreOptions { Replace = input.Replace == true, Workers = input.Workers ?? 2 };
-            var outcome = await DeadlineExceeded.MapAsync(() => restore.RunAsync(manifest, endpoint, options, ct), "the restore", ct).ConfigureAwait(false);
-            return new PostgresRestoreResult(
-                manifest.BackupId, source, manifest.CompletedAt, (manifest.ConsistencyPoint as PostgresConsistencyPoint)?.Lsn,
-                endpoint.Host, endpoint.Port, endpoint.Database, outcome.Result.Tables, outcome.Result.Rows, outcome.Result.ReplacedExisting,
-                Math.Round(outcome.Result.Elapsed.TotalSeconds, 3));
-        }).ConfigureAwait(false);
+    /// <summary>The resolved target and the located backup.</summary>
+    public sealed record Plan(PostgresEndpoint Target, BackupManifest Manifest);
 
-        await services.AuditAsync(context.Logger, new AuditEvent
-        {
-            Action = AuditActions.Restore,
-            Resource = $"postgres/{source}/{result.BackupId}",
-            Actor = actor,
-            Result = AuditResults.Succeeded,
-            RelatedIds = [result.BackupId],
-            Details = new Dictionary<string, string>
-            {
-                ["target"] = $"{result.TargetHost}:{result.TargetPort}/{result.TargetDatabase}",
-                ["tables"] = result.Tables.ToString(CultureInfo.InvariantCulture),
-                ["rows"] = result.Rows.ToString(CultureInfo.InvariantCulture),
-                ["replacedExisting"] = result.ReplacedExisting ? "true" : "false",
-            },
-        }, quietly: false, ct).ConfigureAwait(false);
-        return result;
+    protected override async Task<Plan> PrepareAsync(PostgresRestoreRequest request, JobRun run)
+    {
+        var target = await request.Target!.ResolveAsync(Services.Secrets, "target", run.CancellationToken).ConfigureAwait(false);
+        var manifest = await new PostgresBackupLocator(Services.Catalog).LocateAsync(
+            run.Source, request.BackupId, request.Before ?? Services.Time.GetUtcNow(), verifiedOnly: request.AllowUnverified != true, run.CancellationToken)
+            .ConfigureAwait(false);
+        return new Plan(target, manifest);
     }
+
+    protected override async Task<PostgresRestoreResult> ExecuteAsync(PostgresRestoreRequest request, Plan plan, JobRun run)
+    {
+        var restore = new PostgresCatalogRestore(Services.Catalog, new PostgresRestorer(services.Tools, run.Logger), run.Logger);
+        var options = new PostgresRestoreOptions { Replace = request.Replace == true, Workers = request.Workers ?? 2 };
+        var (manifest, restored) = await restore.RunAsync(plan.Manifest, plan.Target, options, run.CancellationToken).ConfigureAwait(false);
+        return new PostgresRestoreResult(
+            manifest.BackupId, run.Source, manifest.CompletedAt, (manifest.ConsistencyPoint as PostgresConsistencyPoint)?.Lsn,
+            plan.Target.Host, plan.Target.Port, plan.Target.Database, restored.Tables, restored.Rows, restored.ReplacedExisting,
+            Math.Round(restored.Elapsed.TotalSeconds, 3));
+    }
+
+    protected override JobReport Report(PostgresRestoreRequest request, Plan plan, PostgresRestoreResult result) => new(result.BackupId, new Dictionary<string, string>
+    {
+        ["target"] = $"{result.TargetHost}:{result.TargetPort}/{result.TargetDatabase}",
+        ["tables"] = JobReport.Count(result.Tables),
+        ["rows"] = JobReport.Count(result.Rows),
+        ["replacedExisting"] = result.ReplacedExisting ? "true" : "false",
+    });
+
+    protected override string Activity(Plan plan) => "the restore";
+
+    protected override IReadOnlyDictionary<string, string> FailureDetails(PostgresRestoreRequest request) =>
+        new Dictionary<string, string> { ["target"] = request.Target!.Database! };
 }

@@ -1,15 +1,15 @@
 using DisasterRecovery.Catalog;
 using DisasterRecovery.Core;
+using DisasterRecovery.Jobs;
 using DisasterRecovery.Postgres;
-using DisasterRecovery.Postgres.Functions;
 
-namespace DisasterRecovery.Functions.PostgresRestore;
+namespace DisasterRecovery.PostgresJobs;
 
 /// <summary>
 /// Which backup to restore and where. The backup is <c>backupId</c>, or else the newest <b>verified</b> one completed
 /// at or before <c>before</c> (default: now); <c>allowUnverified</c> widens that to every committed backup.
 /// </summary>
-public sealed record PostgresRestoreRequest : IValidatable
+public sealed record PostgresRestoreRequest : IJobRequest
 {
     /// <summary>The catalog source name; default BACKUP_SOURCE.</summary>
     public string? Source { get; init; }
@@ -37,7 +37,7 @@ public sealed record PostgresRestoreRequest : IValidatable
 
     public void Validate()
     {
-        PostgresRequestFields.Validate(Source, BackupId, Workers, RequestedBy);
+        JobRequestFields.Validate(Source, BackupId, Workers, RequestedBy);
         if (BackupId is not null)
         {
             if (Before is not null)

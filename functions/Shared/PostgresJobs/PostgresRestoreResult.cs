@@ -1,4 +1,4 @@
-namespace DisasterRecovery.Functions.PostgresRestore;
+namespace DisasterRecovery.PostgresJobs;
 
 /// <summary>A finished restore.</summary>
 public sealed record PostgresRestoreResult(

@@ -1,9 +1,9 @@
 using DisasterRecovery.Catalog;
 using DisasterRecovery.Core;
+using DisasterRecovery.Jobs;
 using DisasterRecovery.Postgres;
-using DisasterRecovery.Postgres.Functions;
 
-namespace DisasterRecovery.Functions.PostgresVerify;
+namespace DisasterRecovery.PostgresJobs;
 
 /// <summary>
 /// Two checks, one function. Without <c>database</c>: the plan's daily verification of a backup (default the
@@ -12,7 +12,7 @@ namespace DisasterRecovery.Functions.PostgresVerify;
 /// is checked in place against that backup (counts, hashes, integrity SQL), as the restore flow does before it
 /// switches the application over.
 /// </summary>
-public sealed record PostgresVerifyRequest : IValidatable
+public sealed record PostgresVerifyRequest : IJobRequest
 {
     /// <summary>The catalog source name; default BACKUP_SOURCE.</summary>
     public string? Source { get; init; }
@@ -37,7 +37,7 @@ public sealed record PostgresVerifyRequest : IValidatable
 
     public void Validate()
     {
-        PostgresRequestFields.Validate(Source, BackupId, Workers, RequestedBy);
+        JobRequestFields.Validate(Source, BackupId, Workers, RequestedBy);
         Scratch?.Validate("scratch");
         if (Database is not null)
         {

@@ -1,4 +1,4 @@
-namespace DisasterRecovery.Functions.PostgresVerify;
+namespace DisasterRecovery.PostgresJobs;
 
 /// <summary>One check of a verification.</summary>
 public sealed record PostgresVerifyCheck(string Name, bool Passed, string? Detail);
