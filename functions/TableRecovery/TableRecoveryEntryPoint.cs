@@ -1,9 +1,11 @@
 using Amazon.S3;
 using DisasterRecovery.Catalog;
 using DisasterRecovery.Core;
+using DisasterRecovery.Jobs;
 using DisasterRecovery.Lambda;
 using DisasterRecovery.Postgres;
 using DisasterRecovery.Secrets;
+using DisasterRecovery.TableRecovery;
 
 namespace DisasterRecovery.Functions.TableRecovery;
 
@@ -15,7 +17,7 @@ namespace DisasterRecovery.Functions.TableRecovery;
 /// </summary>
 public sealed class TableRecoveryEntryPoint : ILambdaEntryPoint
 {
-    public const string BackupBucketVariable = "BACKUP_BUCKET";
+    public const string BackupBucketVariable = JobServices.BackupBucketVariable;
     public const string PostgresBinVariable = "PG_BIN_DIR";
 
     public static ILambdaFunction Create(IReadOnlyDictionary<string, string> environment) =>

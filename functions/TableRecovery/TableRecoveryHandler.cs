@@ -1,4 +1,5 @@
 using DisasterRecovery.Lambda;
+using DisasterRecovery.TableRecovery;
 
 namespace DisasterRecovery.Functions.TableRecovery;
 

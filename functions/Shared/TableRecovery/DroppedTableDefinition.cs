@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using DisasterRecovery.Postgres;
 
-namespace DisasterRecovery.Functions.TableRecovery;
+namespace DisasterRecovery.TableRecovery;
 
 /// <summary>
 /// A dropped table's definition, exactly as pg_dump writes it from the recovered instance: <c>pg_dump --schema-only

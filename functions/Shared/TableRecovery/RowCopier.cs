@@ -1,6 +1,6 @@
 using Npgsql;
 
-namespace DisasterRecovery.Functions.TableRecovery;
+namespace DisasterRecovery.TableRecovery;
 
 /// <summary>
 /// Streams rows from a query on one connection into a table on another: <c>COPY (query) TO STDOUT</c> piped into

@@ -1,6 +1,6 @@
 using Npgsql;
 
-namespace DisasterRecovery.Functions.TableRecovery;
+namespace DisasterRecovery.TableRecovery;
 
 /// <summary>
 /// After rows come back, the table's serial and identity sequences must not hand out a value a restored row already has.

@@ -1,7 +1,7 @@
 using Npgsql;
 using NpgsqlTypes;
 
-namespace DisasterRecovery.Functions.TableRecovery;
+namespace DisasterRecovery.TableRecovery;
 
 /// <summary>A relation found by schema and name: its OID, kind (r table, p partitioned table, v view, …) and name as pg_dump quotes it.</summary>
 internal sealed record RelationInfo(uint Oid, char Kind, string QuotedName)

@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using DisasterRecovery.Core;
 
-namespace DisasterRecovery.Functions.TableRecovery;
+namespace DisasterRecovery.TableRecovery;
 
 /// <summary>
 /// A table named the way PostgreSQL reads an identifier: <c>jobs</c> is <c>public.jobs</c> (unquoted names fold to

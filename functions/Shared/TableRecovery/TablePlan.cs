@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace DisasterRecovery.Functions.TableRecovery;
+namespace DisasterRecovery.TableRecovery;
 
 /// <summary>What is known about one requested table on both sides, and what happened to it. Built before anything is written.</summary>
 internal sealed class TablePlan(int index, TableName name)

@@ -1,8 +1,9 @@
 using DisasterRecovery.Catalog;
 using DisasterRecovery.Core;
 using DisasterRecovery.Postgres;
+using DisasterRecovery.PostgresJobs;
 
-namespace DisasterRecovery.Functions.TableRecovery;
+namespace DisasterRecovery.TableRecovery;
 
 /// <summary>
 /// Copy chosen tables from a recovered instance (<see cref="Source"/>) into production (<see cref="Target"/>), or check

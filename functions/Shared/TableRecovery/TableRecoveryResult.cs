@@ -1,4 +1,4 @@
-namespace DisasterRecovery.Functions.TableRecovery;
+namespace DisasterRecovery.TableRecovery;
 
 /// <summary>What a request did (or, for check and preview, found), table by table, with totals.</summary>
 /// <param name="Mode">The request's mode.</param>

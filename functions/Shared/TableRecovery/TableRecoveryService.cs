@@ -2,11 +2,13 @@ using System.Diagnostics;
 using DisasterRecovery.Catalog;
 using DisasterRecovery.Core;
 using DisasterRecovery.Core.Logging;
+using DisasterRecovery.Jobs;
 using DisasterRecovery.Postgres;
+using DisasterRecovery.PostgresJobs;
 using DisasterRecovery.Secrets;
 using Npgsql;
 
-namespace DisasterRecovery.Functions.TableRecovery;
+namespace DisasterRecovery.TableRecovery;
 
 /// <summary>
 /// Brings chosen tables back from a recovered instance (plan §3.3: accidental deletion, after a point-in-time restore to a
@@ -77,13 +79,13 @@ public sealed class TableRecoveryService
         var planned = request.ParsedPlannedMode;
         if (request.CatalogSource is not null && _catalog is null)
         {
-            throw new FunctionConfigurationException($"{TableRecoveryEntryPoint.BackupBucketVariable} is not set: check with catalogSource needs the backup bucket");
+            throw new FunctionConfigurationException($"{JobServices.BackupBucketVariable} is not set: check with catalogSource needs the backup bucket");
         }
 
         var targetEndpoint = await request.Target!.ResolveAsync(_secrets, "target", cancellationToken).ConfigureAwait(false);
         var inBackup = new Dictionary<TablePlan, bool>();
         string? backupId = null;
-        await using (var target = await PostgresFailures.OpenAsync(targetEndpoint, "target", cancellationToken).ConfigureAwait(false))
+        await using (var target = await DatabaseErrors.OpenAsync(targetEndpoint, null, "target", cancellationToken).ConfigureAwait(false))
         {
             var step = "reading production's catalog";
             try
@@ -111,7 +113,7 @@ public sealed class TableRecoveryService
             }
             catch (Exception e)
             {
-                throw PostgresFailures.ForOperation(e, step, cancellationToken);
+                throw DatabaseErrors.ForOperation(e, step, cancellationToken, rolledBack: true);
             }
         }
 
@@ -223,8 +225,8 @@ public sealed class TableRecoveryService
         var targetEndpoint = await request.Target!.ResolveAsync(_secrets, "target", cancellationToken).ConfigureAwait(false);
         var timestamp = request.Timestamp ?? startedAt;
 
-        await using var source = await PostgresFailures.OpenAsync(sourceEndpoint, "source", cancellationToken).ConfigureAwait(false);
-        await using var target = await PostgresFailures.OpenAsync(targetEndpoint, "target", cancellationToken).ConfigureAwait(false);
+        await using var source = await DatabaseErrors.OpenAsync(sourceEndpoint, null, "source", cancellationToken).ConfigureAwait(false);
+        await using var target = await DatabaseErrors.OpenAsync(targetEndpoint, null, "target", cancellationToken).ConfigureAwait(false);
         NpgsqlTransaction? transaction = null;
         var step = "preparing the sessions";
         var committing = false;
@@ -353,7 +355,7 @@ public sealed class TableRecoveryService
             var error = committing && e is not PostgresException
                 ? new DatabaseConnectionLostException(
                     $"the connection to production was lost while committing: whether the transaction committed is unknown; run preview to see ({e.Message})", e)
-                : PostgresFailures.ForOperation(e, step, cancellationToken);
+                : DatabaseErrors.ForOperation(e, step, cancellationToken, rolledBack: true);
             logger.Error("table recovery failed; production's transaction was rolled back", ("mode", TableRecoveryModes.Of(mode)), ("step", step),
                 ("errorType", error.GetType().Name), ("error", error.Message));
             throw error;
