@@ -2,6 +2,7 @@ using Amazon.S3.Model;
 using DisasterRecovery.Catalog;
 using DisasterRecovery.Postgres;
 using DisasterRecovery.Postgres.Tests;
+using DisasterRecovery.PostgresJobs;
 using DisasterRecovery.Tests.Support;
 
 namespace DisasterRecovery.PostgresFunctions.Tests;

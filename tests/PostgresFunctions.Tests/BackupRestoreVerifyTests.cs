@@ -3,6 +3,7 @@ using DisasterRecovery.Catalog;
 using DisasterRecovery.Core;
 using DisasterRecovery.Postgres;
 using DisasterRecovery.Postgres.Tests;
+using DisasterRecovery.PostgresJobs;
 
 namespace DisasterRecovery.PostgresFunctions.Tests;
 

@@ -2,6 +2,7 @@ using DisasterRecovery.Catalog;
 using DisasterRecovery.Core;
 using DisasterRecovery.Postgres;
 using DisasterRecovery.Postgres.Tests;
+using DisasterRecovery.PostgresJobs;
 using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 

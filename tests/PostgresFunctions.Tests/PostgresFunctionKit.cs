@@ -8,8 +8,8 @@ using DisasterRecovery.Functions.PostgresBackup;
 using DisasterRecovery.Functions.PostgresRestore;
 using DisasterRecovery.Functions.PostgresVerify;
 using DisasterRecovery.Lambda;
-using DisasterRecovery.Postgres.Functions;
 using DisasterRecovery.Postgres.Tests;
+using DisasterRecovery.PostgresJobs;
 using DisasterRecovery.Secrets;
 using DisasterRecovery.Tests.Support;
 
@@ -109,7 +109,7 @@ internal sealed class PostgresFunctionKit : IAsyncDisposable
         return name;
     }
 
-    public PostgresFunctionServices Services(Action<PartUploaded>? partUploaded = null) => PostgresFunctionServices.Create(
+    public PostgresJobServices Services(Action<PartUploaded>? partUploaded = null) => PostgresJobServices.Create(
         S3.Client,
         new BackupCatalogOptions { Bucket = BackupBucket, PartUploaded = partUploaded, PartSize = BackupCatalogOptions.MinimumPartSize },
         new AuditLogOptions { Bucket = AuditBucket },

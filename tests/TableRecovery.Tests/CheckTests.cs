@@ -6,6 +6,7 @@ using DisasterRecovery.Core;
 using DisasterRecovery.Functions.TableRecovery;
 using DisasterRecovery.LocalS3;
 using DisasterRecovery.Postgres;
+using DisasterRecovery.PostgresJobs;
 using Microsoft.Extensions.Time.Testing;
 
 namespace DisasterRecovery.TableRecovery.Tests;

@@ -80,7 +80,7 @@ public sealed class InsertMissingTests
 
         var result = await scenario.RunAsync(
             scenario.Request("insert-missing", "job_notes", "jobs"),
-            new Functions.TableRecovery.TableRecoveryHooks { AfterTableWritten = (table, _, _) => { written.Add(table); return Task.CompletedTask; } });
+            new TableRecoveryHooks { AfterTableWritten = (table, _, _) => { written.Add(table); return Task.CompletedTask; } });
 
         Assert.Equal(["public.jobs", "public.job_notes"], written);
         Assert.Equal([11L, 5L], result.Tables.Select(t => t.Inserted));

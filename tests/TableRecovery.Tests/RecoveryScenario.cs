@@ -4,6 +4,7 @@ using DisasterRecovery.Catalog;
 using DisasterRecovery.Core.Logging;
 using DisasterRecovery.Functions.TableRecovery;
 using DisasterRecovery.Postgres;
+using DisasterRecovery.PostgresJobs;
 using DisasterRecovery.Secrets;
 using DisasterRecovery.TestSupport;
 using Npgsql;
