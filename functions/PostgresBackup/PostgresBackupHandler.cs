@@ -28,7 +28,7 @@ public sealed class PostgresBackupHandler(PostgresFunctionServices services) : I
             var endpoint = await connection.ResolveAsync(services.Secrets, "database", ct).ConfigureAwait(false);
             database = endpoint.ToString();
             var backup = new PostgresCatalogBackup(services.Catalog, new PostgresDumper(services.Tools, context.Logger, services.Time), services.Tools, context.Logger);
-            var spec = new PostgresBackupSpec(source, tier, actor, input.BackupId, new PostgresDumpOptions
+            var spec = new PostgresBackupSpec(source, tier, actor, PostgresRequestFields.BackupIdOf(input.BackupId), new PostgresDumpOptions
             {
                 Workers = input.Workers ?? PostgresDumpOptions.DefaultWorkers,
                 ContentHashMaxTableBytes = input.ContentHashMaxTableMb is { } mb ? (long)mb << 20 : null,
@@ -36,8 +36,7 @@ public sealed class PostgresBackupHandler(PostgresFunctionServices services) : I
             var outcome = await DeadlineExceeded.MapAsync(() => backup.RunAsync(endpoint, spec, ct), "the backup", ct).ConfigureAwait(false);
             var manifest = outcome.Manifest;
             return new PostgresBackupResult(
-                manifest.BackupId, source, tier.ToString().ToLowerInvariant(), manifest.StartedAt, manifest.CompletedAt,
-                BackupKeys.Manifest(BackupEngine.Postgres, source, BackupId.Parse(manifest.BackupId, "backupId")),
+                manifest.BackupId.Value, source, tier.ToString().ToLowerInvariant(), manifest.StartedAt, manifest.CompletedAt, outcome.Committed.ManifestKey,
                 outcome.Index.Tables.Count, outcome.Index.Tables.Sum(t => t.Rows), outcome.Index.RawLength, outcome.Index.StoredLength,
                 outcome.Index.WalLsn, outcome.Index.ServerVersion, Math.Round((manifest.CompletedAt - manifest.StartedAt).TotalSeconds, 3));
         }).ConfigureAwait(false);

@@ -25,12 +25,12 @@ public sealed class PostgresRestoreHandler(PostgresFunctionServices services) : 
         {
             var endpoint = await target.ResolveAsync(services.Secrets, "target", ct).ConfigureAwait(false);
             var manifest = await new PostgresBackupLocator(services.Catalog).LocateAsync(
-                source, input.BackupId, input.Before ?? services.Time.GetUtcNow(), verifiedOnly: input.AllowUnverified != true, ct).ConfigureAwait(false);
+                source, PostgresRequestFields.BackupIdOf(input.BackupId), input.Before ?? services.Time.GetUtcNow(), verifiedOnly: input.AllowUnverified != true, ct).ConfigureAwait(false);
             var restore = new PostgresCatalogRestore(services.Catalog, new PostgresRestorer(services.Tools, context.Logger), context.Logger);
             var options = new DisasterRecovery.Postgres.PostgresRestoreOptions { Replace = input.Replace == true, Workers = input.Workers ?? 2 };
             var outcome = await DeadlineExceeded.MapAsync(() => restore.RunAsync(manifest, endpoint, options, ct), "the restore", ct).ConfigureAwait(false);
             return new PostgresRestoreResult(
-                manifest.BackupId, source, manifest.CompletedAt, (manifest.ConsistencyPoint as PostgresConsistencyPoint)?.Lsn,
+                manifest.BackupId.Value, source, manifest.CompletedAt, (manifest.ConsistencyPoint as PostgresConsistencyPoint)?.Lsn,
                 endpoint.Host, endpoint.Port, endpoint.Database, outcome.Result.Tables, outcome.Result.Rows, outcome.Result.ReplacedExisting,
                 Math.Round(outcome.Result.Elapsed.TotalSeconds, 3));
         }).ConfigureAwait(false);

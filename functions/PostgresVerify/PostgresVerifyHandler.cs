@@ -26,13 +26,13 @@ public sealed class PostgresVerifyHandler(PostgresFunctionServices services, str
         var locator = new PostgresBackupLocator(services.Catalog);
         var result = await services.AuditFailureAsync(context.Logger, AuditActions.Verification, $"postgres/{source}/{input.BackupId ?? "latest"}", actor, null, async () =>
         {
-            var manifest = await locator.LocateAsync(source, input.BackupId, services.Time.GetUtcNow(), verifiedOnly: false, ct).ConfigureAwait(false);
+            var manifest = await locator.LocateAsync(source, PostgresRequestFields.BackupIdOf(input.BackupId), services.Time.GetUtcNow(), verifiedOnly: false, ct).ConfigureAwait(false);
             if (input.Database is { } restored)
             {
                 var database = await restored.ResolveAsync(services.Secrets, "database", ct).ConfigureAwait(false);
                 var index = await locator.ReadIndexAsync(manifest, ct).ConfigureAwait(false);
                 var check = await DeadlineExceeded.MapAsync(() => verifier.CheckRestoredDatabaseAsync(database, index, options, ct), "the check", ct).ConfigureAwait(false);
-                return new PostgresVerifyResult(manifest.BackupId, source, "restored-database", check.Passed,
+                return new PostgresVerifyResult(manifest.BackupId.Value, source, "restored-database", check.Passed,
                     [.. check.Checks.Select(c => new PostgresVerifyCheck(c.Name, c.Passed, c.Detail))], check.Tables.Count, check.Tables.Sum(t => t.Rows), null,
                     Math.Round(clock.Elapsed.TotalSeconds, 3));
             }
@@ -43,7 +43,7 @@ public sealed class PostgresVerifyHandler(PostgresFunctionServices services, str
                 var job = new PostgresCatalogVerify(services.Catalog, verifier, services.Time, context.Logger);
                 var outcome = await DeadlineExceeded.MapAsync(() => job.RunAsync(manifest, server, actor, options, ct), "the verification", ct).ConfigureAwait(false);
                 var verification = outcome.Verification;
-                return new PostgresVerifyResult(manifest.BackupId, source, "backup", verification.Passed,
+                return new PostgresVerifyResult(manifest.BackupId.Value, source, "backup", verification.Passed,
                     [.. verification.Checks.Select(c => new PostgresVerifyCheck(c.Name, c.Passed, c.Detail))],
                     verification.Counts?.Count ?? 0, verification.Counts?.Sum(c => c.Count) ?? 0, outcome.VerificationKey,
                     Math.Round(clock.Elapsed.TotalSeconds, 3));

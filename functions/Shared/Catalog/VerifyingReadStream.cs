@@ -14,7 +14,7 @@ namespace DisasterRecovery.Catalog;
 /// </summary>
 public sealed class VerifyingReadStream : ReadOnlyStream
 {
-    private readonly string _backupId;
+    private readonly BackupId _backupId;
     private readonly BackupObject _object;
     private readonly IDisposable? _owner;
     private readonly HashingReadStream _stored;
@@ -24,7 +24,7 @@ public sealed class VerifyingReadStream : ReadOnlyStream
     private bool _verified;
     private ChecksumMismatchException? _failure;
 
-    internal VerifyingReadStream(string backupId, BackupObject obj, Stream storedBytes, IDisposable? owner)
+    internal VerifyingReadStream(BackupId backupId, BackupObject obj, Stream storedBytes, IDisposable? owner)
     {
         _backupId = backupId;
         _object = obj;
@@ -204,7 +204,7 @@ public sealed class VerifyingReadStream : ReadOnlyStream
 
     private ChecksumMismatchException Fail(string problem, Exception? inner = null)
     {
-        _failure = new ChecksumMismatchException(_backupId, _object.Name, _object.Key, problem, inner);
+        _failure = new ChecksumMismatchException(_backupId.Value, _object.Name, _object.Key, problem, inner);
         return _failure;
     }
 
