@@ -12,7 +12,7 @@ namespace DisasterRecovery.Postgres.Functions;
 /// their environment once per sandbox:
 /// <list type="bullet">
 /// <item><c>BACKUP_BUCKET</c> (required): the backup catalog's bucket;</item>
-/// <item><c>AUDIT_BUCKET</c> (required), <c>AUDIT_PREFIX</c> (default <c>audit/</c>): the audit log;</item>
+/// <item><c>AUDIT_BUCKET</c> (required), <c>AUDIT_PREFIX</c> (default <c>audit/</c>): the audit log, read by <see cref="AuditEnvironment"/>;</item>
 /// <item><c>DB_SECRET_ID</c> (required): the production database's secret, used when a request names none;</item>
 /// <item><c>BACKUP_SOURCE</c> (default <c>technician-marketplace</c>): the catalog source name of that database;</item>
 /// <item><c>PG_BIN_DIR</c>: where pg_dump and psql are (the container image puts them on PATH);</item>
@@ -23,8 +23,6 @@ namespace DisasterRecovery.Postgres.Functions;
 public sealed class PostgresFunctionServices
 {
     public const string BackupBucketVariable = "BACKUP_BUCKET";
-    public const string AuditBucketVariable = "AUDIT_BUCKET";
-    public const string AuditPrefixVariable = "AUDIT_PREFIX";
     public const string SecretVariable = "DB_SECRET_ID";
     public const string SourceVariable = "BACKUP_SOURCE";
     public const string DefaultSource = "technician-marketplace";
@@ -64,7 +62,7 @@ public sealed class PostgresFunctionServices
     {
         var settings = new EnvironmentSettings(environment);
         var bucket = settings.Required(BackupBucketVariable, "the backup catalog's bucket");
-        var auditBucket = settings.Required(AuditBucketVariable, "the audit log's bucket");
+        var audit = AuditEnvironment.Read(environment);
         var secretId = settings.Required(SecretVariable, "the production database's Secrets Manager secret");
         var source = settings.Optional(SourceVariable, DefaultSource);
         try
@@ -77,16 +75,6 @@ public sealed class PostgresFunctionServices
         }
 
         var s3 = S3ClientFactory.FromEnvironment(environment);
-        var audit = new AuditLogOptions { Bucket = auditBucket, Prefix = settings.Optional(AuditPrefixVariable, AuditLogOptions.DefaultPrefix) };
-        try
-        {
-            audit.Validate();
-        }
-        catch (InvalidInputException e)
-        {
-            throw new FunctionConfigurationException($"{AuditPrefixVariable}: {e.Problem}");
-        }
-
         time ??= TimeProvider.System;
         return new PostgresFunctionServices(
             s3,
