@@ -66,7 +66,7 @@ public sealed class BackupRoundTripTests : IAsyncLifetime
         await using (var backup = await catalog.BeginBackupAsync(CatalogTestKit.Request()))
         {
             await backup.WriteObjectAsync("base.tar", source);
-            manifest = await backup.CommitAsync();
+            manifest = (await backup.CommitAsync()).Manifest;
         }
 
         string readSha;
@@ -148,12 +148,12 @@ public sealed class BackupRoundTripTests : IAsyncLifetime
         var manifest = await CatalogTestKit.WriteBackupAsync(catalog, CatalogTestKit.Request(tier: RetentionTier.Weekly), ("dump.sql", CatalogTestKit.Sql(10), Compression.Zstd));
 
         // Assert
-        var id = BackupId.Parse(manifest.BackupId, "backupId");
+        var id = manifest.BackupId;
         var folder = $"backups/postgres/{CatalogTestKit.Source}/{id.StartedAt:yyyy}/{id.StartedAt:MM}/{id.StartedAt:dd}/{manifest.BackupId}/";
         var keys = await _s3.ListKeysAsync(bucket);
         Assert.Contains(folder + "manifest.json", keys);
         Assert.Contains(folder + "data/dump.sql", keys);
-        Assert.Single(keys, k => k.StartsWith($"catalog/postgres/{CatalogTestKit.Source}/committed/", StringComparison.Ordinal) && k.Contains(manifest.BackupId, StringComparison.Ordinal));
+        Assert.Single(keys, k => k.StartsWith($"catalog/postgres/{CatalogTestKit.Source}/committed/", StringComparison.Ordinal) && k.Contains(manifest.BackupId.Value, StringComparison.Ordinal));
 
         using var json = JsonDocument.Parse(await _s3.GetBytesAsync(bucket, folder + "manifest.json"));
         var root = json.RootElement;

@@ -12,7 +12,7 @@ internal static class CatalogTestKit
         string source = Source,
         RetentionTier tier = RetentionTier.Daily,
         BackupKind kind = BackupKind.Full,
-        string? backupId = null) => new()
+        BackupId? backupId = null) => new()
         {
             Engine = BackupEngine.Postgres,
             Source = source,
@@ -47,8 +47,13 @@ internal static class CatalogTestKit
         return System.Text.Encoding.UTF8.GetBytes(text.ToString());
     }
 
-    /// <summary>Writes a backup of the given objects and commits it.</summary>
+    /// <summary>Writes a backup of the given objects and commits it; returns the committed manifest.</summary>
     public static async Task<BackupManifest> WriteBackupAsync(
+        BackupCatalog catalog, BackupRequest request, params (string Name, byte[] Data, Compression Compression)[] objects) =>
+        (await CommitBackupAsync(catalog, request, objects)).Manifest;
+
+    /// <summary>Writes a backup of the given objects and commits it; returns what the commit stored.</summary>
+    public static async Task<CommittedBackup> CommitBackupAsync(
         BackupCatalog catalog, BackupRequest request, params (string Name, byte[] Data, Compression Compression)[] objects)
     {
         await using var backup = await catalog.BeginBackupAsync(request);

@@ -17,6 +17,27 @@ public sealed class CommitProtocolTests : IAsyncLifetime
     public async Task DisposeAsync() => await _s3.DisposeAsync();
 
     [Fact]
+    public async Task Commit_WhenCommitted_ShouldReturnTheKeysTheManifestAndIndexEntryAreStoredUnder()
+    {
+        // Arrange
+        var bucket = await _s3.CreateBucketAsync(versioned: true);
+        var catalog = CatalogTestKit.Catalog(_s3, bucket);
+
+        // Act
+        var committed = await CatalogTestKit.CommitBackupAsync(catalog, CatalogTestKit.Request(), ("dump.sql", CatalogTestKit.Sql(3), Compression.None));
+
+        // Assert
+        var listed = Assert.Single(await catalog.ListBackupsAsync(BackupEngine.Postgres, CatalogTestKit.Source));
+        Assert.Equal(listed.BackupId, committed.BackupId);
+        Assert.Equal(listed.IndexKey, committed.IndexKey);
+        Assert.Equal(listed.ManifestKey, committed.ManifestKey);
+        Assert.Equal(BackupKeys.Manifest(BackupEngine.Postgres, CatalogTestKit.Source, committed.BackupId), committed.ManifestKey);
+        var head = await _s3.Client.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = bucket, Key = committed.ManifestKey });
+        Assert.Equal(head.VersionId, committed.ManifestVersionId);
+        Assert.Equal(ManifestSerializer.Serialize(committed.Manifest), ManifestSerializer.Serialize(await catalog.ReadManifestAsync(listed)));
+    }
+
+    [Fact]
     public async Task Commit_WhenProcessKilledBetweenParts_ShouldLeaveNoManifestAndNoListedBackup()
     {
         // Arrange
@@ -84,7 +105,7 @@ public sealed class CommitProtocolTests : IAsyncLifetime
 
         // Act: the writer retried, and a later step committing the same manifest again.
         var again = await backup.CommitAsync();
-        var fromElsewhere = await catalog.CommitAsync(first);
+        var fromElsewhere = await catalog.CommitAsync(first.Manifest);
 
         // Assert
         Assert.Equal(first, again);
@@ -125,7 +146,7 @@ public sealed class CommitProtocolTests : IAsyncLifetime
         var error = await Assert.ThrowsAsync<BackupConflictException>(() => catalog.CommitAsync(manifest with { CreatedBy = "someone-else" }));
 
         // Assert
-        Assert.Contains(manifest.BackupId, error.Message, StringComparison.Ordinal);
+        Assert.Contains(manifest.BackupId.Value, error.Message, StringComparison.Ordinal);
         Assert.Equal(before, await _s3.ListVersionsAsync(bucket));
         Assert.Equal(ManifestSerializer.Serialize(manifest), ManifestSerializer.Serialize(await catalog.ReadManifestAsync(BackupEngine.Postgres, CatalogTestKit.Source, manifest.BackupId)));
     }
@@ -140,7 +161,7 @@ public sealed class CommitProtocolTests : IAsyncLifetime
         var id = BackupId.New(_s3.Clock.GetUtcNow().AddMinutes(5));
         var stray = manifest with
         {
-            BackupId = id.Value,
+            BackupId = id,
             Objects = [manifest.Objects[0] with { Key = BackupKeys.DataObject(BackupEngine.Postgres, CatalogTestKit.Source, id, "dump.sql") }],
         };
         var before = await _s3.ListKeysAsync(bucket);

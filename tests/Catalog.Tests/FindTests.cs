@@ -136,7 +136,7 @@ public sealed class FindTests : IAsyncLifetime
         var bucket = await _s3.CreateBucketAsync();
         var catalog = CatalogTestKit.Catalog(_s3, bucket);
         var manifest = await CatalogTestKit.WriteBackupAsync(catalog, CatalogTestKit.Request(), ("dump.sql", CatalogTestKit.Sql(3), Compression.None));
-        var uncommitted = manifest with { BackupId = BackupId.New(_s3.Clock.GetUtcNow().AddHours(1)).Value, Objects = [] };
+        var uncommitted = manifest with { BackupId = BackupId.New(_s3.Clock.GetUtcNow().AddHours(1)), Objects = [] };
         var before = await _s3.ListKeysAsync(bucket);
 
         // Act
@@ -150,7 +150,7 @@ public sealed class FindTests : IAsyncLifetime
         }));
 
         // Assert
-        Assert.Contains(uncommitted.BackupId, error.Message, StringComparison.Ordinal);
+        Assert.Contains(uncommitted.BackupId.Value, error.Message, StringComparison.Ordinal);
         Assert.Equal(before, await _s3.ListKeysAsync(bucket));
     }
 

@@ -40,7 +40,7 @@ public sealed class IntegrityTests : IAsyncLifetime
 
         // Assert
         Assert.Equal("dump.bin", error.ObjectName);
-        Assert.Equal(manifest.BackupId, error.BackupId);
+        Assert.Equal(manifest.BackupId.Value, error.BackupId);
         Assert.Equal(key, error.Key);
         Assert.Contains("SHA-256", error.Message, StringComparison.Ordinal);
         Assert.Equal(data.Length, readBeforeError); // every byte was delivered; the verdict came with the end
@@ -66,7 +66,7 @@ public sealed class IntegrityTests : IAsyncLifetime
 
         // Assert
         Assert.Equal("dump.sql", error.ObjectName);
-        Assert.Equal(manifest.BackupId, error.BackupId);
+        Assert.Equal(manifest.BackupId.Value, error.BackupId);
     }
 
     [Fact]

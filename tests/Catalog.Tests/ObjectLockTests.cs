@@ -54,7 +54,7 @@ public sealed class ObjectLockTests : IAsyncLifetime
             catalog.DeleteBackupAsync(BackupEngine.Postgres, CatalogTestKit.Source, manifest.BackupId));
 
         // Assert
-        Assert.Equal(manifest.BackupId, error.BackupId);
+        Assert.Equal(manifest.BackupId.Value, error.BackupId);
         Assert.Equal("COMPLIANCE", error.Mode);
         Assert.Equal(manifest.RetainUntil, error.RetainUntil);
         Assert.EndsWith("manifest.json", error.Key, StringComparison.Ordinal);
@@ -83,7 +83,7 @@ public sealed class ObjectLockTests : IAsyncLifetime
         Assert.Equal(5, deletion.DeletedVersions); // data, manifest, verification, committed and verified index entries
         Assert.Empty(await catalog.ListBackupsAsync(BackupEngine.Postgres, CatalogTestKit.Source));
         Assert.Empty(await catalog.ListBackupsAsync(BackupEngine.Postgres, CatalogTestKit.Source, verifiedOnly: true));
-        Assert.DoesNotContain(await _s3.ListVersionsAsync(bucket), v => v.Contains(manifest.BackupId, StringComparison.Ordinal));
+        Assert.DoesNotContain(await _s3.ListVersionsAsync(bucket), v => v.Contains(manifest.BackupId.Value, StringComparison.Ordinal));
         Assert.Single(await catalog.ListBackupsAsync(BackupEngine.Postgres, "kept"));
         await Assert.ThrowsAsync<BackupNotFoundException>(() => catalog.ReadManifestAsync(BackupEngine.Postgres, CatalogTestKit.Source, manifest.BackupId));
         Assert.NotNull(kept);
@@ -114,7 +114,7 @@ public sealed class ObjectLockTests : IAsyncLifetime
 
         // Act
         var error = await Assert.ThrowsAsync<BackupNotFoundException>(() =>
-            catalog.DeleteBackupAsync(BackupEngine.Postgres, CatalogTestKit.Source, "20250101T000000Z-deadbeef"));
+            catalog.DeleteBackupAsync(BackupEngine.Postgres, CatalogTestKit.Source, BackupId.Parse("20250101T000000Z-deadbeef", "backupId")));
 
         // Assert
         Assert.Contains("20250101T000000Z-deadbeef", error.Message, StringComparison.Ordinal);

@@ -82,18 +82,87 @@ public sealed class ValidationTests : IAsyncLifetime
     [InlineData("20250101T000000Z-UPPER")]
     [InlineData("20250101T000000Z-../x")]
     [InlineData("20251301T000000Z-abc")]
-    public async Task BeginBackup_WhenTheBackupIdIsMalformed_ShouldThrowInvalidInputNamingBackupId(string backupId)
+    public async Task BeginBackup_WhenTheBackupIdIsMalformed_ShouldThrowInvalidInputNamingBackupIdAtTheEdge(string backupId)
     {
         // Arrange
         var bucket = await _s3.CreateBucketAsync();
         var catalog = CatalogTestKit.Catalog(_s3, bucket);
 
-        // Act
-        var error = await Assert.ThrowsAsync<InvalidInputException>(() => catalog.BeginBackupAsync(CatalogTestKit.Request(backupId: backupId)));
+        // Act: the catalog takes a typed id, so the text is refused where it becomes one, before the catalog is called.
+        var error = await Assert.ThrowsAsync<InvalidInputException>(
+            () => catalog.BeginBackupAsync(CatalogTestKit.Request(backupId: BackupId.Parse(backupId, "backupId"))));
 
         // Assert
         Assert.Equal("backupId", error.Field);
+        Assert.Contains("20250114T020000Z-a1b2c3d4", error.Problem, StringComparison.Ordinal);
+        Assert.False(BackupId.TryParse(backupId, out var none));
+        Assert.Null(none);
         Assert.Empty(await _s3.ListKeysAsync(bucket));
+    }
+
+    [Theory]
+    [InlineData(null, "is required")]
+    [InlineData("  ", "is required")]
+    [InlineData("nope", "must look like")]
+    public void Parse_WhenTheTextIsNotAnId_ShouldNameTheCallersField(string? text, string expected)
+    {
+        // Act
+        var error = Assert.Throws<InvalidInputException>(() => BackupId.Parse(text, "baseBackupId"));
+
+        // Assert
+        Assert.Equal("baseBackupId", error.Field);
+        Assert.Contains(expected, error.Problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TryParse_WhenTheTextIsAnId_ShouldGiveItsStartTimeAndTheSameText()
+    {
+        // Act
+        var parsed = BackupId.TryParse("20250114T020304Z-a1b2", out var id);
+
+        // Assert
+        Assert.True(parsed);
+        Assert.Equal("20250114T020304Z-a1b2", id!.Value);
+        Assert.Equal(new DateTimeOffset(2025, 1, 14, 2, 3, 4, TimeSpan.Zero), id.StartedAt);
+        Assert.Equal(BackupId.Parse("20250114T020304Z-a1b2", "backupId"), id);
+    }
+
+    [Fact]
+    public void New_WhenStartedWithinASecond_ShouldEncodeTheWholeSecondItStarted()
+    {
+        // Arrange
+        var startedAt = new DateTimeOffset(2025, 1, 14, 2, 3, 4, 567, TimeSpan.Zero);
+
+        // Act
+        var id = BackupId.New(startedAt);
+
+        // Assert
+        Assert.StartsWith("20250114T020304Z-", id.Value, StringComparison.Ordinal);
+        Assert.Equal(new DateTimeOffset(2025, 1, 14, 2, 3, 4, TimeSpan.Zero), id.StartedAt);
+    }
+
+    [Theory]
+    [InlineData("backupId")]
+    [InlineData("baseBackupId")]
+    public async Task ReadManifest_WhenAStoredIdIsMalformed_ShouldThrowManifestSchemaNamingTheField(string field)
+    {
+        // Arrange: a committed manifest edited in the bucket so that one of its ids is no id.
+        var bucket = await _s3.CreateBucketAsync();
+        var catalog = CatalogTestKit.Catalog(_s3, bucket);
+        var committed = await CatalogTestKit.CommitBackupAsync(
+            catalog, CatalogTestKit.Request() with { BaseBackupId = BackupId.New(_s3.Clock.GetUtcNow().AddDays(-1)) },
+            ("dump.sql", CatalogTestKit.Sql(3), Compression.None));
+        var json = Encoding.UTF8.GetString(await _s3.GetBytesAsync(bucket, committed.ManifestKey));
+        var stored = field == "backupId" ? committed.BackupId.Value : committed.Manifest.BaseBackupId!.Value;
+        await _s3.PutBytesAsync(bucket, committed.ManifestKey, Encoding.UTF8.GetBytes(json.Replace($"\"{stored}\"", "\"2025-01-01\"", StringComparison.Ordinal)));
+
+        // Act
+        var error = await Assert.ThrowsAsync<ManifestSchemaException>(
+            () => catalog.ReadManifestAsync(BackupEngine.Postgres, CatalogTestKit.Source, committed.BackupId));
+
+        // Assert
+        Assert.Contains($"$.{field}", error.Message, StringComparison.Ordinal);
+        Assert.Contains("2025-01-01", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -107,7 +176,7 @@ public sealed class ValidationTests : IAsyncLifetime
         var id = BackupId.New(_s3.Clock.GetUtcNow().AddHours(1));
 
         // Act
-        var error = await Assert.ThrowsAsync<ManifestSchemaException>(() => catalog.CommitAsync(manifest with { SchemaVersion = 2, BackupId = id.Value }));
+        var error = await Assert.ThrowsAsync<ManifestSchemaException>(() => catalog.CommitAsync(manifest with { SchemaVersion = 2, BackupId = id }));
 
         // Assert
         Assert.Contains("schemaVersion 2", error.Message, StringComparison.Ordinal);
@@ -126,7 +195,7 @@ public sealed class ValidationTests : IAsyncLifetime
         var before = await _s3.ListVersionsAsync(bucket);
 
         // Act
-        var error = await Assert.ThrowsAsync<ManifestSchemaException>(() => catalog.ReadManifestAsync(BackupEngine.Postgres, CatalogTestKit.Source, id.Value));
+        var error = await Assert.ThrowsAsync<ManifestSchemaException>(() => catalog.ReadManifestAsync(BackupEngine.Postgres, CatalogTestKit.Source, id));
 
         // Assert
         Assert.Contains("schemaVersion 2", error.Message, StringComparison.Ordinal);

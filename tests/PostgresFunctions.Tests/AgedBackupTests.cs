@@ -28,7 +28,7 @@ public sealed class AgedBackupTests : IAsyncLifetime
         var lifecycle = TemplateLifecycle.Of("BackupBucket", _kit.BackupBucket);
         await _kit.S3.Client.PutLifecycleConfigurationAsync(lifecycle);
         var backupId = (await _kit.InvokeAsync(_kit.Backup(), """{"retentionTier": "monthly"}""")).GetProperty("backupId").GetString()!;
-        var manifest = await _kit.Catalog.ReadManifestAsync(BackupEngine.Postgres, PostgresFunctionKit.Source, backupId);
+        var manifest = await _kit.Catalog.ReadManifestAsync(BackupEngine.Postgres, PostgresFunctionKit.Source, BackupId.Parse(backupId, "backupId"));
         var dump = manifest.FindObject(PostgresBackupObjects.Dump)!;
         var target = _kit.NewDatabaseName("dr_fn_aged");
 

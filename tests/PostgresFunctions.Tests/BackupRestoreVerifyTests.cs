@@ -24,7 +24,7 @@ public sealed class BackupRestoreVerifyTests : IAsyncLifetime
 
         // Assert: the manifest records the same snapshot's counts, hashes, WAL position and server version.
         var backupId = result.GetProperty("backupId").GetString()!;
-        var manifest = await _kit.Catalog.ReadManifestAsync(BackupEngine.Postgres, PostgresFunctionKit.Source, backupId);
+        var manifest = await _kit.Catalog.ReadManifestAsync(BackupEngine.Postgres, PostgresFunctionKit.Source, BackupId.Parse(backupId, "backupId"));
         var contents = manifest.Contents!.ToDictionary(c => c.Name, c => c);
         Assert.Equal(2_000, contents["public.jobs"].Count);
         Assert.Equal(200, contents["public.technicians"].Count);
@@ -48,7 +48,8 @@ public sealed class BackupRestoreVerifyTests : IAsyncLifetime
         var verified = await _kit.InvokeAsync(_kit.Verify(), "{}");
 
         // Assert
-        var manifest = await _kit.Catalog.ReadManifestAsync(BackupEngine.Postgres, PostgresFunctionKit.Source, result.GetProperty("backupId").GetString()!);
+        var manifest = await _kit.Catalog.ReadManifestAsync(
+            BackupEngine.Postgres, PostgresFunctionKit.Source, BackupId.Parse(result.GetProperty("backupId").GetString(), "backupId"));
         var jobs = manifest.Contents!.Single(c => c.Name == "public.jobs");
         Assert.Equal(2_000, jobs.Count);
         Assert.Null(jobs.ContentHash);

@@ -88,7 +88,7 @@ public sealed class FaultTests : IAsyncLifetime
     {
         // Arrange: a byte of the stored dump flipped on LocalS3's disk (bit rot under a valid version id).
         var backupId = (await _kit.InvokeAsync(_kit.Backup(), "{}")).GetProperty("backupId").GetString()!;
-        var manifest = await _kit.Catalog.ReadManifestAsync(BackupEngine.Postgres, PostgresFunctionKit.Source, backupId);
+        var manifest = await _kit.Catalog.ReadManifestAsync(BackupEngine.Postgres, PostgresFunctionKit.Source, BackupId.Parse(backupId, "backupId"));
         var dump = manifest.FindObject(PostgresBackupObjects.Dump)!;
         var file = Assert.Single(_kit.S3.DataFilesOf(_kit.BackupBucket, dump.Key));
         var bytes = await File.ReadAllBytesAsync(file);

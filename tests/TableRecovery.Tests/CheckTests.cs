@@ -58,7 +58,7 @@ public sealed class CheckTests : IAsyncLifetime
             Tool = new ToolInfo("pg_dump", "15.18"),
         });
         await backup.WriteObjectAsync("dump.sql.zst", new MemoryStream([1, 2, 3]));
-        var manifest = await backup.CommitAsync(new BackupCompletion
+        var committed = await backup.CommitAsync(new BackupCompletion
         {
             Contents =
             [
@@ -66,7 +66,7 @@ public sealed class CheckTests : IAsyncLifetime
                 new ContentCount("\"Sales\".\"Archived Orders\"", 7),
             ],
         });
-        _backupId = manifest.BackupId;
+        _backupId = committed.BackupId.Value;
     }
 
     public async Task DisposeAsync()

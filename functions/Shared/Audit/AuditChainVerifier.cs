@@ -1,6 +1,6 @@
 using Amazon.S3;
 using Amazon.S3.Model;
-using DisasterRecovery.Core;
+using DisasterRecovery.Catalog;
 
 namespace DisasterRecovery.Audit;
 
@@ -132,7 +132,7 @@ public sealed class AuditChainVerifier
         string? continuation = null;
         do
         {
-            var page = await Call(() => _s3.ListObjectsV2Async(new ListObjectsV2Request
+            var page = await S3Failures.CallAsync(_options.Bucket, () => _s3.ListObjectsV2Async(new ListObjectsV2Request
             {
                 BucketName = _options.Bucket,
                 Prefix = AuditKeys.Events(_options.Prefix),
@@ -148,7 +148,7 @@ public sealed class AuditChainVerifier
     /// <summary>Event keys with more than one version or a delete marker: history that should not exist.</summary>
     private async Task<List<AuditChainIssue>> FindRewrittenKeysAsync(CancellationToken cancellationToken)
     {
-        var versioning = await Call(() => _s3.GetBucketVersioningAsync(new GetBucketVersioningRequest { BucketName = _options.Bucket }, cancellationToken)).ConfigureAwait(false);
+        var versioning = await S3Failures.CallAsync(_options.Bucket, () => _s3.GetBucketVersioningAsync(new GetBucketVersioningRequest { BucketName = _options.Bucket }, cancellationToken)).ConfigureAwait(false);
         if (versioning.VersioningConfig?.Status is null || versioning.VersioningConfig.Status == VersionStatus.Off)
         {
             return [];
@@ -159,7 +159,7 @@ public sealed class AuditChainVerifier
         string? versionMarker = null;
         while (true)
         {
-            var page = await Call(() => _s3.ListVersionsAsync(new ListVersionsRequest
+            var page = await S3Failures.CallAsync(_options.Bucket, () => _s3.ListVersionsAsync(new ListVersionsRequest
             {
                 BucketName = _options.Bucket,
                 Prefix = AuditKeys.Events(_options.Prefix),
@@ -197,27 +197,15 @@ public sealed class AuditChainVerifier
     {
         try
         {
-            using var response = await Call(() => _s3.GetObjectAsync(_options.Bucket, key, cancellationToken)).ConfigureAwait(false);
+            using var response = await S3Failures.CallAsync(_options.Bucket, () => _s3.GetObjectAsync(_options.Bucket, key, cancellationToken)).ConfigureAwait(false);
             using var buffer = new MemoryStream();
             await response.ResponseStream.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
             return buffer.ToArray();
         }
-        catch (AmazonS3Exception e) when (e.ErrorCode == "NoSuchKey")
+        catch (AmazonS3Exception e) when (S3Failures.IsNotFound(e))
         {
             // Deleted between the listing and the read: an empty body reads as an unreadable event.
             return [];
-        }
-    }
-
-    private async Task<T> Call<T>(Func<Task<T>> call)
-    {
-        try
-        {
-            return await call().ConfigureAwait(false);
-        }
-        catch (AmazonS3Exception e) when (e.ErrorCode == "NoSuchBucket")
-        {
-            throw new StorageNotFoundException(_options.Bucket, e);
         }
     }
 }

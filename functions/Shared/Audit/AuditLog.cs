@@ -1,7 +1,7 @@
-using System.Net;
 using System.Text.Json;
 using Amazon.S3;
 using Amazon.S3.Model;
+using DisasterRecovery.Catalog;
 using DisasterRecovery.Core;
 using DisasterRecovery.Core.Logging;
 
@@ -88,7 +88,7 @@ public sealed class AuditLog
     /// <summary>The newest event's sequence and hash: (0, 64 zeros) for an empty log.</summary>
     public async Task<(long Sequence, string Hash)> ReadHeadAsync(CancellationToken cancellationToken = default)
     {
-        var page = await Call(() => _s3.ListObjectsV2Async(new ListObjectsV2Request
+        var page = await S3Failures.CallAsync(_options.Bucket, () => _s3.ListObjectsV2Async(new ListObjectsV2Request
         {
             BucketName = _options.Bucket,
             Prefix = AuditKeys.Events(_options.Prefix),
@@ -102,7 +102,7 @@ public sealed class AuditLog
 
         var sequence = AuditKeys.ParseSequence(_options.Prefix, newest.Key)
             ?? throw new AuditLogCorruptedException($"the newest object in the audit log, {newest.Key}, is not an audit event key; verify the chain");
-        using var response = await Call(() => _s3.GetObjectAsync(_options.Bucket, newest.Key, cancellationToken)).ConfigureAwait(false);
+        using var response = await S3Failures.CallAsync(_options.Bucket, () => _s3.GetObjectAsync(_options.Bucket, newest.Key, cancellationToken)).ConfigureAwait(false);
         using var buffer = new MemoryStream();
         await response.ResponseStream.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
         var record = AuditCanonicalJson.TryParse(buffer.ToArray(), out var problem)
@@ -180,24 +180,12 @@ public sealed class AuditLog
 
         try
         {
-            await Call(() => _s3.PutObjectAsync(put, cancellationToken)).ConfigureAwait(false);
+            await S3Failures.CallAsync(_options.Bucket, () => _s3.PutObjectAsync(put, cancellationToken)).ConfigureAwait(false);
             return true;
         }
-        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.PreconditionFailed || e.ErrorCode is "PreconditionFailed" or "ConditionalRequestConflict")
+        catch (AmazonS3Exception e) when (S3Failures.IsConditionFailed(e))
         {
             return false;
-        }
-    }
-
-    private async Task<T> Call<T>(Func<Task<T>> call)
-    {
-        try
-        {
-            return await call().ConfigureAwait(false);
-        }
-        catch (AmazonS3Exception e) when (e.ErrorCode == "NoSuchBucket")
-        {
-            throw new StorageNotFoundException(_options.Bucket, e);
         }
     }
 }

@@ -49,7 +49,7 @@ public sealed class BackupCatalog
     {
         ArgumentNullException.ThrowIfNull(request);
         var now = Time.GetUtcNow();
-        var id = request.BackupId is null ? BackupId.New(now) : BackupId.Parse(request.BackupId, "backupId");
+        var id = request.BackupId ?? BackupId.New(now);
         ValidateRequest(request);
         var settings = await WriteSettingsAsync(request.RetentionTier, now, cancellationToken).ConfigureAwait(false);
         return new BackupWriter(this, request, id, now, settings);
@@ -59,22 +59,23 @@ public sealed class BackupCatalog
     /// Commits a backup whose objects are stored: writes the manifest with <c>If-None-Match: *</c>, then
     /// the <c>committed/</c> index entry, also conditionally. A retry with the same manifest succeeds
     /// (same bytes already there); a different manifest for the same id is a <see cref="BackupConflictException"/>.
+    /// Returns the manifest with the keys it was stored under.
     /// </summary>
-    public async Task<BackupManifest> CommitAsync(BackupManifest manifest, CancellationToken cancellationToken = default)
+    public async Task<CommittedBackup> CommitAsync(BackupManifest manifest, CancellationToken cancellationToken = default)
     {
         var bytes = ManifestSerializer.Serialize(manifest);
-        var id = BackupId.Parse(manifest.BackupId, "backupId");
-        var settings = (await WriteSettingsAsync(manifest.RetentionTier, manifest.StartedAt, cancellationToken).ConfigureAwait(false)).ForMetadata();
-        settings = settings with { RetainUntil = StillInFuture(manifest.RetainUntil), LockMode = StillInFuture(manifest.RetainUntil) is null ? null : settings.LockMode };
+        var id = manifest.BackupId;
+        var settings = await ExistingBackupSettingsAsync(manifest, cancellationToken).ConfigureAwait(false);
         await EnsureObjectsStoredAsync(manifest, cancellationToken).ConfigureAwait(false);
 
         var manifestKey = BackupKeys.Manifest(manifest.Engine, manifest.Source, id);
-        var manifestVersion = await PutOnceAsync(manifestKey, bytes, settings, "application/json", manifest.BackupId, "manifest", cancellationToken).ConfigureAwait(false);
+        var manifestVersion = await PutOnceAsync(manifestKey, bytes, settings, id, "manifest", cancellationToken).ConfigureAwait(false);
 
-        var index = new BackupIndexRecord(manifest.BackupId, manifestKey, manifestVersion, Sha256Hex(bytes), manifest.CompletedAt, null);
+        var index = new BackupIndexRecord(id, manifestKey, manifestVersion, Sha256Hex(bytes), manifest.CompletedAt, null);
         var indexKey = BackupKeys.IndexEntry(manifest.Engine, manifest.Source, false, id, manifest.CompletedAt, manifest.Kind, manifest.RetentionTier);
-        await PutOnceAsync(indexKey, JsonSerializer.SerializeToUtf8Bytes(index, CatalogJsonContext.Default.BackupIndexRecord), settings, "application/json", manifest.BackupId, "index entry", cancellationToken).ConfigureAwait(false);
-        return manifest;
+        var indexBytes = JsonSerializer.SerializeToUtf8Bytes(index, CatalogJsonContext.Default.BackupIndexRecord);
+        await PutOnceAsync(indexKey, indexBytes, settings, id, "index entry", cancellationToken).ConfigureAwait(false);
+        return new CommittedBackup(manifest, manifestKey, manifestVersion, indexKey);
     }
 
     // ------------------------------------------------------------------------------------------
@@ -82,10 +83,10 @@ public sealed class BackupCatalog
     // ------------------------------------------------------------------------------------------
 
     /// <summary>Reads a backup's manifest; <see cref="BackupNotFoundException"/> when there is none.</summary>
-    public async Task<BackupManifest> ReadManifestAsync(BackupEngine engine, string source, string backupId, CancellationToken cancellationToken = default)
+    public async Task<BackupManifest> ReadManifestAsync(BackupEngine engine, string source, BackupId backupId, CancellationToken cancellationToken = default)
     {
-        var id = BackupId.Parse(backupId, "backupId");
-        var key = BackupKeys.Manifest(engine, source, id);
+        ArgumentNullException.ThrowIfNull(backupId);
+        var key = BackupKeys.Manifest(engine, source, backupId);
         var bytes = await GetBytesAsync(key, null, cancellationToken).ConfigureAwait(false)
             ?? throw new BackupNotFoundException($"no committed backup {backupId} of {CatalogNames.Of(engine)}/{source} in bucket '{Bucket}' (no {key})");
         var manifest = ManifestSerializer.Parse(bytes, $"manifest {key}");
@@ -202,7 +203,7 @@ public sealed class BackupCatalog
         ArgumentNullException.ThrowIfNull(manifest);
         ArgumentNullException.ThrowIfNull(verification);
         ValidateVerification(manifest, verification);
-        var id = BackupId.Parse(manifest.BackupId, "backupId");
+        var id = manifest.BackupId;
         var committedKey = BackupKeys.IndexEntry(manifest.Engine, manifest.Source, false, id, manifest.CompletedAt, manifest.Kind, manifest.RetentionTier);
         if (await GetBytesAsync(committedKey, null, cancellationToken).ConfigureAwait(false) is not { } committedIndex)
         {
@@ -210,14 +211,13 @@ public sealed class BackupCatalog
         }
 
         var indexRecord = JsonSerializer.Deserialize(committedIndex, CatalogJsonContext.Default.BackupIndexRecord)!;
-        var settings = (await WriteSettingsAsync(manifest.RetentionTier, manifest.StartedAt, cancellationToken).ConfigureAwait(false)).ForMetadata();
-        settings = settings with { RetainUntil = StillInFuture(manifest.RetainUntil), LockMode = StillInFuture(manifest.RetainUntil) is null ? null : settings.LockMode };
+        var settings = await ExistingBackupSettingsAsync(manifest, cancellationToken).ConfigureAwait(false);
 
         Span<byte> random = stackalloc byte[4];
         RandomNumberGenerator.Fill(random);
         var key = BackupKeys.Verification(manifest.Engine, manifest.Source, id, verification.VerifiedAt, Convert.ToHexStringLower(random));
         var bytes = JsonSerializer.SerializeToUtf8Bytes(verification, CatalogJsonContext.Default.BackupVerification);
-        await PutOnceAsync(key, bytes, settings, "application/json", manifest.BackupId, "verification", cancellationToken).ConfigureAwait(false);
+        await PutOnceAsync(key, bytes, settings, id, "verification", cancellationToken).ConfigureAwait(false);
 
         if (verification.Passed)
         {
@@ -255,23 +255,22 @@ public sealed class BackupCatalog
     /// bypassed only when <paramref name="bypassGovernanceRetention"/> is set (and the caller may).
     /// </summary>
     public async Task<BackupDeletion> DeleteBackupAsync(
-        BackupEngine engine, string source, string backupId, bool bypassGovernanceRetention = false, CancellationToken cancellationToken = default)
+        BackupEngine engine, string source, BackupId backupId, bool bypassGovernanceRetention = false, CancellationToken cancellationToken = default)
     {
         var manifest = await ReadManifestAsync(engine, source, backupId, cancellationToken).ConfigureAwait(false);
-        var id = BackupId.Parse(backupId, "backupId");
         var indexKeys = new[]
         {
-            BackupKeys.IndexEntry(engine, source, false, id, manifest.CompletedAt, manifest.Kind, manifest.RetentionTier),
-            BackupKeys.IndexEntry(engine, source, true, id, manifest.CompletedAt, manifest.Kind, manifest.RetentionTier),
+            BackupKeys.IndexEntry(engine, source, false, backupId, manifest.CompletedAt, manifest.Kind, manifest.RetentionTier),
+            BackupKeys.IndexEntry(engine, source, true, backupId, manifest.CompletedAt, manifest.Kind, manifest.RetentionTier),
         };
-        var manifestKey = BackupKeys.Manifest(engine, source, id);
+        var manifestKey = BackupKeys.Manifest(engine, source, backupId);
         var versions = new List<S3ObjectVersion>();
         foreach (var indexKey in indexKeys)
         {
             versions.AddRange((await ListVersionsAsync(indexKey, cancellationToken).ConfigureAwait(false)).Where(v => v.Key == indexKey));
         }
 
-        var folderVersions = await ListVersionsAsync(BackupKeys.BackupFolder(engine, source, id), cancellationToken).ConfigureAwait(false);
+        var folderVersions = await ListVersionsAsync(BackupKeys.BackupFolder(engine, source, backupId), cancellationToken).ConfigureAwait(false);
         versions.AddRange(folderVersions.Where(v => v.Key != manifestKey));
         versions.AddRange(folderVersions.Where(v => v.Key == manifestKey));
 
@@ -305,7 +304,7 @@ public sealed class BackupCatalog
             }
             catch (AmazonS3Exception e) when (S3Failures.IsAccessDenied(e))
             {
-                throw new BackupLockedException(backupId, version.Key, null, null, false);
+                throw new BackupLockedException(backupId.Value, version.Key, null, null, false);
             }
         }
 
@@ -376,10 +375,6 @@ public sealed class BackupCatalog
             ManifestValidator.Text(request.ServerVersion, "serverVersion");
         }
 
-        if (request.BaseBackupId is not null)
-        {
-            BackupId.Parse(request.BaseBackupId, "baseBackupId");
-        }
     }
 
     private static void ValidateVerification(BackupManifest manifest, BackupVerification verification)
@@ -418,8 +413,16 @@ public sealed class BackupCatalog
             locked ? RetentionPolicy.RetainUntil(tier, startedAt) : null);
     }
 
-    private DateTimeOffset? StillInFuture(DateTimeOffset? retainUntil) =>
-        retainUntil is { } until && until > Time.GetUtcNow() ? until : null;
+    /// <summary>
+    /// Settings for a metadata object (manifest, index entry, verification) of a backup whose data is written:
+    /// retained as long as the data, and not at all once that date has passed.
+    /// </summary>
+    private async Task<ObjectWriteSettings> ExistingBackupSettingsAsync(BackupManifest manifest, CancellationToken cancellationToken)
+    {
+        var settings = (await WriteSettingsAsync(manifest.RetentionTier, manifest.StartedAt, cancellationToken).ConfigureAwait(false)).ForMetadata();
+        var retainUntil = manifest.RetainUntil is { } until && until > Time.GetUtcNow() ? until : (DateTimeOffset?)null;
+        return settings with { RetainUntil = retainUntil, LockMode = retainUntil is null ? null : settings.LockMode };
+    }
 
     /// <summary>A manifest may only be committed when every object it names is stored with the recorded size.</summary>
     private async Task EnsureObjectsStoredAsync(BackupManifest manifest, CancellationToken cancellationToken)
@@ -439,7 +442,7 @@ public sealed class BackupCatalog
 
             if (head.ContentLength != entry.StoredSize)
             {
-                throw new ChecksumMismatchException(manifest.BackupId, entry.Name, entry.Key,
+                throw new ChecksumMismatchException(manifest.BackupId.Value, entry.Name, entry.Key,
                     $"stored size is {head.ContentLength} bytes, the manifest says {entry.StoredSize}; the manifest cannot be committed");
             }
         }
@@ -450,9 +453,10 @@ public sealed class BackupCatalog
     /// (a retried commit) that is success; with other bytes, <see cref="BackupConflictException"/>.
     /// Returns the version id.
     /// </summary>
-    private async Task<string?> PutOnceAsync(string key, byte[] bytes, ObjectWriteSettings settings, string contentType, string backupId, string what, CancellationToken cancellationToken)
+    private async Task<string?> PutOnceAsync(
+        string key, byte[] bytes, ObjectWriteSettings settings, BackupId backupId, string what, CancellationToken cancellationToken)
     {
-        var put = new PutObjectRequest { Key = key, InputStream = new MemoryStream(bytes, writable: false), ContentType = contentType, IfNoneMatch = "*" };
+        var put = new PutObjectRequest { Key = key, InputStream = new MemoryStream(bytes, writable: false), ContentType = "application/json", IfNoneMatch = "*" };
         settings.ApplyTo(put);
         try
         {
@@ -525,7 +529,7 @@ public sealed class BackupCatalog
         }
     }
 
-    private async Task EnsureDeletableAsync(string backupId, S3ObjectVersion version, bool bypassGovernance, CancellationToken cancellationToken)
+    private async Task EnsureDeletableAsync(BackupId backupId, S3ObjectVersion version, bool bypassGovernance, CancellationToken cancellationToken)
     {
         var head = await S3.GetObjectMetadataAsync(new GetObjectMetadataRequest
         {
@@ -535,7 +539,7 @@ public sealed class BackupCatalog
         }, cancellationToken).ConfigureAwait(false);
         if (head.ObjectLockLegalHoldStatus == ObjectLockLegalHoldStatus.On)
         {
-            throw new BackupLockedException(backupId, version.Key, null, null, legalHold: true);
+            throw new BackupLockedException(backupId.Value, version.Key, null, null, legalHold: true);
         }
 
         if (head.ObjectLockMode is { } mode && head.ObjectLockRetainUntilDate is { } until)
@@ -544,7 +548,7 @@ public sealed class BackupCatalog
             var governanceBypassed = mode == ObjectLockMode.Governance && bypassGovernance;
             if (retainUntil > Time.GetUtcNow() && !governanceBypassed)
             {
-                throw new BackupLockedException(backupId, version.Key, mode.Value, retainUntil, legalHold: false);
+                throw new BackupLockedException(backupId.Value, version.Key, mode.Value, retainUntil, legalHold: false);
             }
         }
     }

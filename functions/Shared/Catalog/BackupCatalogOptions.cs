@@ -50,7 +50,7 @@ public sealed class BackupCatalogOptions
 }
 
 /// <summary>One multipart part is stored.</summary>
-public sealed record PartUploaded(string BackupId, string ObjectName, int PartNumber, long PartBytes, long StoredBytesSoFar);
+public sealed record PartUploaded(BackupId BackupId, string ObjectName, int PartNumber, long PartBytes, long StoredBytesSoFar);
 
 /// <summary>What a new backup is: everything the manifest needs that is known before the data is written.</summary>
 public sealed record BackupRequest
@@ -71,13 +71,13 @@ public sealed record BackupRequest
 
     public string? ServerVersion { get; init; }
 
-    public string? BaseBackupId { get; init; }
+    public BackupId? BaseBackupId { get; init; }
 
     /// <summary>
     /// Optional caller-chosen id (<c>yyyyMMddTHHmmssZ-suffix</c>), e.g. derived from a Step Functions
     /// execution so a retried step writes the same backup; a new id is made when null.
     /// </summary>
-    public string? BackupId { get; init; }
+    public BackupId? BackupId { get; init; }
 }
 
 /// <summary>What is known only when the data is written: the consistency point and the counts.</summary>

@@ -1,5 +1,8 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
 using DisasterRecovery.Core;
 
@@ -10,8 +13,16 @@ namespace DisasterRecovery.Catalog;
 /// chosen) suffix of lower-case letters and digits. Because the date is in the id, the manifest's key
 /// follows from engine, source and id alone.
 /// </summary>
+/// <remarks>
+/// Text becomes a <see cref="BackupId"/> once, where it enters (a request's validation, an index key,
+/// a stored manifest's JSON); everything behind that edge passes the typed value and never parses again.
+/// In JSON it is the plain string.
+/// </remarks>
+[JsonConverter(typeof(BackupIdJsonConverter))]
 public sealed partial record BackupId
 {
+    private const string TimeFormat = "yyyyMMdd'T'HHmmss'Z'";
+
     private BackupId(string value, DateTimeOffset startedAt)
     {
         Value = value;
@@ -28,25 +39,37 @@ public sealed partial record BackupId
     {
         Span<byte> random = stackalloc byte[4];
         RandomNumberGenerator.Fill(random);
-        return Parse($"{startedAt.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture)}-{Convert.ToHexStringLower(random)}", "backupId");
+        var text = $"{startedAt.UtcDateTime.ToString(TimeFormat, CultureInfo.InvariantCulture)}-{Convert.ToHexStringLower(random)}";
+        return TryParse(text, out var id) ? id : throw new ArgumentOutOfRangeException(nameof(startedAt), startedAt, "cannot be written as an id");
+    }
+
+    /// <summary>The id <paramref name="value"/> spells, or false (and null) when it is not one.</summary>
+    public static bool TryParse([NotNullWhen(true)] string? value, [NotNullWhen(true)] out BackupId? id)
+    {
+        id = null;
+        if (value is null || Pattern().Match(value) is not { Success: true } match
+            || !DateTime.TryParseExact(match.Groups["time"].Value, TimeFormat, CultureInfo.InvariantCulture,
+                DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var started))
+        {
+            return false;
+        }
+
+        id = new BackupId(value, new DateTimeOffset(started, TimeSpan.Zero));
+        return true;
     }
 
     /// <summary>Parses and validates an id; <see cref="InvalidInputException"/> naming <paramref name="field"/> when bad.</summary>
     public static BackupId Parse(string? value, string field)
     {
         Require.NotBlank(value, field);
-        var match = Pattern().Match(value!);
-        if (!match.Success
-            || !DateTime.TryParseExact(match.Groups["time"].Value, "yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture,
-                DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var started))
-        {
-            throw new InvalidInputException(field, $"must look like 20250114T020000Z-a1b2c3d4 (UTC start time, '-', 1-32 lower-case letters or digits), was '{Printable(value!)}'");
-        }
-
-        return new BackupId(value!, new DateTimeOffset(started, TimeSpan.Zero));
+        return TryParse(value, out var id) ? id : throw new InvalidInputException(field, Problem(value!));
     }
 
     public override string ToString() => Value;
+
+    /// <summary>What is wrong with a string that is not an id (for an error message).</summary>
+    internal static string Problem(string value) =>
+        $"must look like 20250114T020000Z-a1b2c3d4 (UTC start time, '-', 1-32 lower-case letters or digits), was '{Printable(value)}'";
 
     internal static string Printable(string value)
     {
@@ -56,4 +79,29 @@ public sealed partial record BackupId
 
     [GeneratedRegex(@"^(?<time>\d{8}T\d{6}Z)-[a-z0-9]{1,32}$", RegexOptions.CultureInvariant)]
     private static partial Regex Pattern();
+}
+
+/// <summary>
+/// A <see cref="BackupId"/> in JSON is its string. A string that is not an id is a <see cref="JsonException"/>,
+/// which the serializer reports with the property's path (e.g. <c>$.baseBackupId</c>).
+/// </summary>
+public sealed class BackupIdJsonConverter : JsonConverter<BackupId>
+{
+    public override BackupId Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        if (reader.TokenType != JsonTokenType.String)
+        {
+            throw new JsonException($"a backup id must be a JSON string, was {reader.TokenType}");
+        }
+
+        var text = reader.GetString()!;
+        return BackupId.TryParse(text, out var id) ? id : throw new JsonException($"backup id {BackupId.Problem(text)}");
+    }
+
+    public override void Write(Utf8JsonWriter writer, BackupId value, JsonSerializerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(value);
+        writer.WriteStringValue(value.Value);
+    }
 }

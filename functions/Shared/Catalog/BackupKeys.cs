@@ -56,7 +56,8 @@ public static class BackupKeys
     public static string IndexFolder(BackupEngine engine, string source, bool verified) =>
         $"{CatalogRoot}{CatalogNames.Of(engine)}/{ValidateSource(source)}/{(verified ? VerifiedFolder : CommittedFolder)}";
 
-    public static string IndexEntry(BackupEngine engine, string source, bool verified, BackupId backupId, DateTimeOffset completedAt, BackupKind kind, RetentionTier tier) =>
+    public static string IndexEntry(
+        BackupEngine engine, string source, bool verified, BackupId backupId, DateTimeOffset completedAt, BackupKind kind, RetentionTier tier) =>
         IndexFolder(engine, source, verified) + Inverted(completedAt) + "_" + backupId.Value + "_" + CatalogNames.Of(kind) + "_" + CatalogNames.Of(tier) + ".json";
 
     /// <summary>
@@ -84,23 +85,13 @@ public static class BackupKeys
             return null;
         }
 
-        BackupId id;
-        try
-        {
-            id = BackupId.Parse(parts[1], "backupId");
-        }
-        catch (InvalidInputException)
-        {
-            return null;
-        }
-
         var ticks = DateTime.MaxValue.Ticks - inverted;
-        if (ticks < 0)
+        if (!BackupId.TryParse(parts[1], out var id) || ticks < 0)
         {
             return null;
         }
 
-        return new BackupEntry(engine, source, id.Value, kind, tier, new DateTimeOffset(ticks, TimeSpan.Zero), verified, key);
+        return new BackupEntry(engine, source, id, kind, tier, new DateTimeOffset(ticks, TimeSpan.Zero), verified, key);
     }
 
     /// <summary>

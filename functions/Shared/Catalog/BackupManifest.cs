@@ -19,7 +19,7 @@ public sealed record BackupManifest
     public required int SchemaVersion { get; init; }
 
     /// <summary>Unique id; starts with the UTC start time (<c>yyyyMMddTHHmmssZ-suffix</c>), see <see cref="Catalog.BackupId"/>.</summary>
-    public required string BackupId { get; init; }
+    public required BackupId BackupId { get; init; }
 
     public required BackupEngine Engine { get; init; }
 
@@ -29,7 +29,7 @@ public sealed record BackupManifest
     public required BackupKind Kind { get; init; }
 
     /// <summary>For incremental (and WAL) backups: the backup this one builds on.</summary>
-    public string? BaseBackupId { get; init; }
+    public BackupId? BaseBackupId { get; init; }
 
     public required DateTimeOffset StartedAt { get; init; }
 

@@ -58,7 +58,7 @@ public sealed class BackupReader
             ?? throw new BackupNotFoundException($"backup {Manifest.BackupId} has no object '{name}'");
         if (offset < 0 || length <= 0 || offset + length > entry.StoredSize)
         {
-            throw new ChecksumMismatchException(Manifest.BackupId, name, entry.Key,
+            throw new ChecksumMismatchException(Manifest.BackupId.Value, name, entry.Key,
                 $"bytes {offset}..{offset + length - 1} were asked for, but the object stores {entry.StoredSize} bytes");
         }
 

@@ -6,7 +6,7 @@ namespace DisasterRecovery.Catalog;
 /// </summary>
 public sealed record BackupVerification
 {
-    public required string BackupId { get; init; }
+    public required BackupId BackupId { get; init; }
 
     public required bool Passed { get; init; }
 
@@ -32,7 +32,7 @@ public sealed record VerificationCheck(string Name, bool Passed, string? Detail 
 public sealed record BackupEntry(
     BackupEngine Engine,
     string Source,
-    string BackupId,
+    BackupId BackupId,
     BackupKind Kind,
     RetentionTier RetentionTier,
     DateTimeOffset CompletedAt,
@@ -40,12 +40,12 @@ public sealed record BackupEntry(
     string IndexKey)
 {
     /// <summary>The key of this backup's manifest.</summary>
-    public string ManifestKey => BackupKeys.Manifest(Engine, Source, Catalog.BackupId.Parse(BackupId, "backupId"));
+    public string ManifestKey => BackupKeys.Manifest(Engine, Source, BackupId);
 }
 
 /// <summary>The small object an index key points at: where the manifest is and what it hashes to.</summary>
 public sealed record BackupIndexRecord(
-    string BackupId,
+    BackupId BackupId,
     string ManifestKey,
     string? ManifestVersionId,
     string ManifestSha256,
@@ -53,4 +53,4 @@ public sealed record BackupIndexRecord(
     string? VerificationKey);
 
 /// <summary>What <see cref="BackupCatalog.DeleteBackupAsync"/> removed.</summary>
-public sealed record BackupDeletion(string BackupId, int DeletedVersions);
+public sealed record BackupDeletion(BackupId BackupId, int DeletedVersions);

@@ -12,7 +12,7 @@ namespace DisasterRecovery.Catalog;
 ///     await pgDump.StandardOutput.BaseStream.CopyToAsync(dump, ct);
 ///     await dump.CompleteAsync(ct);
 /// }
-/// var manifest = await backup.CommitAsync(new() { ConsistencyPoint = new PostgresConsistencyPoint(lsn) }, ct);
+/// var committed = await backup.CommitAsync(new() { ConsistencyPoint = new PostgresConsistencyPoint(lsn) }, ct);
 /// </code>
 /// </summary>
 public sealed class BackupWriter : IAsyncDisposable
@@ -36,7 +36,7 @@ public sealed class BackupWriter : IAsyncDisposable
         _settings = settings;
     }
 
-    public string BackupId => _id.Value;
+    public BackupId BackupId => _id;
 
     public BackupEngine Engine => _request.Engine;
 
@@ -111,7 +111,7 @@ public sealed class BackupWriter : IAsyncDisposable
     /// Commits the backup: the manifest (conditional, never overwriting), then the index entry. Calling
     /// it again, after a failure or a timeout, sends the very same manifest and so is safe.
     /// </summary>
-    public async Task<BackupManifest> CommitAsync(BackupCompletion? completion = null, CancellationToken cancellationToken = default)
+    public async Task<CommittedBackup> CommitAsync(BackupCompletion? completion = null, CancellationToken cancellationToken = default)
     {
         BackupManifest manifest;
         lock (_gate)

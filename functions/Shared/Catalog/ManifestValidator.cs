@@ -8,15 +8,11 @@ public static class ManifestValidator
     public static void Validate(BackupManifest manifest)
     {
         ArgumentNullException.ThrowIfNull(manifest);
-        var id = BackupId.Parse(manifest.BackupId, "backupId");
+        var id = manifest.BackupId ?? throw new InvalidInputException("backupId", "is required");
         CheckDefined(manifest.Engine, "engine");
         BackupKeys.ValidateSource(manifest.Source);
         CheckDefined(manifest.Kind, "kind");
         CheckDefined(manifest.RetentionTier, "retentionTier");
-        if (manifest.BaseBackupId is not null)
-        {
-            BackupId.Parse(manifest.BaseBackupId, "baseBackupId");
-        }
 
         if (manifest.CompletedAt < manifest.StartedAt)
         {

@@ -17,42 +17,34 @@ internal sealed record ObjectWriteSettings(
 {
     public List<Tag> Tags() => [new Tag { Key = RetentionPolicy.TierTagKey, Value = CatalogNames.Of(Tier) }];
 
-    public void ApplyTo(PutObjectRequest request)
+    /// <summary>
+    /// Both ways of writing an object (a single PUT, a multipart upload) carry the same headers; the SDK gives the two
+    /// requests no common type, so each assigns the same three groups.
+    /// </summary>
+    public void ApplyTo(PutObjectRequest put)
     {
-        request.BucketName = Bucket;
-        request.StorageClass = StorageClass;
-        request.TagSet = Tags();
-        request.ServerSideEncryptionMethod = EncryptionMethod();
-        request.ServerSideEncryptionKeyManagementServiceKeyId = KmsKeyId();
-        // Object Lock puts must carry an integrity checksum; SHA-256 also guards the bytes in transit.
-        request.ChecksumAlgorithm = ChecksumAlgorithm.SHA256;
-        if (LockMode is not null && RetainUntil is { } until)
-        {
-            request.ObjectLockMode = LockMode;
-            request.ObjectLockRetainUntilDate = until.UtcDateTime;
-        }
+        (put.BucketName, put.StorageClass, put.TagSet, put.ChecksumAlgorithm) = (Bucket, StorageClass, Tags(), Checksum);
+        (put.ServerSideEncryptionMethod, put.ServerSideEncryptionKeyManagementServiceKeyId) = ServerSideEncryption();
+        (put.ObjectLockMode, put.ObjectLockRetainUntilDate) = Retention();
     }
 
-    public void ApplyTo(InitiateMultipartUploadRequest request)
+    public void ApplyTo(InitiateMultipartUploadRequest initiate)
     {
-        request.BucketName = Bucket;
-        request.StorageClass = StorageClass;
-        request.TagSet = Tags();
-        request.ServerSideEncryptionMethod = EncryptionMethod();
-        request.ServerSideEncryptionKeyManagementServiceKeyId = KmsKeyId();
-        request.ChecksumAlgorithm = ChecksumAlgorithm.SHA256;
-        if (LockMode is not null && RetainUntil is { } until)
-        {
-            request.ObjectLockMode = LockMode;
-            request.ObjectLockRetainUntilDate = until.UtcDateTime;
-        }
+        (initiate.BucketName, initiate.StorageClass, initiate.TagSet, initiate.ChecksumAlgorithm) = (Bucket, StorageClass, Tags(), Checksum);
+        (initiate.ServerSideEncryptionMethod, initiate.ServerSideEncryptionKeyManagementServiceKeyId) = ServerSideEncryption();
+        (initiate.ObjectLockMode, initiate.ObjectLockRetainUntilDate) = Retention();
     }
 
     /// <summary>The same settings for small catalog objects (manifest, index, verifications): always STANDARD.</summary>
     public ObjectWriteSettings ForMetadata() => this with { StorageClass = S3StorageClass.Standard };
 
-    private ServerSideEncryptionMethod EncryptionMethod() =>
-        Encryption.Mode == EncryptionMode.SseKms ? ServerSideEncryptionMethod.AWSKMS : ServerSideEncryptionMethod.AES256;
+    /// <summary>Object Lock puts must carry an integrity checksum; SHA-256 also guards the bytes in transit.</summary>
+    private static ChecksumAlgorithm Checksum => ChecksumAlgorithm.SHA256;
 
-    private string? KmsKeyId() => Encryption.Mode == EncryptionMode.SseKms ? Encryption.KmsKeyId : null;
+    private (ServerSideEncryptionMethod Method, string? KmsKeyId) ServerSideEncryption() =>
+        Encryption.Mode == EncryptionMode.SseKms ? (ServerSideEncryptionMethod.AWSKMS, Encryption.KmsKeyId) : (ServerSideEncryptionMethod.AES256, null);
+
+    /// <summary>The retention to set on the object, or nulls (the header is not sent) when the bucket has no Object Lock.</summary>
+    private (ObjectLockMode? Mode, DateTime? Until) Retention() =>
+        LockMode is not null && RetainUntil is { } until ? (LockMode, until.UtcDateTime) : (null, null);
 }

@@ -14,7 +14,7 @@ namespace DisasterRecovery.Catalog;
 /// </summary>
 public sealed class VerifyingReadStream : ReadOnlyStream
 {
-    private readonly string _backupId;
+    private readonly BackupId _backupId;
     private readonly BackupObject _object;
     private readonly IDisposable? _owner;
     private readonly HashingReadStream _stored;
@@ -24,7 +24,7 @@ public sealed class VerifyingReadStream : ReadOnlyStream
     private bool _verified;
     private ChecksumMismatchException? _failure;
 
-    internal VerifyingReadStream(string backupId, BackupObject obj, Stream storedBytes, IDisposable? owner)
+    internal VerifyingReadStream(BackupId backupId, BackupObject obj, Stream storedBytes, IDisposable? owner)
     {
         _backupId = backupId;
         _object = obj;
@@ -64,13 +64,9 @@ public sealed class VerifyingReadStream : ReadOnlyStream
         {
             read = _decoded.Read(buffer);
         }
-        catch (Exception e) when (e is InvalidDataException or ZstdException)
+        catch (Exception e) when (IsDamage(e))
         {
-            throw Fail($"the stored bytes do not decompress as {CatalogJsonNames(_object.Compression)}: {e.Message}", e);
-        }
-        catch (AmazonClientException e)
-        {
-            throw Fail($"S3's response checksum does not match the bytes received: {e.Message}", e);
+            throw Damaged(e);
         }
 
         if (read > 0)
@@ -88,6 +84,15 @@ public sealed class VerifyingReadStream : ReadOnlyStream
         return 0;
     }
 
+    /// <summary>A read failed because the bytes are bad (they do not decompress, or S3's own checksum refused them).</summary>
+    private static bool IsDamage(Exception e) => e is InvalidDataException or ZstdException or AmazonClientException;
+
+    private ChecksumMismatchException Damaged(Exception e) => Fail(
+        e is AmazonClientException
+            ? $"S3's response checksum does not match the bytes received: {e.Message}"
+            : $"the stored bytes do not decompress as {CatalogJsonNames(_object.Compression)}: {e.Message}",
+        e);
+
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         ThrowIfFailed();
@@ -101,13 +106,9 @@ public sealed class VerifyingReadStream : ReadOnlyStream
         {
             read = await _decoded.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is InvalidDataException or ZstdException)
+        catch (Exception e) when (IsDamage(e))
         {
-            throw Fail($"the stored bytes do not decompress as {CatalogJsonNames(_object.Compression)}: {e.Message}", e);
-        }
-        catch (AmazonClientException e)
-        {
-            throw Fail($"S3's response checksum does not match the bytes received: {e.Message}", e);
+            throw Damaged(e);
         }
 
         if (read > 0)
@@ -204,7 +205,7 @@ public sealed class VerifyingReadStream : ReadOnlyStream
 
     private ChecksumMismatchException Fail(string problem, Exception? inner = null)
     {
-        _failure = new ChecksumMismatchException(_backupId, _object.Name, _object.Key, problem, inner);
+        _failure = new ChecksumMismatchException(_backupId.Value, _object.Name, _object.Key, problem, inner);
         return _failure;
     }
 

@@ -14,10 +14,7 @@ public static class JobRequestFields
             BackupKeys.ValidateSource(source, "source");
         }
 
-        if (backupId is not null)
-        {
-            _ = BackupId.Parse(backupId, "backupId");
-        }
+        _ = BackupIdOf(backupId);
 
         if (workers is { } count)
         {
@@ -29,4 +26,10 @@ public static class JobRequestFields
             Require.NotBlank(requestedBy, "requestedBy");
         }
     }
+
+    /// <summary>
+    /// The request's <c>backupId</c> as the typed id the catalog takes (null when absent): the one place a request's id
+    /// text is parsed. <see cref="InvalidInputException"/> naming <c>backupId</c> when it is not an id.
+    /// </summary>
+    public static BackupId? BackupIdOf(string? backupId) => backupId is null ? null : BackupId.Parse(backupId, "backupId");
 }

@@ -11,7 +11,7 @@ namespace DisasterRecovery.Jobs;
 /// What every engine's jobs are wired with, read from the function's environment once per sandbox:
 /// <list type="bullet">
 /// <item><c>BACKUP_BUCKET</c> (required): the backup catalog's bucket;</item>
-/// <item><c>AUDIT_BUCKET</c> (required), <c>AUDIT_PREFIX</c> (default <c>audit/</c>): the audit log;</item>
+/// <item><c>AUDIT_BUCKET</c> (required), <c>AUDIT_PREFIX</c> (default <c>audit/</c>): the audit log, read by <see cref="AuditEnvironment"/>;</item>
 /// <item><c>DB_SECRET_ID</c> (required): the production database's secret, used when a request names none;</item>
 /// <item><c>BACKUP_SOURCE</c> (default <c>technician-marketplace</c>): the catalog source name of that database;</item>
 /// <item><c>PARAMETERS_SECRETS_EXTENSION_HTTP_PORT</c>, <c>AWS_SESSION_TOKEN</c>: the secrets extension;</item>
@@ -21,8 +21,6 @@ namespace DisasterRecovery.Jobs;
 public sealed class JobServices
 {
     public const string BackupBucketVariable = "BACKUP_BUCKET";
-    public const string AuditBucketVariable = "AUDIT_BUCKET";
-    public const string AuditPrefixVariable = "AUDIT_PREFIX";
     public const string SecretVariable = "DB_SECRET_ID";
     public const string SourceVariable = "BACKUP_SOURCE";
     public const string DefaultSource = "technician-marketplace";
@@ -59,7 +57,7 @@ public sealed class JobServices
     {
         var settings = new EnvironmentSettings(environment);
         var bucket = settings.Required(BackupBucketVariable, "the backup catalog's bucket");
-        var auditBucket = settings.Required(AuditBucketVariable, "the audit log's bucket");
+        var audit = AuditEnvironment.Read(environment);
         var secretId = settings.Required(SecretVariable, "the production database's Secrets Manager secret");
         var source = settings.Optional(SourceVariable, DefaultSource);
         try
@@ -72,16 +70,6 @@ public sealed class JobServices
         }
 
         var s3 = S3ClientFactory.FromEnvironment(environment);
-        var audit = new AuditLogOptions { Bucket = auditBucket, Prefix = settings.Optional(AuditPrefixVariable, AuditLogOptions.DefaultPrefix) };
-        try
-        {
-            audit.Validate();
-        }
-        catch (InvalidInputException e)
-        {
-            throw new FunctionConfigurationException($"{AuditPrefixVariable}: {e.Problem}");
-        }
-
         time ??= TimeProvider.System;
         return new JobServices(
             s3,

@@ -11,7 +11,7 @@ namespace DisasterRecovery.PostgresJobs;
 public sealed class CatalogDumpSource(BackupReader reader) : IDumpSource
 {
     /// <inheritdoc />
-    public string BackupId => reader.Manifest.BackupId;
+    public string BackupId => reader.Manifest.BackupId.Value;
 
     /// <inheritdoc />
     public string ObjectName => PostgresBackupObjects.Dump;

@@ -25,15 +25,15 @@ public sealed class PostgresBackupJob(PostgresJobServices services)
     protected override async Task<PostgresBackupResult> ExecuteAsync(PostgresBackupRequest request, Plan plan, JobRun run)
     {
         var backup = new PostgresCatalogBackup(Services.Catalog, new PostgresDumper(services.Tools, run.Logger, Services.Time), services.Tools, run.Logger);
-        var spec = new PostgresBackupSpec(run.Source, plan.Tier, run.Actor, request.BackupId, new PostgresDumpOptions
+        var spec = new PostgresBackupSpec(run.Source, plan.Tier, run.Actor, JobRequestFields.BackupIdOf(request.BackupId), new PostgresDumpOptions
         {
             Workers = request.Workers ?? PostgresDumpOptions.DefaultWorkers,
             ContentHashMaxTableBytes = request.ContentHashMaxTableMb is { } mb ? (long)mb << 20 : null,
         });
-        var (manifest, index) = await backup.RunAsync(plan.Database, spec, run.CancellationToken).ConfigureAwait(false);
+        var (committed, index) = await backup.RunAsync(plan.Database, spec, run.CancellationToken).ConfigureAwait(false);
+        var manifest = committed.Manifest;
         return new PostgresBackupResult(
-            manifest.BackupId, run.Source, plan.Tier.ToString().ToLowerInvariant(), manifest.StartedAt, manifest.CompletedAt,
-            BackupKeys.Manifest(BackupEngine.Postgres, run.Source, BackupId.Parse(manifest.BackupId, "backupId")),
+            manifest.BackupId.Value, run.Source, plan.Tier.ToString().ToLowerInvariant(), manifest.StartedAt, manifest.CompletedAt, committed.ManifestKey,
             index.Tables.Count, index.Tables.Sum(t => t.Rows), index.RawLength, index.StoredLength,
             index.WalLsn, index.ServerVersion, Math.Round((manifest.CompletedAt - manifest.StartedAt).TotalSeconds, 3));
     }

@@ -12,7 +12,7 @@ public sealed class PostgresBackupLocator(BackupCatalog catalog)
     /// (verified ones only when <paramref name="verifiedOnly"/>).
     /// </summary>
     /// <exception cref="BackupNotFoundException">No such backup, naming what was looked for.</exception>
-    public async Task<BackupManifest> LocateAsync(string source, string? backupId, DateTimeOffset atOrBefore, bool verifiedOnly, CancellationToken cancellationToken)
+    public async Task<BackupManifest> LocateAsync(string source, BackupId? backupId, DateTimeOffset atOrBefore, bool verifiedOnly, CancellationToken cancellationToken)
     {
         BackupManifest manifest;
         if (backupId is not null)
@@ -58,12 +58,12 @@ public sealed class PostgresBackupLocator(BackupCatalog catalog)
         }
         catch (ManifestSchemaException e)
         {
-            throw new ChecksumMismatchException(manifest.BackupId, PostgresBackupObjects.Index, manifest.FindObject(PostgresBackupObjects.Index)!.Key, e.Message, e);
+            throw new ChecksumMismatchException(manifest.BackupId.Value, PostgresBackupObjects.Index, manifest.FindObject(PostgresBackupObjects.Index)!.Key, e.Message, e);
         }
 
         if (index.StoredLength != dump.StoredSize || !string.Equals(index.StoredSha256, dump.StoredSha256, StringComparison.Ordinal))
         {
-            throw new ChecksumMismatchException(manifest.BackupId, PostgresBackupObjects.Dump, dump.Key,
+            throw new ChecksumMismatchException(manifest.BackupId.Value, PostgresBackupObjects.Dump, dump.Key,
                 $"the index describes {index.StoredLength} bytes with SHA-256 {index.StoredSha256}; the manifest records {dump.StoredSize} bytes with SHA-256 {dump.StoredSha256}");
         }
 

@@ -10,10 +10,13 @@ namespace DisasterRecovery.PostgresJobs;
 /// <param name="CreatedBy">Who asked: the execution ARN or the function's request id.</param>
 /// <param name="BackupId">A chosen backup id (a retried step writes the same backup), or null for a new one.</param>
 /// <param name="Dump">How the dump runs.</param>
-public sealed record PostgresBackupSpec(string Source, RetentionTier Tier, string CreatedBy, string? BackupId, PostgresDumpOptions Dump);
+public sealed record PostgresBackupSpec(string Source, RetentionTier Tier, string CreatedBy, BackupId? BackupId, PostgresDumpOptions Dump);
 
-/// <summary>A committed PostgreSQL backup: its manifest and the dump's index.</summary>
-public sealed record PostgresBackupOutcome(BackupManifest Manifest, PostgresDumpIndex Index);
+/// <summary>A committed PostgreSQL backup: its manifest (with the keys it was committed under) and the dump's index.</summary>
+public sealed record PostgresBackupOutcome(CommittedBackup Committed, PostgresDumpIndex Index)
+{
+    public BackupManifest Manifest => Committed.Manifest;
+}
 
 /// <summary>
 /// Dumps a database into the backup catalog: the dump streamed into <see cref="PostgresBackupObjects.Dump"/>,
@@ -51,14 +54,14 @@ public sealed class PostgresCatalogBackup(BackupCatalog catalog, PostgresDumper 
             await writer.WriteObjectAsync(PostgresBackupObjects.Index, indexJson, new BackupObjectOptions { ContentType = "application/json" }, cancellationToken).ConfigureAwait(false);
         }
 
-        var manifest = await writer.CommitAsync(new BackupCompletion
+        var committed = await writer.CommitAsync(new BackupCompletion
         {
             ConsistencyPoint = new PostgresConsistencyPoint(index.WalLsn ?? "unknown", index.SnapshotId, index.Timeline),
             Contents = [.. index.Tables.Select(t => new ContentCount(t.Name, t.Rows, t.ContentHash))],
             ServerVersion = index.ServerVersion,
         }, cancellationToken).ConfigureAwait(false);
-        logger?.Info("backup committed", ("backupId", manifest.BackupId), ("tables", index.Tables.Count), ("rows", index.Tables.Sum(t => t.Rows)),
+        logger?.Info("backup committed", ("backupId", committed.BackupId), ("tables", index.Tables.Count), ("rows", index.Tables.Sum(t => t.Rows)),
             ("storedBytes", index.StoredLength), ("walLsn", index.WalLsn));
-        return new PostgresBackupOutcome(manifest, index);
+        return new PostgresBackupOutcome(committed, index);
     }
 }

@@ -19,7 +19,7 @@ public sealed class PostgresRestoreJob(PostgresJobServices services)
     {
         var target = await request.Target!.ResolveAsync(Services.Secrets, "target", run.CancellationToken).ConfigureAwait(false);
         var manifest = await new PostgresBackupLocator(Services.Catalog).LocateAsync(
-            run.Source, request.BackupId, request.Before ?? Services.Time.GetUtcNow(), verifiedOnly: request.AllowUnverified != true, run.CancellationToken)
+            run.Source, JobRequestFields.BackupIdOf(request.BackupId), request.Before ?? Services.Time.GetUtcNow(), verifiedOnly: request.AllowUnverified != true, run.CancellationToken)
             .ConfigureAwait(false);
         return new Plan(target, manifest);
     }
@@ -30,7 +30,7 @@ public sealed class PostgresRestoreJob(PostgresJobServices services)
         var options = new PostgresRestoreOptions { Replace = request.Replace == true, Workers = request.Workers ?? 2 };
         var (manifest, restored) = await restore.RunAsync(plan.Manifest, plan.Target, options, run.CancellationToken).ConfigureAwait(false);
         return new PostgresRestoreResult(
-            manifest.BackupId, run.Source, manifest.CompletedAt, (manifest.ConsistencyPoint as PostgresConsistencyPoint)?.Lsn,
+            manifest.BackupId.Value, run.Source, manifest.CompletedAt, (manifest.ConsistencyPoint as PostgresConsistencyPoint)?.Lsn,
             plan.Target.Host, plan.Target.Port, plan.Target.Database, restored.Tables, restored.Rows, restored.ReplacedExisting,
             Math.Round(restored.Elapsed.TotalSeconds, 3));
     }

@@ -22,7 +22,7 @@ public sealed class PostgresVerifyJob(PostgresJobServices services, string? scra
     protected override async Task<Plan> PrepareAsync(PostgresVerifyRequest request, JobRun run)
     {
         var manifest = await new PostgresBackupLocator(Services.Catalog).LocateAsync(
-            run.Source, request.BackupId, Services.Time.GetUtcNow(), verifiedOnly: false, run.CancellationToken).ConfigureAwait(false);
+            run.Source, JobRequestFields.BackupIdOf(request.BackupId), Services.Time.GetUtcNow(), verifiedOnly: false, run.CancellationToken).ConfigureAwait(false);
         var verifier = new PostgresVerifier(services.Tools, run.Logger);
         var mode = request.Database is { } restored
             ? await PostgresRestoredDatabaseCheck.ResolveAsync(restored, Services, verifier, run).ConfigureAwait(false)
@@ -87,7 +87,7 @@ public sealed class PostgresBackupVerification(BackupCatalog catalog, PostgresVe
     {
         var job = new PostgresCatalogVerify(catalog, verifier, time, run.Logger);
         var (verification, key, _) = await job.RunAsync(manifest, scratchServer, run.Actor, options, run.CancellationToken).ConfigureAwait(false);
-        return new PostgresVerifyResult(manifest.BackupId, run.Source, "backup", verification.Passed,
+        return new PostgresVerifyResult(manifest.BackupId.Value, run.Source, "backup", verification.Passed,
             [.. verification.Checks.Select(c => new PostgresVerifyCheck(c.Name, c.Passed, c.Detail))],
             verification.Counts?.Count ?? 0, verification.Counts?.Sum(c => c.Count) ?? 0, key, run.ElapsedSeconds);
     }
@@ -114,7 +114,7 @@ public sealed class PostgresRestoredDatabaseCheck(BackupCatalog catalog, Postgre
     {
         var index = await new PostgresBackupLocator(catalog).ReadIndexAsync(manifest, run.CancellationToken).ConfigureAwait(false);
         var check = await verifier.CheckRestoredDatabaseAsync(database, index, options, run.CancellationToken).ConfigureAwait(false);
-        return new PostgresVerifyResult(manifest.BackupId, run.Source, "restored-database", check.Passed,
+        return new PostgresVerifyResult(manifest.BackupId.Value, run.Source, "restored-database", check.Passed,
             [.. check.Checks.Select(c => new PostgresVerifyCheck(c.Name, c.Passed, c.Detail))], check.Tables.Count, check.Tables.Sum(t => t.Rows), null,
             run.ElapsedSeconds);
     }

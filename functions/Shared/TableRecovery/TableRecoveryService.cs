@@ -131,7 +131,7 @@ public sealed class TableRecoveryService
                 ?? throw new InvalidInputException(first.Field,
                     $"no table {first.Name} in production, and no PostgreSQL backup of '{request.CatalogSource}' completed at or before {at.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ} to find it in");
             var manifest = await _catalog.ReadManifestAsync(entry, cancellationToken).ConfigureAwait(false);
-            backupId = manifest.BackupId;
+            backupId = manifest.BackupId.Value;
             var listed = (manifest.Contents ?? []).Select(c => TableName.TryParseQualified(c.Name)).OfType<TableName>().ToHashSet();
             foreach (var plan in absent)
             {
