@@ -6,7 +6,8 @@ using DisasterRecovery.Secrets;
 namespace DisasterRecovery.Functions.PostgresAssess;
 
 /// <summary>Adapter: resolves the database from its secret and assesses it.</summary>
-public sealed class PostgresAssessHandler(ISecretSource secrets, string defaultSecretId, DatabaseAssessor assessor) : ILambdaHandler<PostgresAssessRequest, PostgresAssessResult>
+public sealed class PostgresAssessHandler(ISecretSource secrets, string defaultSecretId, DatabaseAssessor assessor) : ILambdaHandler<PostgresAssessRequest,
+    PostgresAssessResult>
 {
     public async Task<PostgresAssessResult> HandleAsync(PostgresAssessRequest input, ILambdaContext context)
     {

@@ -11,7 +11,8 @@ namespace DisasterRecovery.PostgresFunctions.Tests;
 public sealed class JobShapeTests
 {
     /// <summary>What an engine must not reference: its jobs project does that.</summary>
-    private static readonly string[] NotForEngines = ["DisasterRecovery.Catalog", "DisasterRecovery.Audit", "DisasterRecovery.Secrets", "DisasterRecovery.Jobs", "AWSSDK.S3"];
+    private static readonly string[] NotForEngines =
+        ["DisasterRecovery.Catalog", "DisasterRecovery.Audit", "DisasterRecovery.Secrets", "DisasterRecovery.Jobs", "AWSSDK.S3"];
 
     /// <summary>The files a function project may hold.</summary>
     private static readonly string[] AdapterSuffixes = ["EntryPoint.cs", "Handler.cs", "Request.cs", "Result.cs", "JsonContext.cs", "Program.cs"];
@@ -42,7 +43,8 @@ public sealed class JobShapeTests
             .Where(name => NotForEngines.Contains(name, StringComparer.Ordinal)).Distinct().ToList();
 
         // Assert
-        Assert.True(offending.Count == 0, $"the engine (functions/Shared/Postgres) references {string.Join(", ", offending)}; that belongs in its jobs project");
+        Assert.True(offending.Count == 0,
+            $"the engine (functions/Shared/Postgres) references {string.Join(", ", offending)}; that belongs in its jobs project");
     }
 
     [Fact]
@@ -60,7 +62,8 @@ public sealed class JobShapeTests
 
         // Assert
         Assert.Contains(handlers, path => path.EndsWith("PostgresBackupHandler.cs", StringComparison.Ordinal));
-        Assert.True(tooLong.Count == 0, "handlers over 20 lines (give the work a job class): " + string.Join(", ", tooLong.Select(h => $"{h.Path} ({h.Lines})")));
+        var listed = string.Join(", ", tooLong.Select(h => $"{h.Path} ({h.Lines})"));
+        Assert.True(tooLong.Count == 0, "handlers over 20 lines (give the work a job class): " + listed);
     }
 
     [Fact]

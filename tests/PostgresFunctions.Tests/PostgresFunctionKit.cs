@@ -79,9 +79,11 @@ internal sealed class PostgresFunctionKit : IAsyncDisposable
             CREATE TABLE jobs (id serial PRIMARY KEY, technician_id bigint REFERENCES technicians(id), state job_state NOT NULL, details jsonb, note text);
             CREATE TABLE "Sales"."Order Items" ("Order" int, line int, amount numeric, PRIMARY KEY ("Order", line));
             CREATE TABLE event_log (at timestamptz, payload bytea);
-            INSERT INTO technicians (name, skills, rating) SELECT 'tech ' || g, ARRAY['plumbing', 'ünïcode ' || g], (g % 5) + 0.25 FROM generate_series(1, 200) g;
+            INSERT INTO technicians (name, skills, rating) SELECT 'tech ' || g, ARRAY['plumbing', 'ünïcode ' || g], (g % 5) + 0.25 FROM generate_series(1,
+                200) g;
             INSERT INTO jobs (technician_id, state, details, note)
-              SELECT (g % 200) + 1, (ARRAY['open','assigned','done'])[(g % 3) + 1]::job_state, jsonb_build_object('n', g), CASE WHEN g % 7 = 0 THEN NULL ELSE md5(g::text) || md5((g + 1)::text) || md5((g + 2)::text) END
+              SELECT (g % 200) + 1, (ARRAY['open','assigned','done'])[(g % 3) + 1]::job_state, jsonb_build_object('n', g),
+                  CASE WHEN g % 7 = 0 THEN NULL ELSE md5(g::text) || md5((g + 1)::text) || md5((g + 2)::text) END
               FROM generate_series(1, {bulkRows}) g;
             INSERT INTO "Sales"."Order Items" SELECT g / 3, g % 3, g * 1.5 FROM generate_series(1, 300) g;
             INSERT INTO event_log SELECT timestamptz '2026-01-01' + g * interval '1 minute', decode(md5(g::text), 'hex') FROM generate_series(1, 100) g;

@@ -82,7 +82,8 @@ public sealed class CheckTests : IAsyncLifetime
         await using var scenario = await RecoveryScenario.CreateAsync();
 
         var result = await Service(scenario).RunAsync(
-            Check(scenario, "insert-missing", "technicians", "invoices", "\"Sales\".\"Archived Orders\"") with { CatalogSource = CatalogSource, RestoreTime = BackupTime.AddHours(10) },
+            Check(scenario, "insert-missing", "technicians", "invoices", "\"Sales\".\"Archived Orders\"") with { CatalogSource = CatalogSource,
+                RestoreTime = BackupTime.AddHours(10) },
             scenario.Logger, CancellationToken.None);
 
         Assert.Equal(("check", "insert-missing"), (result.Mode, result.PlannedMode));
@@ -99,7 +100,8 @@ public sealed class CheckTests : IAsyncLifetime
         await using var scenario = await RecoveryScenario.CreateAsync();
 
         var error = await Assert.ThrowsAsync<InvalidInputException>(() => Service(scenario).RunAsync(
-            Check(scenario, "insert-missing", "technicians", "invoices", "nope") with { CatalogSource = CatalogSource }, scenario.Logger, CancellationToken.None));
+            Check(scenario, "insert-missing", "technicians", "invoices", "nope") with { CatalogSource = CatalogSource }, scenario.Logger,
+                CancellationToken.None));
 
         Assert.Equal("tables[2]", error.Field);
         Assert.Equal($"no table public.nope in production or in the latest backup ({_backupId})", error.Problem);
@@ -115,7 +117,8 @@ public sealed class CheckTests : IAsyncLifetime
             scenario.Logger, CancellationToken.None));
 
         Assert.Equal("tables[1]", error.Field);
-        Assert.Contains("no PostgreSQL backup of 'technician-marketplace' completed at or before 2024-01-15T02:59:00Z", error.Problem, StringComparison.Ordinal);
+        Assert.Contains("no PostgreSQL backup of 'technician-marketplace' completed at or before 2024-01-15T02:59:00Z", error.Problem,
+            StringComparison.Ordinal);
     }
 
     [Fact]

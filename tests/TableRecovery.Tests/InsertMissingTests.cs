@@ -109,7 +109,8 @@ public sealed class InsertMissingTests
 
         Assert.Equal((50L, 2L, 2L), (result.Tables[0].RowsInSource!.Value, result.Tables[0].MissingInProduction!.Value, result.Tables[0].Inserted));
         Assert.Equal(["10", "40"], result.Tables[0].Samples.Select(s => s["id"]));
-        Assert.Equal(await RecoveryScenario.RowsAsync(scenario.Recovered, "public.bookings"), await RecoveryScenario.RowsAsync(scenario.Production, "public.bookings"));
+        Assert.Equal(await RecoveryScenario.RowsAsync(scenario.Recovered, "public.bookings"),
+            await RecoveryScenario.RowsAsync(scenario.Production, "public.bookings"));
         Assert.Equal(30L, await RecoveryScenario.ScalarAsync<long>(scenario.Production, "SELECT count(*) FROM public.bookings_2024_01"));
     }
 

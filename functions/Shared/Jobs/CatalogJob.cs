@@ -97,7 +97,8 @@ public abstract class CatalogJob<TRequest, TPlan, TResult>
     /// <summary>Details a failed run's audit event records beside the error.</summary>
     protected virtual IReadOnlyDictionary<string, string>? FailureDetails(TRequest request) => null;
 
-    /// <summary>Appends an audit event; a failure to append is logged and swallowed only when <paramref name="quietly"/> (on a path that is already failing).</summary>
+    /// <summary>Appends an audit event; a failure to append is logged and swallowed only when <paramref name="quietly"/> (on a path that is already
+    /// failing).</summary>
     private async Task AppendAsync(JobRun run, AuditEvent auditEvent, bool quietly, CancellationToken cancellationToken)
     {
         try

@@ -83,7 +83,8 @@ public sealed class JobServices
 
     /// <summary>Services from parts (tests, the local cloud): the same wiring without the environment.</summary>
     public static JobServices Create(
-        IAmazonS3 s3, BackupCatalogOptions catalog, AuditLogOptions audit, ISecretSource secrets, string secretId, string source = DefaultSource, TimeProvider? time = null)
+        IAmazonS3 s3, BackupCatalogOptions catalog, AuditLogOptions audit, ISecretSource secrets, string secretId, string source = DefaultSource,
+            TimeProvider? time = null)
     {
         time ??= TimeProvider.System;
         return new JobServices(s3, new BackupCatalog(s3, catalog, time), audit, secrets, secretId, source, time);

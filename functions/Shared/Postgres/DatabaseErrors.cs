@@ -92,7 +92,8 @@ public static class DatabaseErrors
             if (pg.SqlState is PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown or PostgresErrorCodes.CannotConnectNow
                 or PostgresErrorCodes.ConnectionFailure or PostgresErrorCodes.ConnectionException or PostgresErrorCodes.IdleSessionTimeout)
             {
-                return new DatabaseConnectionLostException($"the server closed the connection while {what}: {pg.MessageText} ({pg.SqlState}); nothing was committed", e);
+                return new DatabaseConnectionLostException($"the server closed the connection while {what}: {pg.MessageText} ({pg.SqlState}); nothing was " +
+                    $"committed", e);
             }
 
             if (pg.SqlState == PostgresErrorCodes.QueryCanceled)

@@ -63,7 +63,8 @@ public sealed record DatabaseConnection
         }
 
         var host = Host ?? secret.Host ?? throw new InvalidInputException(field + ".host", $"is not given and secret '{SecretId}' has no host");
-        var database = Database ?? secret.Database ?? throw new InvalidInputException(field + ".database", $"is not given and secret '{SecretId}' has no dbname");
+        var database = Database ?? secret.Database ?? throw new InvalidInputException(field + ".database", $"is not given and secret '{SecretId}' has no " +
+            $"dbname");
         var endpoint = new PostgresEndpoint
         {
             Host = host,

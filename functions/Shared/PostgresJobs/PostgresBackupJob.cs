@@ -38,7 +38,8 @@ public sealed class PostgresBackupJob(PostgresJobServices services)
             index.WalLsn, index.ServerVersion, Math.Round((manifest.CompletedAt - manifest.StartedAt).TotalSeconds, 3));
     }
 
-    protected override JobReport Report(PostgresBackupRequest request, Plan plan, PostgresBackupResult result) => new(result.BackupId, new Dictionary<string, string>
+    protected override JobReport Report(PostgresBackupRequest request, Plan plan, PostgresBackupResult result) => new(result.BackupId, new Dictionary<string,
+        string>
     {
         ["database"] = plan.Database.ToString(),
         ["tier"] = result.RetentionTier,

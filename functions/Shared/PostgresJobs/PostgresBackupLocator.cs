@@ -12,7 +12,8 @@ public sealed class PostgresBackupLocator(BackupCatalog catalog)
     /// (verified ones only when <paramref name="verifiedOnly"/>).
     /// </summary>
     /// <exception cref="BackupNotFoundException">No such backup, naming what was looked for.</exception>
-    public async Task<BackupManifest> LocateAsync(string source, BackupId? backupId, DateTimeOffset atOrBefore, bool verifiedOnly, CancellationToken cancellationToken)
+    public async Task<BackupManifest> LocateAsync(string source, BackupId? backupId, DateTimeOffset atOrBefore, bool verifiedOnly,
+        CancellationToken cancellationToken)
     {
         BackupManifest manifest;
         if (backupId is not null)
@@ -21,16 +22,19 @@ public sealed class PostgresBackupLocator(BackupCatalog catalog)
         }
         else
         {
-            var entry = await catalog.FindLatestAsync(BackupEngine.Postgres, source, atOrBefore, verifiedOnly, BackupKind.Full, cancellationToken).ConfigureAwait(false)
+            var entry = await catalog.FindLatestAsync(BackupEngine.Postgres, source, atOrBefore, verifiedOnly, BackupKind.Full,
+                cancellationToken).ConfigureAwait(false)
                 ?? throw new BackupNotFoundException(
-                    $"no {(verifiedOnly ? "verified " : string.Empty)}PostgreSQL backup of '{source}' completed at or before {atOrBefore:yyyy-MM-ddTHH:mm:ssZ} in bucket '{catalog.Bucket}'");
+                    $"no {(verifiedOnly ? "verified " : string.Empty)}PostgreSQL backup of '{source}' completed at or before " +
+                        $"{atOrBefore:yyyy-MM-ddTHH:mm:ssZ} in bucket '{catalog.Bucket}'");
             manifest = await catalog.ReadManifestAsync(entry, cancellationToken).ConfigureAwait(false);
         }
 
         if (manifest.FindObject(PostgresBackupObjects.Dump) is null || manifest.FindObject(PostgresBackupObjects.Index) is null)
         {
             throw new BackupNotFoundException(
-                $"backup {manifest.BackupId} of '{source}' has no '{PostgresBackupObjects.Dump}' and '{PostgresBackupObjects.Index}'; it was not written by PostgresBackup");
+                $"backup {manifest.BackupId} of '{source}' has no '{PostgresBackupObjects.Dump}' and '{PostgresBackupObjects.Index}'; it was not written by " +
+                    $"PostgresBackup");
         }
 
         return manifest;
@@ -58,13 +62,15 @@ public sealed class PostgresBackupLocator(BackupCatalog catalog)
         }
         catch (ManifestSchemaException e)
         {
-            throw new ChecksumMismatchException(manifest.BackupId.Value, PostgresBackupObjects.Index, manifest.FindObject(PostgresBackupObjects.Index)!.Key, e.Message, e);
+            throw new ChecksumMismatchException(manifest.BackupId.Value, PostgresBackupObjects.Index, manifest.FindObject(PostgresBackupObjects.Index)!.Key,
+                e.Message, e);
         }
 
         if (index.StoredLength != dump.StoredSize || !string.Equals(index.StoredSha256, dump.StoredSha256, StringComparison.Ordinal))
         {
             throw new ChecksumMismatchException(manifest.BackupId.Value, PostgresBackupObjects.Dump, dump.Key,
-                $"the index describes {index.StoredLength} bytes with SHA-256 {index.StoredSha256}; the manifest records {dump.StoredSize} bytes with SHA-256 {dump.StoredSha256}");
+                $"the index describes {index.StoredLength} bytes with SHA-256 {index.StoredSha256}; the manifest records {dump.StoredSize} bytes with " +
+                    $"SHA-256 {dump.StoredSha256}");
         }
 
         return index;

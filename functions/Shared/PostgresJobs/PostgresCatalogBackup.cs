@@ -44,14 +44,16 @@ public sealed class PostgresCatalogBackup(BackupCatalog catalog, PostgresDumper 
         logger?.Info("backup started", ("backupId", writer.BackupId), ("source", spec.Source), ("database", database.ToString()));
 
         PostgresDumpIndex index;
-        await using (var dump = writer.OpenObject(PostgresBackupObjects.Dump, new BackupObjectOptions { Compression = Compression.None, ContentType = PostgresBackupObjects.DumpContentType }))
+        await using (var dump = writer.OpenObject(PostgresBackupObjects.Dump, new BackupObjectOptions { Compression = Compression.None,
+            ContentType = PostgresBackupObjects.DumpContentType }))
         {
             index = await dumper.DumpAsync(database, new CatalogDumpSink(dump), spec.Dump, cancellationToken).ConfigureAwait(false);
         }
 
         using (var indexJson = new MemoryStream(index.ToJson(), writable: false))
         {
-            await writer.WriteObjectAsync(PostgresBackupObjects.Index, indexJson, new BackupObjectOptions { ContentType = "application/json" }, cancellationToken).ConfigureAwait(false);
+            await writer.WriteObjectAsync(PostgresBackupObjects.Index, indexJson, new BackupObjectOptions { ContentType = "application/json" },
+                cancellationToken).ConfigureAwait(false);
         }
 
         var committed = await writer.CommitAsync(new BackupCompletion

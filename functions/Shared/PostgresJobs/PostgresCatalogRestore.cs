@@ -15,11 +15,14 @@ public sealed record PostgresCatalogRestoreOutcome(BackupManifest Manifest, Post
 public sealed class PostgresCatalogRestore(BackupCatalog catalog, PostgresRestorer restorer, JsonLogger? logger = null)
 {
     /// <summary>Restores <paramref name="manifest"/>'s backup into <paramref name="target"/>.</summary>
-    public async Task<PostgresCatalogRestoreOutcome> RunAsync(BackupManifest manifest, PostgresEndpoint target, PostgresRestoreOptions options, CancellationToken cancellationToken)
+    public async Task<PostgresCatalogRestoreOutcome> RunAsync(BackupManifest manifest, PostgresEndpoint target, PostgresRestoreOptions options,
+        CancellationToken cancellationToken)
     {
         var index = await new PostgresBackupLocator(catalog).ReadIndexAsync(manifest, cancellationToken).ConfigureAwait(false);
-        logger?.Info("restoring backup", ("backupId", manifest.BackupId), ("completedAt", manifest.CompletedAt), ("target", target.ToString()), ("replace", options.Replace));
-        var result = await restorer.RestoreAsync(new CatalogDumpSource(catalog.OpenReader(manifest)), index, target, options, cancellationToken).ConfigureAwait(false);
+        logger?.Info("restoring backup", ("backupId", manifest.BackupId), ("completedAt", manifest.CompletedAt), ("target", target.ToString()),
+            ("replace", options.Replace));
+        var result = await restorer.RestoreAsync(new CatalogDumpSource(catalog.OpenReader(manifest)), index, target, options,
+            cancellationToken).ConfigureAwait(false);
         return new PostgresCatalogRestoreOutcome(manifest, result);
     }
 }

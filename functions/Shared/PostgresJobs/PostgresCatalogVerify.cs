@@ -44,7 +44,8 @@ public sealed class PostgresCatalogVerify(BackupCatalog catalog, PostgresVerifie
             {
                 var contents = CompareManifestWithIndex(manifest, index);
                 checks.Add(contents);
-                restore = await verifier.VerifyAsync(new CatalogDumpSource(catalog.OpenReader(manifest)), index, scratchServer, options, cancellationToken).ConfigureAwait(false);
+                restore = await verifier.VerifyAsync(new CatalogDumpSource(catalog.OpenReader(manifest)), index, scratchServer, options,
+                    cancellationToken).ConfigureAwait(false);
                 checks.AddRange(restore.Checks.Select(c => new VerificationCheck(c.Name, c.Passed, c.Detail)));
                 counts = [.. restore.Tables.Select(t => new ContentCount(t.Name, t.Rows, t.Hash))];
             }

@@ -21,7 +21,8 @@ public sealed class PostgresJobServices(JobServices jobs, PostgresTools tools)
     public PostgresTools Tools { get; } = tools;
 
     /// <summary>Reads the environment; a missing or bad variable is a <see cref="FunctionConfigurationException"/> naming it.</summary>
-    public static PostgresJobServices FromEnvironment(IReadOnlyDictionary<string, string> environment, ISecretSource? secrets = null, TimeProvider? time = null) =>
+    public static PostgresJobServices FromEnvironment(IReadOnlyDictionary<string, string> environment, ISecretSource? secrets = null,
+        TimeProvider? time = null) =>
         new(JobServices.FromEnvironment(environment, secrets, time), new PostgresTools(new EnvironmentSettings(environment).Optional(PostgresBinVariable)));
 
     /// <summary>Services from parts (tests, the local cloud): the same wiring without the environment.</summary>

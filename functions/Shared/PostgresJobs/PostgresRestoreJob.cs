@@ -19,7 +19,8 @@ public sealed class PostgresRestoreJob(PostgresJobServices services)
     {
         var target = await request.Target!.ResolveAsync(Services.Secrets, "target", run.CancellationToken).ConfigureAwait(false);
         var manifest = await new PostgresBackupLocator(Services.Catalog).LocateAsync(
-            run.Source, JobRequestFields.BackupIdOf(request.BackupId), request.Before ?? Services.Time.GetUtcNow(), verifiedOnly: request.AllowUnverified != true, run.CancellationToken)
+            run.Source, JobRequestFields.BackupIdOf(request.BackupId), request.Before ?? Services.Time.GetUtcNow(),
+                verifiedOnly: request.AllowUnverified != true, run.CancellationToken)
             .ConfigureAwait(false);
         return new Plan(target, manifest);
     }
@@ -35,7 +36,8 @@ public sealed class PostgresRestoreJob(PostgresJobServices services)
             Math.Round(restored.Elapsed.TotalSeconds, 3));
     }
 
-    protected override JobReport Report(PostgresRestoreRequest request, Plan plan, PostgresRestoreResult result) => new(result.BackupId, new Dictionary<string, string>
+    protected override JobReport Report(PostgresRestoreRequest request, Plan plan, PostgresRestoreResult result) => new(result.BackupId,
+        new Dictionary<string, string>
     {
         ["target"] = $"{result.TargetHost}:{result.TargetPort}/{result.TargetDatabase}",
         ["tables"] = JobReport.Count(result.Tables),

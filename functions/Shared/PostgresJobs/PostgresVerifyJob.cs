@@ -22,12 +22,14 @@ public sealed class PostgresVerifyJob(PostgresJobServices services, string? scra
     protected override async Task<Plan> PrepareAsync(PostgresVerifyRequest request, JobRun run)
     {
         var manifest = await new PostgresBackupLocator(Services.Catalog).LocateAsync(
-            run.Source, JobRequestFields.BackupIdOf(request.BackupId), Services.Time.GetUtcNow(), verifiedOnly: false, run.CancellationToken).ConfigureAwait(false);
+            run.Source, JobRequestFields.BackupIdOf(request.BackupId), Services.Time.GetUtcNow(), verifiedOnly: false,
+                run.CancellationToken).ConfigureAwait(false);
         var verifier = new PostgresVerifier(services.Tools, run.Logger);
         var mode = request.Database is { } restored
             ? await PostgresRestoredDatabaseCheck.ResolveAsync(restored, Services, verifier, run).ConfigureAwait(false)
             : await PostgresBackupVerification.ResolveAsync(
-                request.Scratch ?? new DatabaseConnection { SecretId = scratchSecretId ?? Services.DefaultSecretId }, Services, verifier, run).ConfigureAwait(false);
+                request.Scratch ?? new DatabaseConnection { SecretId = scratchSecretId ?? Services.DefaultSecretId }, Services, verifier,
+                    run).ConfigureAwait(false);
         return new Plan(manifest, mode);
     }
 

@@ -20,7 +20,8 @@ public sealed record PostgresVerifyRequest : IJobRequest
     /// <summary>The backup; default the newest committed one (required with <c>database</c>).</summary>
     public string? BackupId { get; init; }
 
-    /// <summary>The server for the scratch database (its <c>database</c> is only used to connect); default SCRATCH_SECRET_ID, else the production secret's server.</summary>
+    /// <summary>The server for the scratch database (its <c>database</c> is only used to connect); default SCRATCH_SECRET_ID, else the production secret's
+    /// server.</summary>
     public DatabaseConnection? Scratch { get; init; }
 
     /// <summary>A restored database to check in place instead of verifying the backup in a scratch database.</summary>

@@ -27,7 +27,8 @@ internal sealed partial class DroppedTableDefinition
     public string PostData { get; }
 
     /// <summary>Runs pg_dump twice against the recovered instance; <see cref="DisasterRecovery.Core.PostgresToolException"/> when it fails.</summary>
-    public static async Task<DroppedTableDefinition> ReadAsync(PostgresTools tools, PostgresEndpoint source, TableName table, CancellationToken cancellationToken)
+    public static async Task<DroppedTableDefinition> ReadAsync(PostgresTools tools, PostgresEndpoint source, TableName table,
+        CancellationToken cancellationToken)
     {
         var preData = await DumpAsync(tools, source, table, "pre-data", cancellationToken).ConfigureAwait(false);
         var postData = await DumpAsync(tools, source, table, "post-data", cancellationToken).ConfigureAwait(false);
@@ -40,7 +41,8 @@ internal sealed partial class DroppedTableDefinition
     /// </summary>
     internal static string ForNpgsql(string script) => ClientEncoding().Replace(MetaCommand().Replace(script, string.Empty), string.Empty);
 
-    private static async Task<string> DumpAsync(PostgresTools tools, PostgresEndpoint source, TableName table, string section, CancellationToken cancellationToken)
+    private static async Task<string> DumpAsync(PostgresTools tools, PostgresEndpoint source, TableName table, string section,
+        CancellationToken cancellationToken)
     {
         string[] arguments =
         [

@@ -18,7 +18,8 @@ internal static class RowCopier
     /// <param name="targetTable">The table (and column list) to copy into, quoted.</param>
     /// <param name="binary">Binary or text COPY format.</param>
     /// <param name="cancellationToken">Stops the copy (the caller rolls back).</param>
-    public static async Task CopyAsync(NpgsqlConnection source, string query, NpgsqlConnection target, string targetTable, bool binary, CancellationToken cancellationToken)
+    public static async Task CopyAsync(NpgsqlConnection source, string query, NpgsqlConnection target, string targetTable, bool binary,
+        CancellationToken cancellationToken)
     {
         if (binary)
         {
@@ -30,7 +31,8 @@ internal static class RowCopier
         }
     }
 
-    private static async Task CopyBinaryAsync(NpgsqlConnection source, string query, NpgsqlConnection target, string targetTable, CancellationToken cancellationToken)
+    private static async Task CopyBinaryAsync(NpgsqlConnection source, string query, NpgsqlConnection target, string targetTable,
+        CancellationToken cancellationToken)
     {
         var reader = await source.BeginRawBinaryCopyAsync($"COPY ({query}) TO STDOUT (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
         NpgsqlRawCopyStream? writer = null;
@@ -52,7 +54,8 @@ internal static class RowCopier
         await writer.DisposeAsync().ConfigureAwait(false);
     }
 
-    private static async Task CopyTextAsync(NpgsqlConnection source, string query, NpgsqlConnection target, string targetTable, CancellationToken cancellationToken)
+    private static async Task CopyTextAsync(NpgsqlConnection source, string query, NpgsqlConnection target, string targetTable,
+        CancellationToken cancellationToken)
     {
         var reader = await source.BeginTextExportAsync($"COPY ({query}) TO STDOUT", cancellationToken).ConfigureAwait(false);
         NpgsqlCopyTextWriter? writer = null;

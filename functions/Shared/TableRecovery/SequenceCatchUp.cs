@@ -42,7 +42,8 @@ internal static class SequenceCatchUp
 
             if (recovered.TryGetValue(sequence.Column, out var twin))
             {
-                var (recoveredLast, recoveredCalled) = await SystemCatalog.SequenceStateAsync(source, twin.SequenceSql, cancellationToken).ConfigureAwait(false);
+                var (recoveredLast, recoveredCalled) = await SystemCatalog.SequenceStateAsync(source, twin.SequenceSql,
+                    cancellationToken).ConfigureAwait(false);
                 var recoveredCurrent = recoveredCalled ? recoveredLast : recoveredLast - sequence.Increment;
                 if (recoveredCurrent > desired)
                 {

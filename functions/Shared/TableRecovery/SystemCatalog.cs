@@ -138,7 +138,8 @@ internal static class SystemCatalog
     }
 
     /// <summary>Foreign keys of tables outside <paramref name="tables"/> that reference a table in it (or one of its partitions).</summary>
-    public static async Task<IReadOnlyList<ReferencingKey>> ReferencingKeysFromOutsideAsync(NpgsqlConnection connection, uint[] tables, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<ReferencingKey>> ReferencingKeysFromOutsideAsync(NpgsqlConnection connection, uint[] tables,
+        CancellationToken cancellationToken)
     {
         const string sql = """
             WITH roots AS (SELECT root FROM pg_catalog.unnest($1::pg_catalog.oid[]) AS t(root)),
@@ -170,7 +171,8 @@ internal static class SystemCatalog
     }
 
     /// <summary>Foreign-key edges (referencing → referenced) among <paramref name="tables"/>, self-references left out.</summary>
-    public static async Task<IReadOnlyList<(uint Referencing, uint Referenced)>> ForeignKeyEdgesAsync(NpgsqlConnection connection, uint[] tables, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<(uint Referencing, uint Referenced)>> ForeignKeyEdgesAsync(NpgsqlConnection connection, uint[] tables,
+        CancellationToken cancellationToken)
     {
         const string sql = """
             SELECT DISTINCT k.conrelid, k.confrelid FROM pg_catalog.pg_constraint k
@@ -237,7 +239,8 @@ internal static class SystemCatalog
     }
 
     /// <summary>A sequence's position: the last value and whether it was handed out.</summary>
-    public static async Task<(long LastValue, bool IsCalled)> SequenceStateAsync(NpgsqlConnection connection, string sequenceSql, CancellationToken cancellationToken)
+    public static async Task<(long LastValue, bool IsCalled)> SequenceStateAsync(NpgsqlConnection connection, string sequenceSql,
+        CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand($"SELECT last_value, is_called FROM {sequenceSql}", connection);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);

@@ -46,7 +46,9 @@ public sealed record TableName(string Schema, string Name)
 
             if (text[position] != '.')
             {
-                throw new InvalidInputException(field, $"'{text}' is not a table name: unexpected '{text[position]}' at position {position + 1} (quote names with spaces or capitals: \"Order Items\")");
+                throw new InvalidInputException(field,
+                    $"'{text}' is not a table name: unexpected '{text[position]}' at position {position + 1} (quote names with spaces or capitals: \"Order " +
+                        $"Items\")");
             }
 
             position++;
@@ -60,7 +62,8 @@ public sealed record TableName(string Schema, string Name)
         };
     }
 
-    /// <summary>Parses a name as pg_dump writes it in a manifest (<c>public.jobs</c>, <c>"Sales"."Order Items"</c>); null when it is not a schema-qualified table name.</summary>
+    /// <summary>Parses a name as pg_dump writes it in a manifest (<c>public.jobs</c>, <c>"Sales"."Order Items"</c>); null when it is not a schema-qualified
+    /// table name.</summary>
     public static TableName? TryParseQualified(string? text)
     {
         try
@@ -127,7 +130,8 @@ public sealed record TableName(string Schema, string Name)
                 if (!valid)
                 {
                     throw new InvalidInputException(field,
-                        $"'{text}' is not a table name: '{c}' cannot appear {(position == start ? "at the start of" : "in")} an unquoted name (quote it: \"{text}\")");
+                        $"'{text}' is not a table name: '{c}' cannot appear {(position == start ? "at the start of" : "in")} an unquoted name (quote it: " +
+                            $"\"{text}\")");
                 }
 
                 position++;
@@ -150,7 +154,8 @@ public sealed record TableName(string Schema, string Name)
         var bytes = Encoding.UTF8.GetByteCount(identifier);
         if (bytes > MaxIdentifierBytes)
         {
-            throw new InvalidInputException(field, $"'{text}': a name is at most {MaxIdentifierBytes} bytes (PostgreSQL would truncate it), this one is {bytes}");
+            throw new InvalidInputException(field,
+                $"'{text}': a name is at most {MaxIdentifierBytes} bytes (PostgreSQL would truncate it), this one is {bytes}");
         }
 
         return identifier;

@@ -120,7 +120,8 @@ internal sealed class TablePlan(int index, TableName name)
             }
             else if (column.Generated != other.Generated)
             {
-                problems.Add($"column {SqlText.Ident(column.Name)} is {(column.Generated ? string.Empty : "not ")}generated in production but {(other.Generated ? string.Empty : "not ")}in the recovered instance");
+                problems.Add($"column {SqlText.Ident(column.Name)} is {(column.Generated ? string.Empty : "not ")}generated in production but " +
+                    $"{(other.Generated ? string.Empty : "not ")}in the recovered instance");
             }
         }
 

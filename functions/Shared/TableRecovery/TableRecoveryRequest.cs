@@ -36,7 +36,8 @@ public sealed record TableRecoveryRequest : IValidatable
     /// <summary>1-20 distinct tables: <c>jobs</c> (= public.jobs), <c>"Order Items"</c>, <c>sales."Order Items"</c>.</summary>
     public IReadOnlyList<string?>? Tables { get; init; }
 
-    /// <summary>For <c>check</c> only: the backup catalog source (e.g. <c>technician-marketplace</c>) whose latest PostgreSQL backup may list a table dropped from production.</summary>
+    /// <summary>For <c>check</c> only: the backup catalog source (e.g. <c>technician-marketplace</c>) whose latest PostgreSQL backup may list a table dropped
+    /// from production.</summary>
     public string? CatalogSource { get; init; }
 
     /// <summary>For <c>check</c> with <see cref="CatalogSource"/>: the backup looked at is the newest committed at or before this time. Default: now.</summary>

@@ -56,7 +56,8 @@ public sealed class TableRecoveryService
     /// <summary>Runs a validated request.</summary>
     /// <param name="request">What to do.</param>
     /// <param name="logger">Per-table summaries go here (counts and names; never row contents).</param>
-    /// <param name="cancellationToken">The invocation's deadline: production's transaction is rolled back and <see cref="DeadlineExceededException"/> thrown.</param>
+    /// <param name="cancellationToken">The invocation's deadline: production's transaction is rolled back and <see cref="DeadlineExceededException"/>
+    /// thrown.</param>
     public async Task<TableRecoveryResult> RunAsync(TableRecoveryRequest request, JsonLogger logger, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -123,13 +124,16 @@ public sealed class TableRecoveryService
             var first = absent[0];
             if (request.CatalogSource is null)
             {
-                throw new InvalidInputException(first.Field, $"no table {first.Name} in production (name catalogSource to accept a table dropped since the latest backup)");
+                throw new InvalidInputException(first.Field,
+                    $"no table {first.Name} in production (name catalogSource to accept a table dropped since the latest backup)");
             }
 
             var at = request.RestoreTime ?? _time.GetUtcNow();
-            var entry = await _catalog!.FindLatestAsync(BackupEngine.Postgres, request.CatalogSource, at, verifiedOnly: false, cancellationToken: cancellationToken).ConfigureAwait(false)
+            var entry = await _catalog!.FindLatestAsync(BackupEngine.Postgres, request.CatalogSource, at, verifiedOnly: false,
+                cancellationToken: cancellationToken).ConfigureAwait(false)
                 ?? throw new InvalidInputException(first.Field,
-                    $"no table {first.Name} in production, and no PostgreSQL backup of '{request.CatalogSource}' completed at or before {at.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ} to find it in");
+                    $"no table {first.Name} in production, and no PostgreSQL backup of '{request.CatalogSource}' completed at or before " +
+                        $"{at.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ} to find it in");
             var manifest = await _catalog.ReadManifestAsync(entry, cancellationToken).ConfigureAwait(false);
             backupId = manifest.BackupId.Value;
             var listed = (manifest.Contents ?? []).Select(c => TableName.TryParseQualified(c.Name)).OfType<TableName>().ToHashSet();
@@ -148,7 +152,8 @@ public sealed class TableRecoveryService
         var tables = plans.Select(p => p.ToResult(TableRecoveryMode.Check, inBackup.TryGetValue(p, out var listedIn) ? listedIn : null)).ToList();
         foreach (var table in tables)
         {
-            logger.Info("table checked", ("table", table.Table), ("plannedMode", TableRecoveryModes.Of(planned)), ("inProduction", table.InProduction), ("inBackup", table.InBackup));
+            logger.Info("table checked", ("table", table.Table), ("plannedMode", TableRecoveryModes.Of(planned)), ("inProduction", table.InProduction),
+                ("inBackup", table.InBackup));
         }
 
         return new TableRecoveryResult(
@@ -157,7 +162,8 @@ public sealed class TableRecoveryService
     }
 
     /// <summary>The checks that need production only; shared by check and the real run so both refuse the same things.</summary>
-    private static async Task CheckProductionTableAsync(NpgsqlConnection target, TablePlan plan, TableRecoveryMode mode, DateTimeOffset timestamp, CancellationToken cancellationToken)
+    private static async Task CheckProductionTableAsync(NpgsqlConnection target, TablePlan plan, TableRecoveryMode mode, DateTimeOffset timestamp,
+        CancellationToken cancellationToken)
     {
         var production = plan.Production!;
         if (!production.IsTable)
@@ -169,7 +175,8 @@ public sealed class TableRecoveryService
         if (plan.Key is null && mode is TableRecoveryMode.Preview or TableRecoveryMode.InsertMissing)
         {
             throw new InvalidInputException(plan.Field,
-                $"{production.QuotedName} has no primary key in production, so rows cannot be matched for {TableRecoveryModes.Of(mode)}; use replace or side-table for it");
+                $"{production.QuotedName} has no primary key in production, so rows cannot be matched for {TableRecoveryModes.Of(mode)}; use replace or " +
+                    $"side-table for it");
         }
 
         if (mode == TableRecoveryMode.SideTable)
@@ -189,7 +196,8 @@ public sealed class TableRecoveryService
 
         if (await SystemCatalog.FindRelationAsync(target, side, cancellationToken).ConfigureAwait(false) is { } existing)
         {
-            throw new InvalidInputException(plan.Field, $"the side table {existing.QuotedName} already exists in production; choose another timestamp or drop it");
+            throw new InvalidInputException(plan.Field,
+                $"the side table {existing.QuotedName} already exists in production; choose another timestamp or drop it");
         }
     }
 
@@ -201,11 +209,13 @@ public sealed class TableRecoveryService
             return;
         }
 
-        var keys = await SystemCatalog.ReferencingKeysFromOutsideAsync(target, existing.Select(p => p.Production!.Oid).ToArray(), cancellationToken).ConfigureAwait(false);
+        var keys = await SystemCatalog.ReferencingKeysFromOutsideAsync(target, existing.Select(p => p.Production!.Oid).ToArray(),
+            cancellationToken).ConfigureAwait(false);
         if (keys.Count > 0)
         {
             var plan = existing.First(p => p.Production!.Oid == keys[0].ReferencedOid);
-            var list = string.Join(", ", keys.Where(k => k.ReferencedOid == keys[0].ReferencedOid).Select(k => $"{SqlText.Ident(k.Constraint)} of {k.ReferencingTable}"));
+            var list = string.Join(", ", keys.Where(k => k.ReferencedOid == keys[0].ReferencedOid)
+                .Select(k => $"{SqlText.Ident(k.Constraint)} of {k.ReferencingTable}"));
             throw new InvalidInputException(plan.Field,
                 $"{plan.Display} is referenced by foreign key {list}, whose table is not in tables: replacing its rows would cascade to or break those rows. " +
                 "Add the referencing tables to tables, or use insert-missing or side-table");
@@ -293,7 +303,8 @@ public sealed class TableRecoveryService
                     step = $"recreating {plan.Display} from the recovered instance's definition";
                     await SystemCatalog.ExecuteAsync(target, plan.Definition!.PreData, cancellationToken).ConfigureAwait(false);
                     plan.Production = await SystemCatalog.FindRelationAsync(target, plan.Name, cancellationToken).ConfigureAwait(false)
-                        ?? throw new DatabaseOperationException($"pg_dump's definition of {plan.Display} did not create it in production; rolled back, nothing was committed");
+                        ?? throw new DatabaseOperationException($"pg_dump's definition of {plan.Display} did not create it in production; rolled back, " +
+                            $"nothing was committed");
                     plan.Clock.Stop();
                 }
 
@@ -301,7 +312,8 @@ public sealed class TableRecoveryService
                 if (truncate.Count > 0)
                 {
                     step = "emptying the tables to replace";
-                    await SystemCatalog.ExecuteAsync(target, "TRUNCATE TABLE " + string.Join(", ", truncate.Select(p => p.ProductionFrom)), cancellationToken).ConfigureAwait(false);
+                    await SystemCatalog.ExecuteAsync(target, "TRUNCATE TABLE " + string.Join(", ", truncate.Select(p => p.ProductionFrom)),
+                        cancellationToken).ConfigureAwait(false);
                 }
 
                 foreach (var plan in order)
@@ -354,7 +366,8 @@ public sealed class TableRecoveryService
             await RollBackQuietlyAsync(transaction).ConfigureAwait(false);
             var error = committing && e is not PostgresException
                 ? new DatabaseConnectionLostException(
-                    $"the connection to production was lost while committing: whether the transaction committed is unknown; run preview to see ({e.Message})", e)
+                    $"the connection to production was lost while committing: whether the transaction committed is unknown; run preview to see " +
+                        $"({e.Message})", e)
                 : DatabaseErrors.ForOperation(e, step, cancellationToken, rolledBack: true);
             logger.Error("table recovery failed; production's transaction was rolled back", ("mode", TableRecoveryModes.Of(mode)), ("step", step),
                 ("errorType", error.GetType().Name), ("error", error.Message));
@@ -413,7 +426,8 @@ public sealed class TableRecoveryService
             if (plan.ColumnMismatch is not null && mode != TableRecoveryMode.SideTable)
             {
                 throw new InvalidInputException(plan.Field,
-                    $"{plan.Display} has different columns in production and in the recovered instance ({plan.ColumnMismatch}); use side-table to bring the recovered rows back beside it");
+                    $"{plan.Display} has different columns in production and in the recovered instance ({plan.ColumnMismatch}); use side-table to bring the " +
+                        $"recovered rows back beside it");
             }
 
             return;
@@ -441,7 +455,8 @@ public sealed class TableRecoveryService
 
         if (!await SystemCatalog.SchemaExistsAsync(target, plan.Name.Schema, cancellationToken).ConfigureAwait(false))
         {
-            throw new InvalidInputException(plan.Field, $"{plan.Source.QuotedName} is missing from production and so is its schema {SqlText.Ident(plan.Name.Schema)}; create the schema first");
+            throw new InvalidInputException(plan.Field,
+                $"{plan.Source.QuotedName} is missing from production and so is its schema {SqlText.Ident(plan.Name.Schema)}; create the schema first");
         }
 
         foreach (var key in await SystemCatalog.ForeignKeysReferencingAsync(source, plan.Source.Oid, cancellationToken).ConfigureAwait(false))
@@ -452,7 +467,8 @@ public sealed class TableRecoveryService
         plan.Definition = await DroppedTableDefinition.ReadAsync(_tools, sourceEndpoint, plan.Name, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Parents before children (by the recovered instance's foreign keys), so each insert finds the rows it references; request order otherwise.</summary>
+    /// <summary>Parents before children (by the recovered instance's foreign keys), so each insert finds the rows it references; request order
+    /// otherwise.</summary>
     private static async Task<IReadOnlyList<TablePlan>> WriteOrderAsync(NpgsqlConnection source, List<TablePlan> plans, CancellationToken cancellationToken)
     {
         var byOid = plans.ToDictionary(p => p.Source!.Oid);
@@ -485,7 +501,8 @@ public sealed class TableRecoveryService
             cancellationToken).ConfigureAwait(false);
         plan.Staged = "pg_temp." + stage;
         await RowCopier.CopyAsync(
-            source, $"SELECT {SqlText.Columns(columns)} FROM {plan.SourceFrom}", target, $"{plan.Staged} ({SqlText.Columns(columns)})", plan.Binary, cancellationToken).ConfigureAwait(false);
+            source, $"SELECT {SqlText.Columns(columns)} FROM {plan.SourceFrom}", target, $"{plan.Staged} ({SqlText.Columns(columns)})", plan.Binary,
+                cancellationToken).ConfigureAwait(false);
 
         // Temp tables are never auto-analyzed; without statistics the planner guesses a handful of rows and may pick nested loops.
         await SystemCatalog.ExecuteAsync(target, $"ANALYZE {plan.Staged}", cancellationToken).ConfigureAwait(false);
@@ -541,7 +558,8 @@ public sealed class TableRecoveryService
         if (plan.Key is not null)
         {
             await ReadSamplesAsync(source,
-                $"SELECT {string.Join(", ", plan.Key.Select(k => $"s.{SqlText.Ident(k)}::text"))} FROM {plan.SourceFrom} s ORDER BY {SqlText.Columns(plan.Key, "s")} LIMIT {MaxSamples}",
+                $"SELECT {string.Join(", ", plan.Key.Select(k => $"s.{SqlText.Ident(k)}::text"))} FROM {plan.SourceFrom} s ORDER BY " +
+                    $"{SqlText.Columns(plan.Key, "s")} LIMIT {MaxSamples}",
                 plan, cancellationToken).ConfigureAwait(false);
         }
     }
@@ -552,7 +570,8 @@ public sealed class TableRecoveryService
         var side = new TableName(plan.Name.Schema, plan.SideTable!);
         var sourceKey = await SystemCatalog.PrimaryKeyAsync(source, plan.Source!.Oid, cancellationToken).ConfigureAwait(false);
         var definitions = plan.SourceColumns.Select(c =>
-            $"{SqlText.Ident(c.Name)} {c.Type}{(c.Collation is null ? string.Empty : " COLLATE " + c.Collation)}{(c.NotNull ? " NOT NULL" : string.Empty)}").ToList();
+            $"{SqlText.Ident(c.Name)} {c.Type}{(c.Collation is null ? string.Empty : " COLLATE " + c.Collation)}" +
+            (c.NotNull ? " NOT NULL" : string.Empty)).ToList();
         if (sourceKey is not null)
         {
             definitions.Add($"PRIMARY KEY ({SqlText.Columns(sourceKey)})");
@@ -560,7 +579,8 @@ public sealed class TableRecoveryService
 
         await SystemCatalog.ExecuteAsync(target, $"CREATE TABLE {side.Sql} ({string.Join(", ", definitions)})", cancellationToken).ConfigureAwait(false);
         var columns = SqlText.Columns(plan.SourceColumns.Select(c => c.Name));
-        await RowCopier.CopyAsync(source, $"SELECT {columns} FROM {plan.SourceFrom}", target, $"{side.Sql} ({columns})", plan.Binary, cancellationToken).ConfigureAwait(false);
+        await RowCopier.CopyAsync(source, $"SELECT {columns} FROM {plan.SourceFrom}", target, $"{side.Sql} ({columns})", plan.Binary,
+            cancellationToken).ConfigureAwait(false);
         plan.RowsInSource = await SystemCatalog.CountAsync(target, $"SELECT count(*) FROM {side.Sql}", cancellationToken).ConfigureAwait(false);
         plan.Inserted = plan.RowsInSource.Value;
         if (plan.InProduction)
@@ -576,19 +596,22 @@ public sealed class TableRecoveryService
             if (sourceKey is not null)
             {
                 await ReadSamplesAsync(target,
-                    $"SELECT {string.Join(", ", sourceKey.Select(k => $"s.{SqlText.Ident(k)}::text"))} FROM {side.Sql} s ORDER BY {SqlText.Columns(sourceKey, "s")} LIMIT {MaxSamples}",
+                    $"SELECT {string.Join(", ", sourceKey.Select(k => $"s.{SqlText.Ident(k)}::text"))} FROM {side.Sql} s ORDER BY " +
+                        $"{SqlText.Columns(sourceKey, "s")} LIMIT {MaxSamples}",
                     plan, cancellationToken).ConfigureAwait(false);
             }
         }
     }
 
-    private static async Task WriteAsync(NpgsqlConnection source, NpgsqlConnection target, TablePlan plan, TableRecoveryMode mode, CancellationToken cancellationToken)
+    private static async Task WriteAsync(NpgsqlConnection source, NpgsqlConnection target, TablePlan plan, TableRecoveryMode mode,
+        CancellationToken cancellationToken)
     {
         if (plan.Recreate)
         {
             // The new table has no keys or indexes yet (post-data comes after), so the rows stream straight in.
             var columns = SqlText.Columns(plan.SourceColumns.Where(c => !c.Generated).Select(c => c.Name));
-            await RowCopier.CopyAsync(source, $"SELECT {columns} FROM {plan.SourceFrom}", target, $"{plan.Name.Sql} ({columns})", plan.Binary, cancellationToken).ConfigureAwait(false);
+            await RowCopier.CopyAsync(source, $"SELECT {columns} FROM {plan.SourceFrom}", target, $"{plan.Name.Sql} ({columns})", plan.Binary,
+                cancellationToken).ConfigureAwait(false);
             var rows = await SystemCatalog.CountAsync(target, $"SELECT count(*) FROM {plan.ProductionFrom}", cancellationToken).ConfigureAwait(false);
             plan.RowsInSource = rows;
             plan.Missing = rows;
@@ -606,7 +629,8 @@ public sealed class TableRecoveryService
             if (plan.Key is not null)
             {
                 await ReadSamplesAsync(target,
-                    $"SELECT {string.Join(", ", plan.Key.Select(k => $"s.{SqlText.Ident(k)}::text"))} FROM {plan.ProductionFrom} s ORDER BY {SqlText.Columns(plan.Key, "s")} LIMIT {MaxSamples}",
+                    $"SELECT {string.Join(", ", plan.Key.Select(k => $"s.{SqlText.Ident(k)}::text"))} FROM {plan.ProductionFrom} s ORDER BY " +
+                        $"{SqlText.Columns(plan.Key, "s")} LIMIT {MaxSamples}",
                     plan, cancellationToken).ConfigureAwait(false);
             }
 
