@@ -103,14 +103,19 @@ public sealed class AuditLogTests : IAsyncLifetime
         // Arrange: one bucket with a default rule, one without (the log sets retention per event).
         var kit = await AuditTestKit.CreateAsync(_s3);
         var bareBucket = await _s3.CreateBucketAsync(objectLock: true);
-        var perEvent = new AuditLog(_s3.Client, new AuditLogOptions { Bucket = bareBucket, Retention = TimeSpan.FromDays(2555) }, new JsonLogger("test", TextWriter.Null, _s3.Clock), _s3.Clock);
+        var perEvent = new AuditLog(
+            _s3.Client,
+            new AuditLogOptions { Bucket = bareBucket, Retention = TimeSpan.FromDays(2555) },
+            new JsonLogger("test", TextWriter.Null, _s3.Clock),
+            _s3.Clock);
 
         // Act
         await kit.AppendAsync(1);
         await perEvent.AppendAsync(AuditTestKit.Event(1));
         var byDefault = await _s3.Client.GetObjectMetadataAsync(kit.Bucket, kit.KeyOf(1));
         var explicitly = await _s3.Client.GetObjectMetadataAsync(bareBucket, AuditKeys.Event(AuditLogOptions.DefaultPrefix, 1));
-        var delete = await Record.ExceptionAsync(() => _s3.Client.DeleteObjectAsync(new DeleteObjectRequest { BucketName = kit.Bucket, Key = kit.KeyOf(1), VersionId = byDefault.VersionId }));
+        var deleteRequest = new DeleteObjectRequest { BucketName = kit.Bucket, Key = kit.KeyOf(1), VersionId = byDefault.VersionId };
+        var delete = await Record.ExceptionAsync(() => _s3.Client.DeleteObjectAsync(deleteRequest));
 
         // Assert
         Assert.Equal(ObjectLockMode.Compliance, byDefault.ObjectLockMode);
@@ -154,7 +159,8 @@ public sealed class AuditLogTests : IAsyncLifetime
     public async Task Append_WhenTheBucketDoesNotExist_ShouldThrowStorageNotFound()
     {
         // Arrange
-        var log = new AuditLog(_s3.Client, new AuditLogOptions { Bucket = "no-such-audit-bucket" }, new JsonLogger("test", TextWriter.Null, _s3.Clock), _s3.Clock);
+        var log = new AuditLog(
+            _s3.Client, new AuditLogOptions { Bucket = "no-such-audit-bucket" }, new JsonLogger("test", TextWriter.Null, _s3.Clock), _s3.Clock);
 
         // Act
         var error = await Assert.ThrowsAsync<StorageNotFoundException>(() => log.AppendAsync(AuditTestKit.Event(1)));

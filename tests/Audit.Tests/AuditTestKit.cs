@@ -41,7 +41,11 @@ internal sealed class AuditTestKit
         Actor = "arn:aws:states:us-east-1:123456789012:execution:backup:run-" + i,
         Result = AuditResults.Succeeded,
         RelatedIds = [$"20250114T02000{i % 10}Z-abc{i}", "request-" + i],
-        Details = new Dictionary<string, string> { ["sizeBytes"] = (1000 * i).ToString(System.Globalization.CultureInfo.InvariantCulture), ["engine"] = "postgres" },
+        Details = new Dictionary<string, string>
+        {
+            ["sizeBytes"] = (1000 * i).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["engine"] = "postgres",
+        },
     };
 
     public async Task<List<AuditRecord>> AppendAsync(int count)

@@ -54,7 +54,13 @@ public sealed class BackupRoundTripTests : IAsyncLifetime
         var bucket = await _s3.CreateBucketAsync();
         var source = new DeterministicStream(7, size);
         var sourcePositionAtPart = new List<(int Part, long SourcePosition)>();
-        var catalog = CatalogTestKit.Catalog(_s3, bucket, partUploaded: part => { lock (sourcePositionAtPart) { sourcePositionAtPart.Add((part.PartNumber, source.Position)); } });
+        var catalog = CatalogTestKit.Catalog(_s3, bucket, partUploaded: part =>
+        {
+            lock (sourcePositionAtPart)
+            {
+                sourcePositionAtPart.Add((part.PartNumber, source.Position));
+            }
+        });
         string expectedSha;
         using (var hash = SHA256.Create())
         {
@@ -128,7 +134,8 @@ public sealed class BackupRoundTripTests : IAsyncLifetime
 
         // Assert
         var puts = sent.OfType<PutObjectRequest>().ToList();
-        Assert.Equal(Amazon.S3.S3StorageClass.StandardInfrequentAccess, puts.Single(p => p.Key.EndsWith("/data/small.sql", StringComparison.Ordinal)).StorageClass);
+        var small = puts.Single(p => p.Key.EndsWith("/data/small.sql", StringComparison.Ordinal));
+        Assert.Equal(Amazon.S3.S3StorageClass.StandardInfrequentAccess, small.StorageClass);
         Assert.Equal(Amazon.S3.S3StorageClass.StandardInfrequentAccess, sent.OfType<InitiateMultipartUploadRequest>().Single().StorageClass);
         Assert.Equal(Amazon.S3.S3StorageClass.Standard, puts.Single(p => p.Key.EndsWith("/manifest.json", StringComparison.Ordinal)).StorageClass);
         Assert.Equal(Amazon.S3.S3StorageClass.Standard, puts.Single(p => p.Key.StartsWith("catalog/", StringComparison.Ordinal)).StorageClass);
@@ -145,7 +152,8 @@ public sealed class BackupRoundTripTests : IAsyncLifetime
         var catalog = CatalogTestKit.Catalog(_s3, bucket);
 
         // Act
-        var manifest = await CatalogTestKit.WriteBackupAsync(catalog, CatalogTestKit.Request(tier: RetentionTier.Weekly), ("dump.sql", CatalogTestKit.Sql(10), Compression.Zstd));
+        var manifest = await CatalogTestKit.WriteBackupAsync(
+            catalog, CatalogTestKit.Request(tier: RetentionTier.Weekly), ("dump.sql", CatalogTestKit.Sql(10), Compression.Zstd));
 
         // Assert
         var id = manifest.BackupId;
@@ -153,7 +161,8 @@ public sealed class BackupRoundTripTests : IAsyncLifetime
         var keys = await _s3.ListKeysAsync(bucket);
         Assert.Contains(folder + "manifest.json", keys);
         Assert.Contains(folder + "data/dump.sql", keys);
-        Assert.Single(keys, k => k.StartsWith($"catalog/postgres/{CatalogTestKit.Source}/committed/", StringComparison.Ordinal) && k.Contains(manifest.BackupId.Value, StringComparison.Ordinal));
+        Assert.Single(keys, k => k.StartsWith($"catalog/postgres/{CatalogTestKit.Source}/committed/", StringComparison.Ordinal)
+            && k.Contains(manifest.BackupId.Value, StringComparison.Ordinal));
 
         using var json = JsonDocument.Parse(await _s3.GetBytesAsync(bucket, folder + "manifest.json"));
         var root = json.RootElement;

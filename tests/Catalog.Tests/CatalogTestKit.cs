@@ -24,7 +24,12 @@ internal static class CatalogTestKit
             BackupId = backupId,
         };
 
-    public static BackupCatalog Catalog(LocalS3Host host, string bucket, IAmazonS3? client = null, Action<PartUploaded>? partUploaded = null, int partSize = BackupCatalogOptions.DefaultPartSize) =>
+    public static BackupCatalog Catalog(
+        LocalS3Host host,
+        string bucket,
+        IAmazonS3? client = null,
+        Action<PartUploaded>? partUploaded = null,
+        int partSize = BackupCatalogOptions.DefaultPartSize) =>
         new(client ?? host.Client, new BackupCatalogOptions { Bucket = bucket, PartUploaded = partUploaded, PartSize = partSize }, host.Clock);
 
     /// <summary>Pseudo-random bytes, the same for the same seed.</summary>

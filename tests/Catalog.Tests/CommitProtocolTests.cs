@@ -75,7 +75,8 @@ public sealed class CommitProtocolTests : IAsyncLifetime
         }
 
         var listedAfterKill = await catalog.ListBackupsAsync(BackupEngine.Postgres, CatalogTestKit.Source);
-        var latestAfterKill = await catalog.FindLatestAsync(BackupEngine.Postgres, CatalogTestKit.Source, _s3.Clock.GetUtcNow().AddDays(1), verifiedOnly: false);
+        var latestAfterKill = await catalog.FindLatestAsync(
+            BackupEngine.Postgres, CatalogTestKit.Source, _s3.Clock.GetUtcNow().AddDays(1), verifiedOnly: false);
         var keysAfterKill = await _s3.ListKeysAsync(bucket);
         var uploads = await _s3.Client.ListMultipartUploadsAsync(new ListMultipartUploadsRequest { BucketName = bucket });
         var fresh = await CatalogTestKit.WriteBackupAsync(catalog, CatalogTestKit.Request(), ("dump.sql", CatalogTestKit.Sql(100), Compression.Zstd));
@@ -148,7 +149,8 @@ public sealed class CommitProtocolTests : IAsyncLifetime
         // Assert
         Assert.Contains(manifest.BackupId.Value, error.Message, StringComparison.Ordinal);
         Assert.Equal(before, await _s3.ListVersionsAsync(bucket));
-        Assert.Equal(ManifestSerializer.Serialize(manifest), ManifestSerializer.Serialize(await catalog.ReadManifestAsync(BackupEngine.Postgres, CatalogTestKit.Source, manifest.BackupId)));
+        var stored = await catalog.ReadManifestAsync(BackupEngine.Postgres, CatalogTestKit.Source, manifest.BackupId);
+        Assert.Equal(ManifestSerializer.Serialize(manifest), ManifestSerializer.Serialize(stored));
     }
 
     [Fact]

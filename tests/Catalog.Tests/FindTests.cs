@@ -57,7 +57,8 @@ public sealed class FindTests : IAsyncLifetime
             requestsOfOneFind = [.. requests];
         }
 
-        var verifiedBeforeThird = await catalog.FindLatestAsync(BackupEngine.Postgres, CatalogTestKit.Source, backups[2].CompletedAt.AddTicks(-1), verifiedOnly: true);
+        var verifiedBeforeThird = await catalog.FindLatestAsync(
+            BackupEngine.Postgres, CatalogTestKit.Source, backups[2].CompletedAt.AddTicks(-1), verifiedOnly: true);
         var verifiedAtThird = await catalog.FindLatestAsync(BackupEngine.Postgres, CatalogTestKit.Source, backups[2].CompletedAt, verifiedOnly: true);
         var beforeAll = await catalog.FindLatestAsync(BackupEngine.Postgres, CatalogTestKit.Source, backups[0].CompletedAt.AddMinutes(-1), verifiedOnly: true);
         var latestAny = await catalog.FindLatestAsync(BackupEngine.Postgres, CatalogTestKit.Source, now, verifiedOnly: false);
@@ -86,7 +87,8 @@ public sealed class FindTests : IAsyncLifetime
             backups.Add(await CatalogTestKit.WriteBackupAsync(catalog, CatalogTestKit.Request(), ("dump.sql", CatalogTestKit.Sql(3), Compression.None)));
         }
 
-        var other = await CatalogTestKit.WriteBackupAsync(catalog, CatalogTestKit.Request(source: "technician-marketplace-replica"), ("dump.sql", CatalogTestKit.Sql(3), Compression.None));
+        var other = await CatalogTestKit.WriteBackupAsync(
+            catalog, CatalogTestKit.Request(source: "technician-marketplace-replica"), ("dump.sql", CatalogTestKit.Sql(3), Compression.None));
 
         // Act
         var all = await catalog.ListBackupsAsync(BackupEngine.Postgres, CatalogTestKit.Source);

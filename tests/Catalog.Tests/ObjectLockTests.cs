@@ -68,7 +68,8 @@ public sealed class ObjectLockTests : IAsyncLifetime
         // Arrange
         var bucket = await _s3.CreateBucketAsync(objectLock: true);
         var catalog = CatalogTestKit.Catalog(_s3, bucket);
-        var kept = await CatalogTestKit.WriteBackupAsync(catalog, CatalogTestKit.Request(source: "kept"), ("dump.sql", CatalogTestKit.Sql(3), Compression.None));
+        var kept = await CatalogTestKit.WriteBackupAsync(
+            catalog, CatalogTestKit.Request(source: "kept"), ("dump.sql", CatalogTestKit.Sql(3), Compression.None));
         var manifest = await CatalogTestKit.WriteBackupAsync(catalog, CatalogTestKit.Request(), ("dump.sql", CatalogTestKit.Sql(10), Compression.None));
         await catalog.RecordVerificationAsync(manifest, new BackupVerification
         {
@@ -95,7 +96,8 @@ public sealed class ObjectLockTests : IAsyncLifetime
         // Arrange
         var bucket = await _s3.CreateBucketAsync();
         var catalog = CatalogTestKit.Catalog(_s3, bucket);
-        var manifest = await CatalogTestKit.WriteBackupAsync(catalog, CatalogTestKit.Request(), ("a.sql", CatalogTestKit.Sql(3), Compression.None), ("b.sql", CatalogTestKit.Sql(3), Compression.Gzip));
+        var manifest = await CatalogTestKit.WriteBackupAsync(
+            catalog, CatalogTestKit.Request(), ("a.sql", CatalogTestKit.Sql(3), Compression.None), ("b.sql", CatalogTestKit.Sql(3), Compression.Gzip));
 
         // Act
         var deletion = await catalog.DeleteBackupAsync(BackupEngine.Postgres, CatalogTestKit.Source, manifest.BackupId);

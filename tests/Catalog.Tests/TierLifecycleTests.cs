@@ -81,7 +81,8 @@ public sealed class TierLifecycleTests : IAsyncLifetime
         var (catalog, _) = await CatalogWithTemplateLifecycleAsync(TemplateLifecycle.Of(BackupBucket, string.Empty));
         foreach (var tier in new[] { RetentionTier.Daily, RetentionTier.Weekly, RetentionTier.Monthly })
         {
-            await CatalogTestKit.WriteBackupAsync(catalog, CatalogTestKit.Request(tier: tier), ("dump.sql", CatalogTestKit.Bytes(DumpBytes, seed: (int)tier), Compression.Zstd));
+            await CatalogTestKit.WriteBackupAsync(
+                catalog, CatalogTestKit.Request(tier: tier), ("dump.sql", CatalogTestKit.Bytes(DumpBytes, seed: (int)tier), Compression.Zstd));
         }
 
         // Act: S3 runs lifecycle at midnight UTC, counting from the creation time rounded up to the next midnight.

@@ -154,7 +154,8 @@ public sealed class ValidationTests : IAsyncLifetime
             ("dump.sql", CatalogTestKit.Sql(3), Compression.None));
         var json = Encoding.UTF8.GetString(await _s3.GetBytesAsync(bucket, committed.ManifestKey));
         var stored = field == "backupId" ? committed.BackupId.Value : committed.Manifest.BaseBackupId!.Value;
-        await _s3.PutBytesAsync(bucket, committed.ManifestKey, Encoding.UTF8.GetBytes(json.Replace($"\"{stored}\"", "\"2025-01-01\"", StringComparison.Ordinal)));
+        var edited = json.Replace($"\"{stored}\"", "\"2025-01-01\"", StringComparison.Ordinal);
+        await _s3.PutBytesAsync(bucket, committed.ManifestKey, Encoding.UTF8.GetBytes(edited));
 
         // Act
         var error = await Assert.ThrowsAsync<ManifestSchemaException>(
@@ -227,7 +228,8 @@ public sealed class ValidationTests : IAsyncLifetime
         // Arrange
         var t = new DateTimeOffset(2025, 1, 14, 2, 0, 0, TimeSpan.Zero);
         var older = BackupKeys.IndexEntry(BackupEngine.Postgres, "db", false, BackupId.New(t), t, BackupKind.Full, RetentionTier.Daily);
-        var newer = BackupKeys.IndexEntry(BackupEngine.Postgres, "db", false, BackupId.New(t.AddSeconds(1)), t.AddSeconds(1), BackupKind.Full, RetentionTier.Monthly);
+        var newer = BackupKeys.IndexEntry(
+            BackupEngine.Postgres, "db", false, BackupId.New(t.AddSeconds(1)), t.AddSeconds(1), BackupKind.Full, RetentionTier.Monthly);
 
         // Act
         var parsed = BackupKeys.ParseIndexEntry(BackupEngine.Postgres, "db", false, newer);

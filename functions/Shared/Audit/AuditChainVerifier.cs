@@ -63,7 +63,11 @@ public sealed class AuditChainVerifier
                 if (sequence > expected)
                 {
                     var missing = sequence - expected == 1 ? $"event {expected} is missing" : $"events {expected} to {sequence - 1} are missing";
-                    issues.Add(new AuditChainIssue(expected, AuditKeys.Event(_options.Prefix, expected), AuditChainProblem.Missing, $"{missing} (removed or never written); the next present event is {sequence}"));
+                    issues.Add(new AuditChainIssue(
+                        expected,
+                        AuditKeys.Event(_options.Prefix, expected),
+                        AuditChainProblem.Missing,
+                        $"{missing} (removed or never written); the next present event is {sequence}"));
                     previousHash = null; // The link into the gap cannot be checked.
                 }
 
@@ -90,7 +94,8 @@ public sealed class AuditChainVerifier
                 else if (previousHash is not null && record.PreviousHash != previousHash)
                 {
                     issues.Add(new AuditChainIssue(sequence, key, AuditChainProblem.BrokenLink,
-                        $"previousHash {record.PreviousHash} is not the hash of event {sequence - 1} ({previousHash}): an event before it was replaced or removed"));
+                        $"previousHash {record.PreviousHash} is not the hash of event {sequence - 1} ({previousHash}): " +
+                        "an event before it was replaced or removed"));
                 }
 
                 if (issues.Count == problemsBefore)
@@ -148,7 +153,8 @@ public sealed class AuditChainVerifier
     /// <summary>Event keys with more than one version or a delete marker: history that should not exist.</summary>
     private async Task<List<AuditChainIssue>> FindRewrittenKeysAsync(CancellationToken cancellationToken)
     {
-        var versioning = await S3Failures.CallAsync(_options.Bucket, () => _s3.GetBucketVersioningAsync(new GetBucketVersioningRequest { BucketName = _options.Bucket }, cancellationToken)).ConfigureAwait(false);
+        var request = new GetBucketVersioningRequest { BucketName = _options.Bucket };
+        var versioning = await S3Failures.CallAsync(_options.Bucket, () => _s3.GetBucketVersioningAsync(request, cancellationToken)).ConfigureAwait(false);
         if (versioning.VersioningConfig?.Status is null || versioning.VersioningConfig.Status == VersionStatus.Off)
         {
             return [];
@@ -197,7 +203,8 @@ public sealed class AuditChainVerifier
     {
         try
         {
-            using var response = await S3Failures.CallAsync(_options.Bucket, () => _s3.GetObjectAsync(_options.Bucket, key, cancellationToken)).ConfigureAwait(false);
+            using var response = await S3Failures.CallAsync(_options.Bucket, () => _s3.GetObjectAsync(_options.Bucket, key, cancellationToken))
+                .ConfigureAwait(false);
             using var buffer = new MemoryStream();
             await response.ResponseStream.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
             return buffer.ToArray();

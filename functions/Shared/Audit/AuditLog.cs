@@ -80,9 +80,14 @@ public sealed class AuditLog
             await Task.Delay(backoff, cancellationToken).ConfigureAwait(false);
         }
 
-        _logger.Error("audit event not recorded: sequence contention", ("action", auditEvent.Action), ("resource", auditEvent.Resource), ("attempts", _options.MaxAppendAttempts));
+        _logger.Error(
+            "audit event not recorded: sequence contention",
+            ("action", auditEvent.Action),
+            ("resource", auditEvent.Resource),
+            ("attempts", _options.MaxAppendAttempts));
         throw new AuditLogContentionException(
-            $"could not claim the next audit sequence in s3://{_options.Bucket}/{AuditKeys.Events(_options.Prefix)} after {_options.MaxAppendAttempts} attempts; other appenders kept winning");
+            $"could not claim the next audit sequence in s3://{_options.Bucket}/{AuditKeys.Events(_options.Prefix)} " +
+            $"after {_options.MaxAppendAttempts} attempts; other appenders kept winning");
     }
 
     /// <summary>The newest event's sequence and hash: (0, 64 zeros) for an empty log.</summary>
@@ -102,7 +107,8 @@ public sealed class AuditLog
 
         var sequence = AuditKeys.ParseSequence(_options.Prefix, newest.Key)
             ?? throw new AuditLogCorruptedException($"the newest object in the audit log, {newest.Key}, is not an audit event key; verify the chain");
-        using var response = await S3Failures.CallAsync(_options.Bucket, () => _s3.GetObjectAsync(_options.Bucket, newest.Key, cancellationToken)).ConfigureAwait(false);
+        using var response = await S3Failures.CallAsync(_options.Bucket, () => _s3.GetObjectAsync(_options.Bucket, newest.Key, cancellationToken))
+            .ConfigureAwait(false);
         using var buffer = new MemoryStream();
         await response.ResponseStream.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
         var record = AuditCanonicalJson.TryParse(buffer.ToArray(), out var problem)

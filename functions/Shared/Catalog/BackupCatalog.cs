@@ -92,7 +92,8 @@ public sealed class BackupCatalog
         var manifest = ManifestSerializer.Parse(bytes, $"manifest {key}");
         if (manifest.BackupId != backupId || manifest.Engine != engine || manifest.Source != source)
         {
-            throw new ManifestSchemaException($"manifest {key} describes {CatalogNames.Of(manifest.Engine)}/{manifest.Source} {manifest.BackupId}, not the backup stored at its key");
+            throw new ManifestSchemaException(
+                $"manifest {key} describes {CatalogNames.Of(manifest.Engine)}/{manifest.Source} {manifest.BackupId}, not the backup stored at its key");
         }
 
         return manifest;
@@ -122,7 +123,12 @@ public sealed class BackupCatalog
     /// ListObjectsV2 request with StartAfter and MaxKeys 1.
     /// </summary>
     public async Task<BackupEntry?> FindLatestAsync(
-        BackupEngine engine, string source, DateTimeOffset atOrBefore, bool verifiedOnly, BackupKind? kind = null, CancellationToken cancellationToken = default)
+        BackupEngine engine,
+        string source,
+        DateTimeOffset atOrBefore,
+        bool verifiedOnly,
+        BackupKind? kind = null,
+        CancellationToken cancellationToken = default)
     {
         var folder = BackupKeys.IndexFolder(engine, source, verifiedOnly);
         var startAfter = BackupKeys.StartAfterForAtOrBefore(folder, atOrBefore);
@@ -152,7 +158,12 @@ public sealed class BackupCatalog
     /// either may be null for open-ended), newest first, read from the index keys alone.
     /// </summary>
     public async Task<IReadOnlyList<BackupEntry>> ListBackupsAsync(
-        BackupEngine engine, string source, DateTimeOffset? from = null, DateTimeOffset? to = null, bool verifiedOnly = false, CancellationToken cancellationToken = default)
+        BackupEngine engine,
+        string source,
+        DateTimeOffset? from = null,
+        DateTimeOffset? to = null,
+        bool verifiedOnly = false,
+        CancellationToken cancellationToken = default)
     {
         if (from is not null && to is not null && from > to)
         {
@@ -207,7 +218,8 @@ public sealed class BackupCatalog
         var committedKey = BackupKeys.IndexEntry(manifest.Engine, manifest.Source, false, id, manifest.CompletedAt, manifest.Kind, manifest.RetentionTier);
         if (await GetBytesAsync(committedKey, null, cancellationToken).ConfigureAwait(false) is not { } committedIndex)
         {
-            throw new BackupNotFoundException($"backup {manifest.BackupId} is not committed in bucket '{Bucket}' (no {committedKey}); only committed backups can be verified");
+            throw new BackupNotFoundException(
+                $"backup {manifest.BackupId} is not committed in bucket '{Bucket}' (no {committedKey}); only committed backups can be verified");
         }
 
         var indexRecord = JsonSerializer.Deserialize(committedIndex, CatalogJsonContext.Default.BackupIndexRecord)!;
@@ -432,12 +444,13 @@ public sealed class BackupCatalog
             GetObjectMetadataResponse head;
             try
             {
-                head = await S3Failures.CallAsync(Bucket, () => S3.GetObjectMetadataAsync(
-                    new GetObjectMetadataRequest { BucketName = Bucket, Key = entry.Key, VersionId = entry.VersionId }, cancellationToken)).ConfigureAwait(false);
+                var request = new GetObjectMetadataRequest { BucketName = Bucket, Key = entry.Key, VersionId = entry.VersionId };
+                head = await S3Failures.CallAsync(Bucket, () => S3.GetObjectMetadataAsync(request, cancellationToken)).ConfigureAwait(false);
             }
             catch (AmazonS3Exception e) when (S3Failures.IsNotFound(e))
             {
-                throw new BackupNotFoundException($"backup {manifest.BackupId}: object '{entry.Name}' ({entry.Key}) is not stored; the manifest cannot be committed", e);
+                throw new BackupNotFoundException(
+                    $"backup {manifest.BackupId}: object '{entry.Name}' ({entry.Key}) is not stored; the manifest cannot be committed", e);
             }
 
             if (head.ContentLength != entry.StoredSize)
@@ -456,7 +469,13 @@ public sealed class BackupCatalog
     private async Task<string?> PutOnceAsync(
         string key, byte[] bytes, ObjectWriteSettings settings, BackupId backupId, string what, CancellationToken cancellationToken)
     {
-        var put = new PutObjectRequest { Key = key, InputStream = new MemoryStream(bytes, writable: false), ContentType = "application/json", IfNoneMatch = "*" };
+        var put = new PutObjectRequest
+        {
+            Key = key,
+            InputStream = new MemoryStream(bytes, writable: false),
+            ContentType = "application/json",
+            IfNoneMatch = "*",
+        };
         settings.ApplyTo(put);
         try
         {
@@ -474,7 +493,8 @@ public sealed class BackupCatalog
             }
 
             throw new BackupConflictException(
-                $"backup {backupId} already has a different {what} at {key} (sha256 {Sha256Hex(buffer.ToArray())}, this one {Sha256Hex(bytes)}); nothing was overwritten");
+                $"backup {backupId} already has a different {what} at {key} " +
+                $"(sha256 {Sha256Hex(buffer.ToArray())}, this one {Sha256Hex(bytes)}); nothing was overwritten");
         }
     }
 
@@ -494,7 +514,8 @@ public sealed class BackupCatalog
         }
     }
 
-    private Task<ListObjectsV2Response> ListIndexAsync(string folder, string? startAfter, int maxKeys, string? continuation, CancellationToken cancellationToken) =>
+    private Task<ListObjectsV2Response> ListIndexAsync(
+        string folder, string? startAfter, int maxKeys, string? continuation, CancellationToken cancellationToken) =>
         S3Failures.CallAsync(Bucket, () => S3.ListObjectsV2Async(new ListObjectsV2Request
         {
             BucketName = Bucket,

@@ -58,7 +58,8 @@ public static class BackupKeys
 
     public static string IndexEntry(
         BackupEngine engine, string source, bool verified, BackupId backupId, DateTimeOffset completedAt, BackupKind kind, RetentionTier tier) =>
-        IndexFolder(engine, source, verified) + Inverted(completedAt) + "_" + backupId.Value + "_" + CatalogNames.Of(kind) + "_" + CatalogNames.Of(tier) + ".json";
+        IndexFolder(engine, source, verified)
+        + Inverted(completedAt) + "_" + backupId.Value + "_" + CatalogNames.Of(kind) + "_" + CatalogNames.Of(tier) + ".json";
 
     /// <summary>
     /// The StartAfter value that makes a listing of <paramref name="indexFolder"/> begin with the newest

@@ -28,20 +28,9 @@ public sealed class BackupReader
     /// </summary>
     public async Task<VerifyingReadStream> OpenObjectAsync(string name, CancellationToken cancellationToken = default)
     {
-        var entry = Manifest.FindObject(name)
-            ?? throw new BackupNotFoundException($"backup {Manifest.BackupId} has no object '{name}'");
+        var entry = Entry(name);
         var request = new GetObjectRequest { BucketName = _bucket, Key = entry.Key, VersionId = entry.VersionId };
-        GetObjectResponse response;
-        try
-        {
-            response = await S3Failures.CallAsync(_bucket, () => _s3.GetObjectAsync(request, cancellationToken)).ConfigureAwait(false);
-        }
-        catch (AmazonS3Exception e) when (S3Failures.IsNotFound(e))
-        {
-            throw new BackupNotFoundException(
-                $"backup {Manifest.BackupId}: object '{name}' ({entry.Key}{(entry.VersionId is null ? string.Empty : $" version {entry.VersionId}")}) is missing from bucket '{_bucket}'", e);
-        }
-
+        var response = await GetAsync(entry, request, cancellationToken).ConfigureAwait(false);
         return new VerifyingReadStream(Manifest.BackupId, entry, response.ResponseStream, response);
     }
 
@@ -54,8 +43,7 @@ public sealed class BackupReader
     /// <exception cref="ChecksumMismatchException">The range does not lie inside the object's stored size (the index and the manifest disagree).</exception>
     public async Task<Stream> OpenStoredRangeAsync(string name, long offset, long length, CancellationToken cancellationToken = default)
     {
-        var entry = Manifest.FindObject(name)
-            ?? throw new BackupNotFoundException($"backup {Manifest.BackupId} has no object '{name}'");
+        var entry = Entry(name);
         if (offset < 0 || length <= 0 || offset + length > entry.StoredSize)
         {
             throw new ChecksumMismatchException(Manifest.BackupId.Value, name, entry.Key,
@@ -69,16 +57,8 @@ public sealed class BackupReader
             VersionId = entry.VersionId,
             ByteRange = new ByteRange(offset, offset + length - 1),
         };
-        try
-        {
-            var response = await S3Failures.CallAsync(_bucket, () => _s3.GetObjectAsync(request, cancellationToken)).ConfigureAwait(false);
-            return new OwningStream(response.ResponseStream, response);
-        }
-        catch (AmazonS3Exception e) when (S3Failures.IsNotFound(e))
-        {
-            throw new BackupNotFoundException(
-                $"backup {Manifest.BackupId}: object '{name}' ({entry.Key}{(entry.VersionId is null ? string.Empty : $" version {entry.VersionId}")}) is missing from bucket '{_bucket}'", e);
-        }
+        var response = await GetAsync(entry, request, cancellationToken).ConfigureAwait(false);
+        return new OwningStream(response.ResponseStream, response);
     }
 
     /// <summary>Reads an object to its end and verifies it; throws <see cref="ChecksumMismatchException"/> on mismatch.</summary>
@@ -113,5 +93,23 @@ public sealed class BackupReader
         }
 
         return checks;
+    }
+
+    private BackupObject Entry(string name) =>
+        Manifest.FindObject(name) ?? throw new BackupNotFoundException($"backup {Manifest.BackupId} has no object '{name}'");
+
+    /// <summary>GETs (part of) an object of the backup; a missing key or version is <see cref="BackupNotFoundException"/>.</summary>
+    private async Task<GetObjectResponse> GetAsync(BackupObject entry, GetObjectRequest request, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await S3Failures.CallAsync(_bucket, () => _s3.GetObjectAsync(request, cancellationToken)).ConfigureAwait(false);
+        }
+        catch (AmazonS3Exception e) when (S3Failures.IsNotFound(e))
+        {
+            var version = entry.VersionId is null ? string.Empty : $" version {entry.VersionId}";
+            throw new BackupNotFoundException(
+                $"backup {Manifest.BackupId}: object '{entry.Name}' ({entry.Key}{version}) is missing from bucket '{_bucket}'", e);
+        }
     }
 }

@@ -99,7 +99,8 @@ public sealed class BackupWriter : IAsyncDisposable
     }
 
     /// <summary>Writes a whole object from a stream (read to its end) and completes it.</summary>
-    public async Task<BackupObject> WriteObjectAsync(string name, Stream content, BackupObjectOptions? options = null, CancellationToken cancellationToken = default)
+    public async Task<BackupObject> WriteObjectAsync(
+        string name, Stream content, BackupObjectOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(content);
         await using var stream = OpenObject(name, options);
@@ -118,8 +119,8 @@ public sealed class BackupWriter : IAsyncDisposable
         {
             if (_open.Count > 0)
             {
-                throw new InvalidOperationException(
-                    $"backup {BackupId}: object(s) {string.Join(", ", _open.Keys.Select(n => $"'{n}'"))} are still open; complete or dispose them before committing");
+                var open = string.Join(", ", _open.Keys.Select(n => $"'{n}'"));
+                throw new InvalidOperationException($"backup {BackupId}: object(s) {open} are still open; complete or dispose them before committing");
             }
 
             if (_objects.Count == 0 && _manifest is null)

@@ -66,7 +66,8 @@ public static class ManifestSerializer
         if (version != BackupManifest.CurrentSchemaVersion)
         {
             throw new ManifestSchemaException(
-                $"{where} has schemaVersion {version}; this code reads and writes only schemaVersion {BackupManifest.CurrentSchemaVersion}. Nothing was changed");
+                $"{where} has schemaVersion {version}; this code reads and writes only schemaVersion " +
+                $"{BackupManifest.CurrentSchemaVersion}. Nothing was changed");
         }
     }
 

@@ -153,7 +153,8 @@ internal sealed class ObjectUpload : Stream
             _uploadId = null;
             try
             {
-                await _s3.AbortMultipartUploadAsync(new AbortMultipartUploadRequest { BucketName = _settings.Bucket, Key = _key, UploadId = uploadId }, CancellationToken.None).ConfigureAwait(false);
+                var abort = new AbortMultipartUploadRequest { BucketName = _settings.Bucket, Key = _key, UploadId = uploadId };
+                await _s3.AbortMultipartUploadAsync(abort, CancellationToken.None).ConfigureAwait(false);
             }
             catch (AmazonS3Exception)
             {
