@@ -97,7 +97,8 @@ public sealed class EngineUnitTests
             new() { Kind = DumpSegmentKind.TableData, Table = table, Offset = offset, StoredLength = length, RawLength = 1, Sha256 = new string('0', 64) };
         var index = new ScriptEntry("t_idx", "INDEX", "public", "CREATE INDEX t_idx ON public.t USING btree (a);");
         var key = new ScriptEntry("s s_fk", "FK CONSTRAINT", "public", "ALTER TABLE ONLY public.s\n    ADD CONSTRAINT s_fk FOREIGN KEY (t) REFERENCES public.t(a);");
-        var schedule = new LoadSchedule([Chunk("public.t", 0, 10), Chunk("public.t", 10, 9), Chunk("public.s", 19, 1), Chunk("public.s", 20, 1)], [index], workers: 2, foreignKeys: [key], splitLargeTables: true);
+        var schedule = new LoadSchedule([Chunk("public.t", 0, 10), Chunk("public.t", 10, 9), Chunk("public.s", 19, 1), Chunk("public.s", 20, 1)], [index], workers: 2, foreignKeys: [key],
+            splitTable: (size, total) => size * 4 > total);
 
         var first = await schedule.NextAsync(CancellationToken.None);
         var second = await schedule.NextAsync(CancellationToken.None);

@@ -97,6 +97,22 @@ public sealed class FaultTests : IAsyncLifetime
             $"SELECT count(*) FROM pg_stat_activity WHERE datname = '{_database}' AND state = 'active' AND query LIKE 'COPY%'"));
     }
 
+    /// <summary>
+    /// Page ranges as the benchmark project measures them (tests/Benchmarks/PostgresBackup/MeasuredAlternatives.cs):
+    /// production never splits, but the dumper must copy every row of a split table exactly once.
+    /// </summary>
+    private static Func<DumpableTable, IEnumerable<PostgresDumper.WorkUnit>> PageRanges(long splitBytes) => table =>
+    {
+        var pages = splitBytes / 8192;
+        var units = new List<PostgresDumper.WorkUnit>();
+        for (long from = 0; from < table.Pages; from += pages)
+        {
+            units.Add(new PostgresDumper.WorkUnit(table, from, from + pages >= table.Pages ? null : from + pages, pages * 8192));
+        }
+
+        return units;
+    };
+
     [Fact]
     public async Task DumpAsync_WhenATableIsSplitIntoPageRanges_ShouldCopyEveryRowExactlyOnce()
     {
@@ -104,7 +120,7 @@ public sealed class FaultTests : IAsyncLifetime
         var expected = await PostgresTestServer.ScalarAsync<long>(_database, "SELECT count(*) FROM big");
 
         var index = await new PostgresDumper(PostgresTestServer.Tools).DumpAsync(PostgresTestServer.Endpoint(_database), sink,
-            new PostgresDumpOptions { SplitTableBytes = 8 << 20, ChunkRawBytes = 1 << 20, ChunkStoredBytes = 1 << 20 });
+            new PostgresDumpOptions { SplitTable = PageRanges(8 << 20), ChunkRawBytes = 1 << 20, ChunkStoredBytes = 1 << 20 });
         var target = await PostgresTestServer.CreateDatabaseAsync("faults_split");
         try
         {

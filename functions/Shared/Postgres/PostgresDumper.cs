@@ -138,7 +138,7 @@ public sealed class PostgresDumper
         using var appender = new DumpAppender(sink);
         using var sectionEncoder = new FrameEncoder(options.CompressionLevel);
         var totals = tables.ToDictionary(t => t.Oid, t => new TableTotals(t));
-        var units = new ConcurrentQueue<WorkUnit>(PlanUnits(tables, options, snapshot.ServerVersionNumber));
+        var units = new ConcurrentQueue<WorkUnit>(PlanUnits(tables, options));
 
         var preDataTask = Task.Run(async () =>
         {
@@ -210,29 +210,9 @@ public sealed class PostgresDumper
         return index;
     }
 
-    private static IEnumerable<WorkUnit> PlanUnits(IReadOnlyList<DumpableTable> tables, PostgresDumpOptions options, int serverVersion)
-    {
-        var units = new List<WorkUnit>();
-        var splitPages = options.SplitTableBytes is { } split ? Math.Max(1, split / 8192) : long.MaxValue;
-        foreach (var table in tables)
-        {
-            // TID range scans (PostgreSQL 14+) read just the pages asked for; before that a range would scan the whole table.
-            if (serverVersion >= 140000 && splitPages != long.MaxValue && table.Pages > splitPages * 3 / 2)
-            {
-                for (long from = 0; from < table.Pages; from += splitPages)
-                {
-                    var last = from + splitPages >= table.Pages;
-                    units.Add(new WorkUnit(table, from, last ? null : from + splitPages, Math.Min(splitPages, table.Pages - from) * 8192));
-                }
-            }
-            else
-            {
-                units.Add(new WorkUnit(table, null, null, table.RelationSize));
-            }
-        }
-
-        return units.OrderByDescending(u => u.EstimatedBytes);
-    }
+    private static IEnumerable<WorkUnit> PlanUnits(IReadOnlyList<DumpableTable> tables, PostgresDumpOptions options) =>
+        tables.SelectMany(table => options.SplitTable?.Invoke(table) ?? [new WorkUnit(table, null, null, table.RelationSize)])
+            .OrderByDescending(u => u.EstimatedBytes);
 
     private static async Task RunWorkerAsync(
         Task<CopyOutSession> session, ConcurrentQueue<WorkUnit> units, Dictionary<uint, TableTotals> totals,

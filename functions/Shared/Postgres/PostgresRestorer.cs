@@ -21,11 +21,11 @@ public sealed record PostgresRestoreOptions
     public string MaintenanceDatabase { get; init; } = "postgres";
 
     /// <summary>
-    /// Load a table holding more than 1/(2 × workers) of the data over all connections at once instead of
-    /// one transaction with COPY FREEZE. Pays off when the server has cores to spare; on the 2-core
-    /// benchmark machine it did not (RESULTS.md), so it is off by default.
+    /// Null in production: every table loads in one transaction with COPY FREEZE. Set only by the benchmark
+    /// project, which measures loading a big table over all connections at once against it (measured slower).
+    /// Given a table's stored bytes and all tables', whether to split it.
     /// </summary>
-    public bool SplitLargeTables { get; init; }
+    internal Func<long, long, bool>? SplitTable { get; init; }
 
     public void Validate()
     {
@@ -86,7 +86,7 @@ public sealed class PostgresRestorer
         _logger?.Info("restore started", ("target", target.ToString()), ("temporaryDatabase", temporary), ("workers", options.Workers));
         try
         {
-            await LoadAsync(source, index, target.WithDatabase(temporary), options.Workers, cancellationToken, options.SplitLargeTables).ConfigureAwait(false);
+            await LoadAsync(source, index, target.WithDatabase(temporary), options.Workers, cancellationToken, options.SplitTable).ConfigureAwait(false);
             if (existing is not null && existing.Owner != target.Username)
             {
                 await ExecuteAsync(maintenance, $"ALTER DATABASE {Ident(temporary)} OWNER TO {Ident(existing.Owner)}", cancellationToken).ConfigureAwait(false);
@@ -137,7 +137,9 @@ public sealed class PostgresRestorer
     }
 
     /// <summary>Runs every step of the restore into an empty database.</summary>
-    internal async Task LoadAsync(IDumpSource source, PostgresDumpIndex index, PostgresEndpoint database, int workers, CancellationToken cancellationToken, bool splitLargeTables = false)
+    internal async Task LoadAsync(
+        IDumpSource source, PostgresDumpIndex index, PostgresEndpoint database, int workers, CancellationToken cancellationToken,
+        Func<long, long, bool>? splitTable = null)
     {
         var segments = index.Segments;
         var clock = Stopwatch.StartNew();
@@ -164,7 +166,7 @@ public sealed class PostgresRestorer
         var attachments = script?.Entries.Where(e => e.Type == "INDEX ATTACH").ToList() ?? [];
         var foreignKeys = script?.Entries.Where(e => e.Type == "FK CONSTRAINT").ToList() ?? [];
         var scheduledKeys = attachments.Count == 0 ? foreignKeys : [];
-        var schedule = new LoadSchedule(segments.Where(s => s.Kind == DumpSegmentKind.TableData), indexes, workers, scheduledKeys, splitLargeTables);
+        var schedule = new LoadSchedule(segments.Where(s => s.Kind == DumpSegmentKind.TableData), indexes, workers, scheduledKeys, splitTable);
         await RunParallelAsync(workers, schedule.Jobs, database, async (connection, token) =>
         {
             if (script is not null)
