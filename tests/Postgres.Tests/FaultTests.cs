@@ -84,7 +84,8 @@ public sealed class FaultTests : IAsyncLifetime
         var sink = new RecordingSink(holdWriteNumber: 2);
         using var cancellation = new CancellationTokenSource();
         var dump = new PostgresDumper(PostgresTestServer.Tools).DumpAsync(
-            PostgresTestServer.Endpoint(_database), sink, new PostgresDumpOptions { Workers = 1, ChunkRawBytes = 1 << 20, ChunkStoredBytes = 1 << 20 }, cancellation.Token);
+            PostgresTestServer.Endpoint(_database), sink, new PostgresDumpOptions { Workers = 1, ChunkRawBytes = 1 << 20, ChunkStoredBytes = 1 << 20 },
+                cancellation.Token);
         await sink.Held.WaitAsync(TimeSpan.FromSeconds(60));
 
         await cancellation.CancelAsync();
@@ -170,7 +171,8 @@ public sealed class FaultTests : IAsyncLifetime
             Assert.Null(passed.Tables.Single(t => t.Name == "public.big").Hash);
             Assert.NotNull(passed.Tables.Single(t => t.Name == "public.small").Hash);
             Assert.False(failed.Passed);
-            Assert.Contains("public.big: 400000 rows (expected 400001; no content hash recorded)", failed.Checks.Single(c => c.Name == "table-contents").Detail);
+            Assert.Contains("public.big: 400000 rows (expected 400001; no content hash recorded)", failed.Checks.Single(c
+                => c.Name == "table-contents").Detail);
         }
         finally
         {
@@ -201,7 +203,8 @@ public sealed class FaultTests : IAsyncLifetime
             var path = Path.Combine(Path.GetTempPath(), $"dr-orphans-{Guid.NewGuid():N}.sql.zst");
             File.WriteAllBytes(path, sink.Data);
 
-            var result = await new PostgresVerifier(PostgresTestServer.Tools).VerifyAsync(new FileDumpSource(path), index, PostgresTestServer.Endpoint("postgres"));
+            var result = await new PostgresVerifier(PostgresTestServer.Tools).VerifyAsync(new FileDumpSource(path), index,
+                PostgresTestServer.Endpoint("postgres"));
             File.Delete(path);
 
             Assert.False(result.Passed);

@@ -6,7 +6,8 @@ namespace DisasterRecovery.Postgres.Tests;
 /// <summary>The libzstd decoder the restore reads segments through (no server needed).</summary>
 public sealed class ZstdReadStreamTests
 {
-    private static readonly byte[] Text = Encoding.UTF8.GetBytes(string.Concat(Enumerable.Range(0, 700_000).Select(i => $"{i}\trow {i % 97}\t{{\"k\": {i}}}\n")));
+    private static readonly byte[] Text = Encoding.UTF8.GetBytes(string.Concat(Enumerable.Range(0, 700_000).Select(i
+        => $"{i}\trow {i % 97}\t{{\"k\": {i}}}\n")));
 
     [Fact]
     public void Open_WhenLibzstdIsInstalled_ShouldUseIt()

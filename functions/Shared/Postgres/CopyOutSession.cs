@@ -16,7 +16,7 @@ internal abstract class CopyOutSession : IAsyncDisposable
     /// <summary>
     /// libpq reads block their thread. With one blocked pool thread per worker, the pool (which starts
     /// at one thread per core) has none left for the appender's writes and the pg_dump pipes until it
-    /// injects more, about two a second: measured, a 2-worker dump crawled at a third of its speed.
+    /// injects more, about two a second, and a 2-worker dump crawled (RESULTS.md of the benchmark).
     /// So the minimum is raised (never lowered) to leave room for everything else.
     /// </summary>
     public static void ReserveThreads(int blockingWorkers)

@@ -148,7 +148,8 @@ internal sealed partial class LoadSchedule
 
                 // Foreign keys last, and never two at once on a table (ADD FOREIGN KEY locks both of its
                 // tables in SHARE ROW EXCLUSIVE mode, which conflicts with itself): no connection blocks on a lock.
-                var key = _readyKeys.FindIndex(k => !_keyTables.TryGetValue(k, out var t) || (!_checking.Contains(t.Table) && !_checking.Contains(t.Referenced)));
+                var key = _readyKeys.FindIndex(k => !_keyTables.TryGetValue(k, out var t) || (!_checking.Contains(t.Table)
+                    && !_checking.Contains(t.Referenced)));
                 if (key >= 0)
                 {
                     var checkJob = _readyKeys[key];
@@ -281,6 +282,7 @@ internal sealed partial class LoadSchedule
     private static partial Regex ConstraintTable();
 
     // pg_dump writes REFERENCES schema.table(columns), each name bare or double-quoted.
-    [GeneratedRegex(@"\bFOREIGN KEY \(.*?\) REFERENCES (?<table>(?:""(?:[^""]|"""")*""|[^""\s(.]+)\.(?:""(?:[^""]|"""")*""|[^""\s(.]+))\(", RegexOptions.CultureInvariant | RegexOptions.Singleline)]
+    [GeneratedRegex(@"\bFOREIGN KEY \(.*?\) REFERENCES (?<table>(?:""(?:[^""]|"""")*""|[^""\s(.]+)\.(?:""(?:[^""]|"""")*""|[^""\s(.]+))\(",
+        RegexOptions.CultureInvariant | RegexOptions.Singleline)]
     private static partial Regex ReferencedTable();
 }

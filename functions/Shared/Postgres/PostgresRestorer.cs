@@ -64,7 +64,8 @@ public sealed class PostgresRestorer
 
     /// <summary>Restores into <paramref name="target"/>.Database on <paramref name="target"/>'s server.</summary>
     public async Task<PostgresRestoreResult> RestoreAsync(
-        IDumpSource source, PostgresDumpIndex index, PostgresEndpoint target, PostgresRestoreOptions? options = null, CancellationToken cancellationToken = default)
+        IDumpSource source, PostgresDumpIndex index, PostgresEndpoint target, PostgresRestoreOptions? options = null,
+            CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(index);
@@ -113,11 +114,13 @@ public sealed class PostgresRestorer
     }
 
     /// <summary>Creates an empty database like the source's (encoding, locale) under a fresh name with <paramref name="prefix"/>.</summary>
-    internal static async Task<string> CreateDatabaseAsync(NpgsqlConnection maintenance, PostgresDumpIndex index, string prefix, CancellationToken cancellationToken)
+    internal static async Task<string> CreateDatabaseAsync(NpgsqlConnection maintenance, PostgresDumpIndex index, string prefix,
+        CancellationToken cancellationToken)
     {
         var name = prefix + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
         await ExecuteAsync(maintenance,
-            $"CREATE DATABASE {Ident(name)} TEMPLATE template0 ENCODING {Literal(index.Encoding)} LC_COLLATE {Literal(index.Collate)} LC_CTYPE {Literal(index.Ctype)}",
+            $"CREATE DATABASE {Ident(name)} TEMPLATE template0 ENCODING {Literal(index.Encoding)} LC_COLLATE {Literal(index.Collate)} LC_CTYPE " +
+                $"{Literal(index.Ctype)}",
             cancellationToken).ConfigureAwait(false);
         return name;
     }
@@ -226,7 +229,8 @@ public sealed class PostgresRestorer
             ("postData", clock.Elapsed - dataTime));
     }
 
-    private static async Task RunEntriesAsync(PostgresEndpoint database, string preamble, IReadOnlyList<ScriptEntry> entries, int workers, CancellationToken cancellationToken)
+    private static async Task RunEntriesAsync(PostgresEndpoint database, string preamble, IReadOnlyList<ScriptEntry> entries, int workers,
+        CancellationToken cancellationToken)
     {
         var queue = new ConcurrentQueue<ScriptEntry>(entries);
         await RunParallelAsync(workers, entries.Count, database, async (connection, token) =>
@@ -254,8 +258,8 @@ public sealed class PostgresRestorer
     /// <summary>
     /// Loads a table's chunks in one transaction that first truncates the (new, empty) table, so COPY can
     /// FREEZE the rows: the index builds and foreign-key checks that scan the table next then find them
-    /// frozen instead of setting hint bits on (and, with data checksums, WAL-logging) every page.
-    /// Measured on job_events (335 MB): the primary key built in 2.5 s instead of 5.5 s.
+    /// frozen instead of setting hint bits on (and, with data checksums, WAL-logging) every page
+    /// (the measured difference is in tests/Benchmarks/PostgresBackup/RESULTS.md).
     /// </summary>
     private static async Task LoadTableAsync(
         NpgsqlConnection connection, IDumpSource source, IReadOnlyList<DumpSegment> chunks, string encoding, bool freeze, CancellationToken cancellationToken)
@@ -295,7 +299,8 @@ public sealed class PostgresRestorer
     }
 
     /// <summary>Loads one table-data chunk: its COPY statement from the chunk's header, its rows straight into COPY FROM STDIN.</summary>
-    private static async Task LoadChunkAsync(NpgsqlConnection connection, IDumpSource source, DumpSegment chunk, string encoding, bool freeze, CancellationToken cancellationToken)
+    private static async Task LoadChunkAsync(NpgsqlConnection connection, IDumpSource source, DumpSegment chunk, string encoding, bool freeze,
+        CancellationToken cancellationToken)
     {
         ReadOnlyMemory<byte> trailer = @"\."u8.ToArray().Concat("\n\n\n"u8.ToArray()).ToArray();
         await using var text = await SegmentReader.OpenAsync(source, chunk, cancellationToken).ConfigureAwait(false);
@@ -399,7 +404,8 @@ public sealed class PostgresRestorer
             $"{chunk.Describe()} at offset {chunk.Offset} does not start with a COPY ... FROM stdin; statement");
     }
 
-    private async Task RunPsqlAsync(PostgresEndpoint database, IDumpSource source, DumpSegment segment, bool singleTransaction, CancellationToken cancellationToken)
+    private async Task RunPsqlAsync(PostgresEndpoint database, IDumpSource source, DumpSegment segment, bool singleTransaction,
+        CancellationToken cancellationToken)
     {
         await using var text = await SegmentReader.OpenAsync(source, segment, cancellationToken).ConfigureAwait(false);
         await RunPsqlAsync(database, text, segment.Describe(), singleTransaction, cancellationToken).ConfigureAwait(false);
@@ -452,7 +458,8 @@ public sealed class PostgresRestorer
         }
     }
 
-    private static async Task RunParallelAsync(int workers, int items, PostgresEndpoint database, Func<NpgsqlConnection, CancellationToken, Task> work, CancellationToken cancellationToken)
+    private static async Task RunParallelAsync(int workers, int items, PostgresEndpoint database, Func<NpgsqlConnection, CancellationToken, Task> work,
+        CancellationToken cancellationToken)
     {
         if (items == 0)
         {
@@ -530,7 +537,8 @@ public sealed class PostgresRestorer
         try
         {
             await ExecuteAsync(maintenance,
-                $"SELECT pg_catalog.pg_terminate_backend(pid) FROM pg_catalog.pg_stat_activity WHERE datname = {Literal(target)} AND pid <> pg_catalog.pg_backend_pid()",
+                $"SELECT pg_catalog.pg_terminate_backend(pid) FROM pg_catalog.pg_stat_activity WHERE datname = {Literal(target)} AND pid <> " +
+                    $"pg_catalog.pg_backend_pid()",
                 cancellationToken).ConfigureAwait(false);
             await ExecuteAsync(maintenance, $"ALTER DATABASE {Ident(target)} RENAME TO {Ident(replaced)}", cancellationToken).ConfigureAwait(false);
         }

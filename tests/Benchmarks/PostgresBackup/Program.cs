@@ -11,7 +11,8 @@ using Npgsql;
 //   pg_restore -j2, gunzip | psql, zstd -dc | psql (the manual one-liner) and our restore;
 // plus our dump's and restore's peak memory (VmHWM of a child process) at a second, larger size.
 //
-//   dotnet run -c Release --project tests/Benchmarks/PostgresBackup -- --size-mb 600 [--memory-size-mb 1500] [--repeat 3] [--workers 2] [--split-mb N] [--out RESULTS.md]
+//   dotnet run -c Release --project tests/Benchmarks/PostgresBackup -- --size-mb 600 [--memory-size-mb 1500] [--repeat 3] [--workers 2] [--split-mb N] [--out
+// RESULTS.md]
 //
 // Measured-slower alternatives (MeasuredAlternatives.cs; production never takes them):
 //   --split-mb N        our dump copies tables bigger than N MiB as N MiB page ranges;
@@ -40,10 +41,14 @@ var bench = new Bench(workers, splitMb, splitRestore, pipelines, profile);
 var report = new StringBuilder();
 report.AppendLine("# PostgreSQL backup benchmark (issue 4)").AppendLine();
 report.AppendLine($"Command: `dotnet run -c Release --project tests/Benchmarks/PostgresBackup -- {string.Join(' ', args)}`  ");
-report.AppendLine($"Run at {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC on {Environment.ProcessorCount} cores, {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1L << 30)} GiB; " +
-                  $"PostgreSQL {bench.ServerVersion()} on the same machine (local/servers), {await Bench.ToolVersionAsync("pg_dump")}, zstd CLI {await Bench.ToolVersionAsync("zstd")}; our dump and restore with {workers} workers, {(splitMb > 0 ? $"tables over {splitMb} MiB copied as page ranges" : "whole-table COPY (no page ranges)")}.").AppendLine();
+report.AppendLine($"Run at {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC on {Environment.ProcessorCount} cores, " +
+    $"{GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1L << 30)} GiB; " +
+                  $"PostgreSQL {bench.ServerVersion()} on the same machine (local/servers), {await Bench.ToolVersionAsync("pg_dump")}, zstd CLI " +
+                      $"{await Bench.ToolVersionAsync("zstd")}; our dump and restore with {workers} workers, " +
+                          $"{(splitMb > 0 ? $"tables over {splitMb} MiB copied as page ranges" : "whole-table COPY (no page ranges)")}.").AppendLine();
 report.AppendLine($"Data path: COPY through {CopyOutSession.Implementation}, zstd through {FrameEncoder.Implementation}. " +
-                  $"Load average at start: {File.ReadAllText("/proc/loadavg").Trim()} (the benchmark's own runs hold it near 2 on 2 cores; more means other work shared the machine; every row of a table ran in the same minutes).").AppendLine();
+                  $"Load average at start: {File.ReadAllText("/proc/loadavg").Trim()} (the benchmark's own runs hold it near 2 on 2 cores; more means " +
+                      $"other work shared the machine; every row of a table ran in the same minutes).").AppendLine();
 await bench.RunFullAsync(sizeMb, Option(arguments, "--repeat", 3), report);
 if (memorySizeMb > 0)
 {
@@ -95,7 +100,8 @@ internal sealed class Bench(int workers, int splitMb, bool splitRestore, bool pi
         var database = await EnsureDatabaseAsync(sizeMb);
         var (dbSize, heap, tables) = Describe(database);
         report.AppendLine($"## {sizeMb} MB database `{database}`").AppendLine();
-        report.AppendLine($"pg_database_size {Mb(dbSize)}, table data on disk {Mb(heap)} in {tables} tables (users, jobs, job_events, reviews, attachments; jsonb, numeric, text[], bytea, enum, timestamptz; 5 secondary indexes, 5 foreign keys).").AppendLine();
+        report.AppendLine($"pg_database_size {Mb(dbSize)}, table data on disk {Mb(heap)} in {tables} tables (users, jobs, job_events, reviews, " +
+            $"attachments; jsonb, numeric, text[], bytea, enum, timestamptz; 5 secondary indexes, 5 foreign keys).").AppendLine();
 
         var customDump = Path.Combine(_work, "dump.custom");
         var directoryDump = Path.Combine(_work, "dump.dir");
@@ -151,7 +157,8 @@ internal sealed class Bench(int workers, int splitMb, bool splitRestore, bool pi
         var directoryZ1 = Median(directoriesZ1);
         var ours = new ChildRun(Median([.. oursRuns.Select(r => r.Seconds)]), oursRuns.Max(r => r.PeakRss), 0, string.Empty);
         report.AppendLine($"Backups ran {repeat}× interleaved (order rotated each round, after an untimed warm-up read); **medians** shown " +
-                          $"(all runs: floor {Runs(floors)}, -Fc {Runs(customs)}, -Fd -j{workers} {Runs(directories)}, -Fd -j{workers} -Z1 {Runs(directoriesZ1)}, " +
+                          $"(all runs: floor {Runs(floors)}, -Fc {Runs(customs)}, -Fd -j{workers} {Runs(directories)}, -Fd -j{workers} -Z1 " +
+                              $"{Runs(directoriesZ1)}, " +
                           $"ours {Runs([.. oursRuns.Select(r => r.Seconds)])}). " +
                           $"Every time is the wall time of the whole process as started by this benchmark (ours includes .NET start-up). " +
                           $"Load average before each round: {string.Join(" | ", loads)}. Peak RSS is the highest of our runs.").AppendLine();
@@ -170,8 +177,10 @@ internal sealed class Bench(int workers, int splitMb, bool splitRestore, bool pi
         }
 
         report.AppendLine();
-        report.AppendLine($"Ours vs targets: {ours.Seconds / directory:F2}× pg_dump -Fd -j{workers} (target ≤ 0.5×), {ours.Seconds / floor:F2}× the floor (target ≤ 1.1×), " +
-                          $"{ours.Seconds / custom:F2}× pg_dump -Fc; output {(double)new FileInfo(ourDump).Length / FolderSize(directoryDump):F3}× pg_dump -Fd's, " +
+        report.AppendLine($"Ours vs targets: {ours.Seconds / directory:F2}× pg_dump -Fd -j{workers} (target ≤ 0.5×), " +
+                          $"{ours.Seconds / floor:F2}× the floor (target ≤ 1.1×), " +
+                          $"{ours.Seconds / custom:F2}× pg_dump -Fc; output {(double)new FileInfo(ourDump).Length / FolderSize(directoryDump):F3}× " +
+                              $"pg_dump -Fd's, " +
                           $"{(double)new FileInfo(ourDump).Length / new FileInfo(customDump).Length:F3}× pg_dump -Fc's.").AppendLine();
 
         var restoreRows = new List<string[]>();
@@ -200,7 +209,8 @@ internal sealed class Bench(int workers, int splitMb, bool splitRestore, bool pi
                 {
                     await DropAsync(targetDirectory);
                     await CheckpointAsync();
-                    pgRestoresDirectory.Add(await TimeAsync($"createdb -T template0 {targetDirectory} && pg_restore -j{workers} -d {targetDirectory} {directoryDump}", env));
+                    pgRestoresDirectory.Add(await TimeAsync($"createdb -T template0 {targetDirectory} && pg_restore -j{workers} -d {targetDirectory} " +
+                        $"{directoryDump}", env));
                 },
                 async () =>
                 {
@@ -240,10 +250,12 @@ internal sealed class Bench(int workers, int splitMb, bool splitRestore, bool pi
             restoreRows.Add(["`zstd -dc dump.sql.zst \\| psql` (our dump, the manual one-liner, 1 run)", Sec(z), "—", Ratio(z, fastest)]);
         }
 
-        restoreRows.Add([$"**ours** (`PostgresRestorer`, {workers} workers)", Sec(ourRestore.Seconds), Mb(ourRestore.PeakRss), Ratio(ourRestore.Seconds, fastest)]);
+        restoreRows.Add([$"**ours** (`PostgresRestorer`, {workers} workers)", Sec(ourRestore.Seconds), Mb(ourRestore.PeakRss), Ratio(ourRestore.Seconds,
+            fastest)]);
         report.AppendLine("### Restore").AppendLine();
         var oursByRound = string.Join(", ", ourRestores.Select((r, i) => $"{r.Seconds / Math.Min(pgRestores[i], pgRestoresDirectory[i]):F2}"));
-        report.AppendLine($"The three restores ran {repeat}× interleaved (order rotated, each after autovacuum from the run before had finished, a CHECKPOINT " +
+        report.AppendLine($"The three restores ran {repeat}× interleaved (order rotated, each after autovacuum from the run before had finished, a " +
+            $"CHECKPOINT " +
                           $"and a sync, each including the creation of its database); **medians** shown (all runs: pg_restore -Fc {Runs(pgRestores)}, " +
                           $"pg_restore -Fd {Runs(pgRestoresDirectory)}, ours {Runs([.. ourRestores.Select(r => r.Seconds)])}; ours against the faster " +
                           $"pg_restore of the same round: {oursByRound}). Load average before each round: {string.Join(" | ", restoreLoads)}.").AppendLine();
@@ -257,7 +269,8 @@ internal sealed class Bench(int workers, int splitMb, bool splitRestore, bool pi
         report.AppendLine($"Ours vs target: {ourRestore.Seconds / fastest:F2}× the faster of pg_restore -j{workers} from -Fc or -Fd (target ≤ 0.8×); " +
                           $"peak RSS {Mb(ourRestore.PeakRss)} (target < 256 MB).").AppendLine();
         var same = await CompareAsync(database, pipelines ? [target1, targetDirectory, target3, ourTarget] : [target1, targetDirectory, ourTarget]);
-        report.AppendLine($"Restored databases compared with the source (`pg_dump --schema-only` identical; per-table row counts identical): {same}").AppendLine();
+        report.AppendLine($"Restored databases compared with the source (`pg_dump --schema-only` identical; per-table row counts identical): " +
+            $"{same}").AppendLine();
 
         if (profile)
         {
@@ -267,11 +280,13 @@ internal sealed class Bench(int workers, int splitMb, bool splitRestore, bool pi
         var index = PostgresDumpIndex.Parse(File.ReadAllBytes(ourIndex), ourIndex);
         var verifier = new PostgresVerifier(new PostgresTools());
         var clock = Stopwatch.StartNew();
-        var verification = await verifier.VerifyAsync(new FileDumpSource(ourDump), index, Endpoint("postgres"), new PostgresVerifyOptions { Workers = workers });
+        var verification = await verifier.VerifyAsync(new FileDumpSource(ourDump), index, Endpoint("postgres"),
+            new PostgresVerifyOptions { Workers = workers });
         report.AppendLine($"Verification (restore into a scratch database, row counts + content hashes of {index.Tables.Count} tables, integrity SQL): " +
                           $"{(verification.Passed ? "passed" : "FAILED")} in {clock.Elapsed.TotalSeconds:F1} s — " +
                           string.Join("; ", verification.Checks.Select(c => $"{c.Name}: {(c.Passed ? "ok" : "FAILED")}"))).AppendLine();
-        report.AppendLine($"Dump layout: {index.Segments.Count} segments (1 pre-data, {index.Segments.Count(s => s.Kind == DumpSegmentKind.TableData)} table-data chunks, 1 sequence data, 1 post-data); {Mb(index.RawLength)} of SQL text → {Mb(index.StoredLength)}.").AppendLine();
+        report.AppendLine($"Dump layout: {index.Segments.Count} segments (1 pre-data, {index.Segments.Count(s => s.Kind == DumpSegmentKind.TableData)} " +
+            $"table-data chunks, 1 sequence data, 1 post-data); {Mb(index.RawLength)} of SQL text → {Mb(index.StoredLength)}.").AppendLine();
         foreach (var name in new[] { target1, targetDirectory, target2, target3, ourTarget })
         {
             await DropAsync(name);
@@ -300,7 +315,8 @@ internal sealed class Bench(int workers, int splitMb, bool splitRestore, bool pi
         await CheckpointAsync();
         var restore = await ChildAsync("restore", target, dump, index);
         report.AppendLine($"## Memory at a second size: {sizeMb} MB database `{database}`").AppendLine();
-        report.AppendLine($"pg_database_size {Mb(dbSize)}, table data {Mb(heap)}. One run each (after an untimed warm-up read); load average before: {load}.").AppendLine();
+        report.AppendLine($"pg_database_size {Mb(dbSize)}, table data {Mb(heap)}. One run each (after an untimed warm-up read); load average before: " +
+            $"{load}.").AppendLine();
         report.AppendLine("| what | wall time | output | peak RSS |").AppendLine("|---|---:|---:|---:|");
         report.AppendLine($"| `pg_dump -Fc` | {Sec(custom)} | {Mb(new FileInfo(customDump).Length)} | — |");
         report.AppendLine($"| ours, backup | {Sec(backup.Seconds)} | {Mb(new FileInfo(dump).Length)} | {Mb(backup.PeakRss)} |");
@@ -350,7 +366,8 @@ internal sealed class Bench(int workers, int splitMb, bool splitRestore, bool pi
         using var connection = new NpgsqlConnection(_server.ConnectionString(database));
         connection.Open();
         using var command = new NpgsqlCommand(
-            "SELECT pg_database_size(current_database()), sum(pg_table_size(oid))::bigint, count(*)::int FROM pg_class WHERE relkind = 'r' AND relnamespace = 'public'::regnamespace",
+            "SELECT pg_database_size(current_database()), sum(pg_table_size(oid))::bigint, count(*)::int FROM pg_class WHERE relkind = 'r' AND " +
+                "relnamespace = 'public'::regnamespace",
             connection);
         using var reader = command.ExecuteReader();
         reader.Read();
@@ -366,7 +383,8 @@ internal sealed class Bench(int workers, int splitMb, bool splitRestore, bool pi
         {
             var (_, schema) = await Shell.RunAsync($"pg_dump --schema-only -d {target} | grep -v -E '^(\\\\restrict|\\\\unrestrict|-- Dumped)'", Env(target));
             var counts = Counts(target);
-            results.Add($"{target}: schema {(schema == reference ? "identical" : "DIFFERENT")}, rows {(counts == referenceCounts ? "identical" : "DIFFERENT")}");
+            results.Add($"{target}: schema {(schema == reference ? "identical" : "DIFFERENT")}, rows " +
+                $"{(counts == referenceCounts ? "identical" : "DIFFERENT")}");
         }
 
         return string.Join("; ", results);
@@ -429,7 +447,8 @@ internal sealed class Bench(int workers, int splitMb, bool splitRestore, bool pi
         report.AppendLine("### Where the restore's time goes (one profiled run of each, after the timed rounds)").AppendLine();
         report.AppendLine($"Load average before: {load}. Ours: {ours.Seconds:F2} s wall ({phases}; the rest is .NET start-up, createdb, the rename), " +
                           $"client CPU {ours.CpuSeconds:F2} s (ours + psql), server CPU {oursServer:F2} s. `pg_restore -j{workers} -v` of the -Fd dump " +
-                          $"(database created beforehand, untimed): {pgSeconds:F2} s wall, client CPU {pgClient:F2} s, server CPU {pgServer:F2} s.").AppendLine();
+                          $"(database created beforehand, untimed): {pgSeconds:F2} s wall, client CPU {pgClient:F2} s, server CPU {pgServer:F2} " +
+                              $"s.").AppendLine();
         report.AppendLine($"Summed over connections, ours: {RestoreProfile.Totals(ourSteps, Kind)}; pg_restore: {RestoreProfile.Totals(pgSteps, Kind)}. " +
                           "Times are from the start of the data phase (ours) or of pg_restore (its pre-data runs first, serially).").AppendLine();
         RestoreProfile.Write(report, "ours", ourSteps);
@@ -472,7 +491,8 @@ internal sealed class Bench(int workers, int splitMb, bool splitRestore, bool pi
         var waited = Stopwatch.StartNew();
         while (waited.Elapsed < TimeSpan.FromMinutes(5))
         {
-            await using var command = new NpgsqlCommand("SELECT count(*) FROM pg_catalog.pg_stat_activity WHERE backend_type = 'autovacuum worker'", connection);
+            await using var command = new NpgsqlCommand("SELECT count(*) FROM pg_catalog.pg_stat_activity WHERE backend_type = 'autovacuum worker'",
+                connection);
             if ((long)(await command.ExecuteScalarAsync())! == 0)
             {
                 break;
@@ -551,7 +571,8 @@ internal sealed class Bench(int workers, int splitMb, bool splitRestore, bool pi
         }
 
         var split = mode == "restore" ? (splitRestore ? 1 : 0) : splitMb;
-        foreach (var argument in new[] { "--child", mode, database, dump, index, workers.ToString(CultureInfo.InvariantCulture), split.ToString(CultureInfo.InvariantCulture) })
+        foreach (var argument in new[] { "--child", mode, database, dump, index, workers.ToString(CultureInfo.InvariantCulture),
+            split.ToString(CultureInfo.InvariantCulture) })
         {
             info.ArgumentList.Add(argument);
         }
@@ -646,7 +667,8 @@ internal static class Child
                 }
             }
 
-            Console.Error.WriteLine($"{stage}: {total} bytes, cpu {(Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds:F2} s, wall {clock.Elapsed.TotalSeconds:F2} s");
+            Console.Error.WriteLine($"{stage}: {total} bytes, cpu {(Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds:F2} s, wall " +
+                $"{clock.Elapsed.TotalSeconds:F2} s");
         }
         else if (mode == "backup")
         {

@@ -85,7 +85,8 @@ internal static class RestoreProfile
             }
             else if (message == "restore steps done")
             {
-                phases = $"pre-data {Sec(root, "preData")}, data + indexes + keys {Sec(root, "dataAndIndexes")}, sequences + post-data rest {Sec(root, "postData")}";
+                phases = $"pre-data {Sec(root, "preData")}, data + indexes + keys {Sec(root, "dataAndIndexes")}, sequences + post-data rest " +
+                    $"{Sec(root, "postData")}";
             }
         }
 
