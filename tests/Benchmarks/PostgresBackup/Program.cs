@@ -6,7 +6,7 @@ using DisasterRecovery.Postgres;
 using DisasterRecovery.TestSupport;
 using Npgsql;
 
-// Issue 4's benchmark: on a generated database, side by side in one run,
+// Issues 4 and 12's benchmark: on a generated database, side by side in one run,
 //   pg_dump -Fc, the floor pg_dump -Fc -Z0 > /dev/null, the plan's pg_dump | gzip, and our dump;
 //   pg_restore -j2, gunzip | psql, zstd -dc | psql (the manual one-liner) and our restore;
 // plus our dump's and restore's peak memory (VmHWM of a child process) at a second, larger size.
@@ -16,7 +16,8 @@ using Npgsql;
 //
 // Measured-slower alternatives (MeasuredAlternatives.cs; production never takes them):
 //   --split-mb N        our dump copies tables bigger than N MiB as N MiB page ranges;
-//   --split-restore     our restore loads a table holding more than 1/(2N) of the data over all N connections.
+//   --split-restore     adds a fourth restore to the rotation: ours loading a table that holds more than 1/(2N) of
+//                       the data over all N connections (no COPY FREEZE).
 // --no-pipelines skips the one-off psql pipelines; --no-profile skips the profiled restores.
 //
 // Child modes (used by the benchmark itself, one process per measured run):
@@ -39,7 +40,7 @@ var profile = !arguments.Contains("--no-profile");
 var output = OptionText(arguments, "--out") ?? Path.Combine(Bench.RepositoryFolder(), "tests", "Benchmarks", "PostgresBackup", "RESULTS.md");
 var bench = new Bench(workers, splitMb, splitRestore, pipelines, profile);
 var report = new StringBuilder();
-report.AppendLine("# PostgreSQL backup benchmark (issue 4)").AppendLine();
+report.AppendLine("# PostgreSQL backup benchmark (issues 4 and 12)").AppendLine();
 report.AppendLine($"Command: `dotnet run -c Release --project tests/Benchmarks/PostgresBackup -- {string.Join(' ', args)}`  ");
 report.AppendLine($"Run at {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC on {Environment.ProcessorCount} cores, " +
     $"{GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1L << 30)} GiB; " +
@@ -187,6 +188,7 @@ internal sealed class Bench(int workers, int splitMb, bool splitRestore, bool pi
         var pgRestores = new List<double>();
         var pgRestoresDirectory = new List<double>();
         var ourRestores = new List<ChildRun>();
+        var splitRestores = new List<ChildRun>();
         var restoreLoads = new List<string>();
         var target1 = "bench_restore_pgr";
         var targetDirectory = "bench_restore_pgr_fd";
@@ -219,6 +221,16 @@ internal sealed class Bench(int workers, int splitMb, bool splitRestore, bool pi
                     ourRestores.Add(await ChildAsync("restore", ourTarget, ourDump, ourIndex));
                 },
             };
+            if (splitRestore)
+            {
+                steps.Add(async () =>
+                {
+                    await DropAsync(ourTarget);
+                    await CheckpointAsync();
+                    splitRestores.Add(await ChildAsync("restore", ourTarget, ourDump, ourIndex, split: true));
+                });
+            }
+
             for (var step = 0; step < steps.Count; step++)
             {
                 await steps[(step + run) % steps.Count]();
@@ -554,7 +566,7 @@ internal sealed class Bench(int workers, int splitMb, bool splitRestore, bool pi
         return clock.Elapsed.TotalSeconds;
     }
 
-    private async Task<ChildRun> ChildAsync(string mode, string database, string dump, string index, bool log = false)
+    private async Task<ChildRun> ChildAsync(string mode, string database, string dump, string index, bool log = false, bool split = false)
     {
         Console.WriteLine($"running: ours, {mode} {database}");
         var info = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true, RedirectStandardError = log, UseShellExecute = false };
@@ -570,9 +582,9 @@ internal sealed class Bench(int workers, int splitMb, bool splitRestore, bool pi
             info.Environment["BENCH_LOG"] = "1";
         }
 
-        var split = mode == "restore" ? (splitRestore ? 1 : 0) : splitMb;
+        var splitArgument = mode == "restore" ? (split ? 1 : 0) : splitMb;
         foreach (var argument in new[] { "--child", mode, database, dump, index, workers.ToString(CultureInfo.InvariantCulture),
-            split.ToString(CultureInfo.InvariantCulture) })
+            splitArgument.ToString(CultureInfo.InvariantCulture) })
         {
             info.ArgumentList.Add(argument);
         }
