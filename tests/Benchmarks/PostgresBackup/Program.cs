@@ -7,8 +7,8 @@ using DisasterRecovery.TestSupport;
 using Npgsql;
 
 // Issues 4 and 12's benchmark: on a generated database, side by side in one run,
-//   pg_dump -Fc, the floor pg_dump -Fc -Z0 > /dev/null, the plan's pg_dump | gzip, and our dump;
-//   pg_restore -j2, gunzip | psql, zstd -dc | psql (the manual one-liner) and our restore;
+//   pg_dump -Fc, pg_dump -Fd -j2 (default compression and -Z1), the floor pg_dump -Fc -Z0 > /dev/null, the plan's pg_dump | gzip, and our dump;
+//   pg_restore -j2 of -Fc and of -Fd, gunzip | psql, zstd -dc | psql (the manual one-liner) and our restore, then one profiled run of ours and of pg_restore;
 // plus our dump's and restore's peak memory (VmHWM of a child process) at a second, larger size.
 //
 //   dotnet run -c Release --project tests/Benchmarks/PostgresBackup -- --size-mb 600 [--memory-size-mb 1500] [--repeat 3] [--workers 2] [--split-mb N] [--out
