@@ -96,8 +96,11 @@ public sealed class EngineUnitTests
         DumpSegment Chunk(string table, long offset, long length) =>
             new() { Kind = DumpSegmentKind.TableData, Table = table, Offset = offset, StoredLength = length, RawLength = 1, Sha256 = new string('0', 64) };
         var index = new ScriptEntry("t_idx", "INDEX", "public", "CREATE INDEX t_idx ON public.t USING btree (a);");
-        var key = new ScriptEntry("s s_fk", "FK CONSTRAINT", "public", "ALTER TABLE ONLY public.s\n    ADD CONSTRAINT s_fk FOREIGN KEY (t) REFERENCES public.t(a);");
-        var schedule = new LoadSchedule([Chunk("public.t", 0, 10), Chunk("public.t", 10, 9), Chunk("public.s", 19, 1), Chunk("public.s", 20, 1)], [index], workers: 2, foreignKeys: [key], splitLargeTables: true);
+        var key = new ScriptEntry("s s_fk", "FK CONSTRAINT", "public",
+            "ALTER TABLE ONLY public.s\n    ADD CONSTRAINT s_fk FOREIGN KEY (t) REFERENCES public.t(a);");
+        var schedule = new LoadSchedule([Chunk("public.t", 0, 10), Chunk("public.t", 10, 9), Chunk("public.s", 19, 1), Chunk("public.s", 20, 1)], [index],
+            workers: 2, foreignKeys: [key],
+            splitTable: (size, total) => size * 4 > total);
 
         var first = await schedule.NextAsync(CancellationToken.None);
         var second = await schedule.NextAsync(CancellationToken.None);
@@ -130,9 +133,12 @@ public sealed class EngineUnitTests
             new() { Kind = DumpSegmentKind.TableData, Table = table, Offset = offset, StoredLength = length, RawLength = 1, Sha256 = new string('0', 64) };
         var index = new ScriptEntry("big_idx", "INDEX", "public", "CREATE INDEX big_idx ON public.big USING btree (a);");
         var uniqueKey = new ScriptEntry("u u_pkey", "CONSTRAINT", "public", "ALTER TABLE ONLY \"Odd\".\"u (x)\"\n    ADD CONSTRAINT u_pkey PRIMARY KEY (id);");
-        var smallKey = new ScriptEntry("s s_fk", "FK CONSTRAINT", "public", "ALTER TABLE ONLY public.s\n    ADD CONSTRAINT s_fk FOREIGN KEY (u_id) REFERENCES \"Odd\".\"u (x)\"(id);");
-        var bigKey = new ScriptEntry("big big_fk", "FK CONSTRAINT", "public", "ALTER TABLE ONLY public.big\n    ADD CONSTRAINT big_fk FOREIGN KEY (u_id) REFERENCES \"Odd\".\"u (x)\"(id);");
-        var schedule = new LoadSchedule([Chunk("public.big", 0, 10), Chunk("public.s", 10, 2), Chunk("\"Odd\".\"u (x)\"", 12, 1)], [index, uniqueKey], workers: 2, foreignKeys: [bigKey, smallKey]);
+        var smallKey = new ScriptEntry("s s_fk", "FK CONSTRAINT", "public",
+            "ALTER TABLE ONLY public.s\n    ADD CONSTRAINT s_fk FOREIGN KEY (u_id) REFERENCES \"Odd\".\"u (x)\"(id);");
+        var bigKey = new ScriptEntry("big big_fk", "FK CONSTRAINT", "public",
+            "ALTER TABLE ONLY public.big\n    ADD CONSTRAINT big_fk FOREIGN KEY (u_id) REFERENCES \"Odd\".\"u (x)\"(id);");
+        var schedule = new LoadSchedule([Chunk("public.big", 0, 10), Chunk("public.s", 10, 2), Chunk("\"Odd\".\"u (x)\"", 12, 1)], [index, uniqueKey],
+            workers: 2, foreignKeys: [bigKey, smallKey]);
 
         Assert.Equal("\"Odd\".\"u (x)\"", LoadSchedule.ReferencedTableOf(smallKey));
         var big = await schedule.NextAsync(CancellationToken.None);

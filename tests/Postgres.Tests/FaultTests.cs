@@ -84,7 +84,8 @@ public sealed class FaultTests : IAsyncLifetime
         var sink = new RecordingSink(holdWriteNumber: 2);
         using var cancellation = new CancellationTokenSource();
         var dump = new PostgresDumper(PostgresTestServer.Tools).DumpAsync(
-            PostgresTestServer.Endpoint(_database), sink, new PostgresDumpOptions { Workers = 1, ChunkRawBytes = 1 << 20, ChunkStoredBytes = 1 << 20 }, cancellation.Token);
+            PostgresTestServer.Endpoint(_database), sink, new PostgresDumpOptions { Workers = 1, ChunkRawBytes = 1 << 20, ChunkStoredBytes = 1 << 20 },
+                cancellation.Token);
         await sink.Held.WaitAsync(TimeSpan.FromSeconds(60));
 
         await cancellation.CancelAsync();
@@ -97,6 +98,22 @@ public sealed class FaultTests : IAsyncLifetime
             $"SELECT count(*) FROM pg_stat_activity WHERE datname = '{_database}' AND state = 'active' AND query LIKE 'COPY%'"));
     }
 
+    /// <summary>
+    /// Page ranges as the benchmark project measures them (tests/Benchmarks/PostgresBackup/MeasuredAlternatives.cs):
+    /// production never splits, but the dumper must copy every row of a split table exactly once.
+    /// </summary>
+    private static Func<DumpableTable, IEnumerable<PostgresDumper.WorkUnit>> PageRanges(long splitBytes) => table =>
+    {
+        var pages = splitBytes / 8192;
+        var units = new List<PostgresDumper.WorkUnit>();
+        for (long from = 0; from < table.Pages; from += pages)
+        {
+            units.Add(new PostgresDumper.WorkUnit(table, from, from + pages >= table.Pages ? null : from + pages, pages * 8192));
+        }
+
+        return units;
+    };
+
     [Fact]
     public async Task DumpAsync_WhenATableIsSplitIntoPageRanges_ShouldCopyEveryRowExactlyOnce()
     {
@@ -104,7 +121,7 @@ public sealed class FaultTests : IAsyncLifetime
         var expected = await PostgresTestServer.ScalarAsync<long>(_database, "SELECT count(*) FROM big");
 
         var index = await new PostgresDumper(PostgresTestServer.Tools).DumpAsync(PostgresTestServer.Endpoint(_database), sink,
-            new PostgresDumpOptions { SplitTableBytes = 8 << 20, ChunkRawBytes = 1 << 20, ChunkStoredBytes = 1 << 20 });
+            new PostgresDumpOptions { SplitTable = PageRanges(8 << 20), ChunkRawBytes = 1 << 20, ChunkStoredBytes = 1 << 20 });
         var target = await PostgresTestServer.CreateDatabaseAsync("faults_split");
         try
         {
@@ -154,7 +171,8 @@ public sealed class FaultTests : IAsyncLifetime
             Assert.Null(passed.Tables.Single(t => t.Name == "public.big").Hash);
             Assert.NotNull(passed.Tables.Single(t => t.Name == "public.small").Hash);
             Assert.False(failed.Passed);
-            Assert.Contains("public.big: 400000 rows (expected 400001; no content hash recorded)", failed.Checks.Single(c => c.Name == "table-contents").Detail);
+            Assert.Contains("public.big: 400000 rows (expected 400001; no content hash recorded)", failed.Checks.Single(c
+                => c.Name == "table-contents").Detail);
         }
         finally
         {
@@ -185,7 +203,8 @@ public sealed class FaultTests : IAsyncLifetime
             var path = Path.Combine(Path.GetTempPath(), $"dr-orphans-{Guid.NewGuid():N}.sql.zst");
             File.WriteAllBytes(path, sink.Data);
 
-            var result = await new PostgresVerifier(PostgresTestServer.Tools).VerifyAsync(new FileDumpSource(path), index, PostgresTestServer.Endpoint("postgres"));
+            var result = await new PostgresVerifier(PostgresTestServer.Tools).VerifyAsync(new FileDumpSource(path), index,
+                PostgresTestServer.Endpoint("postgres"));
             File.Delete(path);
 
             Assert.False(result.Passed);

@@ -62,7 +62,8 @@ internal static class PostgresTestServer
     public static async Task<List<string>> LeftoverTemporaryDatabasesAsync(string log)
     {
         var left = new List<string>();
-        foreach (var name in System.Text.RegularExpressions.Regex.Matches(log, "\"(?:temporaryDatabase|scratchDatabase|database)\":\"(dr_(?:restoring|verify|replaced)_[0-9a-f]+)\"")
+        foreach (var name in System.Text.RegularExpressions.Regex.Matches(log,
+            "\"(?:temporaryDatabase|scratchDatabase|database)\":\"(dr_(?:restoring|verify|replaced)_[0-9a-f]+)\"")
                      .Select(m => m.Groups[1].Value).Distinct(StringComparer.Ordinal))
         {
             if (await DatabaseExistsAsync(name))

@@ -6,12 +6,13 @@ namespace DisasterRecovery.Postgres.Tests;
 /// <summary>The libzstd decoder the restore reads segments through (no server needed).</summary>
 public sealed class ZstdReadStreamTests
 {
-    private static readonly byte[] Text = Encoding.UTF8.GetBytes(string.Concat(Enumerable.Range(0, 700_000).Select(i => $"{i}\trow {i % 97}\t{{\"k\": {i}}}\n")));
+    private static readonly byte[] Text = Encoding.UTF8.GetBytes(string.Concat(Enumerable.Range(0, 700_000).Select(i
+        => $"{i}\trow {i % 97}\t{{\"k\": {i}}}\n")));
 
     [Fact]
     public void Open_WhenLibzstdIsInstalled_ShouldUseIt()
     {
-        Assert.True(NativeZstd.Available, "libzstd.so.1 must be loadable here (Debian's libzstd1), or these tests exercise the managed decoder");
+        Assert.True(NativeZstd.Default is not null, "libzstd.so.1 must be loadable here (Debian's libzstd1), or these tests exercise the managed decoder");
         using var stream = ZstdReadStream.Open(new MemoryStream(Compress(Text)));
 
         Assert.IsNotType<ZstdSharp.DecompressionStream>(stream);
@@ -75,6 +76,41 @@ public sealed class ZstdReadStreamTests
         using var stream = ZstdReadStream.Open(new MemoryStream([]));
 
         Assert.Equal(0, stream.Read(new byte[16], 0, 16));
+    }
+
+    [Fact]
+    public void Open_WhenLibzstdCannotBeLoaded_ShouldFallBackToTheManagedDecoderAndGiveTheSameText()
+    {
+        var missing = NativeZstd.TryLoad("libzstd-not-installed.so.1");
+        using var stream = ZstdReadStream.Open(new MemoryStream(Compress(Text)), missing);
+        using var output = new MemoryStream();
+        stream.CopyTo(output);
+
+        Assert.Null(missing);
+        Assert.IsType<ZstdSharp.DecompressionStream>(stream);
+        Assert.Equal(Text, output.ToArray());
+    }
+
+    [Fact]
+    public void FrameEncoder_WhenLibzstdCannotBeLoaded_ShouldWriteFramesLibzstdReadsBack()
+    {
+        using var encoder = new FrameEncoder(1, NativeZstd.TryLoad("libzstd-not-installed.so.1"));
+        encoder.Write(Text);
+        using var segment = encoder.TakeSegment(out var raw);
+        var stored = segment.Blocks().SelectMany(b => b.ToArray()).ToArray();
+        using var stream = ZstdReadStream.Open(new MemoryStream(stored), NativeZstd.Default);
+        using var output = new MemoryStream();
+        stream.CopyTo(output);
+
+        Assert.Equal(Text.Length, raw);
+        Assert.Equal(Text, output.ToArray());
+    }
+
+    [Fact]
+    public void TryLoad_WhenAnExportIsMissing_ShouldGiveNullSoTheCallerFallsBack()
+    {
+        // libpq loads but has no ZSTD_* exports: the loader must say "cannot use", not throw.
+        Assert.Null(NativeZstd.TryLoad("libpq.so.5"));
     }
 
     /// <summary>Several 4 MiB frames, as the dump writes them.</summary>

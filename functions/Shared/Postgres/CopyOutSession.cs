@@ -4,19 +4,19 @@ using Npgsql;
 namespace DisasterRecovery.Postgres;
 
 /// <summary>
-/// One data connection of a dump, in the dump's snapshot, streaming COPY text: through libpq when it
-/// can be loaded (fast: whole rows straight from libpq's buffer), otherwise through the raw stream under
+/// One data connection of a dump, in the dump's snapshot, streaming COPY text: through libpq (whole rows
+/// straight from libpq's buffer), or, only when libpq cannot be loaded, through the raw stream under
 /// Npgsql's text export (one row per read).
 /// </summary>
 internal abstract class CopyOutSession : IAsyncDisposable
 {
     /// <summary>"libpq" or "Npgsql".</summary>
-    public static string Implementation => LibpqCopyConnection.Available ? "libpq" : "Npgsql";
+    public static string Implementation => LibpqCopyConnection.Default is null ? "Npgsql" : "libpq";
 
     /// <summary>
     /// libpq reads block their thread. With one blocked pool thread per worker, the pool (which starts
     /// at one thread per core) has none left for the appender's writes and the pg_dump pipes until it
-    /// injects more, about two a second: measured, a 2-worker dump crawled at a third of its speed.
+    /// injects more, about two a second, and a 2-worker dump crawled (RESULTS.md of the benchmark).
     /// So the minimum is raised (never lowered) to leave room for everything else.
     /// </summary>
     public static void ReserveThreads(int blockingWorkers)
@@ -30,11 +30,16 @@ internal abstract class CopyOutSession : IAsyncDisposable
     }
 
     /// <summary>Opens a connection, applies <paramref name="setup"/> (session settings, BEGIN, SET TRANSACTION SNAPSHOT).</summary>
-    public static async Task<CopyOutSession> OpenAsync(PostgresEndpoint endpoint, string setup, CancellationToken cancellationToken)
+    public static Task<CopyOutSession> OpenAsync(PostgresEndpoint endpoint, string setup, CancellationToken cancellationToken) =>
+        OpenAsync(endpoint, setup, LibpqCopyConnection.Default, cancellationToken);
+
+    /// <summary>Through <paramref name="libpq"/>, or through Npgsql when it is null (the fallback, tested on its own).</summary>
+    internal static async Task<CopyOutSession> OpenAsync(
+        PostgresEndpoint endpoint, string setup, LibpqCopyConnection.Library? libpq, CancellationToken cancellationToken)
     {
-        if (LibpqCopyConnection.Available)
+        if (libpq is not null)
         {
-            var native = await Task.Run(() => LibpqCopyConnection.Open(endpoint), cancellationToken).ConfigureAwait(false);
+            var native = await Task.Run(() => LibpqCopyConnection.Open(endpoint, libpq), cancellationToken).ConfigureAwait(false);
             try
             {
                 native.Execute(setup);

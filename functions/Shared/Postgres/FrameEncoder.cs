@@ -17,16 +17,25 @@ internal sealed class FrameEncoder : IDisposable
     public const int BlockSize = 4 << 20;
 
     private readonly Compressor? _compressor;
+    private readonly Native.NativeZstd? _zstd;
     private readonly IntPtr _native;
     private readonly byte[] _raw = new byte[BlockSize];
     private readonly byte[] _compressed = new byte[Compressor.GetCompressBound(BlockSize)];
     private int _rawUsed;
 
+    /// <summary>Compresses with libzstd, or with ZstdSharp when libzstd cannot be loaded.</summary>
     public FrameEncoder(int level)
+        : this(level, Native.NativeZstd.Default)
     {
-        if (Native.NativeZstd.Available)
+    }
+
+    /// <summary>Compresses with <paramref name="zstd"/>, or with ZstdSharp when it is null (the fallback, tested on its own).</summary>
+    internal FrameEncoder(int level, Native.NativeZstd? zstd)
+    {
+        _zstd = zstd;
+        if (zstd is not null)
         {
-            _native = Native.NativeZstd.CreateContext(level);
+            _native = zstd.CreateContext(level);
         }
         else
         {
@@ -35,8 +44,8 @@ internal sealed class FrameEncoder : IDisposable
         }
     }
 
-    /// <summary>"libzstd" or "ZstdSharp": which implementation compresses.</summary>
-    public static string Implementation => Native.NativeZstd.Available ? "libzstd" : "ZstdSharp";
+    /// <summary>"libzstd" or "ZstdSharp": which implementation compresses here.</summary>
+    public static string Implementation => Native.NativeZstd.Default is null ? "ZstdSharp" : "libzstd";
 
     /// <summary>The frames finished so far for the current segment.</summary>
     public SegmentBuffer Output { get; private set; } = new();
@@ -71,9 +80,9 @@ internal sealed class FrameEncoder : IDisposable
             return;
         }
 
-        var written = _compressor is null
-            ? Native.NativeZstd.Compress(_native, _raw.AsSpan(0, _rawUsed), _compressed)
-            : _compressor.Wrap(_raw.AsSpan(0, _rawUsed), _compressed);
+        var written = _zstd is not null
+            ? _zstd.Compress(_native, _raw.AsSpan(0, _rawUsed), _compressed)
+            : _compressor!.Wrap(_raw.AsSpan(0, _rawUsed), _compressed);
         Output.Append(_compressed.AsSpan(0, written));
         _rawUsed = 0;
     }
@@ -92,7 +101,7 @@ internal sealed class FrameEncoder : IDisposable
     public void Dispose()
     {
         _compressor?.Dispose();
-        Native.NativeZstd.FreeContext(_native);
+        _zstd?.FreeContext(_native);
         Output.Dispose();
     }
 }

@@ -10,12 +10,11 @@ internal sealed record LoadJob(IReadOnlyList<DumpSegment>? Chunks, ScriptEntry? 
 
 /// <summary>
 /// Hands out restore work to N connections, biggest first. A table's data is one job, loaded in one
-/// transaction with COPY FREEZE; optionally a table holding more than a 1/(2N) share of all data is
-/// loaded chunk by chunk on every connection at once (no FREEZE: that needs the one transaction that
-/// truncated the table), so one big table cannot leave the other connections idle — measured slower on
-/// the 2-core benchmark machine (12.4/13.2 s against 15.7/13.6 s), so off by default. An index becomes
-/// ready when its table is loaded, and ready indexes go before further data (so builds overlap with other tables' loading,
-/// as in pg_restore -j). An entry whose table cannot be named is held until all data is in, and one
+/// transaction with COPY FREEZE. (The benchmark project can also have a table loaded chunk by chunk on
+/// every connection at once, without FREEZE, which needs the one transaction that truncated the table:
+/// measured slower, so production never does.) An index becomes ready when its table is loaded, and
+/// ready indexes go before further data (so builds overlap with other tables' loading, as in
+/// pg_restore -j). An entry whose table cannot be named is held until all data is in, and one
 /// whose table has no data is ready at once; either way the result is the same, only the timing differs.
 /// A foreign key between two tables of the dump is handed out once both are loaded and all their indexes
 /// and keys are built, after ready indexes and tables, and never while another key check holds one of its
@@ -46,8 +45,13 @@ internal sealed partial class LoadSchedule
     /// entries, CREATE UNIQUE INDEX) is built, since a foreign key needs the unique index it references;
     /// so foreign keys are checked while the last plain indexes are still building.
     /// </param>
-    /// <param name="splitLargeTables">Load a table holding more than 1/(2N) of the data chunk by chunk on all connections (no FREEZE).</param>
-    public LoadSchedule(IEnumerable<DumpSegment> chunks, IEnumerable<ScriptEntry> indexes, int workers = 1, IEnumerable<ScriptEntry>? foreignKeys = null, bool splitLargeTables = false)
+    /// <param name="splitTable">
+    /// Given a table's stored bytes and all tables', whether to load it chunk by chunk on all connections
+    /// (no FREEZE); null (production) never does. Set by the benchmark project only.
+    /// </param>
+    public LoadSchedule(
+        IEnumerable<DumpSegment> chunks, IEnumerable<ScriptEntry> indexes, int workers = 1, IEnumerable<ScriptEntry>? foreignKeys = null,
+        Func<long, long, bool>? splitTable = null)
     {
         var tables = chunks.GroupBy(c => c.Table!, StringComparer.Ordinal).Select(g => g.OrderBy(c => c.Offset).ToList()).ToList();
         var total = tables.Sum(t => t.Sum(c => c.StoredLength));
@@ -55,7 +59,7 @@ internal sealed partial class LoadSchedule
         foreach (var table in tables)
         {
             var size = table.Sum(c => c.StoredLength);
-            if (splitLargeTables && workers > 1 && table.Count > 1 && size * 2 * workers > total)
+            if (splitTable is not null && workers > 1 && table.Count > 1 && splitTable(size, total))
             {
                 jobs.AddRange(table.Select(c => (c.StoredLength, new LoadJob([c], null))));
             }
@@ -144,7 +148,8 @@ internal sealed partial class LoadSchedule
 
                 // Foreign keys last, and never two at once on a table (ADD FOREIGN KEY locks both of its
                 // tables in SHARE ROW EXCLUSIVE mode, which conflicts with itself): no connection blocks on a lock.
-                var key = _readyKeys.FindIndex(k => !_keyTables.TryGetValue(k, out var t) || (!_checking.Contains(t.Table) && !_checking.Contains(t.Referenced)));
+                var key = _readyKeys.FindIndex(k => !_keyTables.TryGetValue(k, out var t) || (!_checking.Contains(t.Table)
+                    && !_checking.Contains(t.Referenced)));
                 if (key >= 0)
                 {
                     var checkJob = _readyKeys[key];
@@ -277,6 +282,7 @@ internal sealed partial class LoadSchedule
     private static partial Regex ConstraintTable();
 
     // pg_dump writes REFERENCES schema.table(columns), each name bare or double-quoted.
-    [GeneratedRegex(@"\bFOREIGN KEY \(.*?\) REFERENCES (?<table>(?:""(?:[^""]|"""")*""|[^""\s(.]+)\.(?:""(?:[^""]|"""")*""|[^""\s(.]+))\(", RegexOptions.CultureInvariant | RegexOptions.Singleline)]
+    [GeneratedRegex(@"\bFOREIGN KEY \(.*?\) REFERENCES (?<table>(?:""(?:[^""]|"""")*""|[^""\s(.]+)\.(?:""(?:[^""]|"""")*""|[^""\s(.]+))\(",
+        RegexOptions.CultureInvariant | RegexOptions.Singleline)]
     private static partial Regex ReferencedTable();
 }

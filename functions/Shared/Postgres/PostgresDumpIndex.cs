@@ -99,7 +99,8 @@ public sealed record PostgresDumpIndex
         {
             if (segment.Offset != expected || segment.StoredLength <= 0)
             {
-                throw new ManifestSchemaException($"{where}: segment {segment.Describe()} starts at {segment.Offset}, expected {expected}; segments must tile the object");
+                throw new ManifestSchemaException($"{where}: segment {segment.Describe()} starts at {segment.Offset}, expected {expected}; segments must " +
+                    $"tile the object");
             }
 
             expected += segment.StoredLength;

@@ -22,16 +22,11 @@ public sealed record PostgresDumpOptions
     public long ChunkStoredBytes { get; init; } = 8L << 20;
 
     /// <summary>
-    /// Off (null) by default: every table is one whole-table <c>COPY</c>, which the server reads through its
-    /// small bulk-read ring, as pg_dump does. When set, tables larger on disk than this are copied as page
-    /// ranges of this size in parallel (PostgreSQL 14+ TID range scans). A TID range scan is not a bulk
-    /// read: it pulls the table through all of <c>shared_buffers</c>, evicting the live working set, and
-    /// each new backend first-touches every buffer. Measured on the 600 MB benchmark (2 cores, 256 MB
-    /// shared_buffers, no huge pages): 64 MiB ranges made the dump 1 s slower and the server spent 3.1 s in
-    /// the kernel instead of 1 s (tests/Benchmarks/PostgresBackup/RESULTS.md). Worth it only where one
-    /// table dominates and the server has idle cores.
+    /// Null in production: every table is one whole-table <c>COPY</c>, read through the server's small
+    /// bulk-read ring as pg_dump reads it. Set only by the benchmark project (tests/Benchmarks), which
+    /// measures splitting big tables into page ranges against it (measured slower; RESULTS.md there).
     /// </summary>
-    public long? SplitTableBytes { get; init; }
+    internal Func<DumpableTable, IEnumerable<PostgresDumper.WorkUnit>>? SplitTable { get; init; }
 
     /// <summary>
     /// Tables larger on disk than this get a row count but no content hash (null: every table is hashed,
@@ -56,11 +51,6 @@ public sealed record PostgresDumpOptions
         if (ContentHashMaxTableBytes is < 0)
         {
             throw new InvalidInputException("contentHashMaxTableBytes", "must be 0 or more bytes");
-        }
-
-        if (SplitTableBytes is < 8 << 20)
-        {
-            throw new InvalidInputException("splitTableBytes", "must be at least 8 MiB");
         }
     }
 }

@@ -34,7 +34,8 @@ public sealed class PostgresDumper
         _time = time ?? TimeProvider.System;
     }
 
-    /// <summary>Session settings of every data connection: pg_dump's, plus a fixed time zone and bytea format so content hashes compare across servers.</summary>
+    /// <summary>Session settings of every data connection: pg_dump's, plus a fixed time zone and bytea format so content hashes compare across
+    /// servers.</summary>
     internal const string SessionSettings =
         "SET DateStyle = ISO; SET IntervalStyle = postgres; SET extra_float_digits TO 3; SET synchronize_seqscans TO off; " +
         "SET statement_timeout = 0; SET lock_timeout = 0; SET idle_in_transaction_session_timeout = 0; SET row_security = off; " +
@@ -44,7 +45,8 @@ public sealed class PostgresDumper
     /// Writes the dump of <paramref name="source"/> to <paramref name="sink"/> and completes it. On any failure
     /// the sink is aborted (nothing is committed) and a named error is thrown.
     /// </summary>
-    public async Task<PostgresDumpIndex> DumpAsync(PostgresEndpoint source, IDumpSink sink, PostgresDumpOptions? options = null, CancellationToken cancellationToken = default)
+    public async Task<PostgresDumpIndex> DumpAsync(PostgresEndpoint source, IDumpSink sink, PostgresDumpOptions? options = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(sink);
@@ -128,7 +130,8 @@ public sealed class PostgresDumper
 
         _logger?.Debug("snapshot taken and tables locked", ("at", clock.Elapsed));
         _logger?.Info("dump started", ("database", source.Database), ("tables", tables.Count), ("snapshot", snapshot.Id),
-            ("serverVersion", snapshot.ServerVersion), ("workers", options.Workers), ("copy", CopyOutSession.Implementation), ("zstd", FrameEncoder.Implementation));
+            ("serverVersion", snapshot.ServerVersion), ("workers", options.Workers), ("copy", CopyOutSession.Implementation), ("zstd",
+                FrameEncoder.Implementation));
 
         // Sequence values and large objects: pg_dump's data section with every table we copy excluded.
         var sequenceArguments = new List<string>(common) { "--section=data" };
@@ -138,7 +141,7 @@ public sealed class PostgresDumper
         using var appender = new DumpAppender(sink);
         using var sectionEncoder = new FrameEncoder(options.CompressionLevel);
         var totals = tables.ToDictionary(t => t.Oid, t => new TableTotals(t));
-        var units = new ConcurrentQueue<WorkUnit>(PlanUnits(tables, options, snapshot.ServerVersionNumber));
+        var units = new ConcurrentQueue<WorkUnit>(PlanUnits(tables, options));
 
         var preDataTask = Task.Run(async () =>
         {
@@ -157,7 +160,8 @@ public sealed class PostgresDumper
         }, cancellationToken);
 
         var workers = sessions
-            .Select(session => Task.Run(() => RunWorkerAsync(session, units, totals, appender, options, snapshot.Encoding, _logger, clock, cancellationToken), cancellationToken))
+            .Select(session => Task.Run(() => RunWorkerAsync(session, units, totals, appender, options, snapshot.Encoding, _logger, clock, cancellationToken),
+                cancellationToken))
             .ToList();
         try
         {
@@ -210,29 +214,9 @@ public sealed class PostgresDumper
         return index;
     }
 
-    private static IEnumerable<WorkUnit> PlanUnits(IReadOnlyList<DumpableTable> tables, PostgresDumpOptions options, int serverVersion)
-    {
-        var units = new List<WorkUnit>();
-        var splitPages = options.SplitTableBytes is { } split ? Math.Max(1, split / 8192) : long.MaxValue;
-        foreach (var table in tables)
-        {
-            // TID range scans (PostgreSQL 14+) read just the pages asked for; before that a range would scan the whole table.
-            if (serverVersion >= 140000 && splitPages != long.MaxValue && table.Pages > splitPages * 3 / 2)
-            {
-                for (long from = 0; from < table.Pages; from += splitPages)
-                {
-                    var last = from + splitPages >= table.Pages;
-                    units.Add(new WorkUnit(table, from, last ? null : from + splitPages, Math.Min(splitPages, table.Pages - from) * 8192));
-                }
-            }
-            else
-            {
-                units.Add(new WorkUnit(table, null, null, table.RelationSize));
-            }
-        }
-
-        return units.OrderByDescending(u => u.EstimatedBytes);
-    }
+    private static IEnumerable<WorkUnit> PlanUnits(IReadOnlyList<DumpableTable> tables, PostgresDumpOptions options) =>
+        tables.SelectMany(table => options.SplitTable?.Invoke(table) ?? [new WorkUnit(table, null, null, table.RelationSize)])
+            .OrderByDescending(u => u.EstimatedBytes);
 
     private static async Task RunWorkerAsync(
         Task<CopyOutSession> session, ConcurrentQueue<WorkUnit> units, Dictionary<uint, TableTotals> totals,
@@ -393,7 +377,8 @@ public sealed class PostgresDumper
         }
     }
 
-    private sealed record SnapshotInfo(string Id, string ServerVersion, int ServerVersionNumber, string Encoding, string Collate, string Ctype, string? WalLsn, int? Timeline);
+    private sealed record SnapshotInfo(string Id, string ServerVersion, int ServerVersionNumber, string Encoding, string Collate, string Ctype,
+        string? WalLsn, int? Timeline);
 
     /// <summary>A table, or a page range of one, copied as one COPY statement.</summary>
     internal sealed record WorkUnit(DumpableTable Table, long? FromPage, long? ToPage, long EstimatedBytes);

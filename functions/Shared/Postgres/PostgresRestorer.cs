@@ -21,11 +21,11 @@ public sealed record PostgresRestoreOptions
     public string MaintenanceDatabase { get; init; } = "postgres";
 
     /// <summary>
-    /// Load a table holding more than 1/(2 × workers) of the data over all connections at once instead of
-    /// one transaction with COPY FREEZE. Pays off when the server has cores to spare; on the 2-core
-    /// benchmark machine it did not (RESULTS.md), so it is off by default.
+    /// Null in production: every table loads in one transaction with COPY FREEZE. Set only by the benchmark
+    /// project, which measures loading a big table over all connections at once against it (measured slower).
+    /// Given a table's stored bytes and all tables', whether to split it.
     /// </summary>
-    public bool SplitLargeTables { get; init; }
+    internal Func<long, long, bool>? SplitTable { get; init; }
 
     public void Validate()
     {
@@ -64,7 +64,8 @@ public sealed class PostgresRestorer
 
     /// <summary>Restores into <paramref name="target"/>.Database on <paramref name="target"/>'s server.</summary>
     public async Task<PostgresRestoreResult> RestoreAsync(
-        IDumpSource source, PostgresDumpIndex index, PostgresEndpoint target, PostgresRestoreOptions? options = null, CancellationToken cancellationToken = default)
+        IDumpSource source, PostgresDumpIndex index, PostgresEndpoint target, PostgresRestoreOptions? options = null,
+            CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(index);
@@ -86,7 +87,7 @@ public sealed class PostgresRestorer
         _logger?.Info("restore started", ("target", target.ToString()), ("temporaryDatabase", temporary), ("workers", options.Workers));
         try
         {
-            await LoadAsync(source, index, target.WithDatabase(temporary), options.Workers, cancellationToken, options.SplitLargeTables).ConfigureAwait(false);
+            await LoadAsync(source, index, target.WithDatabase(temporary), options.Workers, cancellationToken, options.SplitTable).ConfigureAwait(false);
             if (existing is not null && existing.Owner != target.Username)
             {
                 await ExecuteAsync(maintenance, $"ALTER DATABASE {Ident(temporary)} OWNER TO {Ident(existing.Owner)}", cancellationToken).ConfigureAwait(false);
@@ -113,11 +114,13 @@ public sealed class PostgresRestorer
     }
 
     /// <summary>Creates an empty database like the source's (encoding, locale) under a fresh name with <paramref name="prefix"/>.</summary>
-    internal static async Task<string> CreateDatabaseAsync(NpgsqlConnection maintenance, PostgresDumpIndex index, string prefix, CancellationToken cancellationToken)
+    internal static async Task<string> CreateDatabaseAsync(NpgsqlConnection maintenance, PostgresDumpIndex index, string prefix,
+        CancellationToken cancellationToken)
     {
         var name = prefix + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
         await ExecuteAsync(maintenance,
-            $"CREATE DATABASE {Ident(name)} TEMPLATE template0 ENCODING {Literal(index.Encoding)} LC_COLLATE {Literal(index.Collate)} LC_CTYPE {Literal(index.Ctype)}",
+            $"CREATE DATABASE {Ident(name)} TEMPLATE template0 ENCODING {Literal(index.Encoding)} LC_COLLATE {Literal(index.Collate)} LC_CTYPE " +
+                $"{Literal(index.Ctype)}",
             cancellationToken).ConfigureAwait(false);
         return name;
     }
@@ -137,7 +140,9 @@ public sealed class PostgresRestorer
     }
 
     /// <summary>Runs every step of the restore into an empty database.</summary>
-    internal async Task LoadAsync(IDumpSource source, PostgresDumpIndex index, PostgresEndpoint database, int workers, CancellationToken cancellationToken, bool splitLargeTables = false)
+    internal async Task LoadAsync(
+        IDumpSource source, PostgresDumpIndex index, PostgresEndpoint database, int workers, CancellationToken cancellationToken,
+        Func<long, long, bool>? splitTable = null)
     {
         var segments = index.Segments;
         var clock = Stopwatch.StartNew();
@@ -164,7 +169,7 @@ public sealed class PostgresRestorer
         var attachments = script?.Entries.Where(e => e.Type == "INDEX ATTACH").ToList() ?? [];
         var foreignKeys = script?.Entries.Where(e => e.Type == "FK CONSTRAINT").ToList() ?? [];
         var scheduledKeys = attachments.Count == 0 ? foreignKeys : [];
-        var schedule = new LoadSchedule(segments.Where(s => s.Kind == DumpSegmentKind.TableData), indexes, workers, scheduledKeys, splitLargeTables);
+        var schedule = new LoadSchedule(segments.Where(s => s.Kind == DumpSegmentKind.TableData), indexes, workers, scheduledKeys, splitTable);
         await RunParallelAsync(workers, schedule.Jobs, database, async (connection, token) =>
         {
             if (script is not null)
@@ -224,7 +229,8 @@ public sealed class PostgresRestorer
             ("postData", clock.Elapsed - dataTime));
     }
 
-    private static async Task RunEntriesAsync(PostgresEndpoint database, string preamble, IReadOnlyList<ScriptEntry> entries, int workers, CancellationToken cancellationToken)
+    private static async Task RunEntriesAsync(PostgresEndpoint database, string preamble, IReadOnlyList<ScriptEntry> entries, int workers,
+        CancellationToken cancellationToken)
     {
         var queue = new ConcurrentQueue<ScriptEntry>(entries);
         await RunParallelAsync(workers, entries.Count, database, async (connection, token) =>
@@ -252,8 +258,8 @@ public sealed class PostgresRestorer
     /// <summary>
     /// Loads a table's chunks in one transaction that first truncates the (new, empty) table, so COPY can
     /// FREEZE the rows: the index builds and foreign-key checks that scan the table next then find them
-    /// frozen instead of setting hint bits on (and, with data checksums, WAL-logging) every page.
-    /// Measured on job_events (335 MB): the primary key built in 2.5 s instead of 5.5 s.
+    /// frozen instead of setting hint bits on (and, with data checksums, WAL-logging) every page
+    /// (the measured difference is in tests/Benchmarks/PostgresBackup/RESULTS.md).
     /// </summary>
     private static async Task LoadTableAsync(
         NpgsqlConnection connection, IDumpSource source, IReadOnlyList<DumpSegment> chunks, string encoding, bool freeze, CancellationToken cancellationToken)
@@ -293,7 +299,8 @@ public sealed class PostgresRestorer
     }
 
     /// <summary>Loads one table-data chunk: its COPY statement from the chunk's header, its rows straight into COPY FROM STDIN.</summary>
-    private static async Task LoadChunkAsync(NpgsqlConnection connection, IDumpSource source, DumpSegment chunk, string encoding, bool freeze, CancellationToken cancellationToken)
+    private static async Task LoadChunkAsync(NpgsqlConnection connection, IDumpSource source, DumpSegment chunk, string encoding, bool freeze,
+        CancellationToken cancellationToken)
     {
         ReadOnlyMemory<byte> trailer = @"\."u8.ToArray().Concat("\n\n\n"u8.ToArray()).ToArray();
         await using var text = await SegmentReader.OpenAsync(source, chunk, cancellationToken).ConfigureAwait(false);
@@ -397,7 +404,8 @@ public sealed class PostgresRestorer
             $"{chunk.Describe()} at offset {chunk.Offset} does not start with a COPY ... FROM stdin; statement");
     }
 
-    private async Task RunPsqlAsync(PostgresEndpoint database, IDumpSource source, DumpSegment segment, bool singleTransaction, CancellationToken cancellationToken)
+    private async Task RunPsqlAsync(PostgresEndpoint database, IDumpSource source, DumpSegment segment, bool singleTransaction,
+        CancellationToken cancellationToken)
     {
         await using var text = await SegmentReader.OpenAsync(source, segment, cancellationToken).ConfigureAwait(false);
         await RunPsqlAsync(database, text, segment.Describe(), singleTransaction, cancellationToken).ConfigureAwait(false);
@@ -450,7 +458,8 @@ public sealed class PostgresRestorer
         }
     }
 
-    private static async Task RunParallelAsync(int workers, int items, PostgresEndpoint database, Func<NpgsqlConnection, CancellationToken, Task> work, CancellationToken cancellationToken)
+    private static async Task RunParallelAsync(int workers, int items, PostgresEndpoint database, Func<NpgsqlConnection, CancellationToken, Task> work,
+        CancellationToken cancellationToken)
     {
         if (items == 0)
         {
@@ -528,7 +537,8 @@ public sealed class PostgresRestorer
         try
         {
             await ExecuteAsync(maintenance,
-                $"SELECT pg_catalog.pg_terminate_backend(pid) FROM pg_catalog.pg_stat_activity WHERE datname = {Literal(target)} AND pid <> pg_catalog.pg_backend_pid()",
+                $"SELECT pg_catalog.pg_terminate_backend(pid) FROM pg_catalog.pg_stat_activity WHERE datname = {Literal(target)} AND pid <> " +
+                    $"pg_catalog.pg_backend_pid()",
                 cancellationToken).ConfigureAwait(false);
             await ExecuteAsync(maintenance, $"ALTER DATABASE {Ident(target)} RENAME TO {Ident(replaced)}", cancellationToken).ConfigureAwait(false);
         }

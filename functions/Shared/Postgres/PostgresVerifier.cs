@@ -70,7 +70,8 @@ public sealed class PostgresVerifier
     /// A failed restore is a failed check, not an exception; unreachable servers and bad credentials throw.
     /// </summary>
     public async Task<PostgresVerificationResult> VerifyAsync(
-        IDumpSource source, PostgresDumpIndex index, PostgresEndpoint server, PostgresVerifyOptions? options = null, CancellationToken cancellationToken = default)
+        IDumpSource source, PostgresDumpIndex index, PostgresEndpoint server, PostgresVerifyOptions? options = null,
+            CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(index);
@@ -151,14 +152,16 @@ public sealed class PostgresVerifier
         var mismatched = counts.Where(c => !c.Matches).ToList();
         return new PostgresCheck("table-contents", mismatched.Count == 0, mismatched.Count == 0
             ? $"{counts.Count} tables, {counts.Sum(c => c.Rows)} rows: counts and content hashes match {expected}"
-              + (counts.Count(c => c.ExpectedHash is null) is > 0 and var unhashed ? $" ({unhashed} tables over the dump's hash size limit: counts only)" : string.Empty)
+              + (counts.Count(c => c.ExpectedHash is null) is > 0 and var unhashed ? $" ({unhashed} tables over the dump's hash size limit: counts only)"
+                  : string.Empty)
             : string.Join("; ", mismatched.Take(10).Select(c => c.ExpectedHash is null
                 ? $"{c.Name}: {c.Rows} rows (expected {c.ExpectedRows}; no content hash recorded)"
                 : $"{c.Name}: {c.Rows} rows (expected {c.ExpectedRows}), hash {c.Hash} (expected {c.ExpectedHash})")));
     }
 
     /// <summary>Rows and content hash of each table of the index, read back with the dump's COPY settings.</summary>
-    internal static async Task<IReadOnlyList<PostgresTableCount>> CountTablesAsync(PostgresEndpoint database, PostgresDumpIndex index, int workers, CancellationToken cancellationToken)
+    internal static async Task<IReadOnlyList<PostgresTableCount>> CountTablesAsync(PostgresEndpoint database, PostgresDumpIndex index, int workers,
+        CancellationToken cancellationToken)
     {
         CopyOutSession.ReserveThreads(workers);
         var results = new ConcurrentBag<PostgresTableCount>();
@@ -170,7 +173,8 @@ public sealed class PostgresVerifier
             while (queue.TryDequeue(out var table))
             {
                 results.Add(table.ContentHash is null
-                    ? new PostgresTableCount(table.Name, table.Rows, await CountRowsAsync(connection, table, buffer, cancellationToken).ConfigureAwait(false), null, null)
+                    ? new PostgresTableCount(table.Name, table.Rows, await CountRowsAsync(connection, table, buffer, cancellationToken).ConfigureAwait(false),
+                        null, null)
                     : await HashRowsAsync(connection, table, index.Encoding, buffer, cancellationToken).ConfigureAwait(false));
             }
         }, cancellationToken)).ToList();
@@ -179,7 +183,8 @@ public sealed class PostgresVerifier
     }
 
     /// <summary>A table's rows as COPY text, counted and hashed as the dump did.</summary>
-    private static async Task<PostgresTableCount> HashRowsAsync(CopyOutSession connection, DumpedTable table, string encoding, byte[] buffer, CancellationToken cancellationToken)
+    private static async Task<PostgresTableCount> HashRowsAsync(CopyOutSession connection, DumpedTable table, string encoding, byte[] buffer,
+        CancellationToken cancellationToken)
     {
         var columns = table.Columns.Count == 0 ? string.Empty : "(" + string.Join(", ", table.Columns) + ")";
         var hasher = new RowHasher();
@@ -207,14 +212,16 @@ public sealed class PostgresVerifier
         return long.Parse(text.ToString().Trim(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    private static async Task<IReadOnlyList<PostgresCheck>> RunIntegrityQueriesAsync(PostgresEndpoint database, CancellationToken cancellationToken, bool createExtensions = true)
+    private static async Task<IReadOnlyList<PostgresCheck>> RunIntegrityQueriesAsync(PostgresEndpoint database, CancellationToken cancellationToken,
+        bool createExtensions = true)
     {
         var checks = new List<PostgresCheck>();
         await using var connection = await DatabaseErrors.OpenAsync(database, null, cancellationToken).ConfigureAwait(false);
         foreach (var (name, sql) in IntegrityQueries())
         {
             var header = sql.Split('\n').TakeWhile(l => l.StartsWith("--", StringComparison.Ordinal)).ToList();
-            var required = header.Select(l => l.StartsWith("-- requires: ", StringComparison.Ordinal) ? l["-- requires: ".Length..].Trim() : null).FirstOrDefault(r => r is not null);
+            var required = header.Select(l => l.StartsWith("-- requires: ", StringComparison.Ordinal) ? l["-- requires: ".Length..].Trim()
+                : null).FirstOrDefault(r => r is not null);
             var errorsOnly = header.Any(l => l.Trim() == "-- mode: errors-only");
             if (required is not null && !await EnsureExtensionAsync(connection, required, createExtensions, cancellationToken).ConfigureAwait(false))
             {
@@ -276,7 +283,8 @@ public sealed class PostgresVerifier
 
         try
         {
-            await PostgresDumper.ExecuteAsync(connection, $"CREATE EXTENSION IF NOT EXISTS {PostgresRestorer.Ident(extension)}", cancellationToken).ConfigureAwait(false);
+            await PostgresDumper.ExecuteAsync(connection, $"CREATE EXTENSION IF NOT EXISTS {PostgresRestorer.Ident(extension)}",
+                cancellationToken).ConfigureAwait(false);
             return true;
         }
         catch (PostgresException)

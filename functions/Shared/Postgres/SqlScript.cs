@@ -59,7 +59,8 @@ internal sealed partial class SqlScript
 
     private static string WithoutMetaCommands(string text) => MetaCommand().Replace(text, string.Empty);
 
-    [GeneratedRegex(@"^--\n-- (?:Data for )?Name: (?<name>.*?); Type: (?<type>[A-Z ]+); Schema: (?<schema>.*?); Owner: [^\n]*\n--\n", RegexOptions.Multiline | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^--\n-- (?:Data for )?Name: (?<name>.*?); Type: (?<type>[A-Z ]+); Schema: (?<schema>.*?); Owner: [^\n]*\n--\n",
+        RegexOptions.Multiline | RegexOptions.CultureInvariant)]
     private static partial Regex EntryHeader();
 
     [GeneratedRegex(@"^\\(?:restrict|unrestrict) [^\n]*\n?", RegexOptions.Multiline | RegexOptions.CultureInvariant)]

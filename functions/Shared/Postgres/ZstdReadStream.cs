@@ -5,19 +5,22 @@ using ZstdSharp;
 namespace DisasterRecovery.Postgres;
 
 /// <summary>
-/// Decompresses concatenated zstd frames from a stream: through libzstd when it can be loaded, otherwise
-/// ZstdSharp's <see cref="DecompressionStream"/>. Damaged or truncated input throws
+/// Decompresses concatenated zstd frames from a stream: through libzstd, or, only when libzstd cannot be
+/// loaded, ZstdSharp's <see cref="DecompressionStream"/>. Damaged or truncated input throws
 /// <see cref="InvalidDataException"/> (libzstd) or <see cref="ZstdException"/> (ZstdSharp).
 /// </summary>
 internal static class ZstdReadStream
 {
-    public static Stream Open(Stream compressed, int bufferSize = 1 << 17) =>
-        NativeZstd.Available ? new Native(compressed, bufferSize) : new DecompressionStream(compressed, bufferSize);
+    public static Stream Open(Stream compressed, int bufferSize = 1 << 17) => Open(compressed, NativeZstd.Default, bufferSize);
 
-    private sealed class Native(Stream compressed, int bufferSize) : ReadOnlyStream
+    /// <summary>Decompresses with <paramref name="zstd"/>, or with ZstdSharp when it is null (the fallback, tested on its own).</summary>
+    internal static Stream Open(Stream compressed, NativeZstd? zstd, int bufferSize = 1 << 17) =>
+        zstd is not null ? new Native(compressed, zstd, bufferSize) : new DecompressionStream(compressed, bufferSize);
+
+    private sealed class Native(Stream compressed, NativeZstd zstd, int bufferSize) : ReadOnlyStream
     {
         private readonly byte[] _input = new byte[bufferSize];
-        private IntPtr _context = NativeZstd.CreateDecompressionContext();
+        private IntPtr _context = zstd.CreateDecompressionContext();
         private int _start;
         private int _end;
         private bool _inputDone;
@@ -80,7 +83,7 @@ internal static class ZstdReadStream
                 compressed.Dispose();
             }
 
-            NativeZstd.FreeDecompressionContext(_context);
+            zstd.FreeDecompressionContext(_context);
             _context = IntPtr.Zero;
             base.Dispose(disposing);
         }
@@ -94,7 +97,7 @@ internal static class ZstdReadStream
                 return 0;
             }
 
-            var (consumed, written, hint) = NativeZstd.Decompress(_context, _input.AsSpan(_start, _end - _start), output);
+            var (consumed, written, hint) = zstd.Decompress(_context, _input.AsSpan(_start, _end - _start), output);
             _start += consumed;
             _frameOpen = hint != 0;
             return written;

@@ -6,10 +6,11 @@ namespace DisasterRecovery.Postgres.Native;
 
 /// <summary>
 /// A libpq connection (libpq.so.5, the library pg_dump itself runs on, so it is wherever pg_dump is)
-/// used only to stream COPY ... TO STDOUT. The server sends one CopyData message per row; Npgsql's raw
-/// stream returns one row per read (measured: ~600 ns each, 3.2 M reads for 530 MB), libpq hands rows
-/// over for a fraction of that, which is the difference between keeping up with the server and not.
-/// Not thread-safe except <see cref="Cancel"/>.
+/// used only to stream COPY ... TO STDOUT: the data path's reader, the fastest measured (BENCHMARKS.md;
+/// tests/Benchmarks/PostgresBackup/RESULTS.md). The server sends one CopyData message per row; Npgsql's raw
+/// stream returns one row per read, libpq hands whole rows over from its own buffer, which is the
+/// difference between keeping up with the server and not. Only when libpq cannot be loaded does
+/// <see cref="CopyOutSession"/> fall back to Npgsql, automatically. Not thread-safe except <see cref="Cancel"/>.
 /// </summary>
 internal sealed unsafe class LibpqCopyConnection : IDisposable
 {
@@ -19,9 +20,9 @@ internal sealed unsafe class LibpqCopyConnection : IDisposable
     private const int CopyOut = 3;
     private const byte SqlStateField = (byte)'C';
 
-    private static readonly Lazy<Functions?> Loaded = new(Load);
+    private static readonly Lazy<Library?> Loaded = new(() => TryLoad("libpq.so.5", "libpq.so"));
 
-    private readonly Functions _f;
+    private readonly Library _f;
     private readonly object _cancelGate = new();
     private IntPtr _cancel;
     private IntPtr _connection;
@@ -30,29 +31,33 @@ internal sealed unsafe class LibpqCopyConnection : IDisposable
     private int _rowOffset;
     private bool _copying;
 
-    private LibpqCopyConnection(Functions functions, IntPtr connection)
+    private LibpqCopyConnection(Library functions, IntPtr connection)
     {
         _f = functions;
         _connection = connection;
         _cancel = functions.GetCancel(connection);
     }
 
-    /// <summary>True when libpq.so.5 can be loaded (and DR_LIBPQ is not "off").</summary>
-    public static bool Available => Loaded.Value is not null;
+    /// <summary>The system's libpq, or null when it cannot be loaded (then Npgsql reads COPY).</summary>
+    public static Library? Default => Loaded.Value;
 
-    /// <summary>Connects; the named connect errors as <see cref="DatabaseErrors.ForConnect"/> gives them.</summary>
-    public static LibpqCopyConnection Open(PostgresEndpoint endpoint)
+    /// <summary>libpq under the first of <paramref name="names"/> that loads, or null.</summary>
+    public static Library? TryLoad(params string[] names) => NativeLibraries.TryBind(names, handle => new Library(handle));
+
+    /// <summary>Connects through <paramref name="f"/>; the named connect errors as <see cref="DatabaseErrors.ForConnect"/> gives them.</summary>
+    public static LibpqCopyConnection Open(PostgresEndpoint endpoint, Library f)
     {
-        var f = Loaded.Value ?? throw new InvalidOperationException("libpq is not loaded");
         var conninfo = new StringBuilder();
-        void Add(string key, string value) => conninfo.Append(key).Append("='").Append(value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "\\'", StringComparison.Ordinal)).Append("' ");
+        void Add(string key, string value) => conninfo.Append(key).Append("='")
+            .Append(value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "\\'", StringComparison.Ordinal)).Append("' ");
         Add("host", endpoint.Host);
         Add("port", endpoint.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Add("user", endpoint.Username);
         Add("password", endpoint.Password);
         Add("dbname", endpoint.Database);
         Add("application_name", "disaster-recovery");
-        Add("connect_timeout", ((int)Math.Max(2, Math.Ceiling(endpoint.ConnectTimeout.TotalSeconds))).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var timeout = (int)Math.Max(2, Math.Ceiling(endpoint.ConnectTimeout.TotalSeconds));
+        Add("connect_timeout", timeout.ToString(System.Globalization.CultureInfo.InvariantCulture));
         if (endpoint.SslMode is not null)
         {
             Add("sslmode", endpoint.SslMode);
@@ -281,47 +286,27 @@ internal sealed unsafe class LibpqCopyConnection : IDisposable
 
     private static string Text(IntPtr text) => text == IntPtr.Zero ? string.Empty : Marshal.PtrToStringUTF8(text) ?? string.Empty;
 
-    private static Functions? Load()
+    /// <summary>The libpq exports used, bound once.</summary>
+    internal sealed class Library(IntPtr h)
     {
-        if (string.Equals(Environment.GetEnvironmentVariable("DR_LIBPQ"), "off", StringComparison.OrdinalIgnoreCase))
-        {
-            return null;
-        }
-
-        foreach (var name in new[] { "libpq.so.5", "libpq.so" })
-        {
-            if (NativeLibrary.TryLoad(name, out var handle))
-            {
-                try
-                {
-                    return new Functions(handle);
-                }
-                catch (EntryPointNotFoundException)
-                {
-                    return null;
-                }
-            }
-        }
-
-        return null;
-    }
-
-    private sealed class Functions(IntPtr h)
-    {
-        public readonly delegate* unmanaged<byte*, IntPtr> ConnectDb = (delegate* unmanaged<byte*, IntPtr>)NativeLibrary.GetExport(h, "PQconnectdb");
-        public readonly delegate* unmanaged<IntPtr, int> Status = (delegate* unmanaged<IntPtr, int>)NativeLibrary.GetExport(h, "PQstatus");
-        public readonly delegate* unmanaged<IntPtr, IntPtr> ErrorMessage = (delegate* unmanaged<IntPtr, IntPtr>)NativeLibrary.GetExport(h, "PQerrorMessage");
-        public readonly delegate* unmanaged<IntPtr, void> Finish = (delegate* unmanaged<IntPtr, void>)NativeLibrary.GetExport(h, "PQfinish");
-        public readonly delegate* unmanaged<IntPtr, byte*, IntPtr> Exec = (delegate* unmanaged<IntPtr, byte*, IntPtr>)NativeLibrary.GetExport(h, "PQexec");
-        public readonly delegate* unmanaged<IntPtr, int> ResultStatus = (delegate* unmanaged<IntPtr, int>)NativeLibrary.GetExport(h, "PQresultStatus");
-        public readonly delegate* unmanaged<IntPtr, IntPtr> ResultErrorMessage = (delegate* unmanaged<IntPtr, IntPtr>)NativeLibrary.GetExport(h, "PQresultErrorMessage");
-        public readonly delegate* unmanaged<IntPtr, byte, IntPtr> ResultErrorField = (delegate* unmanaged<IntPtr, byte, IntPtr>)NativeLibrary.GetExport(h, "PQresultErrorField");
-        public readonly delegate* unmanaged<IntPtr, void> Clear = (delegate* unmanaged<IntPtr, void>)NativeLibrary.GetExport(h, "PQclear");
-        public readonly delegate* unmanaged<IntPtr, IntPtr*, int, int> GetCopyData = (delegate* unmanaged<IntPtr, IntPtr*, int, int>)NativeLibrary.GetExport(h, "PQgetCopyData");
-        public readonly delegate* unmanaged<IntPtr, IntPtr> GetResult = (delegate* unmanaged<IntPtr, IntPtr>)NativeLibrary.GetExport(h, "PQgetResult");
-        public readonly delegate* unmanaged<IntPtr, void> FreeMem = (delegate* unmanaged<IntPtr, void>)NativeLibrary.GetExport(h, "PQfreemem");
-        public readonly delegate* unmanaged<IntPtr, IntPtr> GetCancel = (delegate* unmanaged<IntPtr, IntPtr>)NativeLibrary.GetExport(h, "PQgetCancel");
-        public readonly delegate* unmanaged<IntPtr, void> FreeCancel = (delegate* unmanaged<IntPtr, void>)NativeLibrary.GetExport(h, "PQfreeCancel");
-        public readonly delegate* unmanaged<IntPtr, byte*, int, int> CancelRequest = (delegate* unmanaged<IntPtr, byte*, int, int>)NativeLibrary.GetExport(h, "PQcancel");
+        public readonly delegate* unmanaged<byte*, IntPtr> ConnectDb = (delegate* unmanaged<byte*, IntPtr>)NativeLibraries.Export(h, "PQconnectdb");
+        public readonly delegate* unmanaged<IntPtr, int> Status = (delegate* unmanaged<IntPtr, int>)NativeLibraries.Export(h, "PQstatus");
+        public readonly delegate* unmanaged<IntPtr, IntPtr> ErrorMessage = (delegate* unmanaged<IntPtr, IntPtr>)NativeLibraries.Export(h, "PQerrorMessage");
+        public readonly delegate* unmanaged<IntPtr, void> Finish = (delegate* unmanaged<IntPtr, void>)NativeLibraries.Export(h, "PQfinish");
+        public readonly delegate* unmanaged<IntPtr, byte*, IntPtr> Exec = (delegate* unmanaged<IntPtr, byte*, IntPtr>)NativeLibraries.Export(h, "PQexec");
+        public readonly delegate* unmanaged<IntPtr, int> ResultStatus = (delegate* unmanaged<IntPtr, int>)NativeLibraries.Export(h, "PQresultStatus");
+        public readonly delegate* unmanaged<IntPtr, IntPtr> ResultErrorMessage =
+            (delegate* unmanaged<IntPtr, IntPtr>)NativeLibraries.Export(h, "PQresultErrorMessage");
+        public readonly delegate* unmanaged<IntPtr, byte, IntPtr> ResultErrorField =
+            (delegate* unmanaged<IntPtr, byte, IntPtr>)NativeLibraries.Export(h, "PQresultErrorField");
+        public readonly delegate* unmanaged<IntPtr, void> Clear = (delegate* unmanaged<IntPtr, void>)NativeLibraries.Export(h, "PQclear");
+        public readonly delegate* unmanaged<IntPtr, IntPtr*, int, int> GetCopyData =
+            (delegate* unmanaged<IntPtr, IntPtr*, int, int>)NativeLibraries.Export(h, "PQgetCopyData");
+        public readonly delegate* unmanaged<IntPtr, IntPtr> GetResult = (delegate* unmanaged<IntPtr, IntPtr>)NativeLibraries.Export(h, "PQgetResult");
+        public readonly delegate* unmanaged<IntPtr, void> FreeMem = (delegate* unmanaged<IntPtr, void>)NativeLibraries.Export(h, "PQfreemem");
+        public readonly delegate* unmanaged<IntPtr, IntPtr> GetCancel = (delegate* unmanaged<IntPtr, IntPtr>)NativeLibraries.Export(h, "PQgetCancel");
+        public readonly delegate* unmanaged<IntPtr, void> FreeCancel = (delegate* unmanaged<IntPtr, void>)NativeLibraries.Export(h, "PQfreeCancel");
+        public readonly delegate* unmanaged<IntPtr, byte*, int, int> CancelRequest =
+            (delegate* unmanaged<IntPtr, byte*, int, int>)NativeLibraries.Export(h, "PQcancel");
     }
 }

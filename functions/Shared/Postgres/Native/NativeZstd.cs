@@ -3,43 +3,50 @@ using System.Runtime.InteropServices;
 namespace DisasterRecovery.Postgres.Native;
 
 /// <summary>
-/// The system's libzstd (libzstd.so.1), when it can be loaded: 2.5× the speed of the managed port at
-/// level 1 on COPY text (measured: 520 vs 210 MB/s), which decides whether a dump keeps up with the server.
-/// Absent (or DR_ZSTD=managed), <see cref="FrameEncoder"/> uses ZstdSharp instead; both write standard frames.
-/// Decompression likewise (<see cref="ZstdReadStream"/>): the managed decoder and its JIT cost the restore
-/// about 1 s of client CPU on the 600 MB benchmark.
+/// The system's libzstd (libzstd.so.1): the data path's compressor and decompressor, the fastest measured
+/// (BENCHMARKS.md; tests/Benchmarks/PostgresBackup/RESULTS.md), which decides whether a dump keeps up with
+/// the server. Only when it cannot be loaded do <see cref="FrameEncoder"/> and <see cref="ZstdReadStream"/>
+/// fall back to ZstdSharp, automatically; both write and read standard frames.
 /// </summary>
-internal static unsafe class NativeZstd
+internal sealed unsafe class NativeZstd
 {
     private const int CompressionLevelParameter = 100;
     private const int ChecksumFlagParameter = 201;
 
-    private static readonly Lazy<Functions?> Loaded = new(Load);
+    private static readonly Lazy<NativeZstd?> Loaded = new(() => TryLoad("libzstd.so.1", "libzstd.so"));
 
-    public static bool Available => Loaded.Value is not null;
+    private readonly Functions _f;
+
+    private NativeZstd(Functions functions) => _f = functions;
+
+    /// <summary>The system's libzstd, or null when it cannot be loaded (then the managed port is used).</summary>
+    public static NativeZstd? Default => Loaded.Value;
+
+    /// <summary>libzstd under the first of <paramref name="names"/> that loads, or null.</summary>
+    public static NativeZstd? TryLoad(params string[] names) => NativeLibraries.TryBind(names, handle => new NativeZstd(new Functions(handle)));
 
     /// <summary>A compression context with the level and content checksums set.</summary>
-    public static IntPtr CreateContext(int level)
+    public IntPtr CreateContext(int level)
     {
-        var f = Loaded.Value ?? throw new InvalidOperationException("libzstd is not loaded");
+        var f = _f;
         var context = f.CreateCCtx();
         Check(f, f.SetParameter(context, CompressionLevelParameter, level));
         Check(f, f.SetParameter(context, ChecksumFlagParameter, 1));
         return context;
     }
 
-    public static void FreeContext(IntPtr context)
+    public void FreeContext(IntPtr context)
     {
         if (context != IntPtr.Zero)
         {
-            Loaded.Value!.FreeCCtx(context);
+            _f.FreeCCtx(context);
         }
     }
 
     /// <summary>One whole frame of <paramref name="source"/> into <paramref name="destination"/>; returns its length.</summary>
-    public static int Compress(IntPtr context, ReadOnlySpan<byte> source, Span<byte> destination)
+    public int Compress(IntPtr context, ReadOnlySpan<byte> source, Span<byte> destination)
     {
-        var f = Loaded.Value!;
+        var f = _f;
         fixed (byte* src = source)
         fixed (byte* dst = destination)
         {
@@ -50,17 +57,13 @@ internal static unsafe class NativeZstd
     }
 
     /// <summary>A decompression context (content checksums are verified: libzstd's default).</summary>
-    public static IntPtr CreateDecompressionContext()
-    {
-        var f = Loaded.Value ?? throw new InvalidOperationException("libzstd is not loaded");
-        return f.CreateDCtx();
-    }
+    public IntPtr CreateDecompressionContext() => _f.CreateDCtx();
 
-    public static void FreeDecompressionContext(IntPtr context)
+    public void FreeDecompressionContext(IntPtr context)
     {
         if (context != IntPtr.Zero)
         {
-            Loaded.Value!.FreeDCtx(context);
+            _f.FreeDCtx(context);
         }
     }
 
@@ -69,9 +72,9 @@ internal static unsafe class NativeZstd
     /// <paramref name="destination"/> as far as it can. Returns (input consumed, output written, 0 when a
     /// frame has just ended completely). Damaged input throws <see cref="InvalidDataException"/>.
     /// </summary>
-    public static (int Consumed, int Written, nuint Hint) Decompress(IntPtr context, ReadOnlySpan<byte> source, Span<byte> destination)
+    public (int Consumed, int Written, nuint Hint) Decompress(IntPtr context, ReadOnlySpan<byte> source, Span<byte> destination)
     {
-        var f = Loaded.Value!;
+        var f = _f;
         fixed (byte* src = source)
         fixed (byte* dst = destination)
         {
@@ -95,31 +98,6 @@ internal static unsafe class NativeZstd
         }
     }
 
-    private static Functions? Load()
-    {
-        if (string.Equals(Environment.GetEnvironmentVariable("DR_ZSTD"), "managed", StringComparison.OrdinalIgnoreCase))
-        {
-            return null;
-        }
-
-        foreach (var name in new[] { "libzstd.so.1", "libzstd.so" })
-        {
-            if (NativeLibrary.TryLoad(name, out var handle))
-            {
-                try
-                {
-                    return new Functions(handle);
-                }
-                catch (EntryPointNotFoundException)
-                {
-                    return null;
-                }
-            }
-        }
-
-        return null;
-    }
-
     /// <summary>ZSTD_inBuffer / ZSTD_outBuffer: the same layout (pointer, size, position).</summary>
     [StructLayout(LayoutKind.Sequential)]
     private struct Buffer
@@ -129,16 +107,20 @@ internal static unsafe class NativeZstd
         public nuint Position;
     }
 
-    private sealed class Functions(IntPtr handle)
+    /// <summary>The exports used, bound once.</summary>
+    private sealed class Functions(IntPtr h)
     {
-        public readonly delegate* unmanaged<IntPtr> CreateDCtx = (delegate* unmanaged<IntPtr>)NativeLibrary.GetExport(handle, "ZSTD_createDCtx");
-        public readonly delegate* unmanaged<IntPtr, nuint> FreeDCtx = (delegate* unmanaged<IntPtr, nuint>)NativeLibrary.GetExport(handle, "ZSTD_freeDCtx");
-        public readonly delegate* unmanaged<IntPtr, Buffer*, Buffer*, nuint> DecompressStream = (delegate* unmanaged<IntPtr, Buffer*, Buffer*, nuint>)NativeLibrary.GetExport(handle, "ZSTD_decompressStream");
-        public readonly delegate* unmanaged<IntPtr> CreateCCtx = (delegate* unmanaged<IntPtr>)NativeLibrary.GetExport(handle, "ZSTD_createCCtx");
-        public readonly delegate* unmanaged<IntPtr, nuint> FreeCCtx = (delegate* unmanaged<IntPtr, nuint>)NativeLibrary.GetExport(handle, "ZSTD_freeCCtx");
-        public readonly delegate* unmanaged<IntPtr, int, int, nuint> SetParameter = (delegate* unmanaged<IntPtr, int, int, nuint>)NativeLibrary.GetExport(handle, "ZSTD_CCtx_setParameter");
-        public readonly delegate* unmanaged<IntPtr, byte*, nuint, byte*, nuint, nuint> Compress2 = (delegate* unmanaged<IntPtr, byte*, nuint, byte*, nuint, nuint>)NativeLibrary.GetExport(handle, "ZSTD_compress2");
-        public readonly delegate* unmanaged<nuint, uint> IsError = (delegate* unmanaged<nuint, uint>)NativeLibrary.GetExport(handle, "ZSTD_isError");
-        public readonly delegate* unmanaged<nuint, IntPtr> GetErrorName = (delegate* unmanaged<nuint, IntPtr>)NativeLibrary.GetExport(handle, "ZSTD_getErrorName");
+        public readonly delegate* unmanaged<IntPtr> CreateDCtx = (delegate* unmanaged<IntPtr>)NativeLibraries.Export(h, "ZSTD_createDCtx");
+        public readonly delegate* unmanaged<IntPtr, nuint> FreeDCtx = (delegate* unmanaged<IntPtr, nuint>)NativeLibraries.Export(h, "ZSTD_freeDCtx");
+        public readonly delegate* unmanaged<IntPtr, Buffer*, Buffer*, nuint> DecompressStream =
+            (delegate* unmanaged<IntPtr, Buffer*, Buffer*, nuint>)NativeLibraries.Export(h, "ZSTD_decompressStream");
+        public readonly delegate* unmanaged<IntPtr> CreateCCtx = (delegate* unmanaged<IntPtr>)NativeLibraries.Export(h, "ZSTD_createCCtx");
+        public readonly delegate* unmanaged<IntPtr, nuint> FreeCCtx = (delegate* unmanaged<IntPtr, nuint>)NativeLibraries.Export(h, "ZSTD_freeCCtx");
+        public readonly delegate* unmanaged<IntPtr, int, int, nuint> SetParameter =
+            (delegate* unmanaged<IntPtr, int, int, nuint>)NativeLibraries.Export(h, "ZSTD_CCtx_setParameter");
+        public readonly delegate* unmanaged<IntPtr, byte*, nuint, byte*, nuint, nuint> Compress2 =
+            (delegate* unmanaged<IntPtr, byte*, nuint, byte*, nuint, nuint>)NativeLibraries.Export(h, "ZSTD_compress2");
+        public readonly delegate* unmanaged<nuint, uint> IsError = (delegate* unmanaged<nuint, uint>)NativeLibraries.Export(h, "ZSTD_isError");
+        public readonly delegate* unmanaged<nuint, IntPtr> GetErrorName = (delegate* unmanaged<nuint, IntPtr>)NativeLibraries.Export(h, "ZSTD_getErrorName");
     }
 }
