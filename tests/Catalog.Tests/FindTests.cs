@@ -2,6 +2,7 @@ using Amazon.Runtime;
 using Amazon.S3.Model;
 using DisasterRecovery.Catalog;
 using DisasterRecovery.Core;
+using DisasterRecovery.TestSupport;
 using DisasterRecovery.Tests.Support;
 
 namespace DisasterRecovery.Catalog.Tests;

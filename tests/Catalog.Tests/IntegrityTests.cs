@@ -1,5 +1,6 @@
 using DisasterRecovery.Catalog;
 using DisasterRecovery.Core;
+using DisasterRecovery.TestSupport;
 using DisasterRecovery.Tests.Support;
 
 namespace DisasterRecovery.Catalog.Tests;

@@ -1,6 +1,7 @@
 using System.Net;
 using Amazon.S3;
 using Amazon.S3.Model;
+using DisasterRecovery.TestSupport;
 using DisasterRecovery.Tests.Support;
 
 namespace DisasterRecovery.Catalog.Tests;

@@ -24,7 +24,7 @@ public class LargeObjectTests(ITestOutputHelper output)
     public async Task MultipartUpload_WhenObjectIsOneGibibyte_ShouldDownloadWithTheSameSha256WithoutBufferingIt()
     {
         // Arrange
-        await using var host = await S3TestHost.StartAsync();
+        await using var host = await LocalS3Host.StartAsync();
         await host.Client.PutBucketAsync(Bucket);
         var expectedSha256 = await Sha256Async(new DeterministicStream(0, ObjectSize));
         using var sampler = new WorkingSetSampler();

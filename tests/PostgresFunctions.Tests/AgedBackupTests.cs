@@ -1,8 +1,7 @@
 using Amazon.S3.Model;
 using DisasterRecovery.Catalog;
 using DisasterRecovery.Postgres;
-using DisasterRecovery.Postgres.Tests;
-using DisasterRecovery.Tests.Support;
+using DisasterRecovery.TestSupport;
 
 namespace DisasterRecovery.PostgresFunctions.Tests;
 

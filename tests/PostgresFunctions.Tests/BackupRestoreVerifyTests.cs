@@ -2,7 +2,7 @@ using System.Text.Json;
 using DisasterRecovery.Catalog;
 using DisasterRecovery.Core;
 using DisasterRecovery.Postgres;
-using DisasterRecovery.Postgres.Tests;
+using DisasterRecovery.TestSupport;
 
 namespace DisasterRecovery.PostgresFunctions.Tests;
 

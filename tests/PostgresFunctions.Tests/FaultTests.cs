@@ -1,7 +1,7 @@
 using DisasterRecovery.Catalog;
 using DisasterRecovery.Core;
 using DisasterRecovery.Postgres;
-using DisasterRecovery.Postgres.Tests;
+using DisasterRecovery.TestSupport;
 using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 

@@ -9,9 +9,8 @@ using DisasterRecovery.Functions.PostgresRestore;
 using DisasterRecovery.Functions.PostgresVerify;
 using DisasterRecovery.Lambda;
 using DisasterRecovery.Postgres.Functions;
-using DisasterRecovery.Postgres.Tests;
 using DisasterRecovery.Secrets;
-using DisasterRecovery.Tests.Support;
+using DisasterRecovery.TestSupport;
 
 namespace DisasterRecovery.PostgresFunctions.Tests;
 

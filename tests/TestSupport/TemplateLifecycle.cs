@@ -3,9 +3,8 @@ using System.Text.Json.Nodes;
 using Amazon.S3;
 using Amazon.S3.Model;
 using DisasterRecovery.LocalCloud.Template;
-using DisasterRecovery.TestSupport;
 
-namespace DisasterRecovery.Tests.Support;
+namespace DisasterRecovery.TestSupport;
 
 /// <summary>
 /// A bucket's <c>LifecycleConfiguration</c> as template.yaml declares it, turned into the PutBucketLifecycleConfiguration
@@ -13,7 +12,7 @@ namespace DisasterRecovery.Tests.Support;
 /// lifecycle the stack deploys rather than a copy of it. Only literal values are supported: an intrinsic function in
 /// a lifecycle rule is reported as such, so a template change cannot silently drop a rule here.
 /// </summary>
-internal static class TemplateLifecycle
+public static class TemplateLifecycle
 {
     /// <summary>The lifecycle of <paramref name="bucketLogicalId"/> in the repository's template.yaml.</summary>
     public static PutLifecycleConfigurationRequest Of(string bucketLogicalId, string bucketName)
