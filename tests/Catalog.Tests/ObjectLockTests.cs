@@ -2,8 +2,8 @@ using Amazon.S3;
 using Amazon.S3.Model;
 using DisasterRecovery.Catalog;
 using DisasterRecovery.Core;
-using DisasterRecovery.TestSupport;
 using DisasterRecovery.Tests.Support;
+using DisasterRecovery.TestSupport;
 
 namespace DisasterRecovery.Catalog.Tests;
 

@@ -1,8 +1,8 @@
 using System.Net;
 using Amazon.S3;
 using Amazon.S3.Model;
-using DisasterRecovery.TestSupport;
 using DisasterRecovery.Tests.Support;
+using DisasterRecovery.TestSupport;
 
 namespace DisasterRecovery.Catalog.Tests;
 

@@ -1,7 +1,7 @@
-using DisasterRecovery.TestSupport;
 using System.Diagnostics;
 using System.Security.Cryptography;
 using Amazon.S3.Model;
+using DisasterRecovery.TestSupport;
 using Xunit.Abstractions;
 
 namespace DisasterRecovery.LocalS3.Tests;
