@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using System.Text.RegularExpressions;
 using DisasterRecovery.Core.Logging;
 using DisasterRecovery.Postgres;
 using Npgsql;
@@ -63,8 +64,8 @@ public static class PostgresTestServer
     public static async Task<List<string>> LeftoverTemporaryDatabasesAsync(string log)
     {
         var left = new List<string>();
-        foreach (var name in System.Text.RegularExpressions.Regex.Matches(log, "\"(?:temporaryDatabase|scratchDatabase|database)\":\"(dr_(?:restoring|verify|replaced)_[0-9a-f]+)\"")
-                     .Select(m => m.Groups[1].Value).Distinct(StringComparer.Ordinal))
+        const string createdDatabase = "\"(?:temporaryDatabase|scratchDatabase|database)\":\"(dr_(?:restoring|verify|replaced)_[0-9a-f]+)\"";
+        foreach (var name in Regex.Matches(log, createdDatabase).Select(m => m.Groups[1].Value).Distinct(StringComparer.Ordinal))
         {
             if (await DatabaseExistsAsync(name))
             {

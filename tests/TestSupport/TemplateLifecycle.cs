@@ -68,12 +68,14 @@ public static class TemplateLifecycle
 
         var noncurrentTransitions = Array(rule, "NoncurrentVersionTransitions")
             .Concat(rule["NoncurrentVersionTransition"] is JsonObject singleNoncurrent ? [singleNoncurrent] : []);
-        converted.NoncurrentVersionTransitions = [.. noncurrentTransitions.Select(node => (JsonObject)node!).Select(transition => new LifecycleRuleNoncurrentVersionTransition
-        {
-            StorageClass = new S3StorageClass(Text(transition, "StorageClass")),
-            NoncurrentDays = Int(transition, "TransitionInDays"),
-            NewerNoncurrentVersions = Int(transition, "NewerNoncurrentVersions"),
-        })];
+        converted.NoncurrentVersionTransitions = [.. noncurrentTransitions
+            .Select(node => (JsonObject)node!)
+            .Select(transition => new LifecycleRuleNoncurrentVersionTransition
+            {
+                StorageClass = new S3StorageClass(Text(transition, "StorageClass")),
+                NoncurrentDays = Int(transition, "TransitionInDays"),
+                NewerNoncurrentVersions = Int(transition, "NewerNoncurrentVersions"),
+            })];
 
         if (rule["NoncurrentVersionExpiration"] is JsonObject noncurrent)
         {
@@ -90,7 +92,10 @@ public static class TemplateLifecycle
 
         if (rule["AbortIncompleteMultipartUpload"] is JsonObject abort)
         {
-            converted.AbortIncompleteMultipartUpload = new LifecycleRuleAbortIncompleteMultipartUpload { DaysAfterInitiation = Int(abort, "DaysAfterInitiation") };
+            converted.AbortIncompleteMultipartUpload = new LifecycleRuleAbortIncompleteMultipartUpload
+            {
+                DaysAfterInitiation = Int(abort, "DaysAfterInitiation"),
+            };
         }
 
         return converted;
@@ -110,7 +115,10 @@ public static class TemplateLifecycle
             0 => new LifecycleFilter(),
             > 1 => new LifecycleFilter
             {
-                And = new LifecycleRuleAndOperator { Prefix = prefix, Tags = tags.Count == 0 ? null : tags, ObjectSizeGreaterThan = greater, ObjectSizeLessThan = less },
+                And = new LifecycleRuleAndOperator
+                {
+                    Prefix = prefix, Tags = tags.Count == 0 ? null : tags, ObjectSizeGreaterThan = greater, ObjectSizeLessThan = less,
+                },
             },
             _ when prefix is not null => new LifecycleFilter { Prefix = prefix },
             _ when tags.Count == 1 => new LifecycleFilter { Tag = tags[0] },

@@ -31,7 +31,8 @@ public sealed class ReferencePath
         if (!path.IsReferencePath)
         {
             throw new FormatException(
-                $"'{text}' is not a reference path: only '.field', \"['field']\" and non-negative [index] are allowed (no '*', '..', ',', ':', '?', '@' or filters).");
+                $"'{text}' is not a reference path: only '.field', \"['field']\" and non-negative [index] are allowed " +
+                "(no '*', '..', ',', ':', '?', '@' or filters).");
         }
 
         return new ReferencePath(path);

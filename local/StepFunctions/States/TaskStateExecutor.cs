@@ -77,10 +77,18 @@ internal static class TaskStateExecutor
         using var attemptCancellation = CancellationTokenSource.CreateLinkedTokenSource(scope.Cancellation);
         var waiter = token is null ? null : run.Tokens.Register(token, signal);
         using var timeoutTimer = timeoutSeconds is { } t
-            ? run.Clock.CreateTimer(_ => { firedAt ??= run.Clock.GetUtcNow(); Volatile.Write(ref timedOut, 1); signal.Set(); }, null, TimeSpan.FromSeconds(t), Timeout.InfiniteTimeSpan)
+            ? run.Clock.CreateTimer(
+                _ => { firedAt ??= run.Clock.GetUtcNow(); Volatile.Write(ref timedOut, 1); signal.Set(); },
+                null,
+                TimeSpan.FromSeconds(t),
+                Timeout.InfiniteTimeSpan)
             : null;
         using var heartbeatTimer = heartbeatSeconds is { } h && waiter is not null
-            ? run.Clock.CreateTimer(_ => { firedAt ??= run.Clock.GetUtcNow(); Volatile.Write(ref heartbeatMissed, 1); signal.Set(); }, null, TimeSpan.FromSeconds(h), Timeout.InfiniteTimeSpan)
+            ? run.Clock.CreateTimer(
+                _ => { firedAt ??= run.Clock.GetUtcNow(); Volatile.Write(ref heartbeatMissed, 1); signal.Set(); },
+                null,
+                TimeSpan.FromSeconds(h),
+                Timeout.InfiniteTimeSpan)
             : null;
         if (waiter is not null && heartbeatTimer is not null)
         {
