@@ -110,7 +110,7 @@ internal sealed partial class StateMachineParser
             return null;
         }
 
-        ReferencePath? variable = ParseReference(variableText, $"{location}/Variable", state, "Variable", allowContext: true);
+        var variable = ParseReference(variableText, $"{location}/Variable", state, "Variable", allowContext: true);
         var value = rule[field];
         ReferencePath? valuePath = null;
         if (isPathVariant)

@@ -76,7 +76,7 @@ public sealed class ReferencePath
         }
 
         output = JsonValues.Clone(input);
-        JsonNode? current = output;
+        var current = output;
         var segments = Path.Segments;
         for (var i = 0; i < segments.Count; i++)
         {

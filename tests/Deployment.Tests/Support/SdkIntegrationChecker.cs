@@ -267,7 +267,7 @@ internal sealed partial class SdkIntegrationChecker(BotocoreModels models, IRead
             var resultPath = definition.ContainsKey("ResultPath") ? TemplateChecks.Text(definition["ResultPath"]) : "$";
             if (resultPath is not null && AslPaths.Parse(resultPath) is { } steps)
             {
-                DataShape data = contract is null ? DataShape.Unknown
+                var data = contract is null ? DataShape.Unknown
                     : definition["ResultSelector"] is JsonObject selector ? Selected(selector, contract.Output, contract.Label)
                     : new KnownData(contract.Output, $"the result of {contract.Label} ({contract.Output})");
                 yield return new Writer(state, steps, data, DirectOnly: steps.Count == 0);
