@@ -1,7 +1,7 @@
 using System.Text;
 using DisasterRecovery.Audit;
 using DisasterRecovery.Core;
-using DisasterRecovery.Tests.Support;
+using DisasterRecovery.TestSupport;
 
 namespace DisasterRecovery.Audit.Tests;
 

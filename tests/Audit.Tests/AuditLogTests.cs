@@ -6,7 +6,7 @@ using Amazon.S3.Model;
 using DisasterRecovery.Audit;
 using DisasterRecovery.Core;
 using DisasterRecovery.Core.Logging;
-using DisasterRecovery.Tests.Support;
+using DisasterRecovery.TestSupport;
 
 namespace DisasterRecovery.Audit.Tests;
 

@@ -1,6 +1,6 @@
 using DisasterRecovery.Audit;
 using DisasterRecovery.Core.Logging;
-using DisasterRecovery.Tests.Support;
+using DisasterRecovery.TestSupport;
 
 namespace DisasterRecovery.Audit.Tests;
 

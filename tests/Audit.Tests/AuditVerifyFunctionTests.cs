@@ -4,7 +4,7 @@ using DisasterRecovery.Core;
 using DisasterRecovery.Core.Logging;
 using DisasterRecovery.Functions.AuditVerify;
 using DisasterRecovery.Lambda;
-using DisasterRecovery.Tests.Support;
+using DisasterRecovery.TestSupport;
 
 namespace DisasterRecovery.Audit.Tests;
 

@@ -1,9 +1,9 @@
-using DisasterRecovery.TestSupport;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Amazon.S3.Model;
 using DisasterRecovery.Catalog;
 using DisasterRecovery.Tests.Support;
+using DisasterRecovery.TestSupport;
 
 namespace DisasterRecovery.Catalog.Tests;
 

@@ -1,5 +1,6 @@
 using Amazon.S3;
 using DisasterRecovery.Catalog;
+using DisasterRecovery.TestSupport;
 
 namespace DisasterRecovery.Tests.Support;
 

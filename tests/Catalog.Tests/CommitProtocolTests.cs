@@ -3,8 +3,8 @@ using System.Diagnostics;
 using Amazon.S3.Model;
 using DisasterRecovery.Catalog;
 using DisasterRecovery.Core;
-using DisasterRecovery.TestSupport;
 using DisasterRecovery.Tests.Support;
+using DisasterRecovery.TestSupport;
 
 namespace DisasterRecovery.Catalog.Tests;
 

@@ -87,7 +87,9 @@ public sealed class AslValidatorTests
     {
         var folder = DeploymentFiles.AslValidatorFolder;
         var installed = Path.Combine(folder, "node_modules", "asl-validator", "package.json");
-        Assert.True(File.Exists(installed), $"asl-validator is not installed ({installed} is missing). From the repository's top folder run: {AslValidator.InstallCommand}");
+        Assert.True(
+            File.Exists(installed),
+            $"asl-validator is not installed ({installed} is missing). From the repository's top folder run: {AslValidator.InstallCommand}");
 
         var declared = ReadJson(Path.Combine(folder, "package.json"))["dependencies"]?["asl-validator"]?.GetValue<string>();
         var locked = ReadJson(Path.Combine(folder, "package-lock.json"))["packages"]?["node_modules/asl-validator"]?["version"]?.GetValue<string>();

@@ -135,9 +135,12 @@ public sealed class FunctionProjectTests
         }
 
         var listed = listInSolution
-            ? $"Project(\"{{FAE04EC0-301F-11D3-BF4B-00C04F79EFBC}}\") = \"Greeter\", \"functions\\Greeter\\{projectFile}\", \"{{8A1DA71B-CEC5-4C3B-A32A-0A29CAB989F8}}\"\r\nEndProject\r\n"
+            ? $"Project(\"{{FAE04EC0-301F-11D3-BF4B-00C04F79EFBC}}\") = \"Greeter\", \"functions\\Greeter\\{projectFile}\", " +
+                $"\"{{8A1DA71B-CEC5-4C3B-A32A-0A29CAB989F8}}\"\r\nEndProject\r\n"
             : "";
-        var solution = folder.Write("Serverless.sln", "\uFEFF\r\nMicrosoft Visual Studio Solution File, Format Version 12.00\r\n" + listed + "Global\r\nEndGlobal\r\n");
+        var solution = folder.Write(
+            "Serverless.sln",
+            "\uFEFF\r\nMicrosoft Visual Studio Solution File, Format Version 12.00\r\n" + listed + "Global\r\nEndGlobal\r\n");
 
         var globals = globalsRuntime is null ? "" : $"Globals:\n  Function:\n    Runtime: {globalsRuntime}\n";
         var runtimeLine = runtime is null ? "" : $"      Runtime: {runtime}\n";

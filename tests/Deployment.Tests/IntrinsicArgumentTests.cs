@@ -73,7 +73,8 @@ public sealed class IntrinsicArgumentTests
         var problems = Analyse("""
             { "StartAt": "Apply Defaults", "States": {
               "Apply Defaults": { "Type": "Pass", "Parameters": { "defaults": { "before": null }, "input.$": "$" }, "Next": "Merge Defaults" },
-              "Merge Defaults": { "Type": "Pass", "Parameters": { "request.$": "States.JsonMerge($.defaults, $.input, false)" }, "OutputPath": "$.request", "Next": "Record" },
+              "Merge Defaults": { "Type": "Pass", "Parameters": { "request.$": "States.JsonMerge($.defaults, $.input, false)" },
+                "OutputPath": "$.request", "Next": "Record" },
               "Record": { "Type": "Pass", "Parameters": { "before.$": "States.Format('{}', $.before)" }, "End": true } } }
             """);
 
@@ -104,7 +105,8 @@ public sealed class IntrinsicArgumentTests
                   { "Variable": "$.name", "IsPresent": false, "Next": "Reject" },
                   { "Variable": "$.name", "IsString": false, "Next": "Reject" } ], "Default": "Greet" },
               "Reject": { "Type": "Fail", "Error": "Bad", "Cause": "name must be a string" },
-              "Greet": { "Type": "Pass", "Parameters": { "text.$": "States.Format('hello {} from {}', $.name, $$.Execution.Name)" }, "ResultPath": "$.greeting", "Next": "Done" },
+              "Greet": { "Type": "Pass", "Parameters": { "text.$": "States.Format('hello {} from {}', $.name, $$.Execution.Name)" },
+                "ResultPath": "$.greeting", "Next": "Done" },
               "Done": { "Type": "Fail", "Error": "Done", "CausePath": "$.greeting.text" } } }
             """);
 
@@ -146,7 +148,10 @@ public sealed class IntrinsicArgumentTests
     [Fact]
     public void TryParseCall_WhenArgumentsHoldQuotesCommasAndCalls_ShouldSplitAtTopLevelCommasOnly()
     {
-        var parsed = IntrinsicArgumentChecks.TryParseCall("States.Format('a, {} \\'b\\'', States.JsonToString($.x), null, 3)", out var function, out var arguments);
+        var parsed = IntrinsicArgumentChecks.TryParseCall(
+            "States.Format('a, {} \\'b\\'', States.JsonToString($.x), null, 3)",
+            out var function,
+            out var arguments);
 
         Assert.True(parsed);
         Assert.Equal("States.Format", function);

@@ -32,7 +32,11 @@ public sealed class KubernetesRbacTests
         problems.AddRange(KubernetesRbacChecks.Problems(File.ReadAllText(RepositoryPaths.Of("kubernetes", "dr-flows-rbac.yaml")), requests));
 
         Assert.True(problems.Count == 0, string.Join('\n', problems));
-        Assert.Equal(["get  configmaps backend-database", "get apps deployments/scale backend", "update  configmaps backend-database", "update apps deployments/scale backend"],
+        Assert.Equal(
+            [
+                "get  configmaps backend-database", "get apps deployments/scale backend",
+                "update  configmaps backend-database", "update apps deployments/scale backend",
+            ],
             requests.Select(r => $"{r.Verb} {r.ApiGroup} {r.Resource} {r.Name}").Distinct().Order(StringComparer.Ordinal).ToArray());
     }
 
@@ -64,7 +68,10 @@ public sealed class KubernetesRbacTests
     public void Problems_WhenARuleHasNoResourceNamesOrAWildcardOrTheBindingNamesAnotherGroup_ShouldReportEach()
     {
         var manifest = Manifest
-            .Replace("""resources: ["deployments/scale"], resourceNames: ["backend"], verbs: ["get", "update"]""", """resources: ["deployments/scale"], verbs: ["*"]""", StringComparison.Ordinal)
+            .Replace(
+                """resources: ["deployments/scale"], resourceNames: ["backend"], verbs: ["get", "update"]""",
+                """resources: ["deployments/scale"], verbs: ["*"]""",
+                StringComparison.Ordinal)
             .Replace("name: technician-marketplace-dr-flows", "name: everyone-else", StringComparison.Ordinal);
 
         var problems = KubernetesRbacChecks.Problems(manifest, []);
@@ -79,7 +86,13 @@ public sealed class KubernetesRbacTests
     [InlineData("PUT", "/apis/apps/v1/namespaces/production/deployments/backend/scale", "update", "apps", "deployments/scale", "backend")]
     [InlineData("GET", "/api/v1/namespaces/production/configmaps", "list", "", "configmaps", null)]
     [InlineData("POST", "/api/v1/namespaces/production/configmaps", "create", "", "configmaps", null)]
-    public void Request_WhenAPathIsMapped_ShouldGiveTheRbacVerbGroupResourceAndName(string method, string path, string verb, string group, string resource, string? name)
+    public void Request_WhenAPathIsMapped_ShouldGiveTheRbacVerbGroupResourceAndName(
+        string method,
+        string path,
+        string verb,
+        string group,
+        string resource,
+        string? name)
     {
         var request = KubernetesRbacChecks.Request("w", method, path)!;
 

@@ -31,7 +31,9 @@ public sealed class SamTemplateTests
     [InlineData("!Cidr [10.0.0.0/16, 4, 8]", """{"Fn::Cidr":["10.0.0.0/16",4,8]}""")]
     [InlineData("!GetAZs us-east-1", """{"Fn::GetAZs":"us-east-1"}""")]
     [InlineData("!ImportValue SharedVpc", """{"Fn::ImportValue":"SharedVpc"}""")]
-    [InlineData("!Transform {Name: AWS::Include, Parameters: {Location: s3://b/k}}", """{"Fn::Transform":{"Name":"AWS::Include","Parameters":{"Location":"s3://b/k"}}}""")]
+    [InlineData(
+        "!Transform {Name: AWS::Include, Parameters: {Location: s3://b/k}}",
+        """{"Fn::Transform":{"Name":"AWS::Include","Parameters":{"Location":"s3://b/k"}}}""")]
     public void Parse_WhenValueIsShortForm_ShouldGiveLongForm(string yaml, string expectedJson)
     {
         var template = ParseValue(yaml);
@@ -60,7 +62,8 @@ public sealed class SamTemplateTests
             """);
 
         AssertJson(
-            """{"Fn::Sub":["${Name}-${Suffix}",{"Name":{"Ref":"AWS::StackName"},"Suffix":{"Fn::Select":[1,{"Fn::Split":["-",{"Fn::GetAtt":["Queue","QueueName"]}]}]}}]}""",
+            """{"Fn::Sub":["${Name}-${Suffix}",""" +
+                """{"Name":{"Ref":"AWS::StackName"},"Suffix":{"Fn::Select":[1,{"Fn::Split":["-",{"Fn::GetAtt":["Queue","QueueName"]}]}]}}]}""",
             value);
     }
 

@@ -64,7 +64,9 @@ public sealed class SamTransformTests
                 .Where(statement => AccessChecks.Actions(statement).Any(action => action.StartsWith("logs:", StringComparison.Ordinal)))
                 .ToList();
             Assert.Equal(AccessChecks.LogDeliveryActions, new SortedSet<string>(logStatements.SelectMany(AccessChecks.Actions), StringComparer.Ordinal));
-            Assert.All(logStatements, statement => Assert.Equal(("Allow", "*"), (TemplateChecks.Text(statement["Effect"]), TemplateChecks.Text(statement["Resource"]))));
+            Assert.All(
+                logStatements,
+                statement => Assert.Equal(("Allow", "*"), (TemplateChecks.Text(statement["Effect"]), TemplateChecks.Text(statement["Resource"]))));
         });
     }
 
@@ -75,7 +77,11 @@ public sealed class SamTransformTests
 
         var schedules = result.ResourcesOfType("AWS::Scheduler::Schedule");
         Assert.NotEmpty(schedules);
-        Assert.All(schedules, schedule => Assert.True(schedule.Value["Properties"]?["Name"] is null, $"{schedule.Key} has Name {schedule.Value["Properties"]?["Name"]?.ToJsonString()}"));
+        Assert.All(
+            schedules,
+            schedule => Assert.True(
+                schedule.Value["Properties"]?["Name"] is null,
+                $"{schedule.Key} has Name {schedule.Value["Properties"]?["Name"]?.ToJsonString()}"));
     }
 
     [SkippableFact]
@@ -89,7 +95,10 @@ public sealed class SamTransformTests
         Assert.All(entries, entry =>
         {
             var principal = entry.Value["Properties"]?["PrincipalArn"]?["Fn::GetAtt"] as JsonArray;
-            Assert.True(principal is { Count: 2 } && roles.Contains(TemplateChecks.Text(principal[0]) ?? ""), $"{entry.Key}: PrincipalArn {entry.Value["Properties"]?["PrincipalArn"]?.ToJsonString()} is not a state machine role of the transformed template");
+            Assert.True(
+                principal is { Count: 2 } && roles.Contains(TemplateChecks.Text(principal[0]) ?? ""),
+                $"{entry.Key}: PrincipalArn {entry.Value["Properties"]?["PrincipalArn"]?.ToJsonString()} " +
+                    "is not a state machine role of the transformed template");
             Assert.NotNull(entry.Value["Condition"]);
         });
     }
@@ -123,5 +132,6 @@ public sealed class SamTransformTests
     /// <summary>The transformed template's IAM roles that Step Functions assumes.</summary>
     private static List<KeyValuePair<string, JsonObject>> StateMachineRoles(SamTransformResult result) =>
         [.. result.ResourcesOfType("AWS::IAM::Role")
-            .Where(role => role.Value["Properties"]?["AssumeRolePolicyDocument"]?.ToJsonString().Contains("states.amazonaws.com", StringComparison.Ordinal) == true)];
+            .Where(role => role.Value["Properties"]?["AssumeRolePolicyDocument"]?.ToJsonString()
+                .Contains("states.amazonaws.com", StringComparison.Ordinal) == true)];
 }

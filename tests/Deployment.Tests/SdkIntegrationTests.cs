@@ -64,7 +64,8 @@ public sealed class SdkIntegrationTests
                   "Resource": "arn:aws:states:::sns:publish",
                   "Parameters": {
                     "TopicArn": "${TopicArn}",
-                    "Message.$": "States.Format('{} at {}:{}', $.restored.DbInstance.DbInstanceIdentifier, $.described.endpoint.Address, $.described.endpoint.Port)",
+                    "Message.$":
+                      "States.Format('{} at {}:{}', $.restored.DbInstance.DbInstanceIdentifier, $.described.endpoint.Address, $.described.endpoint.Port)",
                     "MessageAttributes": { "kind": { "DataType": "String", "StringValue": "restore" } }
                   },
                   "Retry": [ { "ErrorEquals": [ "States.TaskFailed" ] } ],
@@ -83,7 +84,10 @@ public sealed class SdkIntegrationTests
                 "Scale": {
                   "Type": "Task",
                   "Resource": "arn:aws:states:::eks:call",
-                  "Parameters": { "ClusterName": "c", "CertificateAuthority": "ca", "Endpoint": "https://k", "Method": "GET", "Path": "/apis/apps/v1/namespaces/p/deployments/b/scale" },
+                  "Parameters": {
+                    "ClusterName": "c", "CertificateAuthority": "ca", "Endpoint": "https://k", "Method": "GET",
+                    "Path": "/apis/apps/v1/namespaces/p/deployments/b/scale"
+                  },
                   "ResultSelector": { "body.$": "$.ResponseBody" },
                   "ResultPath": "$.scale",
                   "End": true
@@ -121,7 +125,9 @@ public sealed class SdkIntegrationTests
     {
         var problem = Assert.Single(Judge(Task("rds:createDBSnapshot", """{ "DbSnapshotIdentifier": "s" }""")));
 
-        Assert.Equal($"{File}: state 'Call': Parameters.DbInstanceIdentifier is required by rds:createDBSnapshot's CreateDBSnapshotMessage but not given", problem);
+        Assert.Equal(
+            $"{File}: state 'Call': Parameters.DbInstanceIdentifier is required by rds:createDBSnapshot's CreateDBSnapshotMessage but not given",
+            problem);
     }
 
     [SkippableFact]
@@ -138,7 +144,8 @@ public sealed class SdkIntegrationTests
         var problem = Assert.Single(Judge(Task("rds:DescribeDBInstances", "{}")));
 
         Assert.Equal(
-            $"{File}: state 'Call': aws-sdk:rds:DescribeDBInstances is not an action of RDS; actions are the operation name with its first letter lower-cased: describeDBInstances",
+            $"{File}: state 'Call': aws-sdk:rds:DescribeDBInstances is not an action of RDS; actions are the operation name with its first letter " +
+                "lower-cased: describeDBInstances",
             problem);
     }
 
@@ -169,7 +176,8 @@ public sealed class SdkIntegrationTests
         var problem = Assert.Single(Judge(Task("rds:describeDBInstances", "{}", selector: """{ "status.$": "$.DbInstances[0].Status" }""")));
 
         Assert.StartsWith(
-            $"{File}: state 'Call': ResultSelector.status.$ reads $.DbInstances[0].Status from the result of rds:describeDBInstances, but DBInstance has no member Status",
+            $"{File}: state 'Call': ResultSelector.status.$ reads $.DbInstances[0].Status from the result of rds:describeDBInstances, but DBInstance has no " +
+                "member Status",
             problem,
             StringComparison.Ordinal);
     }
@@ -197,7 +205,8 @@ public sealed class SdkIntegrationTests
 
         var problem = Assert.Single(problems);
         Assert.StartsWith(
-            $"{File}: state 'Ready?': Choices[1].Variable reads $.snapshots.DbSnapshots[0].SnapshotStatus, but Describe puts the result of rds:describeDBSnapshots",
+            $"{File}: state 'Ready?': Choices[1].Variable reads $.snapshots.DbSnapshots[0].SnapshotStatus, but Describe puts the result of " +
+                "rds:describeDBSnapshots",
             problem,
             StringComparison.Ordinal);
         Assert.Contains("DBSnapshot has no member SnapshotStatus", problem, StringComparison.Ordinal);
@@ -222,8 +231,16 @@ public sealed class SdkIntegrationTests
             """);
 
         Assert.Equal(2, problems.Count);
-        Assert.Contains("Parameters.host.$ reads $.side.endpoint.Hostname, but Read Endpoint puts the ResultSelector of rds:describeDBInstances at $.side, where Endpoint has no member Hostname", problems[0], StringComparison.Ordinal);
-        Assert.Contains("Parameters.port.$ reads $.side.port, but Read Endpoint puts the ResultSelector of rds:describeDBInstances at $.side, where it selects only endpoint, not port", problems[1], StringComparison.Ordinal);
+        Assert.Contains(
+            "Parameters.host.$ reads $.side.endpoint.Hostname, but Read Endpoint puts the ResultSelector of rds:describeDBInstances at $.side, where " +
+                "Endpoint has no member Hostname",
+            problems[0],
+            StringComparison.Ordinal);
+        Assert.Contains(
+            "Parameters.port.$ reads $.side.port, but Read Endpoint puts the ResultSelector of rds:describeDBInstances at $.side, where it selects only " +
+                "endpoint, not port",
+            problems[1],
+            StringComparison.Ordinal);
     }
 
     [SkippableFact]
@@ -276,8 +293,10 @@ public sealed class SdkIntegrationTests
 
         Assert.Equal(
             [
-                $"{File}: state 'Publish': Parameters.Colour is not a parameter sns:publish documents (it documents Message, MessageAttributes, MessageDeduplicationId, MessageGroupId, MessageStructure, PhoneNumber, Subject, TargetArn, TopicArn)",
-                $"{File}: state 'Publish': Retry matches SNS.ThrottledException, which is not an error name Step Functions documents for sns:publish (connect-sns names none): match States.TaskFailed",
+                $"{File}: state 'Publish': Parameters.Colour is not a parameter sns:publish documents (it documents Message, MessageAttributes, " +
+                    "MessageDeduplicationId, MessageGroupId, MessageStructure, PhoneNumber, Subject, TargetArn, TopicArn)",
+                $"{File}: state 'Publish': Retry matches SNS.ThrottledException, which is not an error name Step Functions documents for sns:publish " +
+                    "(connect-sns names none): match States.TaskFailed",
                 $"{File}: state 'Scale': Parameters.Method is 'OPTIONS', which eks:call does not accept (documented: DELETE, GET, HEAD, PATCH, POST, PUT)",
                 $"{File}: state 'Invoke': Parameters.FunctionName is required by lambda:invoke's InvocationRequest but not given",
             ],
@@ -312,7 +331,9 @@ public sealed class SdkIntegrationTests
 
         Assert.Equal(2, problems.Count);
         Assert.StartsWith($"{File}: state 'Fan Out > branch 1 > A': Parameters.Bogus is not a member", problems[0], StringComparison.Ordinal);
-        Assert.Equal($"{File}: state 'Each > B': Parameters.DbInstanceIdentifier is required by rds:deleteDBInstance's DeleteDBInstanceMessage but not given", problems[1]);
+        Assert.Equal(
+            $"{File}: state 'Each > B': Parameters.DbInstanceIdentifier is required by rds:deleteDBInstance's DeleteDBInstanceMessage but not given",
+            problems[1]);
     }
 
     [SkippableFact]
@@ -333,7 +354,10 @@ public sealed class SdkIntegrationTests
             """);
 
         var problem = Assert.Single(problems);
-        Assert.StartsWith($"{File}: state 'Delete': Arguments.DeleteBackups is not a member of rds:deleteDBInstance's DeleteDBInstanceMessage", problem, StringComparison.Ordinal);
+        Assert.StartsWith(
+            $"{File}: state 'Delete': Arguments.DeleteBackups is not a member of rds:deleteDBInstance's DeleteDBInstanceMessage",
+            problem,
+            StringComparison.Ordinal);
     }
 
     [SkippableFact]

@@ -72,7 +72,10 @@ public sealed class StateMachineDefinitionTests
                 },
                 "Each": {
                   "Type": "Map",
-                  "ItemProcessor": { "StartAt": "Pong", "States": { "Pong": { "Type": "Task", "Resource": "arn:aws:states:::sns:publish", "Retry": [], "End": true } } },
+                  "ItemProcessor": {
+                    "StartAt": "Pong",
+                    "States": { "Pong": { "Type": "Task", "Resource": "arn:aws:states:::sns:publish", "Retry": [], "End": true } }
+                  },
                   "Next": "Last"
                 },
                 "Last": { "Type": "Task", "Resource": "arn:aws:states:::sns:publish", "End": true }

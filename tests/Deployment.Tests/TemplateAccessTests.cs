@@ -191,7 +191,10 @@ public sealed class TemplateAccessTests
         Assert.Equal(3, problems.Count);
         Assert.Contains("KubernetesGroups must be exactly [technician-marketplace-dr-flows]", problems[0], StringComparison.Ordinal);
         Assert.Contains("needs a Condition", problems[1], StringComparison.Ordinal);
-        Assert.StartsWith("Other: calls arn:aws:states:::eks:call but no AWS::EKS::AccessEntry has PrincipalArn: !GetAtt OtherRole.Arn", problems[2], StringComparison.Ordinal);
+        Assert.StartsWith(
+            "Other: calls arn:aws:states:::eks:call but no AWS::EKS::AccessEntry has PrincipalArn: !GetAtt OtherRole.Arn",
+            problems[2],
+            StringComparison.Ordinal);
     }
 
     private static SamTemplate Parse(string yaml) => SamTemplate.Parse(yaml, Path.GetTempPath());

@@ -21,7 +21,10 @@ public sealed class ProvidedRuntimeBootstrapTests : IDisposable
         await using var service = await LocalHttpEndpoint.StartAsync((_, http) => http.Response.WriteAsync("ok"));
         await using var api = await FakeRuntimeApi.StartAsync();
         await using var function = FunctionProcess.StartExecutable(Path.Combine(artifacts, "bootstrap"), api.Address);
-        api.Enqueue("boot-1", JsonSerializer.Serialize(new Dictionary<string, object> { ["url"] = service.BaseUrl.ToString() }), DateTimeOffset.UtcNow.AddMinutes(1));
+        api.Enqueue(
+            "boot-1",
+            JsonSerializer.Serialize(new Dictionary<string, object> { ["url"] = service.BaseUrl.ToString() }),
+            DateTimeOffset.UtcNow.AddMinutes(1));
 
         var call = await api.NextPostAsync();
 

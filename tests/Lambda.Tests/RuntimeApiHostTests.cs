@@ -108,7 +108,10 @@ public sealed class RuntimeApiHostTests
         using var body = JsonDocument.Parse(second.Body);
         Assert.Equal(function.ProcessId, body.RootElement.GetProperty("processId").GetInt32());
         Assert.Equal(
-            ["GET /runtime/invocation/next", "POST /runtime/invocation/first/error", "GET /runtime/invocation/next", "POST /runtime/invocation/second/response"],
+            [
+                "GET /runtime/invocation/next", "POST /runtime/invocation/first/error",
+                "GET /runtime/invocation/next", "POST /runtime/invocation/second/response",
+            ],
             api.AllCalls.Take(4).Select(c => $"{c.Method} {c.Path}"));
     }
 

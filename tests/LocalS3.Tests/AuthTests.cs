@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Amazon.S3;
 using Amazon.S3.Model;
+using DisasterRecovery.TestSupport;
 
 namespace DisasterRecovery.LocalS3.Tests;
 
@@ -14,7 +15,7 @@ public class AuthTests
     public async Task ListBuckets_WhenSecretIsWrong_ShouldFailWithSignatureDoesNotMatch()
     {
         // Arrange
-        await using var host = await S3TestHost.StartAsync();
+        await using var host = await LocalS3Host.StartAsync();
         using var client = host.CreateClient(secretAccessKey: "not-the-secret-0000000000000000000000000");
 
         // Act + Assert
@@ -25,7 +26,7 @@ public class AuthTests
     public async Task PutObject_WhenSecretIsWrong_ShouldFailWithSignatureDoesNotMatchAndStoreNothing()
     {
         // Arrange
-        await using var host = await S3TestHost.StartAsync();
+        await using var host = await LocalS3Host.StartAsync();
         await host.Client.PutBucketAsync(Bucket);
         using var client = host.CreateClient(secretAccessKey: "not-the-secret-0000000000000000000000000");
 
@@ -40,7 +41,7 @@ public class AuthTests
     public async Task ListBuckets_WhenAccessKeyIsUnknown_ShouldFailWithInvalidAccessKeyId()
     {
         // Arrange
-        await using var host = await S3TestHost.StartAsync();
+        await using var host = await LocalS3Host.StartAsync();
         using var client = host.CreateClient(accessKeyId: "LKIAUNKNOWNKEY000000");
 
         // Act + Assert
@@ -51,7 +52,7 @@ public class AuthTests
     public async Task Get_WhenRequestIsAnonymous_ShouldFailWithAccessDeniedXml()
     {
         // Arrange
-        await using var host = await S3TestHost.StartAsync();
+        await using var host = await LocalS3Host.StartAsync();
         using var http = new HttpClient();
 
         // Act
@@ -69,7 +70,7 @@ public class AuthTests
     public async Task GetPreSignedUrl_WhenUsedBeforeExpiry_ShouldServeTheObjectAndAfterExpiryBeDenied()
     {
         // Arrange
-        await using var host = await S3TestHost.StartAsync();
+        await using var host = await LocalS3Host.StartAsync();
         await host.Client.PutBucketAsync(Bucket);
         await host.Client.PutObjectAsync(new PutObjectRequest { BucketName = Bucket, Key = "shared/report v1.txt", ContentBody = "presigned body" });
         var url = await host.Client.GetPreSignedURLAsync(new GetPreSignedUrlRequest
@@ -97,7 +98,7 @@ public class AuthTests
     public async Task PutObject_WhenSignedChunkIsTampered_ShouldFailWithSignatureDoesNotMatchAndStoreNothing()
     {
         // Arrange
-        await using var host = await S3TestHost.StartAsync();
+        await using var host = await LocalS3Host.StartAsync();
         await host.Client.PutBucketAsync(Bucket);
         var payload = TestData.Bytes(20_000);
         var signedAt = DateTime.UtcNow;
@@ -120,7 +121,7 @@ public class AuthTests
     public async Task PutObject_WhenObjectLockHeadersComeWithoutAnyChecksum_ShouldFailWithInvalidRequest()
     {
         // Arrange
-        await using var host = await S3TestHost.StartAsync();
+        await using var host = await LocalS3Host.StartAsync();
         await host.Client.PutBucketAsync(new PutBucketRequest { BucketName = Bucket, ObjectLockEnabledForBucket = true });
         var body = "no checksum"u8.ToArray();
         var request = RawRequests.Signed(HttpMethod.Put, host.Server.Endpoint, $"/{Bucket}/locked", body,
@@ -144,7 +145,7 @@ public class AuthTests
     public async Task PutObject_WhenSignedPayloadHashDoesNotMatchBody_ShouldFailWithXAmzContentSha256Mismatch()
     {
         // Arrange
-        await using var host = await S3TestHost.StartAsync();
+        await using var host = await LocalS3Host.StartAsync();
         await host.Client.PutBucketAsync(Bucket);
         var request = RawRequests.Signed(HttpMethod.Put, host.Server.Endpoint, $"/{Bucket}/k", "actual"u8.ToArray(),
             Convert.ToHexStringLower(SHA256.HashData("claimed"u8.ToArray())));
@@ -162,7 +163,7 @@ public class AuthTests
     public async Task GetObject_WhenUnknownSubresourceRequested_ShouldFailWithNotImplemented()
     {
         // Arrange
-        await using var host = await S3TestHost.StartAsync();
+        await using var host = await LocalS3Host.StartAsync();
         await host.Client.PutBucketAsync(Bucket);
         await host.Client.PutObjectAsync(new PutObjectRequest { BucketName = Bucket, Key = "k", ContentBody = "x" });
 
@@ -175,7 +176,7 @@ public class AuthTests
     public async Task RequestLog_WhenRequestsAreSigned_ShouldNeverContainTheSecretOrSignatures()
     {
         // Arrange
-        await using var host = await S3TestHost.StartAsync();
+        await using var host = await LocalS3Host.StartAsync();
         await host.Client.PutBucketAsync(Bucket);
         await host.Client.PutObjectAsync(new PutObjectRequest { BucketName = Bucket, Key = "logged", ContentBody = "x" });
         var url = await host.Client.GetPreSignedURLAsync(new GetPreSignedUrlRequest
@@ -196,13 +197,13 @@ public class AuthTests
         var signature = new Uri(url).Query.Split('&').Single(pair => pair.StartsWith("X-Amz-Signature=", StringComparison.Ordinal))["X-Amz-Signature=".Length..];
         Assert.Contains("\"operation\":\"GetObject\"", log);
         Assert.Contains("\"key\":\"logged\"", log);
-        Assert.DoesNotContain(S3TestHost.SecretAccessKey, log);
+        Assert.DoesNotContain(LocalS3Host.SecretAccessKey, log);
         Assert.DoesNotContain(signature, log);
         Assert.DoesNotContain("Signature", log, StringComparison.OrdinalIgnoreCase);
         Assert.All(log.Split('\n', StringSplitOptions.RemoveEmptyEntries), line => System.Text.Json.JsonDocument.Parse(line).Dispose());
     }
 
-    private static HttpRequestMessage ChunkedPut(S3TestHost host, string key, byte[] payload, DateTime signedAt, bool tamper)
+    private static HttpRequestMessage ChunkedPut(LocalS3Host host, string key, byte[] payload, DateTime signedAt, bool tamper)
     {
         var headers = new Dictionary<string, string>
         {

@@ -1,6 +1,7 @@
 using System.Net;
 using Amazon.S3;
 using Amazon.S3.Model;
+using DisasterRecovery.TestSupport;
 
 namespace DisasterRecovery.LocalS3.Tests;
 
@@ -10,7 +11,7 @@ public class BucketTests
     public async Task PutBucket_WhenNameIsNew_ShouldBeListedAndHeadable()
     {
         // Arrange
-        await using var host = await S3TestHost.StartAsync();
+        await using var host = await LocalS3Host.StartAsync();
 
         // Act
         await host.Client.PutBucketAsync("backups-primary");
@@ -26,7 +27,7 @@ public class BucketTests
     public async Task PutBucket_WhenBucketAlreadyExists_ShouldFailWithBucketAlreadyOwnedByYou()
     {
         // Arrange
-        await using var host = await S3TestHost.StartAsync();
+        await using var host = await LocalS3Host.StartAsync();
         await host.Client.PutBucketAsync("twice");
 
         // Act + Assert
@@ -45,7 +46,7 @@ public class BucketTests
     public async Task PutBucket_WhenNameIsInvalid_ShouldFailWithInvalidBucketName(string name)
     {
         // Arrange
-        await using var host = await S3TestHost.StartAsync();
+        await using var host = await LocalS3Host.StartAsync();
 
         // Act + Assert
         await TestData.AssertS3ErrorAsync("InvalidBucketName", HttpStatusCode.BadRequest, () => host.Client.PutBucketAsync(name));
@@ -56,7 +57,7 @@ public class BucketTests
     public async Task DeleteBucket_WhenBucketHasObjects_ShouldFailWithBucketNotEmpty()
     {
         // Arrange
-        await using var host = await S3TestHost.StartAsync();
+        await using var host = await LocalS3Host.StartAsync();
         await host.Client.PutBucketAsync("full");
         await host.Client.PutObjectAsync(new PutObjectRequest { BucketName = "full", Key = "k", ContentBody = "x" });
 
@@ -68,7 +69,7 @@ public class BucketTests
     public async Task DeleteBucket_WhenEmpty_ShouldRemoveTheBucket()
     {
         // Arrange
-        await using var host = await S3TestHost.StartAsync();
+        await using var host = await LocalS3Host.StartAsync();
         await host.Client.PutBucketAsync("empty-soon");
         await host.Client.PutObjectAsync(new PutObjectRequest { BucketName = "empty-soon", Key = "k", ContentBody = "x" });
         await host.Client.DeleteObjectAsync("empty-soon", "k");
@@ -85,7 +86,7 @@ public class BucketTests
     public async Task GetBucketLocation_WhenUsEast1_ShouldReturnTheEmptyLegacyConstraint()
     {
         // Arrange
-        await using var host = await S3TestHost.StartAsync();
+        await using var host = await LocalS3Host.StartAsync();
         await host.Client.PutBucketAsync("located");
 
         // Act
@@ -99,7 +100,7 @@ public class BucketTests
     public async Task GetBucketAcl_WhenCalled_ShouldFailWithNotImplementedInsteadOfPretending()
     {
         // Arrange
-        await using var host = await S3TestHost.StartAsync();
+        await using var host = await LocalS3Host.StartAsync();
         await host.Client.PutBucketAsync("no-acl");
 
         // Act + Assert
@@ -111,7 +112,7 @@ public class BucketTests
     public async Task PutBucketTagging_WhenTagsGiven_ShouldRoundTripAndDeleteToNoSuchTagSet()
     {
         // Arrange
-        await using var host = await S3TestHost.StartAsync();
+        await using var host = await LocalS3Host.StartAsync();
         await host.Client.PutBucketAsync("tagged-bucket");
 
         // Act

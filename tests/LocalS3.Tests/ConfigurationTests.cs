@@ -1,6 +1,7 @@
 using System.Net;
 using Amazon.S3;
 using Amazon.S3.Model;
+using DisasterRecovery.TestSupport;
 
 namespace DisasterRecovery.LocalS3.Tests;
 
@@ -146,7 +147,7 @@ public class ConfigurationTests
     }
 
     /// <summary>GET /bucket/?subresource signed by hand, asserting S3's 404 error document.</summary>
-    private static async Task AssertRawErrorAsync(S3TestHost host, string query, string code)
+    private static async Task AssertRawErrorAsync(LocalS3Host host, string query, string code)
     {
         var request = RawRequests.Signed(HttpMethod.Get, host.Server.Endpoint, $"/{Bucket}/", null, RawRequests.EmptySha256, query: query[1..]);
         using var http = new HttpClient();
@@ -155,9 +156,9 @@ public class ConfigurationTests
         Assert.Contains($"<Code>{code}</Code>", await response.Content.ReadAsStringAsync());
     }
 
-    private static async Task<S3TestHost> StartAsync()
+    private static async Task<LocalS3Host> StartAsync()
     {
-        var host = await S3TestHost.StartAsync();
+        var host = await LocalS3Host.StartAsync();
         await host.Client.PutBucketAsync(Bucket);
         return host;
     }

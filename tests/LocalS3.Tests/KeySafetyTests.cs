@@ -1,5 +1,6 @@
 using System.Text;
 using Amazon.S3.Model;
+using DisasterRecovery.TestSupport;
 
 namespace DisasterRecovery.LocalS3.Tests;
 
@@ -20,7 +21,7 @@ public class KeySafetyTests
         // The state folder sits a few levels deep in a sandbox of its own, so "../" escapes would land in it.
         var sandbox = Path.Combine(Path.GetTempPath(), "locals3-tests", "sandbox-" + Guid.NewGuid().ToString("N"));
         var state = Path.Combine(sandbox, "one", "two", "state");
-        await using var host = await S3TestHost.StartAsync(state);
+        await using var host = await LocalS3Host.StartAsync(state);
         await host.Client.PutBucketAsync(Bucket);
 
         // Act
@@ -46,7 +47,7 @@ public class KeySafetyTests
     public async Task ListObjectsV2_WhenKeysUseNonAsciiCharacters_ShouldSortByUtf8Bytes()
     {
         // Arrange: U+FF21 (fullwidth A) sorts before U+1F980 (an emoji) in UTF-8, not in UTF-16 ordinal order.
-        await using var host = await S3TestHost.StartAsync();
+        await using var host = await LocalS3Host.StartAsync();
         await host.Client.PutBucketAsync(Bucket);
         string[] keys = ["\U0001F980", "\uFF21", "a", "é"];
         foreach (var key in keys)

@@ -1,7 +1,7 @@
-using DisasterRecovery.TestSupport;
 using System.Diagnostics;
 using System.Security.Cryptography;
 using Amazon.S3.Model;
+using DisasterRecovery.TestSupport;
 using Xunit.Abstractions;
 
 namespace DisasterRecovery.LocalS3.Tests;
@@ -24,7 +24,7 @@ public class LargeObjectTests(ITestOutputHelper output)
     public async Task MultipartUpload_WhenObjectIsOneGibibyte_ShouldDownloadWithTheSameSha256WithoutBufferingIt()
     {
         // Arrange
-        await using var host = await S3TestHost.StartAsync();
+        await using var host = await LocalS3Host.StartAsync();
         await host.Client.PutBucketAsync(Bucket);
         var expectedSha256 = await Sha256Async(new DeterministicStream(0, ObjectSize));
         using var sampler = new WorkingSetSampler();

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Amazon.S3;
 using Amazon.S3.Model;
+using DisasterRecovery.TestSupport;
 
 namespace DisasterRecovery.LocalS3.Tests;
 
@@ -359,9 +360,9 @@ public class LifecycleTests
         Transitions = [new LifecycleTransition { Days = 0, StorageClass = target }],
     };
 
-    private static Task PutLifecycleAsync(S3TestHost host, params LifecycleRule[] rules) => PutLifecycleAsync(host, rules, null);
+    private static Task PutLifecycleAsync(LocalS3Host host, params LifecycleRule[] rules) => PutLifecycleAsync(host, rules, null);
 
-    private static async Task PutLifecycleAsync(S3TestHost host, LifecycleRule[] rules, TransitionDefaultMinimumObjectSize? minimumObjectSize) =>
+    private static async Task PutLifecycleAsync(LocalS3Host host, LifecycleRule[] rules, TransitionDefaultMinimumObjectSize? minimumObjectSize) =>
         await host.Client.PutLifecycleConfigurationAsync(new PutLifecycleConfigurationRequest
         {
             BucketName = Bucket,
@@ -370,7 +371,7 @@ public class LifecycleTests
         });
 
     /// <summary>Puts an object and returns its version id.</summary>
-    private static async Task<string> PutAsync(S3TestHost host, string key, byte[] bytes, Tag? tag, S3StorageClass storageClass, DateTime? retainUntil = null)
+    private static async Task<string> PutAsync(LocalS3Host host, string key, byte[] bytes, Tag? tag, S3StorageClass storageClass, DateTime? retainUntil = null)
     {
         var request = new PutObjectRequest
         {
@@ -389,18 +390,18 @@ public class LifecycleTests
         return (await host.Client.PutObjectAsync(request)).VersionId;
     }
 
-    private static async Task<Dictionary<string, string>> ClassesAsync(S3TestHost host) =>
+    private static async Task<Dictionary<string, string>> ClassesAsync(LocalS3Host host) =>
         (await host.Client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = Bucket })).S3Objects
             .ToDictionary(o => o.Key, o => o.StorageClass.Value);
 
     /// <summary>Every version as key:versionId, delete markers as key:marker, newest first.</summary>
-    private static async Task<List<string>> VersionsAsync(S3TestHost host) =>
+    private static async Task<List<string>> VersionsAsync(LocalS3Host host) =>
         ((await host.Client.ListVersionsAsync(new ListVersionsRequest { BucketName = Bucket })).Versions ?? [])
             .Select(v => $"{v.Key}:{(v.IsDeleteMarker == true ? "marker" : v.VersionId)}").ToList();
 
-    private static async Task<S3TestHost> StartAsync(bool objectLock)
+    private static async Task<LocalS3Host> StartAsync(bool objectLock)
     {
-        var host = await S3TestHost.StartAsync();
+        var host = await LocalS3Host.StartAsync();
         await host.Client.PutBucketAsync(new PutBucketRequest { BucketName = Bucket, ObjectLockEnabledForBucket = objectLock });
         return host;
     }

@@ -1,5 +1,6 @@
 using Amazon.S3;
 using Amazon.S3.Model;
+using DisasterRecovery.TestSupport;
 
 namespace DisasterRecovery.LocalS3.Tests;
 
@@ -119,9 +120,9 @@ public class ListingTests
         Assert.Equal("odd/a b+c%d&e", System.Net.WebUtility.UrlDecode(encoded));
     }
 
-    private static async Task<S3TestHost> StartWithKeysAsync()
+    private static async Task<LocalS3Host> StartWithKeysAsync()
     {
-        var host = await S3TestHost.StartAsync();
+        var host = await LocalS3Host.StartAsync();
         await host.Client.PutBucketAsync(Bucket);
         foreach (var key in Keys.Reverse())
         {

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using Amazon.S3;
 using Amazon.S3.Model;
 using Amazon.S3.Transfer;
+using DisasterRecovery.TestSupport;
 
 namespace DisasterRecovery.LocalS3.Tests;
 
@@ -275,7 +276,7 @@ public class MultipartTests
         }
     }
 
-    internal static async Task<UploadPartResponse> UploadPartAsync(S3TestHost host, string uploadId, string key, int partNumber, byte[] data) =>
+    internal static async Task<UploadPartResponse> UploadPartAsync(LocalS3Host host, string uploadId, string key, int partNumber, byte[] data) =>
         await host.Client.UploadPartAsync(new UploadPartRequest
         {
             BucketName = Bucket,
@@ -285,7 +286,7 @@ public class MultipartTests
             InputStream = new MemoryStream(data),
         });
 
-    private static async Task CompleteAsync(S3TestHost host, string key, params byte[][] parts)
+    private static async Task CompleteAsync(LocalS3Host host, string key, params byte[][] parts)
     {
         var upload = await host.Client.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest { BucketName = Bucket, Key = key });
         var responses = new List<UploadPartResponse>();
@@ -304,7 +305,7 @@ public class MultipartTests
     }
 
     /// <summary>The SDK sorts PartETags before sending; a raw request keeps the wrong order on the wire.</summary>
-    private static async Task SendUnsortedCompleteAsync(S3TestHost host, CompleteMultipartUploadRequest request)
+    private static async Task SendUnsortedCompleteAsync(LocalS3Host host, CompleteMultipartUploadRequest request)
     {
         var xml = "<CompleteMultipartUpload>" + string.Concat(request.PartETags.Select(part =>
             $"<Part><PartNumber>{part.PartNumber}</PartNumber><ETag>{part.ETag}</ETag></Part>")) + "</CompleteMultipartUpload>";
@@ -321,9 +322,9 @@ public class MultipartTests
         }
     }
 
-    private static async Task<S3TestHost> StartAsync()
+    private static async Task<LocalS3Host> StartAsync()
     {
-        var host = await S3TestHost.StartAsync();
+        var host = await LocalS3Host.StartAsync();
         await host.Client.PutBucketAsync(Bucket);
         return host;
     }

@@ -1,6 +1,7 @@
 using System.Net;
 using Amazon.S3;
 using Amazon.S3.Model;
+using DisasterRecovery.TestSupport;
 
 namespace DisasterRecovery.LocalS3.Tests;
 
@@ -211,7 +212,7 @@ public class ObjectLockTests
     public async Task GetObjectLockConfiguration_WhenBucketHasNoObjectLock_ShouldFailWithNotFoundError()
     {
         // Arrange
-        await using var host = await S3TestHost.StartAsync();
+        await using var host = await LocalS3Host.StartAsync();
         await host.Client.PutBucketAsync("plain");
 
         // Act + Assert
@@ -235,9 +236,9 @@ public class ObjectLockTests
         }));
     }
 
-    private static async Task<S3TestHost> StartLockedAsync()
+    private static async Task<LocalS3Host> StartLockedAsync()
     {
-        var host = await S3TestHost.StartAsync();
+        var host = await LocalS3Host.StartAsync();
         await host.Client.PutBucketAsync(new PutBucketRequest { BucketName = Bucket, ObjectLockEnabledForBucket = true });
         return host;
     }

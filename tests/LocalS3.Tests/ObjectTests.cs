@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using Amazon.S3;
 using Amazon.S3.Model;
+using DisasterRecovery.TestSupport;
 
 namespace DisasterRecovery.LocalS3.Tests;
 
@@ -322,9 +323,9 @@ public class ObjectTests
         await TestData.AssertStatusAsync(HttpStatusCode.NotFound, () => host.Client.GetObjectMetadataAsync(Bucket, "sse-c"));
     }
 
-    private static async Task<S3TestHost> StartWithBucketAsync()
+    private static async Task<LocalS3Host> StartWithBucketAsync()
     {
-        var host = await S3TestHost.StartAsync();
+        var host = await LocalS3Host.StartAsync();
         await host.Client.PutBucketAsync(Bucket);
         return host;
     }

@@ -1,6 +1,7 @@
 using Amazon.S3;
 using Amazon.S3.Model;
 using DisasterRecovery.LocalS3.Credentials;
+using DisasterRecovery.TestSupport;
 
 namespace DisasterRecovery.LocalS3.Tests;
 
@@ -12,7 +13,7 @@ public class PersistenceTests
     public async Task Restart_WhenStateFolderIsReused_ShouldKeepObjectsVersionsTagsRetentionAndConfiguration()
     {
         // Arrange
-        await using var host = await S3TestHost.StartAsync();
+        await using var host = await LocalS3Host.StartAsync();
         await host.Client.PutBucketAsync(new PutBucketRequest { BucketName = Bucket, ObjectLockEnabledForBucket = true });
         await host.Client.PutBucketAsync("plain-bucket");
         await host.Client.PutObjectAsync(new PutObjectRequest { BucketName = "plain-bucket", Key = "dir/a", ContentBody = "plain" });

@@ -1,5 +1,6 @@
 using System.Net;
 using Amazon.S3.Model;
+using DisasterRecovery.TestSupport;
 
 namespace DisasterRecovery.LocalS3.Tests;
 
@@ -58,9 +59,9 @@ public class RangeTests
         Assert.Null(get.ChecksumCRC32);
     }
 
-    private static async Task<S3TestHost> StartWithObjectAsync()
+    private static async Task<LocalS3Host> StartWithObjectAsync()
     {
-        var host = await S3TestHost.StartAsync();
+        var host = await LocalS3Host.StartAsync();
         await host.Client.PutBucketAsync(Bucket);
         await host.Client.PutObjectAsync(new PutObjectRequest { BucketName = Bucket, Key = "data", InputStream = new MemoryStream(Data) });
         return host;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using DisasterRecovery.TestSupport;
 
 namespace DisasterRecovery.LocalS3.Tests;
 
@@ -22,8 +23,8 @@ internal static class RawRequests
         string payloadHash,
         IDictionary<string, string>? extraHeaders = null,
         DateTime? signedAt = null,
-        string accessKeyId = S3TestHost.AccessKeyId,
-        string secret = S3TestHost.SecretAccessKey,
+        string accessKeyId = LocalS3Host.AccessKeyId,
+        string secret = LocalS3Host.SecretAccessKey,
         string query = "")
     {
         var time = signedAt ?? DateTime.UtcNow;
@@ -76,7 +77,7 @@ internal static class RawRequests
     }
 
     /// <summary>Builds a signed aws-chunked body (STREAMING-AWS4-HMAC-SHA256-PAYLOAD) chained from the seed signature.</summary>
-    public static byte[] SignedChunkedBody(byte[] payload, int chunkSize, string seedSignature, string amzDate, string secret = S3TestHost.SecretAccessKey)
+    public static byte[] SignedChunkedBody(byte[] payload, int chunkSize, string seedSignature, string amzDate, string secret = LocalS3Host.SecretAccessKey)
     {
         var date = amzDate[..8];
         var scope = $"{date}/{Region}/s3/aws4_request";

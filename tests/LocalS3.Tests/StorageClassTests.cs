@@ -1,6 +1,7 @@
 using System.Net;
 using Amazon.S3;
 using Amazon.S3.Model;
+using DisasterRecovery.TestSupport;
 
 namespace DisasterRecovery.LocalS3.Tests;
 
@@ -229,9 +230,9 @@ public class StorageClassTests
         Assert.Contains("storage class", sameClassAgain.Message, StringComparison.Ordinal);
     }
 
-    private static async Task<S3TestHost> StartAsync()
+    private static async Task<LocalS3Host> StartAsync()
     {
-        var host = await S3TestHost.StartAsync();
+        var host = await LocalS3Host.StartAsync();
         await host.Client.PutBucketAsync(Bucket);
         return host;
     }

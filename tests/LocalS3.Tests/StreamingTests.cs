@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using Amazon.S3.Model;
+using DisasterRecovery.TestSupport;
 
 namespace DisasterRecovery.LocalS3.Tests;
 
@@ -77,7 +78,7 @@ public class StreamingTests
         Assert.All(listing.S3Objects, entry => Assert.Equal(("body of " + entry.Key).Length, entry.Size));
     }
 
-    private static async Task<HttpResponseMessage> SendUnsignedTrailerAsync(S3TestHost host, string key, byte[] payload, string trailerCrc32, long? decodedLength = null)
+    private static async Task<HttpResponseMessage> SendUnsignedTrailerAsync(LocalS3Host host, string key, byte[] payload, string trailerCrc32, long? decodedLength = null)
     {
         using var body = new MemoryStream();
         foreach (var chunk in payload.Chunk(16 * 1024))
@@ -102,9 +103,9 @@ public class StreamingTests
         return await http.SendAsync(request);
     }
 
-    private static async Task<S3TestHost> StartAsync()
+    private static async Task<LocalS3Host> StartAsync()
     {
-        var host = await S3TestHost.StartAsync();
+        var host = await LocalS3Host.StartAsync();
         await host.Client.PutBucketAsync(Bucket);
         return host;
     }

@@ -1,5 +1,6 @@
 using System.Net;
 using Amazon.S3.Model;
+using DisasterRecovery.TestSupport;
 
 namespace DisasterRecovery.LocalS3.Tests;
 
@@ -68,9 +69,9 @@ public class TaggingTests
         }));
     }
 
-    private static async Task<S3TestHost> StartAsync()
+    private static async Task<LocalS3Host> StartAsync()
     {
-        var host = await S3TestHost.StartAsync();
+        var host = await LocalS3Host.StartAsync();
         await host.Client.PutBucketAsync(Bucket);
         return host;
     }

@@ -1,6 +1,7 @@
 using System.Net;
 using Amazon.S3;
 using Amazon.S3.Model;
+using DisasterRecovery.TestSupport;
 
 namespace DisasterRecovery.LocalS3.Tests;
 
@@ -12,7 +13,7 @@ public class VersioningTests
     public async Task GetBucketVersioning_WhenNeverConfiguredThenEnabled_ShouldReportOffThenEnabled()
     {
         // Arrange
-        await using var host = await S3TestHost.StartAsync();
+        await using var host = await LocalS3Host.StartAsync();
         await host.Client.PutBucketAsync(Bucket);
 
         // Act
@@ -171,15 +172,15 @@ public class VersioningTests
     private static string? RawHeader(AmazonS3Exception error, string name) =>
         (error.InnerException as Amazon.Runtime.Internal.HttpErrorResponseException)?.Response.GetHeaderValue(name);
 
-    private static async Task<S3TestHost> StartVersionedAsync()
+    private static async Task<LocalS3Host> StartVersionedAsync()
     {
-        var host = await S3TestHost.StartAsync();
+        var host = await LocalS3Host.StartAsync();
         await host.Client.PutBucketAsync(Bucket);
         await EnableAsync(host, VersionStatus.Enabled);
         return host;
     }
 
-    private static Task EnableAsync(S3TestHost host, VersionStatus status) =>
+    private static Task EnableAsync(LocalS3Host host, VersionStatus status) =>
         host.Client.PutBucketVersioningAsync(new PutBucketVersioningRequest
         {
             BucketName = Bucket,

@@ -137,18 +137,24 @@ public class ChoiceRuleTests
             "ChoiceStateX": { "Type": "Choice", "Choices": [
                 { "Not": { "Variable": "$.type", "StringEquals": "Private" }, "Next": "Public" },
                 { "Variable": "$.value", "NumericEquals": 0, "Next": "ValueIsZero" },
-                { "And": [ { "Variable": "$.value", "NumericGreaterThanEquals": 20 }, { "Variable": "$.value", "NumericLessThan": 30 } ], "Next": "ValueInTwenties" } ],
+                { "And": [ { "Variable": "$.value", "NumericGreaterThanEquals": 20 }, { "Variable": "$.value", "NumericLessThan": 30 } ],
+                  "Next": "ValueInTwenties" } ],
               "Default": "DefaultState" },
             "Public": { "Type": "Succeed" }, "ValueIsZero": { "Type": "Succeed" }, "ValueInTwenties": { "Type": "Succeed" },
             "DefaultState": { "Type": "Fail", "Cause": "No Matches!" }
             """, startAt: "ChoiceStateX"), input);
 
-        var entered = harness.History.Where(e => e.StateName is not null && e.Type.ToString().EndsWith("Entered", StringComparison.Ordinal)).Select(e => e.StateName).ToList();
+        var entered = harness.History
+            .Where(e => e.StateName is not null && e.Type.ToString().EndsWith("Entered", StringComparison.Ordinal))
+            .Select(e => e.StateName)
+            .ToList();
         Assert.Equal(["ChoiceStateX", expectedState], entered);
     }
 
     [Theory]
-    [InlineData("\"Variable\": \"$.missing\", \"StringEquals\": \"x\"", "Invalid path '$.missing': The choice state's condition path references an invalid value.")]
+    [InlineData(
+        "\"Variable\": \"$.missing\", \"StringEquals\": \"x\"",
+        "Invalid path '$.missing': The choice state's condition path references an invalid value.")]
     [InlineData("\"Variable\": \"$.missing\", \"IsNull\": true", "Invalid path '$.missing'")]
     [InlineData("\"Variable\": \"$.v\", \"NumericEqualsPath\": \"$.missing\"", "Invalid path '$.missing'")]
     public async Task Evaluate_WhenAPathInTheRuleDoesNotExist_ShouldFailWithStatesRuntime(string rule, string causeFragment)

@@ -24,7 +24,8 @@ public class ExecutionApiTests
         var history = harness.History;
         Assert.Equal(
             [HistoryEventType.ExecutionStarted, HistoryEventType.PassStateEntered, HistoryEventType.PassStateExited, HistoryEventType.TaskStateEntered,
-             HistoryEventType.TaskScheduled, HistoryEventType.TaskStarted, HistoryEventType.TaskSucceeded, HistoryEventType.TaskStateExited, HistoryEventType.ExecutionSucceeded],
+             HistoryEventType.TaskScheduled, HistoryEventType.TaskStarted, HistoryEventType.TaskSucceeded, HistoryEventType.TaskStateExited,
+             HistoryEventType.ExecutionSucceeded],
             history.Select(e => e.Type));
         Assert.Equal(Enumerable.Range(1, history.Count).Select(i => (long)i), history.Select(e => e.Id));
         Assert.Equal(Enumerable.Range(0, history.Count).Select(i => (long)i), history.Select(e => e.PreviousEventId));
@@ -162,7 +163,9 @@ public class ExecutionApiTests
     {
         var harness = new Harness();
 
-        var error = Assert.Throws<AslValidationException>(() => harness.Engine.CreateStateMachine("Bad", """{ "StartAt": "X", "States": { "X": { "Type": "Pass", "Next": "Y" } } }"""));
+        var error = Assert.Throws<AslValidationException>(() => harness.Engine.CreateStateMachine(
+            "Bad",
+            """{ "StartAt": "X", "States": { "X": { "Type": "Pass", "Next": "Y" } } }"""));
 
         Assert.Equal("/States/X/Next", Assert.Single(error.Errors).Location);
     }

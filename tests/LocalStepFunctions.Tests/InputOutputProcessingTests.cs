@@ -19,13 +19,15 @@ public class InputOutputProcessingTests
     [InlineData("\"$.numbers\"", "\"$.numbers.val1\"", "\"$.numbers\"", """{"val1":7,"val2":4}""")]
     [InlineData("\"$.numbers\"", "\"$.result.of.adding\"", "\"$.result\"", """{"of":{"adding":7}}""")]
     [InlineData("\"$.numbers\"", "\"$.sum\"", "null", "{}")]
-    public async Task ApplyPaths_WhenSpecExampleFieldsAreSet_ShouldProduceDocumentedOutput(string inputPath, string resultPath, string outputPath, string expected)
+    public async Task ApplyPaths_WhenSpecExampleFieldsAreSet_ShouldProduceDocumentedOutput(
+        string inputPath, string resultPath, string outputPath, string expected)
     {
         var harness = new Harness();
         harness.Invoker.Returns(Lambda, "7");
 
         var result = await harness.RunAsync(Harness.Machine($$"""
-            "S": { "Type": "Task", "Resource": "{{Lambda}}", "InputPath": {{inputPath}}, "ResultPath": {{resultPath}}, "OutputPath": {{outputPath}}, "End": true }
+            "S": { "Type": "Task", "Resource": "{{Lambda}}",
+                   "InputPath": {{inputPath}}, "ResultPath": {{resultPath}}, "OutputPath": {{outputPath}}, "End": true }
             """), NumbersInput);
 
         Assert.Equal(ExecutionStatus.Succeeded, result.Status);
@@ -97,7 +99,8 @@ public class InputOutputProcessingTests
         var harness = new Harness();
         harness.Invoker.Returns("arn:aws:states:::elasticmapreduce:createCluster.sync", """
             { "resourceType": "elasticmapreduce", "resource": "createCluster.sync",
-              "output": { "SdkHttpMetadata": { "HttpStatusCode": 200 }, "SdkResponseMetadata": { "RequestId": "1234-5678-9012" }, "ClusterId": "AKIAIOSFODNN7EXAMPLE" } }
+              "output": { "SdkHttpMetadata": { "HttpStatusCode": 200 }, "SdkResponseMetadata": { "RequestId": "1234-5678-9012" },
+                          "ClusterId": "AKIAIOSFODNN7EXAMPLE" } }
             """);
 
         var result = await harness.RunAsync(Harness.Machine("""
@@ -106,7 +109,9 @@ public class InputOutputProcessingTests
                    "ResultPath": "$.EMROutput", "End": true }
             """), """{ "input": 1 }""");
 
-        Assert.True(Harness.JsonEquals("""{"input":1,"EMROutput":{"ClusterId":"AKIAIOSFODNN7EXAMPLE","ResourceType":"elasticmapreduce"}}""", result.Output), result.Output);
+        Assert.True(
+            Harness.JsonEquals("""{"input":1,"EMROutput":{"ClusterId":"AKIAIOSFODNN7EXAMPLE","ResourceType":"elasticmapreduce"}}""", result.Output),
+            result.Output);
     }
 
     [Fact]

@@ -51,7 +51,9 @@ public class IntrinsicFunctionTests
     [InlineData("States.Hash('abc', 'SHA-1')", "\"a9993e364706816aba3e25717850c26c9cd0d89d\"")]
     [InlineData("States.Hash('abc', 'SHA-256')", "\"ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad\"")]
     [InlineData("States.Hash('abc', 'SHA-384')", "\"cb00753f45a35e8bb5a03d699ac65007272c32ab0eded1631a8b605a43ff5bed8086072ba1e7cc2358baeca134c825a7\"")]
-    [InlineData("States.Hash('abc', 'SHA-512')", "\"ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a2192992a274fc1a836ba3c23a3feebbd454d4423643ce80e2a9ac94fa54ca49f\"")]
+    [InlineData(
+        "States.Hash('abc', 'SHA-512')",
+        "\"ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a2192992a274fc1a836ba3c23a3feebbd454d4423643ce80e2a9ac94fa54ca49f\"")]
     [InlineData("States.JsonMerge($.json1, $.json2, false)", """{"a":{"a3":1,"a4":2},"b":2,"c":3}""")]
     [InlineData("States.MathAdd($.value1, $.step)", "110")]
     [InlineData("States.MathAdd(2.4, 1)", "3")]

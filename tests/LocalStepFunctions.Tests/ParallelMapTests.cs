@@ -11,7 +11,9 @@ public class ParallelMapTests
 {
     private const string Fn = "arn:aws:lambda:us-east-1:123456789012:function:Item";
 
-    private static string Map(string fields, string processor = $$"""{ "StartAt": "T", "States": { "T": { "Type": "Task", "Resource": "{{Fn}}", "End": true } } }""") =>
+    private static string Map(
+        string fields,
+        string processor = $$"""{ "StartAt": "T", "States": { "T": { "Type": "Task", "Resource": "{{Fn}}", "End": true } } }""") =>
         Harness.Machine($$"""
             "S": { "Type": "Map", "End": true, "ItemProcessor": {{processor}} {{fields}} }
             """);
@@ -23,15 +25,20 @@ public class ParallelMapTests
 
         var result = await harness.RunAsync(Harness.Machine("""
             "S": { "Type": "Parallel", "End": true, "Branches": [
-                { "StartAt": "Slow", "States": { "Slow": { "Type": "Wait", "Seconds": 100, "Next": "A" }, "A": { "Type": "Pass", "Result": "a", "End": true } } },
-                { "StartAt": "Fast", "States": { "Fast": { "Type": "Wait", "Seconds": 50, "Next": "B" }, "B": { "Type": "Pass", "Result": "b", "End": true } } },
+                { "StartAt": "Slow",
+                  "States": { "Slow": { "Type": "Wait", "Seconds": 100, "Next": "A" }, "A": { "Type": "Pass", "Result": "a", "End": true } } },
+                { "StartAt": "Fast",
+                  "States": { "Fast": { "Type": "Wait", "Seconds": 50, "Next": "B" }, "B": { "Type": "Pass", "Result": "b", "End": true } } },
                 { "StartAt": "C", "States": { "C": { "Type": "Pass", "End": true } } } ] }
             """), """{ "in": 1 }""");
 
         Assert.True(Harness.JsonEquals("""["a","b",{"in":1}]""", result.Output), result.Output);
         Assert.Equal(TimeSpan.FromSeconds(100), result.StopDate - result.StartDate);
         Assert.Equal(
-            [HistoryEventType.ParallelStateEntered, HistoryEventType.ParallelStateStarted, HistoryEventType.ParallelStateSucceeded, HistoryEventType.ParallelStateExited],
+            [
+                HistoryEventType.ParallelStateEntered, HistoryEventType.ParallelStateStarted, HistoryEventType.ParallelStateSucceeded,
+                HistoryEventType.ParallelStateExited,
+            ],
             harness.History.Where(e => e.Type.ToString().StartsWith("ParallelState", StringComparison.Ordinal)).Select(e => e.Type));
     }
 
@@ -58,9 +65,13 @@ public class ParallelMapTests
 
         var result = await harness.RunAsync(Harness.Machine($$"""
             "S": { "Type": "Parallel", "End": true, "Branches": [
-                { "StartAt": "Waiting", "States": { "Waiting": { "Type": "Wait", "Seconds": 3600, "Next": "Never" }, "Never": { "Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:Never", "End": true } } },
+                { "StartAt": "Waiting", "States": {
+                    "Waiting": { "Type": "Wait", "Seconds": 3600, "Next": "Never" },
+                    "Never": { "Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:Never", "End": true } } },
                 { "StartAt": "Working", "States": { "Working": { "Type": "Task", "Resource": "{{Fn}}", "End": true } } },
-                { "StartAt": "Later", "States": { "Later": { "Type": "Wait", "Seconds": 10, "Next": "Failing" }, "Failing": { "Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:Boom", "End": true } } } ] }
+                { "StartAt": "Later", "States": {
+                    "Later": { "Type": "Wait", "Seconds": 10, "Next": "Failing" },
+                    "Failing": { "Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:Boom", "End": true } } } ] }
             """));
 
         Assert.Equal(ExecutionStatus.Failed, result.Status);
@@ -78,7 +89,10 @@ public class ParallelMapTests
     public async Task Map_WhenItemSelectorUsesMapContext_ShouldBuildEachIterationInputAndKeepOrder()
     {
         var harness = new Harness();
-        harness.Invoker.On(Fn, (call, _) => Task.FromResult<JsonNode?>(JsonValue.Create($"{call.Parameters!["courier"]}:{call.Parameters["index"]}:{call.Parameters["parcel"]!["prod"]}")));
+        harness.Invoker.On(
+            Fn,
+            (call, _) => Task.FromResult<JsonNode?>(
+                JsonValue.Create($"{call.Parameters!["courier"]}:{call.Parameters["index"]}:{call.Parameters["parcel"]!["prod"]}")));
 
         var result = await harness.RunAsync(Harness.Machine($$"""
             "Validate-All": { "Type": "Map", "InputPath": "$.detail", "ItemsPath": "$.shipped", "MaxConcurrency": 0, "ResultPath": "$.detail.shipped",
@@ -87,11 +101,14 @@ public class ParallelMapTests
               "End": true }
             """, startAt: "Validate-All"), """
             { "ship-date": "2016-03-14T01:59:00Z", "detail": { "delivery-partner": "UQS", "shipped": [
-                { "prod": "R31", "dest-code": 9511, "quantity": 1344 }, { "prod": "S39", "dest-code": 9511, "quantity": 40 }, { "prod": "R40", "dest-code": 9860, "quantity": 887 } ] } }
+                { "prod": "R31", "dest-code": 9511, "quantity": 1344 }, { "prod": "S39", "dest-code": 9511, "quantity": 40 },
+                { "prod": "R40", "dest-code": 9860, "quantity": 887 } ] } }
             """);
 
         Assert.Equal(ExecutionStatus.Succeeded, result.Status);
-        Assert.True(Harness.JsonEquals("""["UQS:0:R31","UQS:1:S39","UQS:2:R40"]""", JsonNode.Parse(result.Output!)!["detail"]!["shipped"]!.ToJsonString()), result.Output);
+        Assert.True(
+            Harness.JsonEquals("""["UQS:0:R31","UQS:1:S39","UQS:2:R40"]""", JsonNode.Parse(result.Output!)!["detail"]!["shipped"]!.ToJsonString()),
+            result.Output);
     }
 
     [Fact]
@@ -224,7 +241,8 @@ public class ParallelMapTests
         var result = await harness.RunAsync(Harness.Machine("""
             "S": { "Type": "Parallel", "End": true, "Branches": [ { "StartAt": "M", "States": {
                 "M": { "Type": "Map", "End": true, "ItemSelector": { "doubled.$": "States.MathAdd($$.Map.Item.Value, $$.Map.Item.Value)" },
-                       "ItemProcessor": { "StartAt": "W", "States": { "W": { "Type": "Wait", "Seconds": 5, "Next": "P" }, "P": { "Type": "Pass", "OutputPath": "$.doubled", "End": true } } } } } } ] }
+                       "ItemProcessor": { "StartAt": "W", "States": {
+                         "W": { "Type": "Wait", "Seconds": 5, "Next": "P" }, "P": { "Type": "Pass", "OutputPath": "$.doubled", "End": true } } } } } } ] }
             """), "[1, 2, 3]");
 
         Assert.True(Harness.JsonEquals("[[2,4,6]]", result.Output), result.Output);

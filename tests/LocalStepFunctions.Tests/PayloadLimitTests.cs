@@ -29,7 +29,9 @@ public class PayloadLimitTests
 
         Assert.Equal(ExecutionStatus.Failed, result.Status);
         Assert.Equal(ErrorNames.DataLimitExceeded, result.Error);
-        Assert.StartsWith("The state/task 'lambda' returned a result with a size exceeding the maximum number of bytes service limit.", result.Cause, StringComparison.Ordinal);
+        Assert.StartsWith(
+            "The state/task 'lambda' returned a result with a size exceeding the maximum number of bytes service limit.",
+            result.Cause, StringComparison.Ordinal);
         var failed = Assert.Single(harness.History, e => e.Type == HistoryEventType.TaskFailed);
         Assert.Equal(ErrorNames.DataLimitExceeded, failed.Error);
         Assert.DoesNotContain(harness.History, e => e.Type == HistoryEventType.TaskSucceeded);
@@ -144,7 +146,9 @@ public class PayloadLimitTests
         var error = Assert.Throws<StepFunctionsApiException>(() => harness.Engine.StartExecution(machine, input));
 
         Assert.Equal("ValidationException", error.ErrorCode);
-        Assert.Contains("Value at 'input' failed to satisfy constraint: Member must have length less than or equal to 262144", error.Message, StringComparison.Ordinal);
+        Assert.Contains(
+            "Value at 'input' failed to satisfy constraint: Member must have length less than or equal to 262144",
+            error.Message, StringComparison.Ordinal);
         Assert.Empty(harness.Engine.ListExecutions(machine));
     }
 

@@ -13,7 +13,8 @@ public class RetryCatchTests
     /// <summary>A Task with Retry/Catch; an unused first catcher keeps "Other" reachable so the definition validates.</summary>
     private static string TaskMachine(string retry, string @catch = "[]", string next = "\"Next\": \"Recovered\"") => Harness.Machine($$"""
         "S": { "Type": "Task", "Resource": "{{Fn}}", {{next}}, "Retry": {{retry}},
-               "Catch": [ { "ErrorEquals": ["Unused.NeverThrown"], "Next": "Other" }{{(@catch == "[]" ? "" : ", " + @catch.Trim().TrimStart('[').TrimEnd(']'))}} ] },
+               "Catch": [ { "ErrorEquals": ["Unused.NeverThrown"], "Next": "Other" }
+                          {{(@catch == "[]" ? "" : ", " + @catch.Trim().TrimStart('[').TrimEnd(']'))}} ] },
         "Recovered": { "Type": "Pass", "End": true },
         "Other": { "Type": "Pass", "Result": "other", "End": true }
         """);
@@ -43,7 +44,8 @@ public class RetryCatchTests
         var harness = new Harness();
         harness.Invoker.FailsThen(Fn, ["States.Timeout"], null);
 
-        var result = await harness.RunAsync(TaskMachine("""[ { "ErrorEquals": ["States.Timeout"], "IntervalSeconds": 3, "MaxAttempts": 4, "BackoffRate": 1.5 } ]"""));
+        var result = await harness.RunAsync(TaskMachine(
+            """[ { "ErrorEquals": ["States.Timeout"], "IntervalSeconds": 3, "MaxAttempts": 4, "BackoffRate": 1.5 } ]"""));
 
         Assert.Equal(ExecutionStatus.Failed, result.Status);
         Assert.Equal([0, 3, 7.5, 14.25, 24.375], CallOffsets(harness));
@@ -66,7 +68,8 @@ public class RetryCatchTests
         var harness = new Harness();
         harness.Invoker.FailsThen(Fn, ["E"], null);
 
-        await harness.RunAsync(TaskMachine("""[ { "ErrorEquals": ["E"], "IntervalSeconds": 10, "BackoffRate": 3, "MaxAttempts": 3, "MaxDelaySeconds": 20 } ]"""));
+        await harness.RunAsync(TaskMachine(
+            """[ { "ErrorEquals": ["E"], "IntervalSeconds": 10, "BackoffRate": 3, "MaxAttempts": 3, "MaxDelaySeconds": 20 } ]"""));
 
         Assert.Equal([0, 10, 30, 50], CallOffsets(harness));
     }
@@ -77,7 +80,8 @@ public class RetryCatchTests
         var harness = new Harness();
         harness.Invoker.FailsThen(Fn, ["E"], null);
 
-        await harness.RunAsync(TaskMachine("""[ { "ErrorEquals": ["E"], "IntervalSeconds": 100, "BackoffRate": 1, "MaxAttempts": 5, "JitterStrategy": "FULL" } ]"""));
+        await harness.RunAsync(TaskMachine(
+            """[ { "ErrorEquals": ["E"], "IntervalSeconds": 100, "BackoffRate": 1, "MaxAttempts": 5, "JitterStrategy": "FULL" } ]"""));
 
         var offsets = CallOffsets(harness);
         var waits = offsets.Zip(offsets.Skip(1), (a, b) => b - a).ToArray();
@@ -120,7 +124,8 @@ public class RetryCatchTests
         var harness = new Harness();
         harness.Invoker.FailsThen(Fn, ["Other"], null);
 
-        var result = await harness.RunAsync(TaskMachine("""[ { "ErrorEquals": ["Specific"], "MaxAttempts": 5 }, { "ErrorEquals": ["States.ALL"], "MaxAttempts": 2, "IntervalSeconds": 2 } ]"""));
+        var result = await harness.RunAsync(TaskMachine(
+            """[ { "ErrorEquals": ["Specific"], "MaxAttempts": 5 }, { "ErrorEquals": ["States.ALL"], "MaxAttempts": 2, "IntervalSeconds": 2 } ]"""));
 
         Assert.Equal([0, 2, 6], CallOffsets(harness));
         Assert.Equal("Other", result.Error);
@@ -154,11 +159,14 @@ public class RetryCatchTests
 
         var result = await harness.RunAsync(TaskMachine(
             """[ { "ErrorEquals": ["java.lang.Exception"], "MaxAttempts": 1 } ]""",
-            """[ { "ErrorEquals": ["java.lang.Exception"], "ResultPath": "$.error-info", "Next": "Recovered" }, { "ErrorEquals": ["States.ALL"], "Next": "Other" } ]"""),
+            """[ { "ErrorEquals": ["java.lang.Exception"], "ResultPath": "$.error-info", "Next": "Recovered" }, """ +
+                """{ "ErrorEquals": ["States.ALL"], "Next": "Other" } ]"""),
             """{ "order": 7 }""");
 
         Assert.Equal(2, harness.Invoker.Calls.Count);
-        Assert.True(Harness.JsonEquals("""{"order":7,"error-info":{"Error":"java.lang.Exception","Cause":"attempt 1 failed"}}""", result.Output), result.Output);
+        Assert.True(
+            Harness.JsonEquals("""{"order":7,"error-info":{"Error":"java.lang.Exception","Cause":"attempt 1 failed"}}""", result.Output),
+            result.Output);
         Assert.Contains(harness.History, e => e.Type == HistoryEventType.PassStateEntered && e.StateName == "Recovered");
     }
 
@@ -168,7 +176,9 @@ public class RetryCatchTests
         var harness = new Harness();
         harness.Invoker.FailsThen(Fn, ["E"], null);
 
-        var result = await harness.RunAsync(TaskMachine("[]", """[ { "ErrorEquals": ["E"], "ResultPath": null, "Next": "Recovered" } ]"""), """{ "keep": 1 }""");
+        var result = await harness.RunAsync(
+            TaskMachine("[]", """[ { "ErrorEquals": ["E"], "ResultPath": null, "Next": "Recovered" } ]"""),
+            """{ "keep": 1 }""");
 
         Assert.True(Harness.JsonEquals("""{"keep":1}""", result.Output), result.Output);
     }
@@ -216,7 +226,9 @@ public class RetryCatchTests
             "\"End\": true, \"TimeoutSeconds\": 5"));
 
         Assert.Equal(ExecutionStatus.Succeeded, result.Status);
-        Assert.True(Harness.JsonEquals("""{"Error":"States.Timeout","Cause":"The task did not complete within TimeoutSeconds"}""", result.Output), result.Output);
+        Assert.True(
+            Harness.JsonEquals("""{"Error":"States.Timeout","Cause":"The task did not complete within TimeoutSeconds"}""", result.Output),
+            result.Output);
     }
 
     [Fact]
@@ -261,7 +273,9 @@ public class RetryCatchTests
             "Done": { "Type": "Succeed" }
             """), """{ "db": "orders" }""");
 
-        Assert.True(Harness.JsonEquals("""{"db":"orders","failure":{"Error":"BackupNotFoundException","Cause":"no snapshot"}}""", result.Output), result.Output);
+        Assert.True(
+            Harness.JsonEquals("""{"db":"orders","failure":{"Error":"BackupNotFoundException","Cause":"no snapshot"}}""", result.Output),
+            result.Output);
     }
 
     [Fact]

@@ -71,7 +71,9 @@ public class WaitAndFailStateTests
 
         Assert.Equal(ExecutionStatus.Failed, result.Status);
         Assert.Equal(("ErrorA", "Kaiju attack"), (result.Error, result.Cause));
-        Assert.Equal([HistoryEventType.ExecutionStarted, HistoryEventType.FailStateEntered, HistoryEventType.ExecutionFailed], harness.History.Select(e => e.Type));
+        Assert.Equal(
+            [HistoryEventType.ExecutionStarted, HistoryEventType.FailStateEntered, HistoryEventType.ExecutionFailed],
+            harness.History.Select(e => e.Type));
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using DisasterRecovery.Core;
+using DisasterRecovery.TestSupport;
 
 [assembly: CollectionBehavior(DisableTestParallelization = true)]
 

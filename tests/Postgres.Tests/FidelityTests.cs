@@ -1,4 +1,5 @@
 using DisasterRecovery.Core;
+using DisasterRecovery.TestSupport;
 
 namespace DisasterRecovery.Postgres.Tests;
 

@@ -1,9 +1,8 @@
 using Amazon.S3.Model;
 using DisasterRecovery.Catalog;
 using DisasterRecovery.Postgres;
-using DisasterRecovery.Postgres.Tests;
 using DisasterRecovery.PostgresJobs;
-using DisasterRecovery.Tests.Support;
+using DisasterRecovery.TestSupport;
 
 namespace DisasterRecovery.PostgresFunctions.Tests;
 

@@ -2,8 +2,8 @@ using System.Text.Json;
 using DisasterRecovery.Catalog;
 using DisasterRecovery.Core;
 using DisasterRecovery.Postgres;
-using DisasterRecovery.Postgres.Tests;
 using DisasterRecovery.PostgresJobs;
+using DisasterRecovery.TestSupport;
 
 namespace DisasterRecovery.PostgresFunctions.Tests;
 

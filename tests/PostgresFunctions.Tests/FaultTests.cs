@@ -1,8 +1,8 @@
 using DisasterRecovery.Catalog;
 using DisasterRecovery.Core;
 using DisasterRecovery.Postgres;
-using DisasterRecovery.Postgres.Tests;
 using DisasterRecovery.PostgresJobs;
+using DisasterRecovery.TestSupport;
 using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 

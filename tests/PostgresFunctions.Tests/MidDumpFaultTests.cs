@@ -1,6 +1,6 @@
 using DisasterRecovery.Catalog;
 using DisasterRecovery.Core;
-using DisasterRecovery.Postgres.Tests;
+using DisasterRecovery.TestSupport;
 using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 

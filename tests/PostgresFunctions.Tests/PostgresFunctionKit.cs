@@ -8,10 +8,9 @@ using DisasterRecovery.Functions.PostgresBackup;
 using DisasterRecovery.Functions.PostgresRestore;
 using DisasterRecovery.Functions.PostgresVerify;
 using DisasterRecovery.Lambda;
-using DisasterRecovery.Postgres.Tests;
 using DisasterRecovery.PostgresJobs;
 using DisasterRecovery.Secrets;
-using DisasterRecovery.Tests.Support;
+using DisasterRecovery.TestSupport;
 
 namespace DisasterRecovery.PostgresFunctions.Tests;
 

@@ -39,7 +39,10 @@ public sealed class PointInTimeRecoverySideInstanceTests(RecoveryCloud env) : IC
         try
         {
             // Act
-            execution = new(await env.RunAsync(Machine, new { sourceInstance = RecoveryCloud.Instance, restoreTime = t, tables = new[] { "jobs" }, mode = "insert-missing", requireApproval = true }, name));
+            execution = new(await env.RunAsync(
+                Machine,
+                new { sourceInstance = RecoveryCloud.Instance, restoreTime = t, tables = new[] { "jobs" }, mode = "insert-missing", requireApproval = true },
+                name));
         }
         finally
         {
@@ -74,7 +77,10 @@ public sealed class PointInTimeRecoverySideInstanceTests(RecoveryCloud env) : IC
         env.Cloud.Rds.FaultInjector.EndProvisioningIn("pitr-" + name, status);
 
         // Act
-        var execution = new ExecutionDocumentView(await env.RunAsync(Machine, new { sourceInstance = RecoveryCloud.Instance, restoreTime = t, tables = new[] { "jobs" }, mode = "insert-missing" }, name));
+        var execution = new ExecutionDocumentView(await env.RunAsync(
+            Machine,
+            new { sourceInstance = RecoveryCloud.Instance, restoreTime = t, tables = new[] { "jobs" }, mode = "insert-missing" },
+            name));
 
         // Assert: the first describe shows "creating", the second the status, and that was the last poll.
         Assert.Equal("FAILED", execution.Document.Status);
@@ -100,11 +106,16 @@ public sealed class PointInTimeRecoverySideInstanceTests(RecoveryCloud env) : IC
         env.Cloud.Rds.FaultInjector.Throttle(3, action: "describeDBInstances", caller: "Describe Side Instance Before Cleanup");
 
         // Act
-        var execution = new ExecutionDocumentView(await env.RunAsync(Machine, new { sourceInstance = RecoveryCloud.Instance, restoreTime = t, tables = new[] { "jobs" }, mode = "insert-missing" }, name));
+        var execution = new ExecutionDocumentView(await env.RunAsync(
+            Machine,
+            new { sourceInstance = RecoveryCloud.Instance, restoreTime = t, tables = new[] { "jobs" }, mode = "insert-missing" },
+            name));
 
         // Assert
         Assert.Equal("SideInstanceFailed", execution.Document.Error);
-        Assert.Equal(3, env.Cloud.Rds.FaultInjector.ThrottledCalls.Count(c => c.EndsWith("by Describe Side Instance Before Cleanup", StringComparison.Ordinal)));
+        Assert.Equal(
+            3,
+            env.Cloud.Rds.FaultInjector.ThrottledCalls.Count(c => c.EndsWith("by Describe Side Instance Before Cleanup", StringComparison.Ordinal)));
         Assert.Equal(1, execution.Entered(env, "Delete Side Instance After Failure"));
         Assert.Null(await env.InstanceStatusAfterDeletionAsync("pitr-" + name));
     }
@@ -130,7 +141,10 @@ public sealed class PointInTimeRecoverySideInstanceTests(RecoveryCloud env) : IC
         ExecutionDocumentView stopped;
         try
         {
-            stopped = new(await env.RunAsync(Machine, new { sourceInstance = RecoveryCloud.Instance, restoreTime = t, tables = new[] { "jobs" }, mode = "insert-missing", requireApproval = true }, name));
+            stopped = new(await env.RunAsync(
+                Machine,
+                new { sourceInstance = RecoveryCloud.Instance, restoreTime = t, tables = new[] { "jobs" }, mode = "insert-missing", requireApproval = true },
+                name));
         }
         finally
         {

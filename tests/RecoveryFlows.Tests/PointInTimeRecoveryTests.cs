@@ -30,7 +30,10 @@ public sealed class PointInTimeRecoveryTests(RecoveryCloud env) : IClassFixture<
         await (await env.Cloud.GetRdsAsync()).FlushWalArchiveAsync(RecoveryCloud.Instance);
 
         // Act
-        var execution = await env.RunAsync(Machine, new { sourceInstance = RecoveryCloud.Instance, restoreTime = t, tables = new[] { "jobs", "reviews" }, mode = "insert-missing" }, "pitr-happy");
+        var execution = await env.RunAsync(
+            Machine,
+            new { sourceInstance = RecoveryCloud.Instance, restoreTime = t, tables = new[] { "jobs", "reviews" }, mode = "insert-missing" },
+            "pitr-happy");
 
         // Assert: the rows are back, the dropped table is back, the change after T survived, the side instance is gone.
         Assert.True(execution.Status == "SUCCEEDED", $"{execution.Status}: {execution.Error}: {execution.Cause}");
@@ -38,7 +41,9 @@ public sealed class PointInTimeRecoveryTests(RecoveryCloud env) : IClassFixture<
         Assert.Equal(reviewsBefore, await env.RowsAsync("reviews"));
         Assert.Equal(techniciansAfterT, await env.RowsAsync("technicians"));
         Assert.Null(await env.InstanceStatusAfterDeletionAsync("pitr-pitr-happy"));
-        Assert.Contains(env.Cloud.Sns.Messages, m => m.Subject == "DR: point-in-time recovery finished" && m.Message.Contains("pitr-happy", StringComparison.Ordinal));
+        Assert.Contains(
+            env.Cloud.Sns.Messages,
+            m => m.Subject == "DR: point-in-time recovery finished" && m.Message.Contains("pitr-happy", StringComparison.Ordinal));
         Assert.Contains("restore:succeeded:point-in-time-recovery", await env.AuditTrailAsync());
     }
 
@@ -96,14 +101,19 @@ public sealed class PointInTimeRecoveryTests(RecoveryCloud env) : IClassFixture<
         await (await env.Cloud.GetRdsAsync()).FlushWalArchiveAsync(RecoveryCloud.Instance);
 
         // Act
-        var execution = await env.RunAsync(Machine, new { sourceInstance = RecoveryCloud.Instance, restoreTime = t, tables = new[] { "jobs", "reviews" }, mode = "insert-missing" }, "pitr-halfway");
+        var execution = await env.RunAsync(
+            Machine,
+            new { sourceInstance = RecoveryCloud.Instance, restoreTime = t, tables = new[] { "jobs", "reviews" }, mode = "insert-missing" },
+            "pitr-halfway");
 
         // Assert: nothing of the failed write is in production; the side instance was removed; on-call was told.
         Assert.Equal("FAILED", execution.Status);
         Assert.Equal(jobsDamaged, await env.RowsAsync("jobs"));
         Assert.Equal(reviewsDamaged, await env.RowsAsync("reviews"));
         Assert.Null(await env.InstanceStatusAfterDeletionAsync("pitr-pitr-halfway"));
-        Assert.Contains(env.Cloud.Sns.Messages, m => m.Subject == "DR: point-in-time recovery FAILED" && m.Message.Contains("pitr-halfway", StringComparison.Ordinal));
+        Assert.Contains(
+            env.Cloud.Sns.Messages,
+            m => m.Subject == "DR: point-in-time recovery FAILED" && m.Message.Contains("pitr-halfway", StringComparison.Ordinal));
         Assert.Contains("restore:failed:point-in-time-recovery", await env.AuditTrailAsync());
     }
 
@@ -116,7 +126,10 @@ public sealed class PointInTimeRecoveryTests(RecoveryCloud env) : IClassFixture<
         await (await env.Cloud.GetRdsAsync()).FlushWalArchiveAsync(RecoveryCloud.Instance);
 
         // Act: one poll allowed; the emulator shows every new instance as "creating" on its first describe.
-        var execution = await env.RunAsync(Machine, new { sourceInstance = RecoveryCloud.Instance, restoreTime = t, tables = new[] { "jobs" }, mode = "preview", maxPolls = 1 }, "pitr-cap");
+        var execution = await env.RunAsync(
+            Machine,
+            new { sourceInstance = RecoveryCloud.Instance, restoreTime = t, tables = new[] { "jobs" }, mode = "preview", maxPolls = 1 },
+            "pitr-cap");
 
         // Assert
         Assert.Equal("FAILED", execution.Status);
@@ -164,14 +177,19 @@ public sealed class PointInTimeRecoveryTests(RecoveryCloud env) : IClassFixture<
         try
         {
             // Act
-            var execution = await env.RunAsync(Machine, new { sourceInstance = RecoveryCloud.Instance, restoreTime = t, tables = new[] { "jobs" }, mode = "insert-missing", requireApproval = true }, name);
+            var execution = await env.RunAsync(
+                Machine,
+                new { sourceInstance = RecoveryCloud.Instance, restoreTime = t, tables = new[] { "jobs" }, mode = "insert-missing", requireApproval = true },
+                name);
 
             // Assert: nothing was written while the question was open; afterwards only what the answer allowed.
             Assert.Equal(jobsDamaged, jobsWhenAsked);
             Assert.Equal(approve ? "SUCCEEDED" : "FAILED", execution.Status);
             Assert.Equal(approve ? jobsBefore : jobsDamaged, await env.RowsAsync("jobs"));
             Assert.Equal(approve ? null : "Rejected", execution.Error);
-            Assert.Contains(env.Cloud.Sns.Messages, m => m.Subject == "DR: approve a point-in-time recovery" && m.Message.Contains(name, StringComparison.Ordinal));
+            Assert.Contains(
+                env.Cloud.Sns.Messages,
+                m => m.Subject == "DR: approve a point-in-time recovery" && m.Message.Contains(name, StringComparison.Ordinal));
             Assert.Null(await env.InstanceStatusAfterDeletionAsync("pitr-" + name));
         }
         finally
@@ -184,8 +202,10 @@ public sealed class PointInTimeRecoveryTests(RecoveryCloud env) : IClassFixture<
     private async Task CreateMarketplaceAsync() => await RecoveryCloud.ExecuteAsync(env.Database, """
         DROP TABLE IF EXISTS reviews, jobs, technicians, audit_notes CASCADE;
         CREATE TABLE technicians (id bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY, name text NOT NULL);
-        CREATE TABLE jobs (id bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY, technician_id bigint NOT NULL REFERENCES technicians(id), title text NOT NULL, price numeric(10,2));
-        CREATE TABLE reviews (id bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY, job_id bigint NOT NULL REFERENCES jobs(id), rating int NOT NULL, body text);
+        CREATE TABLE jobs (id bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY, technician_id bigint NOT NULL REFERENCES technicians(id),
+            title text NOT NULL, price numeric(10,2));
+        CREATE TABLE reviews (id bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY, job_id bigint NOT NULL REFERENCES jobs(id),
+            rating int NOT NULL, body text);
         CREATE TABLE audit_notes (at timestamptz NOT NULL, note text);
         INSERT INTO technicians (name) SELECT 'technician ' || g FROM generate_series(1, 50) g;
         INSERT INTO jobs (technician_id, title, price) SELECT (g % 50) + 1, 'job ' || g, g * 1.25 FROM generate_series(1, 500) g;

@@ -67,7 +67,10 @@ public sealed class RdsStatusChoiceTests
     [InlineData("incompatible-parameters", "Snapshot Failed")]
     public async Task SnapshotPoll_ForEveryStatusTheSdkWaiterKnows_ShouldStopAtOnceOnItsFailures(string status, string expected)
     {
-        var next = await RouteAsync("restore-database.asl.json", "Is The Snapshot Available?", new JsonObject { ["snapshot"] = new JsonObject { ["status"] = status } });
+        var next = await RouteAsync(
+            "restore-database.asl.json",
+            "Is The Snapshot Available?",
+            new JsonObject { ["snapshot"] = new JsonObject { ["status"] = status } });
 
         Assert.Equal(expected, next);
     }
@@ -104,7 +107,11 @@ public sealed class RdsStatusChoiceTests
         var flow = JsonNode.Parse(await File.ReadAllTextAsync(RepositoryPaths.Of(Path.Combine("statemachines", file))))!;
         var choice = flow["States"]![choiceState]!.DeepClone().AsObject();
         var states = new JsonObject { [choiceState] = choice };
-        foreach (var target in choice["Choices"]!.AsArray().Select(r => r!["Next"]!.GetValue<string>()).Append(choice["Default"]!.GetValue<string>()).Distinct())
+        var targets = choice["Choices"]!.AsArray()
+            .Select(r => r!["Next"]!.GetValue<string>())
+            .Append(choice["Default"]!.GetValue<string>())
+            .Distinct();
+        foreach (var target in targets)
         {
             states[target] = new JsonObject { ["Type"] = "Pass", ["Result"] = target, ["End"] = true };
         }
@@ -112,7 +119,9 @@ public sealed class RdsStatusChoiceTests
         var machine = new JsonObject { ["StartAt"] = choiceState, ["States"] = states };
         input["poll"] = new JsonObject { ["attempts"] = 1 };
         input["maxPolls"] = 120;
-        var engine = new StateMachineEngine(new DelegateTaskInvoker((_, _) => throw new InvalidOperationException("no task runs here")), new VirtualTimeProvider(DateTimeOffset.UnixEpoch));
+        var engine = new StateMachineEngine(
+            new DelegateTaskInvoker((_, _) => throw new InvalidOperationException("no task runs here")),
+            new VirtualTimeProvider(DateTimeOffset.UnixEpoch));
         var execution = engine.StartExecution(engine.CreateStateMachine("Choice", machine.ToJsonString()), input.ToJsonString());
         var result = await engine.WaitForExecutionAsync(execution);
         Assert.True(result.Status == ExecutionStatus.Succeeded, $"{result.Status}: {result.Error} {result.Cause}");

@@ -7,7 +7,8 @@ namespace DisasterRecovery.RecoveryFlows.Tests;
 internal static class RdsViews
 {
     /// <summary>Where an instance sits, as describeDBInstances reports it: equal tuples, equal placement.</summary>
-    public static (string SubnetGroup, string SecurityGroups, string ParameterGroup, string OptionGroup, bool MultiAz, bool CopyTags) Placement(JsonNode instance) => (
+    public static (string SubnetGroup, string SecurityGroups, string ParameterGroup, string OptionGroup, bool MultiAz, bool CopyTags) Placement(
+        JsonNode instance) => (
         instance["DbSubnetGroup"]!["DbSubnetGroupName"]!.GetValue<string>(),
         string.Join(',', instance["VpcSecurityGroups"]!.AsArray().Select(g => g!["VpcSecurityGroupId"]!.GetValue<string>())),
         instance["DbParameterGroups"]![0]!["DbParameterGroupName"]!.GetValue<string>(),

@@ -145,9 +145,14 @@ public sealed class RecoveryCloud : IAsyncLifetime
     {
         var servers = DisasterRecovery.LocalCloud.Platform.LocalServersInfo.Read(ServersInfoFile);
         var ns = DisasterRecovery.LocalCloud.Platform.PlatformEmulators.Namespace;
-        Cloud.Eks.ApplyConfigMap(ns, DisasterRecovery.LocalCloud.Platform.DatabaseConfigMap.Name, DisasterRecovery.LocalCloud.Platform.DatabaseConfigMap.DataFor(servers, Database));
+        Cloud.Eks.ApplyConfigMap(
+            ns,
+            DisasterRecovery.LocalCloud.Platform.DatabaseConfigMap.Name,
+            DisasterRecovery.LocalCloud.Platform.DatabaseConfigMap.DataFor(servers, Database));
         Cloud.Eks.RestartDeployment(ns, DisasterRecovery.LocalCloud.Platform.PlatformEmulators.Deployment);
-        return await DisasterRecovery.LocalCloud.Platform.LocalPlatformStandIn.StartAsync(servers, DisasterRecovery.LocalCloud.Platform.LocalPlatformState.Of(Cloud));
+        return await DisasterRecovery.LocalCloud.Platform.LocalPlatformStandIn.StartAsync(
+            servers,
+            DisasterRecovery.LocalCloud.Platform.LocalPlatformState.Of(Cloud));
     }
 
     /// <summary>describeDBInstances of one instance, as a flow sees it.</summary>

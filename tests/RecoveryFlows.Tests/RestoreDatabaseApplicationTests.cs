@@ -91,7 +91,9 @@ public sealed class RestoreDatabaseApplicationTests(RecoveryCloud env) : IClassF
             Assert.Equal(["GET scale 200", "PUT scale 200", $"GET {DatabaseConfigMap.Name} 200", $"PUT {DatabaseConfigMap.Name} 409",
                           $"GET {DatabaseConfigMap.Name} 200", $"PUT {DatabaseConfigMap.Name} 200", "GET scale 200", "PUT scale 200"],
                 env.Cloud.Eks.Calls.Skip(callsBefore).Select(c => $"{c.Method} {c.Path.Split('/')[^1]} {c.StatusCode}").ToArray());
-            Assert.Contains(env.Cloud.Sns.Messages, m => m.Subject == "DR: database restored" && m.Message.Contains("restore-stopped-replicas", StringComparison.Ordinal));
+            Assert.Contains(
+                env.Cloud.Sns.Messages,
+                m => m.Subject == "DR: database restored" && m.Message.Contains("restore-stopped-replicas", StringComparison.Ordinal));
         }
         finally
         {

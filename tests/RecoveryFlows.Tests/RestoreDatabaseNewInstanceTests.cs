@@ -64,7 +64,10 @@ public sealed class RestoreDatabaseNewInstanceTests(RecoveryCloud env) : IClassF
         env.Cloud.Rds.FaultInjector.Throttle(2, action: "describeDBInstances", caller: "Describe The New Instance Before Cleanup");
 
         // Act
-        var execution = new ExecutionDocumentView(await env.RunAsync(Machine, new { reason = "terminal status", healthUrl = _platform.HealthUrl.ToString() }, name));
+        var execution = new ExecutionDocumentView(await env.RunAsync(
+            Machine,
+            new { reason = "terminal status", healthUrl = _platform.HealthUrl.ToString() },
+            name));
 
         // Assert
         Assert.Equal("FAILED", execution.Document.Status);
@@ -74,10 +77,14 @@ public sealed class RestoreDatabaseNewInstanceTests(RecoveryCloud env) : IClassF
         Assert.Equal(0, execution.Entered(env, "Instance Poll Cap Reached"));
         Assert.Equal(0, execution.Entered(env, "Mark The New Instance As Promoted"));
         Assert.Equal(1, execution.Entered(env, "Delete The New Instance After Failure"));
-        Assert.Equal(2, env.Cloud.Rds.FaultInjector.ThrottledCalls.Count(c => c.EndsWith("by Describe The New Instance Before Cleanup", StringComparison.Ordinal)));
+        Assert.Equal(
+            2,
+            env.Cloud.Rds.FaultInjector.ThrottledCalls.Count(c => c.EndsWith("by Describe The New Instance Before Cleanup", StringComparison.Ordinal)));
         Assert.Null(await env.InstanceStatusAfterDeletionAsync("restored-" + name));
         Assert.Contains("restore:failed:restore-database", await env.AuditTrailAsync());
-        Assert.Contains(env.Cloud.Sns.Messages, m => m.Subject == "DR: database restore FAILED (application STOPPED)" && m.Message.Contains("incompatible-network", StringComparison.Ordinal));
+        Assert.Contains(
+            env.Cloud.Sns.Messages,
+            m => m.Subject == "DR: database restore FAILED (application STOPPED)" && m.Message.Contains("incompatible-network", StringComparison.Ordinal));
 
         // The application stays stopped by design (a human decides); start it again for the next test.
         env.Cloud.Eks.ScaleDeployment(PlatformEmulators.Namespace, PlatformEmulators.Deployment, PlatformEmulators.SeedReplicas);

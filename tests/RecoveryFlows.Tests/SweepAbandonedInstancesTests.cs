@@ -29,8 +29,11 @@ public sealed class SweepAbandonedInstancesTests(SweepCloud env) : IClassFixture
         var holder = RegisterHolder();
         var running = env.Cloud.Engine.StartExecution(holder, "{}", "still-running");
         var aborted = env.Cloud.Engine.StartExecution(holder, "{}", "stopped-mid-way");
-        await env.Cloud.Sfn.InvokeAsync("stopExecution", new JsonObject { ["ExecutionArn"] = aborted, ["Error"] = "Operator.Stopped", ["Cause"] = "stopped mid-way" },
-            new ServiceCallContext(env.Cloud.Clock, region, env.Cloud.Stack.AccountId, null, null), CancellationToken.None);
+        await env.Cloud.Sfn.InvokeAsync(
+            "stopExecution",
+            new JsonObject { ["ExecutionArn"] = aborted, ["Error"] = "Operator.Stopped", ["Cause"] = "stopped mid-way" },
+            new ServiceCallContext(env.Cloud.Clock, region, env.Cloud.Stack.AccountId, null, null),
+            CancellationToken.None);
         var vanished = running.Replace(":still-running", ":never-started", StringComparison.Ordinal);
         var instances = new (string Id, string Lifecycle, string CreatedBy, bool FinalSnapshot, bool Protected)[]
         {
@@ -97,11 +100,18 @@ public sealed class SweepAbandonedInstancesTests(SweepCloud env) : IClassFixture
             Assert.Equal("succeeded", audit["result"]!.GetValue<string>());
             Assert.Equal(["sweep-aborted-plain", "sweep-aborted-snap", "sweep-vanished"], Strings(audit["relatedIds"]).Order(StringComparer.Ordinal));
             Assert.Equal(["sweep-aborted-snap-final"], Strings(JsonNode.Parse(audit["details"]!["finalSnapshots"]!.GetValue<string>())));
-            Assert.Equal(["sweep-creating", "sweep-protected"], Strings(JsonNode.Parse(audit["details"]!["left"]!.GetValue<string>())).Order(StringComparer.Ordinal));
+            Assert.Equal(
+                ["sweep-creating", "sweep-protected"],
+                Strings(JsonNode.Parse(audit["details"]!["left"]!.GetValue<string>())).Order(StringComparer.Ordinal));
             Assert.Equal("2", audit["details"]!["kept"]!.GetValue<string>());
             var alert = Assert.Single(env.Cloud.Sns.Messages, m => m.ExecutionArn?.EndsWith(":sweep-all-states", StringComparison.Ordinal) == true);
             Assert.Equal("DR: sweeper removed 3 abandoned RDS instance(s), left 2", alert.Subject);
-            foreach (var named in new[] { "sweep-running", "sweep-aborted-snap", "sweep-aborted-plain", "sweep-vanished", "sweep-promoted", "sweep-protected", "sweep-creating", "sweep-source", RecoveryCloud.Instance, aborted, "sweep-aborted-snap-final" })
+            string[] mentioned =
+            [
+                "sweep-running", "sweep-aborted-snap", "sweep-aborted-plain", "sweep-vanished", "sweep-promoted", "sweep-protected",
+                "sweep-creating", "sweep-source", RecoveryCloud.Instance, aborted, "sweep-aborted-snap-final",
+            ];
+            foreach (var named in mentioned)
             {
                 Assert.Contains(named, alert.Message, StringComparison.Ordinal);
             }
@@ -126,7 +136,10 @@ public sealed class SweepAbandonedInstancesTests(SweepCloud env) : IClassFixture
             ["BackupRetentionPeriod"] = 0,
         });
         await WaitUntilAvailableAsync(rds, region, "sweep-source");
-        await rds.CallAsync(region, "createDBSnapshot", new JsonObject { ["DbInstanceIdentifier"] = "sweep-source", ["DbSnapshotIdentifier"] = "sweep-source-snapshot" });
+        await rds.CallAsync(
+            region,
+            "createDBSnapshot",
+            new JsonObject { ["DbInstanceIdentifier"] = "sweep-source", ["DbSnapshotIdentifier"] = "sweep-source-snapshot" });
         Assert.Equal("available", await SnapshotStatusWhenSettledAsync(rds, region, "sweep-source-snapshot"));
     }
 
@@ -153,7 +166,14 @@ public sealed class SweepAbandonedInstancesTests(SweepCloud env) : IClassFixture
     }
 
     /// <summary>restoreDBInstanceFromDBSnapshot with the tag contract, as the recovery flows restore their instances.</summary>
-    private static Task RestoreTaggedAsync(RdsEmulator rds, string region, string id, string lifecycle, string createdBy, bool finalSnapshot, bool deletionProtection) =>
+    private static Task RestoreTaggedAsync(
+        RdsEmulator rds,
+        string region,
+        string id,
+        string lifecycle,
+        string createdBy,
+        bool finalSnapshot,
+        bool deletionProtection) =>
         rds.CallAsync(region, "restoreDBInstanceFromDBSnapshot", new JsonObject
         {
             ["DbInstanceIdentifier"] = id,
@@ -290,13 +310,14 @@ public sealed class SweepListingTests : IAsyncLifetime
     private readonly string _stateDirectory = Path.Combine(Path.GetTempPath(), "dr-sweep-listing", Guid.NewGuid().ToString("N"));
     private DisasterRecovery.LocalCloud.LocalCloudHost _cloud = null!;
 
-    public async Task InitializeAsync() => _cloud = await DisasterRecovery.LocalCloud.LocalCloudHost.StartAsync(new DisasterRecovery.LocalCloud.LocalCloudOptions
-    {
-        TemplatePath = DisasterRecovery.TestSupport.RepositoryPaths.Of("template.yaml"),
-        StateDirectory = _stateDirectory,
-        Clock = new DisasterRecovery.LocalStepFunctions.Time.VirtualTimeProvider(),
-        Random = new Random(11),
-    });
+    public async Task InitializeAsync() => _cloud = await DisasterRecovery.LocalCloud.LocalCloudHost.StartAsync(
+        new DisasterRecovery.LocalCloud.LocalCloudOptions
+        {
+            TemplatePath = DisasterRecovery.TestSupport.RepositoryPaths.Of("template.yaml"),
+            StateDirectory = _stateDirectory,
+            Clock = new DisasterRecovery.LocalStepFunctions.Time.VirtualTimeProvider(),
+            Random = new Random(11),
+        });
 
     public async Task DisposeAsync()
     {
@@ -323,7 +344,9 @@ public sealed class SweepListingTests : IAsyncLifetime
         // Assert
         Assert.True(sweep.Status == "SUCCEEDED", $"{sweep.Status}: {sweep.Error}: {sweep.Cause}");
         var counts = JsonNode.Parse(sweep.Output!)!["counts"]!.AsObject();
-        Assert.Equal(0, counts["removed"]!.GetValue<int>() + counts["left"]!.GetValue<int>() + counts["kept"]!.GetValue<int>() + counts["notOurs"]!.GetValue<int>());
+        Assert.Equal(
+            0,
+            counts["removed"]!.GetValue<int>() + counts["left"]!.GetValue<int>() + counts["kept"]!.GetValue<int>() + counts["notOurs"]!.GetValue<int>());
         Assert.Empty(_cloud.Sns.Messages);
         Assert.Equal(1, await AuditEventCountAsync("sweep-nothing-sweep"));
     }

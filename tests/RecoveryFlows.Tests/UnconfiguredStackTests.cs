@@ -58,7 +58,9 @@ public sealed class UnconfiguredStackTests : IDisposable
 
         Assert.Equal(("FAILED", "InvalidInputException"), (execution.Status, execution.Error));
         Assert.StartsWith("The input field before must be an ISO 8601 timestamp", execution.Cause, StringComparison.Ordinal);
-        Assert.Equal(["Apply Defaults", "Is The Stack Configured?", "Merge Defaults", "Is The Request Valid?", "Reject The Before Time"], StatesEntered(execution));
+        Assert.Equal(
+            ["Apply Defaults", "Is The Stack Configured?", "Merge Defaults", "Is The Request Valid?", "Reject The Before Time"],
+            StatesEntered(execution));
         Assert.Empty(cloud.Eks.Calls);
     }
 
@@ -71,7 +73,10 @@ public sealed class UnconfiguredStackTests : IDisposable
         var execution = await cloud.RunExecutionAsync("ServiceHealthStateMachine", schedule.Input);
 
         Assert.Equal(("FAILED", "StackNotConfigured"), (execution.Status, execution.Error));
-        Assert.Contains("the stack parameter ServiceHealthUrl, which is then empty: deploy with --parameter-overrides ServiceHealthUrl=<", execution.Cause, StringComparison.Ordinal);
+        Assert.Contains(
+            "the stack parameter ServiceHealthUrl, which is then empty: deploy with --parameter-overrides ServiceHealthUrl=<",
+            execution.Cause,
+            StringComparison.Ordinal);
         Assert.Equal(["Apply Defaults", "Merge Defaults", "Is A Health URL Given?", "Refuse Without A Health URL"], StatesEntered(execution));
         Assert.Empty(cloud.Sns.Messages);
     }

@@ -8,14 +8,14 @@ namespace DisasterRecovery.TestSupport;
 /// </summary>
 public sealed class DeterministicStream : Stream
 {
-    private readonly long origin;
-    private readonly long length;
-    private long position;
+    private readonly long _origin;
+    private readonly long _length;
+    private long _position;
 
     public DeterministicStream(long origin, long length)
     {
-        this.origin = origin;
-        this.length = length;
+        _origin = origin;
+        _length = length;
     }
 
     public override bool CanRead => true;
@@ -24,21 +24,21 @@ public sealed class DeterministicStream : Stream
 
     public override bool CanWrite => false;
 
-    public override long Length => length;
+    public override long Length => _length;
 
     public override long Position
     {
-        get => position;
-        set => position = Math.Clamp(value, 0, length);
+        get => _position;
+        set => _position = Math.Clamp(value, 0, _length);
     }
 
     public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
-        var count = (int)Math.Min(buffer.Length, length - position);
-        Fill(origin + position, buffer[..count]);
-        position += count;
+        var count = (int)Math.Min(buffer.Length, _length - _position);
+        Fill(_origin + _position, buffer[..count]);
+        _position += count;
         return count;
     }
 
@@ -51,8 +51,8 @@ public sealed class DeterministicStream : Stream
     public override long Seek(long offset, SeekOrigin origin) => Position = origin switch
     {
         SeekOrigin.Begin => offset,
-        SeekOrigin.Current => position + offset,
-        _ => length + offset,
+        SeekOrigin.Current => _position + offset,
+        _ => _length + offset,
     };
 
     public override void Flush()

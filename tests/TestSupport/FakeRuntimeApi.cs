@@ -88,7 +88,8 @@ public sealed class FakeRuntimeApi : IAsyncDisposable
             }
 
             http.Response.Headers["Lambda-Runtime-Aws-Request-Id"] = next.RequestId;
-            http.Response.Headers["Lambda-Runtime-Deadline-Ms"] = next.Deadline.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+            http.Response.Headers["Lambda-Runtime-Deadline-Ms"] =
+                next.Deadline.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
             http.Response.Headers["Lambda-Runtime-Invoked-Function-Arn"] = next.FunctionArn;
             if (next.TraceId is not null)
             {

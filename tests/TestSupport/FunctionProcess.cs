@@ -49,8 +49,20 @@ public sealed class FunctionProcess : IAsyncDisposable
 
         var process = new Process { StartInfo = info };
         var function = new FunctionProcess(process);
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) function._stdout.Enqueue(e.Data); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) function._stderr.Enqueue(e.Data); };
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                function._stdout.Enqueue(e.Data);
+            }
+        };
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                function._stderr.Enqueue(e.Data);
+            }
+        };
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();

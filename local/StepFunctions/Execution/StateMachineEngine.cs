@@ -211,7 +211,8 @@ public sealed class StateMachineEngine
         if (json is not null && PayloadLimit.SizeOf(json) > PayloadLimit.MaxBytes)
         {
             throw new StepFunctionsApiException("ValidationException",
-                $"1 validation error detected: Value at '{member}' failed to satisfy constraint: Member must have length less than or equal to {PayloadLimit.MaxBytes} " +
+                $"1 validation error detected: Value at '{member}' failed to satisfy constraint: " +
+                $"Member must have length less than or equal to {PayloadLimit.MaxBytes} " +
                 $"(it has {PayloadLimit.SizeOf(json)} bytes of UTF-8)");
         }
     }

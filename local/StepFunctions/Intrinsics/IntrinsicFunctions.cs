@@ -72,7 +72,8 @@ internal static class IntrinsicFunctions
             PathArgument path => scope.TrySelect(path.Path, out var value)
                 ? value
                 : throw StatesErrorException.Runtime(
-                    $"The JSONPath '{path.Path.Text}' specified in the intrinsic function '{call.Text}' could not be found in the input '{JsonValues.ToJson(path.Path.IsContextPath ? scope.Context : scope.Input)}'"),
+                    $"The JSONPath '{path.Path.Text}' specified in the intrinsic function '{call.Text}' could not be found in the input " +
+                    $"'{JsonValues.ToJson(path.Path.IsContextPath ? scope.Context : scope.Input)}'"),
             IntrinsicCall nested => Evaluate(nested, scope),
             _ => throw new InvalidOperationException("Unknown intrinsic argument."),
         };

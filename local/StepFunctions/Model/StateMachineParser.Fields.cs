@@ -95,7 +95,8 @@ internal sealed partial class StateMachineParser
 
         if (operatorFields.Count != 1)
         {
-            Report(location, state, "Variable", $"State '{state}': a Choice Rule needs exactly one comparison operator, found {(operatorFields.Count == 0 ? "none" : string.Join(", ", operatorFields))}");
+            var found = operatorFields.Count == 0 ? "none" : string.Join(", ", operatorFields);
+            Report(location, state, "Variable", $"State '{state}': a Choice Rule needs exactly one comparison operator, found {found}");
             return null;
         }
 
@@ -109,7 +110,7 @@ internal sealed partial class StateMachineParser
             return null;
         }
 
-        ReferencePath? variable = ParseReference(variableText, $"{location}/Variable", state, "Variable", allowContext: true);
+        var variable = ParseReference(variableText, $"{location}/Variable", state, "Variable", allowContext: true);
         var value = rule[field];
         ReferencePath? valuePath = null;
         if (isPathVariant)
@@ -120,7 +121,11 @@ internal sealed partial class StateMachineParser
         }
         else if (!OperandMatches(entry.Kind, value))
         {
-            Report($"{location}/{field}", state, field, $"State '{state}': {field} needs {DescribeOperand(entry.Kind)}, got {JsonValues.Kind(value).ToString().ToLowerInvariant()}");
+            Report(
+                $"{location}/{field}",
+                state,
+                field,
+                $"State '{state}': {field} needs {DescribeOperand(entry.Kind)}, got {JsonValues.Kind(value).ToString().ToLowerInvariant()}");
             return null;
         }
 
@@ -208,7 +213,12 @@ internal sealed partial class StateMachineParser
                 }
             }
 
-            catchers.Add(new Catcher { ErrorEquals = errors, Next = next ?? string.Empty, ResultPath = ReadResultPath(entry, "ResultPath", entryLocation, state) });
+            catchers.Add(new Catcher
+            {
+                ErrorEquals = errors,
+                Next = next ?? string.Empty,
+                ResultPath = ReadResultPath(entry, "ResultPath", entryLocation, state),
+            });
         }
 
         return catchers;
@@ -252,7 +262,11 @@ internal sealed partial class StateMachineParser
         var errors = array.Select(e => e!.GetValue<string>()).ToList();
         if (errors.Contains(ErrorNames.All) && (errors.Count > 1 || index != count - 1))
         {
-            Report($"{location}/ErrorEquals", state, "ErrorEquals", $"State '{state}': States.ALL must appear alone in ErrorEquals and only in the last {(field == "Retry" ? "Retrier" : "Catcher")}");
+            Report(
+                $"{location}/ErrorEquals",
+                state,
+                "ErrorEquals",
+                $"State '{state}': States.ALL must appear alone in ErrorEquals and only in the last {(field == "Retry" ? "Retrier" : "Catcher")}");
         }
 
         return errors;

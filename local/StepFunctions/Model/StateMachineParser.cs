@@ -353,7 +353,11 @@ internal sealed partial class StateMachineParser
         var present = new[] { "Seconds", "Timestamp", "SecondsPath", "TimestampPath" }.Where(obj.ContainsKey).ToList();
         if (present.Count != 1)
         {
-            Report(location, name, "Seconds", $"State '{name}': a Wait state needs exactly one of Seconds, Timestamp, SecondsPath, TimestampPath (found {present.Count})");
+            Report(
+                location,
+                name,
+                "Seconds",
+                $"State '{name}': a Wait state needs exactly one of Seconds, Timestamp, SecondsPath, TimestampPath (found {present.Count})");
         }
 
         DateTimeOffset? timestamp = null;
@@ -366,7 +370,11 @@ internal sealed partial class StateMachineParser
             }
             else
             {
-                Report($"{location}/Timestamp", name, "Timestamp", $"State '{name}': Timestamp '{timestampText}' is not an RFC 3339 timestamp (e.g. 2016-03-14T01:59:00Z)");
+                Report(
+                    $"{location}/Timestamp",
+                    name,
+                    "Timestamp",
+                    $"State '{name}': Timestamp '{timestampText}' is not an RFC 3339 timestamp (e.g. 2016-03-14T01:59:00Z)");
             }
         }
 

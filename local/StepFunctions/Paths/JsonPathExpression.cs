@@ -225,7 +225,7 @@ public sealed class JsonPathExpression
     private static IEnumerable<JsonNode?> Descendants(JsonNode? node)
     {
         yield return node;
-        IEnumerable<JsonNode?> children = node switch
+        var children = node switch
         {
             JsonObject obj => obj.Select(p => p.Value),
             JsonArray arr => arr,

@@ -31,7 +31,8 @@ public sealed class ReferencePath
         if (!path.IsReferencePath)
         {
             throw new FormatException(
-                $"'{text}' is not a reference path: only '.field', \"['field']\" and non-negative [index] are allowed (no '*', '..', ',', ':', '?', '@' or filters).");
+                $"'{text}' is not a reference path: only '.field', \"['field']\" and non-negative [index] are allowed " +
+                "(no '*', '..', ',', ':', '?', '@' or filters).");
         }
 
         return new ReferencePath(path);
@@ -75,7 +76,7 @@ public sealed class ReferencePath
         }
 
         output = JsonValues.Clone(input);
-        JsonNode? current = output;
+        var current = output;
         var segments = Path.Segments;
         for (var i = 0; i < segments.Count; i++)
         {

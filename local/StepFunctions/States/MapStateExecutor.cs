@@ -29,7 +29,8 @@ internal static class MapStateExecutor
             if (itemsNode is not JsonArray items)
             {
                 throw StatesErrorException.Runtime(
-                    $"Items of the Map state must be an array, but ItemsPath '{state.ItemsPath.Text}' selected {JsonValues.Kind(itemsNode).ToString().ToLowerInvariant()} {JsonValues.ToJson(itemsNode)}");
+                    $"Items of the Map state must be an array, but ItemsPath '{state.ItemsPath.Text}' selected " +
+                    $"{JsonValues.Kind(itemsNode).ToString().ToLowerInvariant()} {JsonValues.ToJson(itemsNode)}");
             }
 
             var maxConcurrency = state.MaxConcurrencyPath is { } concurrencyPath
@@ -37,7 +38,9 @@ internal static class MapStateExecutor
                 : state.MaxConcurrency;
             var tolerance = state.HasFailureTolerance
                 ? new FailureTolerance(
-                    state.ToleratedFailureCountPath is { } countPath ? (long)ReadNumber(countPath, "ToleratedFailureCountPath", evaluation, integer: true) : state.ToleratedFailureCount,
+                    state.ToleratedFailureCountPath is { } countPath
+                        ? (long)ReadNumber(countPath, "ToleratedFailureCountPath", evaluation, integer: true)
+                        : state.ToleratedFailureCount,
                     state.ToleratedFailurePercentagePath is { } percentPath ? ReadPercentage(percentPath, evaluation) : state.ToleratedFailurePercentage)
                 : null;
 

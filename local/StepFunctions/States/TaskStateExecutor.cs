@@ -57,8 +57,12 @@ internal static class TaskStateExecutor
         var resourceType = ResourceType(state.Resource);
         scope.Record(HistoryEventType.TaskScheduled, e => e with
         {
-            StateName = state.Name, Resource = state.Resource, ResourceType = resourceType, Parameters = JsonValues.ToJson(parameters),
-            TimeoutInSeconds = timeoutSeconds, HeartbeatInSeconds = heartbeatSeconds,
+            StateName = state.Name,
+            Resource = state.Resource,
+            ResourceType = resourceType,
+            Parameters = JsonValues.ToJson(parameters),
+            TimeoutInSeconds = timeoutSeconds,
+            HeartbeatInSeconds = heartbeatSeconds,
         });
         scope.Record(HistoryEventType.TaskStarted, e => e with { StateName = state.Name, Resource = state.Resource, ResourceType = resourceType });
 
@@ -73,10 +77,18 @@ internal static class TaskStateExecutor
         using var attemptCancellation = CancellationTokenSource.CreateLinkedTokenSource(scope.Cancellation);
         var waiter = token is null ? null : run.Tokens.Register(token, signal);
         using var timeoutTimer = timeoutSeconds is { } t
-            ? run.Clock.CreateTimer(_ => { firedAt ??= run.Clock.GetUtcNow(); Volatile.Write(ref timedOut, 1); signal.Set(); }, null, TimeSpan.FromSeconds(t), Timeout.InfiniteTimeSpan)
+            ? run.Clock.CreateTimer(
+                _ => { firedAt ??= run.Clock.GetUtcNow(); Volatile.Write(ref timedOut, 1); signal.Set(); },
+                null,
+                TimeSpan.FromSeconds(t),
+                Timeout.InfiniteTimeSpan)
             : null;
         using var heartbeatTimer = heartbeatSeconds is { } h && waiter is not null
-            ? run.Clock.CreateTimer(_ => { firedAt ??= run.Clock.GetUtcNow(); Volatile.Write(ref heartbeatMissed, 1); signal.Set(); }, null, TimeSpan.FromSeconds(h), Timeout.InfiniteTimeSpan)
+            ? run.Clock.CreateTimer(
+                _ => { firedAt ??= run.Clock.GetUtcNow(); Volatile.Write(ref heartbeatMissed, 1); signal.Set(); },
+                null,
+                TimeSpan.FromSeconds(h),
+                Timeout.InfiniteTimeSpan)
             : null;
         if (waiter is not null && heartbeatTimer is not null)
         {
@@ -143,14 +155,20 @@ internal static class TaskStateExecutor
                 var resultJson = CheckResultSize(scope, state, resourceType, result);
                 scope.Record(HistoryEventType.TaskSucceeded, e => e with
                 {
-                    StateName = state.Name, Resource = state.Resource, ResourceType = resourceType, Output = resultJson,
+                    StateName = state.Name,
+                    Resource = state.Resource,
+                    ResourceType = resourceType,
+                    Output = resultJson,
                 });
                 return result;
             }
 
             scope.Record(HistoryEventType.TaskSubmitted, e => e with
             {
-                StateName = state.Name, Resource = state.Resource, ResourceType = resourceType, Output = JsonValues.ToJson(result),
+                StateName = state.Name,
+                Resource = state.Resource,
+                ResourceType = resourceType,
+                Output = JsonValues.ToJson(result),
             });
 
             // Someone outside the engine now has to answer; by default that counts as work in progress so a virtual
@@ -178,7 +196,10 @@ internal static class TaskStateExecutor
             var answerJson = CheckResultSize(scope, state, resourceType, outcome.Output);
             scope.Record(HistoryEventType.TaskSucceeded, e => e with
             {
-                StateName = state.Name, Resource = state.Resource, ResourceType = resourceType, Output = answerJson,
+                StateName = state.Name,
+                Resource = state.Resource,
+                ResourceType = resourceType,
+                Output = answerJson,
             });
             return JsonValues.Clone(outcome.Output);
         }
@@ -200,7 +221,12 @@ internal static class TaskStateExecutor
             : (ErrorNames.HeartbeatTimeout, "The task did not send a heartbeat within HeartbeatSeconds");
         scope.Record(HistoryEventType.TaskTimedOut, e => e with
         {
-            Timestamp = firedAt ?? e.Timestamp, StateName = state.Name, Resource = state.Resource, ResourceType = resourceType, Error = error, Cause = cause,
+            Timestamp = firedAt ?? e.Timestamp,
+            StateName = state.Name,
+            Resource = state.Resource,
+            ResourceType = resourceType,
+            Error = error,
+            Cause = cause,
         });
         return new StatesErrorException(error, cause);
     }
@@ -224,7 +250,11 @@ internal static class TaskStateExecutor
     {
         scope.Record(HistoryEventType.TaskFailed, e => e with
         {
-            StateName = state.Name, Resource = state.Resource, ResourceType = resourceType, Error = error, Cause = cause,
+            StateName = state.Name,
+            Resource = state.Resource,
+            ResourceType = resourceType,
+            Error = error,
+            Cause = cause,
         });
         return new StatesErrorException(error, cause);
     }

@@ -42,7 +42,8 @@ internal static class WaitStateExecutor
             if (!JsonValues.TryGetString(value, out var text) || !Timestamps.TryParse(text, out var until))
             {
                 throw StatesErrorException.Runtime(
-                    $"The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: '{timestampPath.Text}' is {JsonValues.ToJson(value)}");
+                    "The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: " +
+                    $"'{timestampPath.Text}' is {JsonValues.ToJson(value)}");
             }
 
             delay = until - now;

@@ -92,9 +92,12 @@ internal static class AccessChecks
                     + $"[{string.Join(", ", LogDeliveryActions)}]");
             }
 
-            foreach (var statement in logStatements.Where(statement => TemplateChecks.Text(statement["Resource"]) != "*" || TemplateChecks.Text(statement["Effect"]) != "Allow"))
+            var misplaced = logStatements.Where(statement =>
+                TemplateChecks.Text(statement["Resource"]) != "*" || TemplateChecks.Text(statement["Effect"]) != "Allow");
+            foreach (var statement in misplaced)
             {
-                problems.Add($"{machine.LogicalId}: the log-delivery statement must be Effect: Allow on Resource: \"*\" (as AWS documents it), not {statement.ToJsonString()}");
+                problems.Add($"{machine.LogicalId}: the log-delivery statement must be Effect: Allow on Resource: \"*\" (as AWS documents it), not " +
+                    $"{statement.ToJsonString()}");
             }
         }
 
@@ -124,7 +127,8 @@ internal static class AccessChecks
                 }
                 else if (properties["OmitName"] is not JsonValue omit || !omit.TryGetValue<bool>(out var omitted) || !omitted)
                 {
-                    problems.Add($"{resource.LogicalId}.Events.{eventName}: no OmitName: true (SAM would name the schedule {resource.LogicalId}{eventName} in every stack)");
+                    problems.Add($"{resource.LogicalId}.Events.{eventName}: no OmitName: true (SAM would name the schedule {resource.LogicalId}{eventName} " +
+                        "in every stack)");
                 }
             }
         }

@@ -42,7 +42,8 @@ internal static partial class FunctionProjectChecks
 
             if (TemplateChecks.Text(function.Metadata?["BuildMethod"]) != "makefile")
             {
-                problems.Add($"{id}: Metadata.BuildMethod is {Show(function.Metadata?["BuildMethod"])}; it must be makefile (sam build runs functions/function.mk)");
+                problems.Add($"{id}: Metadata.BuildMethod is {Show(function.Metadata?["BuildMethod"])}; it must be makefile (sam build runs " +
+                    "functions/function.mk)");
             }
 
             if (TemplateChecks.Text(Effective("CodeUri")) is not { Length: > 0 } codeUri)
@@ -112,13 +113,16 @@ internal static partial class FunctionProjectChecks
         var command = TemplateChecks.Text(function.Properties["ImageConfig"]?["Command"]?[0]);
         if (name is null || command != name)
         {
-            yield return $"{id}: DockerBuildArgs.FUNCTION ({name ?? "not set"}) and ImageConfig.Command[0] ({command ?? "not set"}) must both name the function's assembly";
+            yield return $"{id}: DockerBuildArgs.FUNCTION ({name ?? "not set"}) and ImageConfig.Command[0] ({command ?? "not set"}) must both name the " +
+                "function's assembly";
             yield break;
         }
 
-        if (TemplateChecks.Text(function.Metadata?["DockerBuildArgs"]?["PG_MAJOR"]) != PostgresMajorVersion || !text.Contains("ARG PG_MAJOR", StringComparison.Ordinal))
+        if (TemplateChecks.Text(function.Metadata?["DockerBuildArgs"]?["PG_MAJOR"]) != PostgresMajorVersion
+            || !text.Contains("ARG PG_MAJOR", StringComparison.Ordinal))
         {
-            yield return $"{id}: DockerBuildArgs.PG_MAJOR must be \"{PostgresMajorVersion}\" (the server's major version) and the Dockerfile must declare ARG PG_MAJOR";
+            yield return $"{id}: DockerBuildArgs.PG_MAJOR must be \"{PostgresMajorVersion}\" (the server's major version) and the Dockerfile must declare " +
+                "ARG PG_MAJOR";
         }
 
         var project = Path.GetFullPath(Path.Combine(template.Directory, "functions", name, name + ".csproj"));
@@ -128,7 +132,13 @@ internal static partial class FunctionProjectChecks
             yield break;
         }
 
-        foreach (var problem in ProjectProblems(id, project, "ImageConfig.Command[0]", function.Properties["ImageConfig"]?["Command"]?[0], inSolution, Path.Combine(template.Directory, "Serverless.sln")))
+        foreach (var problem in ProjectProblems(
+            id,
+            project,
+            "ImageConfig.Command[0]",
+            function.Properties["ImageConfig"]?["Command"]?[0],
+            inSolution,
+            Path.Combine(template.Directory, "Serverless.sln")))
         {
             yield return problem;
         }
@@ -137,7 +147,13 @@ internal static partial class FunctionProjectChecks
     /// <summary>The PostgreSQL major version local/servers runs and the images' client must match.</summary>
     public const string PostgresMajorVersion = "15";
 
-    private static IEnumerable<string> ProjectProblems(string id, string project, string handlerField, JsonNode? handlerNode, IReadOnlySet<string> inSolution, string solutionPath)
+    private static IEnumerable<string> ProjectProblems(
+        string id,
+        string project,
+        string handlerField,
+        JsonNode? handlerNode,
+        IReadOnlySet<string> inSolution,
+        string solutionPath)
     {
         var xml = XDocument.Load(project);
         var assemblyName = LastProperty(xml, "AssemblyName") ?? Path.GetFileNameWithoutExtension(project);
@@ -148,12 +164,14 @@ internal static partial class FunctionProjectChecks
 
         if (!string.Equals(LastProperty(xml, "OutputType"), "Exe", StringComparison.OrdinalIgnoreCase))
         {
-            yield return $"{id}: {Path.GetFileName(project)} has OutputType {LastProperty(xml, "OutputType") ?? "(unset: Library)"}; a dotnet10 handler is an executable (Exe)";
+            yield return $"{id}: {Path.GetFileName(project)} has OutputType {LastProperty(xml, "OutputType") ?? "(unset: Library)"}; a dotnet10 handler is " +
+                "an executable (Exe)";
         }
 
         if (!inSolution.Contains(project))
         {
-            yield return $"{id}: {Path.GetRelativePath(Path.GetDirectoryName(Path.GetFullPath(solutionPath))!, project)} is not listed in {Path.GetFileName(solutionPath)}";
+            yield return $"{id}: {Path.GetRelativePath(Path.GetDirectoryName(Path.GetFullPath(solutionPath))!, project)} is not listed in " +
+                $"{Path.GetFileName(solutionPath)}";
         }
     }
 

@@ -27,7 +27,10 @@ internal sealed record IntegrationContract(
 /// </summary>
 internal static class IntegrationContracts
 {
-    /// <summary>The <c>States.*</c> error names the Amazon States Language defines ("Error names", Step Functions Developer Guide: concepts-error-handling).</summary>
+    /// <summary>
+    /// The <c>States.*</c> error names the Amazon States Language defines ("Error names", Step Functions Developer Guide:
+    /// concepts-error-handling).
+    /// </summary>
     public static readonly IReadOnlySet<string> StatesErrors = new HashSet<string>(StringComparer.Ordinal)
     {
         "States.ALL", "States.DataLimitExceeded", "States.ExceedToleratedFailureThreshold", "States.HeartbeatTimeout", "States.Http.Socket",

@@ -271,7 +271,8 @@ internal static class IntrinsicArgumentChecks
     /// A path with a filter, a wildcard or a deep scan selects a list (an empty one when nothing matches), never null.
     /// </summary>
     private static bool IsIndefinite(string path) =>
-        path.StartsWith('$') && (path.Contains("[?(", StringComparison.Ordinal) || path.Contains("[*]", StringComparison.Ordinal) || path.Contains("..", StringComparison.Ordinal));
+        path.StartsWith('$')
+        && (path.Contains("[?(", StringComparison.Ordinal) || path.Contains("[*]", StringComparison.Ordinal) || path.Contains("..", StringComparison.Ordinal));
 
     private static HashSet<string> Literal(JsonNode? value)
     {
@@ -441,7 +442,9 @@ internal static class IntrinsicArgumentChecks
     {
         foreach (var (key, value) in template)
         {
-            if (key.EndsWith(".$", StringComparison.Ordinal) && TemplateChecks.Text(value) is { } expression && expression.StartsWith("States.", StringComparison.Ordinal))
+            if (key.EndsWith(".$", StringComparison.Ordinal)
+                && TemplateChecks.Text(value) is { } expression
+                && expression.StartsWith("States.", StringComparison.Ordinal))
             {
                 CheckExpression($"{where}: {field}.{key}", expression, facts, trusted, usedTrust, problems);
             }
@@ -516,7 +519,9 @@ internal static class IntrinsicArgumentChecks
             return path;
         }
 
-        return path.StartsWith("$.", StringComparison.Ordinal) && path.IndexOfAny(['[', '*', '?', '(', ' ']) < 0 && !path.Contains("..", StringComparison.Ordinal)
+        return path.StartsWith("$.", StringComparison.Ordinal)
+            && path.IndexOfAny(['[', '*', '?', '(', ' ']) < 0
+            && !path.Contains("..", StringComparison.Ordinal)
             ? path.TrimEnd('.')
             : null;
     }

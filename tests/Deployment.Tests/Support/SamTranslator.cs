@@ -42,7 +42,9 @@ internal static class SamTranslator
         string templatePath, IReadOnlyDictionary<string, string>? parameters = null, bool inlineDefinitions = false)
     {
         // Each run takes seconds; tests that ask for the same transform of the same file share one.
-        var key = string.Join('\n', [templatePath, inlineDefinitions.ToString(), .. (parameters ?? new Dictionary<string, string>()).Select(p => $"{p.Key}={p.Value}")]);
+        var key = string.Join(
+            '\n',
+            [templatePath, inlineDefinitions.ToString(), .. (parameters ?? new Dictionary<string, string>()).Select(p => $"{p.Key}={p.Value}")]);
         return Transformed.GetOrAdd(key, _ => new Lazy<Task<SamTransformResult>>(() => RunAsync(templatePath, parameters, inlineDefinitions))).Value;
     }
 

@@ -112,7 +112,8 @@ internal sealed partial class SdkIntegrationChecker(BotocoreModels models, IRead
         {
             if (contract.Input.Required.Count > 0)
             {
-                context.Add($"{contract.Label} has no {where}, but {contract.Input.Name} requires {string.Join(", ", contract.Input.Required.Order(StringComparer.Ordinal))}");
+                context.Add($"{contract.Label} has no {where}, but {contract.Input.Name} requires " +
+                    $"{string.Join(", ", contract.Input.Required.Order(StringComparer.Ordinal))}");
             }
 
             return;
@@ -151,7 +152,8 @@ internal sealed partial class SdkIntegrationChecker(BotocoreModels models, IRead
             if (topLevel && contract.LiteralValues?.GetValueOrDefault(field) is { } allowed && value is JsonValue literal
                 && literal.TryGetValue<string>(out var text) && !allowed.Contains(text))
             {
-                context.Add($"{at} is '{text}', which {contract.Label} does not accept (documented: {string.Join(", ", allowed.Order(StringComparer.Ordinal))})");
+                var accepted = string.Join(", ", allowed.Order(StringComparer.Ordinal));
+                context.Add($"{at} is '{text}', which {contract.Label} does not accept (documented: {accepted})");
             }
 
             CheckValue(context, contract, value, member, at);
@@ -265,7 +267,7 @@ internal sealed partial class SdkIntegrationChecker(BotocoreModels models, IRead
             var resultPath = definition.ContainsKey("ResultPath") ? TemplateChecks.Text(definition["ResultPath"]) : "$";
             if (resultPath is not null && AslPaths.Parse(resultPath) is { } steps)
             {
-                DataShape data = contract is null ? DataShape.Unknown
+                var data = contract is null ? DataShape.Unknown
                     : definition["ResultSelector"] is JsonObject selector ? Selected(selector, contract.Output, contract.Label)
                     : new KnownData(contract.Output, $"the result of {contract.Label} ({contract.Output})");
                 yield return new Writer(state, steps, data, DirectOnly: steps.Count == 0);
@@ -409,9 +411,13 @@ internal sealed partial class SdkIntegrationChecker(BotocoreModels models, IRead
     private static string Suggestion(string field, ModelShape shape)
     {
         var near = shape.Members.Keys.FirstOrDefault(m => string.Equals(m, field, StringComparison.OrdinalIgnoreCase));
-        return near is not null
-            ? $" (did you mean {near}? Step Functions spells members as the AWS SDK for Java v2 does)"
-            : $" (members: {string.Join(", ", shape.Members.Keys.Order(StringComparer.Ordinal).Take(40))}{(shape.Members.Count > 40 ? ", …" : string.Empty)})";
+        if (near is not null)
+        {
+            return $" (did you mean {near}? Step Functions spells members as the AWS SDK for Java v2 does)";
+        }
+
+        var members = string.Join(", ", shape.Members.Keys.Order(StringComparer.Ordinal).Take(40));
+        return $" (members: {members}{(shape.Members.Count > 40 ? ", …" : string.Empty)})";
     }
 
     private static bool Reaches(Writer writer, StateNode reader, bool isOutputPath)
@@ -590,7 +596,13 @@ internal sealed partial class SdkIntegrationChecker(BotocoreModels models, IRead
                     var branches = definition["Branches"] as JsonArray ?? [];
                     for (var i = 0; i < branches.Count; i++)
                     {
-                        if (Flatten(branches[i]?["States"], branches[i]?["StartAt"], $"{prefix}{name} > branch {i + 1} > ", ns, all, ref namespaces) is { } first)
+                        if (Flatten(
+                            branches[i]?["States"],
+                            branches[i]?["StartAt"],
+                            $"{prefix}{name} > branch {i + 1} > ",
+                            ns,
+                            all,
+                            ref namespaces) is { } first)
                         {
                             state.Next.Add(first);
                         }

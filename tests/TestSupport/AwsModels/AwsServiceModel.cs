@@ -92,7 +92,9 @@ public sealed class AwsOperation
     public ModelShape Input => _inputShape is null ? ModelShape.Structure(Name + "Request", new Dictionary<string, ModelShape>()) : _service.Shape(_inputShape);
 
     /// <summary>The response: a structure (empty when the operation returns nothing).</summary>
-    public ModelShape Output => _outputShape is null ? ModelShape.Structure(Name + "Response", new Dictionary<string, ModelShape>()) : _service.Shape(_outputShape);
+    public ModelShape Output => _outputShape is null
+        ? ModelShape.Structure(Name + "Response", new Dictionary<string, ModelShape>())
+        : _service.Shape(_outputShape);
 
     /// <summary>The errors the model lists for this operation, as Step Functions names them.</summary>
     public IReadOnlyList<string> ErrorNames { get; }

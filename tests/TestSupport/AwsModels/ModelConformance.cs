@@ -76,7 +76,8 @@ public static class ModelConformance
                     problems.Add($"{where}.{required}: {model.Name} requires it, the emulator does not");
                 }
 
-                foreach (var required in declared.Required.Where(r => !model.Required.Contains(r) && model.Members.ContainsKey(r)).Order(StringComparer.Ordinal))
+                var requiredHere = declared.Required.Where(r => !model.Required.Contains(r) && model.Members.ContainsKey(r)).Order(StringComparer.Ordinal);
+                foreach (var required in requiredHere)
                 {
                     problems.Add($"{where}.{required}: the emulator requires it, {model.Name} does not");
                 }
@@ -138,7 +139,8 @@ public static class ModelConformance
             case JsonValue scalar when model.IsScalar && ScalarMatches(scalar, model.Type):
                 return;
             default:
-                problems.Add($"{where}: the emulator returns {value.GetValueKind().ToString().ToLowerInvariant()} {Clip(value.ToJsonString())}, the model says {model}");
+                var returned = value.GetValueKind().ToString().ToLowerInvariant();
+                problems.Add($"{where}: the emulator returns {returned} {Clip(value.ToJsonString())}, the model says {model}");
                 return;
         }
     }
@@ -166,7 +168,8 @@ public static class ModelConformance
             "double" or "float" => kind == JsonValueKind.Number,
             "boolean" => kind is JsonValueKind.True or JsonValueKind.False,
             // Step Functions writes SDK timestamps as ISO-8601 strings.
-            "timestamp" => kind == JsonValueKind.String && DateTimeOffset.TryParse(value.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture, out _),
+            "timestamp" => kind == JsonValueKind.String
+                && DateTimeOffset.TryParse(value.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture, out _),
             _ => false,
         };
     }

@@ -25,7 +25,10 @@ public static partial class StepFunctionsNaming
         "overrideConfiguration", "sdkHttpResponse",
     };
 
-    /// <summary>The action in the resource ARN: the operation name with its first letter lower-cased (<c>DescribeDBInstances</c> → <c>describeDBInstances</c>).</summary>
+    /// <summary>
+    /// The action in the resource ARN: the operation name with its first letter lower-cased
+    /// (<c>DescribeDBInstances</c> → <c>describeDBInstances</c>).
+    /// </summary>
     public static string Action(string operationName)
     {
         ArgumentException.ThrowIfNullOrEmpty(operationName);

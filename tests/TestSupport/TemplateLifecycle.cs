@@ -3,9 +3,8 @@ using System.Text.Json.Nodes;
 using Amazon.S3;
 using Amazon.S3.Model;
 using DisasterRecovery.LocalCloud.Template;
-using DisasterRecovery.TestSupport;
 
-namespace DisasterRecovery.Tests.Support;
+namespace DisasterRecovery.TestSupport;
 
 /// <summary>
 /// A bucket's <c>LifecycleConfiguration</c> as template.yaml declares it, turned into the PutBucketLifecycleConfiguration
@@ -13,7 +12,7 @@ namespace DisasterRecovery.Tests.Support;
 /// lifecycle the stack deploys rather than a copy of it. Only literal values are supported: an intrinsic function in
 /// a lifecycle rule is reported as such, so a template change cannot silently drop a rule here.
 /// </summary>
-internal static class TemplateLifecycle
+public static class TemplateLifecycle
 {
     /// <summary>The lifecycle of <paramref name="bucketLogicalId"/> in the repository's template.yaml.</summary>
     public static PutLifecycleConfigurationRequest Of(string bucketLogicalId, string bucketName)
@@ -69,12 +68,14 @@ internal static class TemplateLifecycle
 
         var noncurrentTransitions = Array(rule, "NoncurrentVersionTransitions")
             .Concat(rule["NoncurrentVersionTransition"] is JsonObject singleNoncurrent ? [singleNoncurrent] : []);
-        converted.NoncurrentVersionTransitions = [.. noncurrentTransitions.Select(node => (JsonObject)node!).Select(transition => new LifecycleRuleNoncurrentVersionTransition
-        {
-            StorageClass = new S3StorageClass(Text(transition, "StorageClass")),
-            NoncurrentDays = Int(transition, "TransitionInDays"),
-            NewerNoncurrentVersions = Int(transition, "NewerNoncurrentVersions"),
-        })];
+        converted.NoncurrentVersionTransitions = [.. noncurrentTransitions
+            .Select(node => (JsonObject)node!)
+            .Select(transition => new LifecycleRuleNoncurrentVersionTransition
+            {
+                StorageClass = new S3StorageClass(Text(transition, "StorageClass")),
+                NoncurrentDays = Int(transition, "TransitionInDays"),
+                NewerNoncurrentVersions = Int(transition, "NewerNoncurrentVersions"),
+            })];
 
         if (rule["NoncurrentVersionExpiration"] is JsonObject noncurrent)
         {
@@ -91,7 +92,10 @@ internal static class TemplateLifecycle
 
         if (rule["AbortIncompleteMultipartUpload"] is JsonObject abort)
         {
-            converted.AbortIncompleteMultipartUpload = new LifecycleRuleAbortIncompleteMultipartUpload { DaysAfterInitiation = Int(abort, "DaysAfterInitiation") };
+            converted.AbortIncompleteMultipartUpload = new LifecycleRuleAbortIncompleteMultipartUpload
+            {
+                DaysAfterInitiation = Int(abort, "DaysAfterInitiation"),
+            };
         }
 
         return converted;
@@ -111,7 +115,10 @@ internal static class TemplateLifecycle
             0 => new LifecycleFilter(),
             > 1 => new LifecycleFilter
             {
-                And = new LifecycleRuleAndOperator { Prefix = prefix, Tags = tags.Count == 0 ? null : tags, ObjectSizeGreaterThan = greater, ObjectSizeLessThan = less },
+                And = new LifecycleRuleAndOperator
+                {
+                    Prefix = prefix, Tags = tags.Count == 0 ? null : tags, ObjectSizeGreaterThan = greater, ObjectSizeLessThan = less,
+                },
             },
             _ when prefix is not null => new LifecycleFilter { Prefix = prefix },
             _ when tags.Count == 1 => new LifecycleFilter { Tag = tags[0] },

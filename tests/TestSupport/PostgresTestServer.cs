@@ -1,12 +1,14 @@
 using System.Diagnostics;
 using System.Text;
-using DisasterRecovery.TestSupport;
+using System.Text.RegularExpressions;
+using DisasterRecovery.Core.Logging;
+using DisasterRecovery.Postgres;
 using Npgsql;
 
-namespace DisasterRecovery.Postgres.Tests;
+namespace DisasterRecovery.TestSupport;
 
 /// <summary>The local PostgreSQL 15 (local/servers) as the engine sees it, with helpers to build and compare databases.</summary>
-internal static class PostgresTestServer
+public static class PostgresTestServer
 {
     public static PostgresServer Server => LocalServers.Postgres;
 
@@ -49,10 +51,10 @@ internal static class PostgresTestServer
         await ScalarAsync<long>("postgres", $"SELECT count(*) FROM pg_database WHERE datname = '{name.Replace("'", "''")}'") > 0;
 
     /// <summary>A logger for one test, and what it wrote: the engine logs the temporary databases it creates.</summary>
-    public static (DisasterRecovery.Core.Logging.JsonLogger Logger, StringWriter Log) NewLog()
+    public static (JsonLogger Logger, StringWriter Log) NewLog()
     {
         var log = new StringWriter();
-        return (new DisasterRecovery.Core.Logging.JsonLogger("engine-test", TextWriter.Synchronized(log), TimeProvider.System), log);
+        return (new JsonLogger("engine-test", TextWriter.Synchronized(log), TimeProvider.System), log);
     }
 
     /// <summary>
@@ -62,9 +64,8 @@ internal static class PostgresTestServer
     public static async Task<List<string>> LeftoverTemporaryDatabasesAsync(string log)
     {
         var left = new List<string>();
-        foreach (var name in System.Text.RegularExpressions.Regex.Matches(log,
-            "\"(?:temporaryDatabase|scratchDatabase|database)\":\"(dr_(?:restoring|verify|replaced)_[0-9a-f]+)\"")
-                     .Select(m => m.Groups[1].Value).Distinct(StringComparer.Ordinal))
+        const string createdDatabase = "\"(?:temporaryDatabase|scratchDatabase|database)\":\"(dr_(?:restoring|verify|replaced)_[0-9a-f]+)\"";
+        foreach (var name in Regex.Matches(log, createdDatabase).Select(m => m.Groups[1].Value).Distinct(StringComparer.Ordinal))
         {
             if (await DatabaseExistsAsync(name))
             {
@@ -136,53 +137,4 @@ internal static class PostgresTestServer
 
     private static string Normalize(string dump) => string.Join('\n', dump.Split('\n')
         .Where(l => !l.StartsWith("\\restrict ", StringComparison.Ordinal) && !l.StartsWith("\\unrestrict ", StringComparison.Ordinal)));
-}
-
-/// <summary>A sink in memory that records how it ended; optionally holds a write until released.</summary>
-internal sealed class RecordingSink(int holdWriteNumber = 0) : IDumpSink
-{
-    private readonly MemoryStream _data = new();
-    private readonly TaskCompletionSource _held = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private int _writes;
-
-    public bool Completed { get; private set; }
-
-    public bool Aborted { get; private set; }
-
-    public Exception? AbortReason { get; private set; }
-
-    public byte[] Data => _data.ToArray();
-
-    /// <summary>Completes when the held write is reached.</summary>
-    public Task Held => _held.Task;
-
-    public void Release() => _release.TrySetResult();
-
-    public async ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
-    {
-        if (Interlocked.Increment(ref _writes) == holdWriteNumber)
-        {
-            _held.TrySetResult();
-            await _release.Task.WaitAsync(TimeSpan.FromMinutes(2), CancellationToken.None);
-        }
-
-        lock (_data)
-        {
-            _data.Write(data.Span);
-        }
-    }
-
-    public Task CompleteAsync(CancellationToken cancellationToken)
-    {
-        Completed = true;
-        return Task.CompletedTask;
-    }
-
-    public Task AbortAsync(Exception reason)
-    {
-        Aborted = true;
-        AbortReason = reason;
-        return Task.CompletedTask;
-    }
 }

@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using Amazon.Runtime;
 using Amazon.S3;
@@ -5,60 +7,58 @@ using Amazon.S3.Model;
 using DisasterRecovery.LocalS3;
 using Microsoft.Extensions.Time.Testing;
 
-namespace DisasterRecovery.Tests.Support;
+namespace DisasterRecovery.TestSupport;
 
 /// <summary>
 /// A real LocalS3 server on a free port over a fresh temp folder, a real AmazonS3Client pointed at it
-/// (only endpoint, path style and region set), and one fake clock shared by the server and the code
-/// under test so Object Lock dates agree.
+/// (default client settings except the endpoint, path style and region), and one fake clock shared by the
+/// server and the code under test so Object Lock dates agree. The one S3 host of every test project.
 /// </summary>
-internal sealed class LocalS3Host : IAsyncDisposable
+public sealed class LocalS3Host : IAsyncDisposable
 {
-    public const string AccessKeyId = "LKIACATALOGTESTS0001";
-    public const string SecretAccessKey = "catalog/tests+secret0123456789abcdefghij";
+    public const string AccessKeyId = "LKIATESTACCESSKEY001";
+    public const string SecretAccessKey = "test/secret+key0123456789abcdefghijklmnop";
 
-
-    private LocalS3Host(string stateDirectory, LocalS3Server server, FakeTimeProvider clock)
+    private LocalS3Host(string stateDirectory, FakeTimeProvider clock, StringWriter log)
     {
         StateDirectory = stateDirectory;
-        Server = server;
         Clock = clock;
-        Client = CreateClient();
+        Log = log;
     }
 
     public string StateDirectory { get; }
 
-    public LocalS3Server Server { get; }
-
+    /// <summary>The server's clock: starts at the real time, moves only when a test advances it.</summary>
     public FakeTimeProvider Clock { get; }
 
-    public AmazonS3Client Client { get; }
+    /// <summary>Everything the server logged: one JSON line per request.</summary>
+    public StringWriter Log { get; }
+
+    public LocalS3Server Server { get; private set; } = null!;
+
+    public AmazonS3Client Client { get; private set; } = null!;
 
     public string Endpoint => Server.Endpoint.ToString();
 
-    public static async Task<LocalS3Host> StartAsync()
+    /// <summary>Starts a server over <paramref name="stateDirectory"/>, or over a fresh temp folder when null.</summary>
+    public static async Task<LocalS3Host> StartAsync(string? stateDirectory = null)
     {
-        var directory = Path.Combine(Path.GetTempPath(), "dr-catalog-tests", Guid.NewGuid().ToString("N"));
-        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        var log = new StringWriter();
-        var server = await LocalS3Server.StartAsync(new LocalS3Options
-        {
-            StateDirectory = directory,
-            Port = 0,
-            AccessKeyId = AccessKeyId,
-            SecretAccessKey = SecretAccessKey,
-            TimeProvider = clock,
-            RequestLog = TextWriter.Synchronized(log),
-        });
-        var host = new LocalS3Host(directory, server, clock);
-        host._requestLogSource = log;
+        var directory = stateDirectory ?? Path.Combine(Path.GetTempPath(), "dr-local-s3-tests", Guid.NewGuid().ToString("N"));
+        var host = new LocalS3Host(directory, new FakeTimeProvider(DateTimeOffset.UtcNow), new StringWriter());
+        await host.StartServerAsync();
         return host;
     }
 
-    private StringWriter _requestLogSource = null!;
+    /// <summary>Stops the server and starts a new one on the same state folder (same clock).</summary>
+    public async Task RestartAsync()
+    {
+        Client.Dispose();
+        await Server.DisposeAsync();
+        await StartServerAsync();
+    }
 
-    public AmazonS3Client CreateClient() =>
-        new(new BasicAWSCredentials(AccessKeyId, SecretAccessKey), new AmazonS3Config
+    public AmazonS3Client CreateClient(string accessKeyId = AccessKeyId, string secretAccessKey = SecretAccessKey) =>
+        new(new BasicAWSCredentials(accessKeyId, secretAccessKey), new AmazonS3Config
         {
             ServiceURL = Server.Endpoint.ToString(),
             ForcePathStyle = true,
@@ -87,7 +87,10 @@ internal sealed class LocalS3Host : IAsyncDisposable
                 ObjectLockConfiguration = new ObjectLockConfiguration
                 {
                     ObjectLockEnabled = ObjectLockEnabled.Enabled,
-                    Rule = new ObjectLockRule { DefaultRetention = new DefaultRetention { Mode = ObjectLockRetentionMode.Compliance, Days = days } },
+                    Rule = new ObjectLockRule
+                    {
+                        DefaultRetention = new DefaultRetention { Mode = ObjectLockRetentionMode.Compliance, Days = days },
+                    },
                 },
             });
         }
@@ -102,7 +105,8 @@ internal sealed class LocalS3Host : IAsyncDisposable
         string? continuation = null;
         do
         {
-            var page = await Client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = bucket, Prefix = prefix, ContinuationToken = continuation });
+            var page = await Client.ListObjectsV2Async(
+                new ListObjectsV2Request { BucketName = bucket, Prefix = prefix, ContinuationToken = continuation });
             keys.AddRange((page.S3Objects ?? []).Select(o => o.Key));
             continuation = page.IsTruncated == true ? page.NextContinuationToken : null;
         }
@@ -114,7 +118,10 @@ internal sealed class LocalS3Host : IAsyncDisposable
     public async Task<List<string>> ListVersionsAsync(string bucket)
     {
         var page = await Client.ListVersionsAsync(new ListVersionsRequest { BucketName = bucket });
-        return (page.Versions ?? []).Select(v => $"{v.Key}@{v.VersionId}{(v.IsDeleteMarker == true ? "(deleted)" : string.Empty)}").OrderBy(v => v, StringComparer.Ordinal).ToList();
+        return (page.Versions ?? [])
+            .Select(v => $"{v.Key}@{v.VersionId}{(v.IsDeleteMarker == true ? "(deleted)" : string.Empty)}")
+            .OrderBy(v => v, StringComparer.Ordinal)
+            .ToList();
     }
 
     public async Task<byte[]> GetBytesAsync(string bucket, string key, string? versionId = null)
@@ -137,8 +144,7 @@ internal sealed class LocalS3Host : IAsyncDisposable
     /// <summary>The on-disk data files of a key's versions (LocalS3 stores a key under sha256(key)).</summary>
     public string[] DataFilesOf(string bucket, string key)
     {
-        var folder = Path.Combine(StateDirectory, "buckets", bucket, "objects",
-            Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key))));
+        var folder = Path.Combine(StateDirectory, "buckets", bucket, "objects", Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key))));
         return Directory.GetFiles(folder, "*.data");
     }
 
@@ -146,7 +152,7 @@ internal sealed class LocalS3Host : IAsyncDisposable
     public int CountRequests(string operation, int? status = null)
     {
         var count = 0;
-        foreach (var line in _requestLogSource.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        foreach (var line in Log.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {
             using var json = JsonDocument.Parse(line);
             if (json.RootElement.TryGetProperty("operation", out var op) && op.GetString() == operation
@@ -166,9 +172,29 @@ internal sealed class LocalS3Host : IAsyncDisposable
         try
         {
             Directory.Delete(StateDirectory, recursive: true);
+            var sandbox = StateDirectory.Split(Path.DirectorySeparatorChar)
+                .FirstOrDefault(part => part.StartsWith("sandbox-", StringComparison.Ordinal));
+            if (sandbox is not null)
+            {
+                Directory.Delete(StateDirectory[..(StateDirectory.IndexOf(sandbox, StringComparison.Ordinal) + sandbox.Length)], recursive: true);
+            }
         }
         catch (IOException)
         {
         }
+    }
+
+    private async Task StartServerAsync()
+    {
+        Server = await LocalS3Server.StartAsync(new LocalS3Options
+        {
+            StateDirectory = StateDirectory,
+            Port = 0,
+            AccessKeyId = AccessKeyId,
+            SecretAccessKey = SecretAccessKey,
+            TimeProvider = Clock,
+            RequestLog = TextWriter.Synchronized(Log),
+        });
+        Client = CreateClient();
     }
 }
