@@ -1,9 +1,16 @@
 using System.Diagnostics;
 using DisasterRecovery.LocalCloud.Dispatch;
-using DisasterRecovery.LocalCloud.Emulators;
-using DisasterRecovery.LocalCloud.Executions;
 using DisasterRecovery.LocalCloud.Functions;
 using DisasterRecovery.LocalCloud.Stack;
+using DisasterRecovery.LocalCloudWatch;
+using DisasterRecovery.LocalEks;
+using DisasterRecovery.LocalEmulation;
+using DisasterRecovery.LocalRds;
+using DisasterRecovery.LocalRoute53;
+using DisasterRecovery.LocalS3;
+using DisasterRecovery.LocalSecretsManager;
+using DisasterRecovery.LocalSfn;
+using DisasterRecovery.LocalSns;
 using DisasterRecovery.LocalStepFunctions.Execution;
 using DisasterRecovery.LocalStepFunctions.Time;
 
@@ -67,7 +74,7 @@ public sealed class LocalCloudHost : IAsyncDisposable
         Clock = clock;
         Emulators = emulators;
         S3 = s3;
-        SecretsExtension = new Secrets.SecretsExtensionEndpoint(SecretsManager.Store);
+        SecretsExtension = new SecretsExtensionEndpoint(SecretsManager.Store);
         Functions = new FunctionHost(stack, platformEnvironment: s3?.FunctionEnvironment(), platformEnvironmentOnDemand: SecretsExtension.FunctionEnvironment);
         Dispatcher = new LocalTaskDispatcher(stack, Functions, emulators, clock);
         Engine = new StateMachineEngine(Dispatcher, clock, new StateMachineEngineOptions { Region = stack.Region, AccountId = stack.AccountId, Random = random, AdvanceVirtualClockDuringTaskTokenWaits = advanceDuringTokenWaits });
@@ -125,7 +132,7 @@ public sealed class LocalCloudHost : IAsyncDisposable
     public EksEmulator Eks => Emulators.Get<EksEmulator>();
 
     /// <summary>The Parameters and Secrets extension's endpoint the functions read secrets from (started on first use).</summary>
-    public Secrets.SecretsExtensionEndpoint SecretsExtension { get; }
+    public SecretsExtensionEndpoint SecretsExtension { get; }
 
     /// <summary>Loads the template and assembles everything; S3 only if <see cref="LocalCloudOptions.S3"/> names an endpoint.</summary>
     /// <exception cref="StackLoadException">The template cannot be run locally.</exception>

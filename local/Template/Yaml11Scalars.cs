@@ -3,7 +3,7 @@ using System.Numerics;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 
-namespace DisasterRecovery.LocalCloud.Template;
+namespace DisasterRecovery.LocalTemplate;
 
 /// <summary>
 /// Gives a plain (unquoted, untagged) YAML scalar the JSON type CloudFormation gives it.

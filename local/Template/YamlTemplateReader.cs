@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
 
-namespace DisasterRecovery.LocalCloud.Template;
+namespace DisasterRecovery.LocalTemplate;
 
 /// <summary>
 /// Turns a CloudFormation YAML document into JSON the way CloudFormation does: short-form intrinsic

@@ -2,7 +2,6 @@ using System.Net;
 using System.Text.Json.Nodes;
 using DisasterRecovery.LocalCloud.Drill;
 using DisasterRecovery.LocalCloud.Platform;
-using DisasterRecovery.LocalCloud.Secrets;
 using DisasterRecovery.TestSupport;
 
 namespace DisasterRecovery.LocalCloud.Tests;

@@ -1,4 +1,6 @@
-using DisasterRecovery.LocalCloud.Secrets;
+using DisasterRecovery.LocalCloud.Platform;
+using DisasterRecovery.LocalSecretsManager;
+
 
 namespace DisasterRecovery.LocalCloud.Tests;
 

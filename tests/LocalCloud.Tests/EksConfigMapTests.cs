@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using DisasterRecovery.LocalCloud.Platform;
+using DisasterRecovery.LocalSfn;
 
 namespace DisasterRecovery.LocalCloud.Tests;
 
@@ -331,7 +332,7 @@ public sealed class EksConfigMapTests
     public void EnsureConfigMap_WhenTheConfigMapExists_ShouldLeaveItAlone()
     {
         using var folder = new TempFolder();
-        var eks = new DisasterRecovery.LocalCloud.Emulators.EksEmulator(Path.Combine(folder.Path, "eks.json"), TimeProvider.System);
+        var eks = new DisasterRecovery.LocalEks.EksEmulator(Path.Combine(folder.Path, "eks.json"), TimeProvider.System);
 
         var first = eks.EnsureConfigMap("production", "settings", new Dictionary<string, string> { ["A"] = "1" });
         var second = eks.EnsureConfigMap("production", "settings", new Dictionary<string, string> { ["A"] = "2" });
@@ -379,7 +380,7 @@ public sealed class EksConfigMapTests
         Assert.True(execution.Status == "SUCCEEDED", $"{method} {path}: {execution.Error}: {execution.Cause}");
     }
 
-    private static Task<Executions.ExecutionDocument> Call(LocalCloudHost cloud, string method, string path, JsonNode? body = null,
+    private static Task<ExecutionDocument> Call(LocalCloudHost cloud, string method, string path, JsonNode? body = null,
         JsonObject? query = null, string? name = null)
     {
         var input = new JsonObject { ["method"] = method, ["path"] = path, ["body"] = body?.DeepClone(), ["query"] = query ?? new JsonObject() };

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
-using DisasterRecovery.LocalCloud.Emulators;
 using DisasterRecovery.LocalCloud.Stack;
+using DisasterRecovery.LocalEks;
 
 namespace DisasterRecovery.LocalCloud.Tests;
 

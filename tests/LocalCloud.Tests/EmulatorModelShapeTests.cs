@@ -1,7 +1,11 @@
 using System.Text.Json.Nodes;
-using DisasterRecovery.LocalCloud.Emulators;
-using DisasterRecovery.LocalCloud.Secrets;
 using DisasterRecovery.LocalCloud.Stack;
+using DisasterRecovery.LocalCloudWatch;
+using DisasterRecovery.LocalEmulation;
+using DisasterRecovery.LocalRoute53;
+using DisasterRecovery.LocalS3;
+using DisasterRecovery.LocalSecretsManager;
+using DisasterRecovery.LocalSns;
 using DisasterRecovery.LocalStepFunctions.Time;
 using DisasterRecovery.TestSupport.AwsModels;
 

@@ -1,7 +1,8 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using DisasterRecovery.LocalCloud.Platform;
-using DisasterRecovery.LocalCloud.Secrets;
+using DisasterRecovery.LocalEks;
+using DisasterRecovery.LocalSecretsManager;
 using DisasterRecovery.TestSupport;
 using Npgsql;
 
@@ -128,7 +129,7 @@ public sealed class PlatformStandInConfigMapTests
     public void DatabaseConnection_WhenEachSourceHasSomeParts_ShouldTakeTheConfigMapThenTheSecretThenTheServers()
     {
         using var folder = new TempFolder();
-        var eks = new Emulators.EksEmulator(Path.Combine(folder.Path, "eks.json"), TimeProvider.System);
+        var eks = new EksEmulator(Path.Combine(folder.Path, "eks.json"), TimeProvider.System);
         var secrets = new SecretStore(Path.Combine(folder.Path, "secrets.json"), "us-east-1", "000000000000", TimeProvider.System);
         var servers = new LocalServersInfo("127.0.0.9", 5439, "superuser", "servers-password", "127.0.0.1", 6379, "redis");
         var platform = new LocalPlatformState(eks, secrets);
@@ -156,7 +157,7 @@ public sealed class PlatformStandInConfigMapTests
     public void DatabaseConnection_WhenTheBackendHasNoPods_ShouldNotUseTheConfigMap()
     {
         using var folder = new TempFolder();
-        var eks = new Emulators.EksEmulator(Path.Combine(folder.Path, "eks.json"), TimeProvider.System);
+        var eks = new EksEmulator(Path.Combine(folder.Path, "eks.json"), TimeProvider.System);
         var servers = new LocalServersInfo("127.0.0.9", 5439, "superuser", "servers-password", "127.0.0.1", 6379, "redis");
         eks.EnsureConfigMap("production", DatabaseConfigMap.Name, new Dictionary<string, string> { [DatabaseConfigMap.DatabaseNameKey] = "configmap_db" });
         eks.EnsureDeployment("production", "backend", 0, [DatabaseConfigMap.Name]);

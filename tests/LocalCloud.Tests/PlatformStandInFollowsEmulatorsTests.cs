@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using DisasterRecovery.LocalCloud.Platform;
-using DisasterRecovery.LocalCloud.Secrets;
+using DisasterRecovery.LocalSecretsManager;
 using DisasterRecovery.TestSupport;
 
 namespace DisasterRecovery.LocalCloud.Tests;

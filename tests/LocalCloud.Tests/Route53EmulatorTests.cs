@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
-using DisasterRecovery.LocalCloud.Emulators;
 using DisasterRecovery.LocalCloud.Stack;
+using DisasterRecovery.LocalEmulation;
+using DisasterRecovery.LocalRoute53;
 using DisasterRecovery.LocalStepFunctions.Time;
 
 namespace DisasterRecovery.LocalCloud.Tests;

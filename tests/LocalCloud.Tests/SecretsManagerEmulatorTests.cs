@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
-using DisasterRecovery.LocalCloud.Emulators;
-using DisasterRecovery.LocalCloud.Secrets;
 using DisasterRecovery.LocalCloud.Stack;
+using DisasterRecovery.LocalEmulation;
+using DisasterRecovery.LocalSecretsManager;
 
 namespace DisasterRecovery.LocalCloud.Tests;
 

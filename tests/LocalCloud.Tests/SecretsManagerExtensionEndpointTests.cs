@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using DisasterRecovery.LocalCloud.Secrets;
+using DisasterRecovery.LocalSecretsManager;
 
 namespace DisasterRecovery.LocalCloud.Tests;
 

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using DisasterRecovery.LocalEmulation;
 using DisasterRecovery.LocalRds.Api;
 
 namespace DisasterRecovery.LocalRds.Tests;
@@ -234,7 +235,7 @@ public sealed class ApiContractTests : IAsyncLifetime
         ];
 
         Assert.Equal(expected, RdsApiCatalog.ImplementedActions.Order(StringComparer.Ordinal));
-        Assert.All(expected, action => Assert.Equal("structure", RdsApiCatalog.RequestShape(action)!.Type));
+        Assert.All(expected, action => Assert.Equal("structure", Kind(RdsApiCatalog.RequestShape(action)!)));
         Assert.Null(RdsApiCatalog.RequestShape("stopDBInstance"));
     }
 
@@ -299,19 +300,21 @@ public sealed class ApiContractTests : IAsyncLifetime
     {
         var shape = RdsApiCatalog.RequestShape(action)!;
 
-        Assert.True(shape.Members.TryGetValue(member, out var memberShape), $"{action} lacks {member}");
-        Assert.Equal(type, memberShape.Type);
+        var memberShape = shape.MemberShape(member);
+        Assert.True(memberShape is not null, $"{action} lacks {member}");
+        Assert.Equal(type, Kind(memberShape));
     }
 
     [Fact]
     public void RequestShape_ShouldDeclareTheNestedStructuresOfTagsAndFilters()
     {
         var create = RdsApiCatalog.RequestShape("createDBInstance")!;
-        var filters = RdsApiCatalog.RequestShape("describeDBInstances")!.Members["Filters"].Member!;
+        var filters = Assert.IsType<StructureShape>(RdsApiCatalog.RequestShape("describeDBInstances")!.MemberShape("Filters")!.Item);
 
-        Assert.Equal(["Key", "Value"], create.Members["Tags"].Member!.Members.Keys.Order(StringComparer.Ordinal));
-        Assert.Equal("string", create.Members["VpcSecurityGroupIds"].Member!.Type);
-        Assert.Equal("string", filters.Members["Values"].Member!.Type);
+        var tag = Assert.IsType<StructureShape>(create.MemberShape("Tags")!.Item);
+        Assert.Equal(["Key", "Value"], tag.MemberNames.Order(StringComparer.Ordinal));
+        Assert.Equal("string", Kind(create.MemberShape("VpcSecurityGroupIds")!.Item!));
+        Assert.Equal("string", Kind(filters.MemberShape("Values")!.Item!));
         Assert.Equal(["Name", "Values"], filters.Required.Order(StringComparer.Ordinal));
         Assert.Equal(["DbInstanceClass", "DbInstanceIdentifier", "Engine"], create.Required.Order(StringComparer.Ordinal));
     }
@@ -358,4 +361,12 @@ public sealed class ApiContractTests : IAsyncLifetime
         Assert.Empty(listed["DbInstances"]!.AsArray());
         Assert.Equal("Rds.DbInstanceNotFoundException", error.ErrorName);
     }
+
+    /// <summary>A shape's kind as the RDS API Reference names it: structure, list, or the scalar type in lower case.</summary>
+    private static string Kind(Shape shape) => shape switch
+    {
+        StructureShape => "structure",
+        { Item: not null } => shape.IsMap ? "map" : "list",
+        _ => shape.TypeName.ToLowerInvariant(),
+    };
 }

@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Text.Json.Nodes;
+using DisasterRecovery.LocalEmulation;
 using DisasterRecovery.LocalRds.Api;
 using DisasterRecovery.TestSupport.AwsModels;
 
@@ -122,15 +123,15 @@ public sealed class ModelShapeTests
         Assert.Empty(RdsApiCatalog.ImplementedActions.Except(responses.Select(r => r.Action)).Order(StringComparer.Ordinal));
     }
 
-    /// <summary>An RDS request shape in the form the model comparison takes.</summary>
-    private static DeclaredShape Declared(RdsShape shape) => shape.Type switch
+    /// <summary>An RDS request shape (the local cloud's <see cref="Shape"/>) in the form the model comparison takes.</summary>
+    private static DeclaredShape Declared(Shape shape) => shape switch
     {
-        "structure" => new DeclaredShape(
+        StructureShape structure => new DeclaredShape(
             "structure",
-            shape.Members.ToDictionary(m => m.Key, m => Declared(m.Value), StringComparer.Ordinal),
-            shape.Required,
+            structure.Members.ToDictionary(m => m.Name, m => Declared(m.Shape), StringComparer.Ordinal),
+            structure.Required,
             null),
-        "list" or "map" => DeclaredShape.Of(shape.Type, Declared(shape.Member!)),
-        _ => DeclaredShape.Scalar(shape.Type),
+        { Item: { } item } => DeclaredShape.Of(shape.IsMap ? "map" : "list", Declared(item)),
+        _ => DeclaredShape.Scalar(shape.TypeName.ToLowerInvariant()),
     };
 }

@@ -6,9 +6,9 @@ using System.Text.Json.Nodes;
 using DisasterRecovery.LocalCloud.Benchmarks;
 using DisasterRecovery.LocalCloud.Dispatch;
 using DisasterRecovery.LocalCloud.Drill;
-using DisasterRecovery.LocalCloud.Executions;
 using DisasterRecovery.LocalCloud.Schedules;
 using DisasterRecovery.LocalCloud.Stack;
+using DisasterRecovery.LocalSfn;
 using DisasterRecovery.LocalStepFunctions.Execution;
 using DisasterRecovery.LocalStepFunctions.Time;
 
@@ -311,9 +311,9 @@ internal sealed class Commands(GlobalOptions globals, CliConsole console)
             bool stopped;
             try
             {
-                (record, stopped) = DisasterRecovery.LocalCloud.Emulators.SfnEmulator.StopRecorded(store, executionArn, parse.GetValue(error), parse.GetValue(cause), DateTimeOffset.UtcNow);
+                (record, stopped) = DisasterRecovery.LocalSfn.SfnEmulator.StopRecorded(store, executionArn, parse.GetValue(error), parse.GetValue(cause), DateTimeOffset.UtcNow);
             }
-            catch (DisasterRecovery.LocalCloud.Emulators.ServiceErrorException e)
+            catch (DisasterRecovery.LocalEmulation.ServiceErrorException e)
             {
                 throw new LocalCloudException($"{e.Message} (executions are recorded in {store.Directory}; see local/dr list-executions)", e);
             }

@@ -2,13 +2,13 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using DisasterRecovery.LocalCloud.Emulators;
 using DisasterRecovery.LocalCloud.Functions;
 using DisasterRecovery.LocalCloud.Stack;
+using DisasterRecovery.LocalEmulation;
 using DisasterRecovery.LocalStepFunctions.Errors;
 using DisasterRecovery.LocalStepFunctions.Execution;
 using DisasterRecovery.LocalStepFunctions.Model;
-using static DisasterRecovery.LocalCloud.Emulators.Member;
+using static DisasterRecovery.LocalEmulation.Member;
 
 namespace DisasterRecovery.LocalCloud.Dispatch;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using DisasterRecovery.LocalCloud.Executions;
+using DisasterRecovery.LocalSfn;
 
 namespace DisasterRecovery.LocalCloud.Drill;
 

@@ -62,7 +62,7 @@ public static class DrillRunner
             {
                 outcome = await step.RunAsync(context, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is LocalCloudException or Stack.StackLoadException or IOException or InvalidOperationException
+            catch (Exception e) when (e is LocalCloudException or LocalEmulation.EmulatorUnavailableException or Stack.StackLoadException or IOException or InvalidOperationException
                                           or System.Net.Sockets.SocketException or Functions.FunctionNotFoundException
                                           or DisasterRecovery.LocalRds.RdsEmulatorException or Npgsql.NpgsqlException)
             {

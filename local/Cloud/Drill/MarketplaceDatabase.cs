@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using DisasterRecovery.LocalCloud.Platform;
-using DisasterRecovery.LocalCloud.Secrets;
 using Npgsql;
 
 namespace DisasterRecovery.LocalCloud.Drill;

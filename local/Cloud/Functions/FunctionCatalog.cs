@@ -27,7 +27,7 @@ public static class FunctionCatalog
         {
             throw new FunctionNotFoundException(
                 $"{functionLogicalId}: Handler '{handler}' names no function assembly the local cloud references " +
-                $"(it references: {string.Join(", ", KnownFunctionAssemblies())}); add a ProjectReference to local/Cloud/LocalCloud.csproj");
+                $"(it references: {string.Join(", ", KnownFunctionAssemblies())}); add a ProjectReference to local/Cloud/Cloud.csproj");
         }
 
         var entryPoints = assembly.GetExportedTypes()

@@ -1,8 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using DisasterRecovery.LocalCloud.Platform;
+using DisasterRecovery.LocalSecretsManager;
 
-namespace DisasterRecovery.LocalCloud.Secrets;
+namespace DisasterRecovery.LocalCloud.Platform;
 
 /// <summary>
 /// The application's database secret in the format RDS writes (and Secrets Manager's rotation functions read):

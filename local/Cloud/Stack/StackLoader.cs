@@ -4,7 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using DisasterRecovery.LocalCloud.Schedules;
-using DisasterRecovery.LocalCloud.Template;
+using DisasterRecovery.LocalTemplate;
 using DisasterRecovery.LocalStepFunctions.Errors;
 using DisasterRecovery.LocalStepFunctions.Model;
 

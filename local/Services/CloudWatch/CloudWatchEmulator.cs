@@ -1,8 +1,8 @@
 using System.Text.Json.Nodes;
-using DisasterRecovery.LocalCloud.State;
-using static DisasterRecovery.LocalCloud.Emulators.Member;
+using DisasterRecovery.LocalEmulation;
+using static DisasterRecovery.LocalEmulation.Member;
 
-namespace DisasterRecovery.LocalCloud.Emulators;
+namespace DisasterRecovery.LocalCloudWatch;
 
 /// <summary>CloudWatch PutMetricData, recorded to <c>cloudwatch.json</c> with CloudWatch's own validation rules.</summary>
 public sealed class CloudWatchEmulator : ServiceEmulator

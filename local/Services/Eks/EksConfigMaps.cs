@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 
-namespace DisasterRecovery.LocalCloud.Emulators;
+namespace DisasterRecovery.LocalEks;
 
 /// <summary>
 /// The EKS emulator's ConfigMaps (v1): GET, PATCH (JSON merge patch, which for a ConfigMap's <c>data</c> map does

@@ -2,11 +2,11 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using DisasterRecovery.LocalCloud.State;
+using DisasterRecovery.LocalEmulation;
 using DisasterRecovery.LocalStepFunctions.Errors;
-using static DisasterRecovery.LocalCloud.Emulators.Member;
+using static DisasterRecovery.LocalEmulation.Member;
 
-namespace DisasterRecovery.LocalCloud.Emulators;
+namespace DisasterRecovery.LocalEks;
 
 /// <summary>
 /// The optimized EKS integration <c>arn:aws:states:::eks:call</c> against a recorded Kubernetes cluster kept in

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 
-namespace DisasterRecovery.LocalCloud.Emulators;
+namespace DisasterRecovery.LocalEks;
 
 /// <summary>The Kubernetes API objects the EKS emulator serves: apps/v1 Deployment, autoscaling/v1 Scale, v1 ConfigMap, v1 Status.</summary>
 public static class EksKubernetesObjects

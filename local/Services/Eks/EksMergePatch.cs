@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace DisasterRecovery.LocalCloud.Emulators;
+namespace DisasterRecovery.LocalEks;
 
 /// <summary>JSON Merge Patch (RFC 7386), as the Kubernetes API applies <c>application/merge-patch+json</c>.</summary>
 public static class EksMergePatch

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace DisasterRecovery.LocalCloud.Emulators;
+namespace DisasterRecovery.LocalEks;
 
 /// <summary>What eks.json holds: the cluster's deployments and ConfigMaps, and every eks:call made against it.</summary>
 public sealed class EksState

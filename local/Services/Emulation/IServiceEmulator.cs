@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace DisasterRecovery.LocalCloud.Emulators;
+namespace DisasterRecovery.LocalEmulation;
 
 /// <summary>
 /// A local stand-in for one AWS service, reached from a Task state as <c>arn:aws:states:::aws-sdk:&lt;service&gt;:&lt;action&gt;</c>.

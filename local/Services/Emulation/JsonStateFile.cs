@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace DisasterRecovery.LocalCloud.State;
+namespace DisasterRecovery.LocalEmulation;
 
 /// <summary>
 /// One JSON document under the state folder that several local-cloud processes may update (a CLI run while a drill

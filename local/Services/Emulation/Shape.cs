@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace DisasterRecovery.LocalCloud.Emulators;
+namespace DisasterRecovery.LocalEmulation;
 
 /// <summary>
 /// The request shape of an API action, PascalCase as Step Functions spells it. Used twice, as Step Functions does:
@@ -186,6 +186,12 @@ public sealed class StructureShape : Shape
 
     /// <summary>The fields with their shapes and whether each is required.</summary>
     public IReadOnlyCollection<Member> Members => _members.Values;
+
+    /// <summary>The names of the required fields.</summary>
+    public IReadOnlySet<string> Required => _members.Values.Where(m => m.Required).Select(m => m.Name).ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>The shape of a field, or null when the structure has no such field.</summary>
+    public Shape? MemberShape(string name) => _members.TryGetValue(name, out var member) ? member.Shape : null;
 
     /// <inheritdoc />
     public override void Validate(JsonNode? value, string path, List<string> problems)

@@ -1,14 +1,14 @@
 using System.Text.Json.Nodes;
 using DisasterRecovery.Core.Logging;
-using DisasterRecovery.LocalRds;
+using DisasterRecovery.LocalEmulation;
 using DisasterRecovery.LocalRds.Api;
 using DisasterRecovery.LocalStepFunctions.Errors;
 
-namespace DisasterRecovery.LocalCloud.Emulators;
+namespace DisasterRecovery.LocalRds;
 
 /// <summary>
 /// The local cloud's <c>rds</c> service: a Task calling <c>arn:aws:states:::aws-sdk:rds:&lt;action&gt;</c> reaches the
-/// <see cref="RdsEmulator"/> of local/Rds, where every DB instance is a real PostgreSQL 15 cluster. The emulator is
+/// <see cref="RdsEmulator"/> beside it (local/Services/Rds), where every DB instance is a real PostgreSQL 15 cluster. The emulator is
 /// opened lazily, on the first rds call (or <see cref="GetAsync"/>): a stack that never calls RDS starts no cluster.
 /// When local/servers' servers.json is given and exists, its cluster is adopted as <c>technician-marketplace</c>
 /// (the first adoption into a state folder takes a base backup). RDS errors come out as Step Functions reports them:
@@ -66,13 +66,13 @@ public sealed class RdsServiceEmulator : IServiceEmulator, IAsyncDisposable
     public bool IsOpen => Volatile.Read(ref _emulator) is not null;
 
     /// <inheritdoc />
-    public StructureShape? InputShape(string action) => RdsShapeConverter.RequestShape(action);
+    public StructureShape? InputShape(string action) => RdsApiCatalog.RequestShape(action);
 
     /// <summary>
     /// The emulator, opened on first use: clusters of earlier runs started again, local/servers' cluster adopted when
     /// its servers.json exists. A failed opening is not remembered; the next call tries again.
     /// </summary>
-    /// <exception cref="LocalCloudException">PostgreSQL 15 is missing, the state folder is unusable, or adoption failed.</exception>
+    /// <exception cref="EmulatorUnavailableException">PostgreSQL 15 is missing, the state folder is unusable, or adoption failed.</exception>
     public async Task<RdsEmulator> GetAsync(CancellationToken cancellationToken = default)
     {
         if (Volatile.Read(ref _emulator) is { } open)
@@ -114,7 +114,7 @@ public sealed class RdsServiceEmulator : IServiceEmulator, IAsyncDisposable
                     await emulator.DisposeAsync().ConfigureAwait(false);
                 }
 
-                throw new LocalCloudException(
+                throw new EmulatorUnavailableException(
                     $"the local RDS emulator could not be opened on {StateDirectory}" +
                     (_serversInfoFile is null ? string.Empty : $" (adopting the cluster of {_serversInfoFile})") + $": {e.Message}", e);
             }
@@ -145,7 +145,7 @@ public sealed class RdsServiceEmulator : IServiceEmulator, IAsyncDisposable
         {
             rds = await GetAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is LocalCloudException or ObjectDisposedException)
+        catch (Exception e) when (e is EmulatorUnavailableException or ObjectDisposedException)
         {
             throw new TaskFailedException(ErrorNames.Runtime, e.Message);
         }

@@ -4,10 +4,10 @@ using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
-using DisasterRecovery.LocalCloud.State;
-using static DisasterRecovery.LocalCloud.Emulators.Member;
+using DisasterRecovery.LocalEmulation;
+using static DisasterRecovery.LocalEmulation.Member;
 
-namespace DisasterRecovery.LocalCloud.Emulators;
+namespace DisasterRecovery.LocalRoute53;
 
 /// <summary>
 /// Route 53 hosted zones and record sets, kept in <c>route53.json</c>. Change batches are validated the way Route 53

@@ -4,9 +4,10 @@ using System.Text.Json.Nodes;
 using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
-using static DisasterRecovery.LocalCloud.Emulators.Member;
+using DisasterRecovery.LocalEmulation;
+using static DisasterRecovery.LocalEmulation.Member;
 
-namespace DisasterRecovery.LocalCloud.Emulators;
+namespace DisasterRecovery.LocalS3;
 
 /// <summary>Where the local S3 endpoint is and the keys that sign for it.</summary>
 /// <param name="Endpoint">The endpoint, e.g. http://127.0.0.1:41234/ (path-style addressing).</param>

@@ -1,4 +1,4 @@
-namespace DisasterRecovery.LocalCloud.Secrets;
+namespace DisasterRecovery.LocalSecretsManager;
 
 /// <summary>What CreateSecret asks for. Its <see cref="ToString"/> never shows the value.</summary>
 /// <param name="Name">The secret's name (1-512 of letters, digits and /_+=.@!-).</param>

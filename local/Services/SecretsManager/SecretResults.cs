@@ -1,4 +1,4 @@
-namespace DisasterRecovery.LocalCloud.Secrets;
+namespace DisasterRecovery.LocalSecretsManager;
 
 /// <summary>A secret version that CreateSecret or PutSecretValue wrote (no value).</summary>
 /// <param name="Arn">The secret's ARN.</param>

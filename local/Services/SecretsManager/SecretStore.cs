@@ -1,8 +1,8 @@
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
-using DisasterRecovery.LocalCloud.Emulators;
+using DisasterRecovery.LocalEmulation;
 
-namespace DisasterRecovery.LocalCloud.Secrets;
+namespace DisasterRecovery.LocalSecretsManager;
 
 /// <summary>
 /// The local Secrets Manager's secrets, kept in an owner-only <c>secrets.json</c>, with Secrets Manager's rules:
@@ -24,7 +24,7 @@ public sealed partial class SecretStore
     public const int MaxVersions = 100;
 
     private const string NotFound = "Secrets Manager can't find the specified secret.";
-    private readonly State.JsonStateFile<SecretsDocument> _file;
+    private readonly JsonStateFile<SecretsDocument> _file;
     private readonly string _region;
     private readonly string _accountId;
     private readonly TimeProvider _clock;
@@ -35,7 +35,7 @@ public sealed partial class SecretStore
     /// <param name="clock">Dates of changes made without an explicit time.</param>
     public SecretStore(string path, string region, string accountId, TimeProvider clock)
     {
-        _file = new State.JsonStateFile<SecretsDocument>(path, ownerOnly: true);
+        _file = new JsonStateFile<SecretsDocument>(path, ownerOnly: true);
         _region = region;
         _accountId = accountId;
         _clock = clock;

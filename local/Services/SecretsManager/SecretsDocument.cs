@@ -1,4 +1,4 @@
-namespace DisasterRecovery.LocalCloud.Secrets;
+namespace DisasterRecovery.LocalSecretsManager;
 
 /// <summary>What secrets.json holds (owner-only: it contains secret values).</summary>
 public sealed class SecretsDocument

@@ -2,13 +2,13 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
-using DisasterRecovery.LocalCloud.Emulators;
+using DisasterRecovery.LocalEmulation;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
-namespace DisasterRecovery.LocalCloud.Secrets;
+namespace DisasterRecovery.LocalSecretsManager;
 
 /// <summary>
 /// The AWS Parameters and Secrets Lambda Extension's local HTTP endpoint, played for the in-process functions:

@@ -1,8 +1,8 @@
 using System.Text.Json.Nodes;
-using DisasterRecovery.LocalCloud.Secrets;
-using static DisasterRecovery.LocalCloud.Emulators.Member;
+using DisasterRecovery.LocalEmulation;
+using static DisasterRecovery.LocalEmulation.Member;
 
-namespace DisasterRecovery.LocalCloud.Emulators;
+namespace DisasterRecovery.LocalSecretsManager;
 
 /// <summary>
 /// Secrets Manager for <c>aws-sdk:secretsmanager</c> tasks: getSecretValue, putSecretValue, describeSecret and

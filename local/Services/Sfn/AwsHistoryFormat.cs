@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using DisasterRecovery.LocalStepFunctions.Execution;
 
-namespace DisasterRecovery.LocalCloud.Executions;
+namespace DisasterRecovery.LocalSfn;
 
 /// <summary>
 /// Writes executions and history events in the shapes of the Step Functions API (DescribeExecution,

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace DisasterRecovery.LocalCloud.Executions;
+namespace DisasterRecovery.LocalSfn;
 
 /// <summary>
 /// Executions as files under the state folder (<c>executions/&lt;region&gt;/&lt;machine&gt;/&lt;name&gt;.json</c>), so

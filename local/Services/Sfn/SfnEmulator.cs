@@ -1,9 +1,9 @@
 using System.Text.Json.Nodes;
-using DisasterRecovery.LocalCloud.Executions;
+using DisasterRecovery.LocalEmulation;
 using DisasterRecovery.LocalStepFunctions.Execution;
-using static DisasterRecovery.LocalCloud.Emulators.Member;
+using static DisasterRecovery.LocalEmulation.Member;
 
-namespace DisasterRecovery.LocalCloud.Emulators;
+namespace DisasterRecovery.LocalSfn;
 
 /// <summary>
 /// Step Functions' own API as a Task reaches it (<c>arn:aws:states:::aws-sdk:sfn:&lt;action&gt;</c>), over the local

@@ -1,10 +1,10 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using DisasterRecovery.LocalCloud.State;
-using static DisasterRecovery.LocalCloud.Emulators.Member;
+using DisasterRecovery.LocalEmulation;
+using static DisasterRecovery.LocalEmulation.Member;
 
-namespace DisasterRecovery.LocalCloud.Emulators;
+namespace DisasterRecovery.LocalSns;
 
 /// <summary>
 /// SNS Publish, recorded instead of delivered: every message goes to <c>sns.json</c> in the state folder, where the

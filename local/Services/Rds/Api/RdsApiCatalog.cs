@@ -1,11 +1,13 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using DisasterRecovery.LocalEmulation;
 
 namespace DisasterRecovery.LocalRds.Api;
 
 /// <summary>
 /// The request shapes of the RDS actions the emulator implements, as Step Functions names them (declared by hand
-/// from the AWS RDS API Reference in <see cref="RdsRequestShapes"/>): every member of each with its type. It checks
+/// from the AWS RDS API Reference in <see cref="RdsRequestShapes"/>, as the local cloud's one shape type
+/// <see cref="Shape"/>): every member of each with its type. It checks
 /// a call the way Step Functions and the SDK would before anything reaches RDS: unknown fields, wrong JSON types.
 /// Any other action is refused; the emulator does not know the rest of the RDS API, so it cannot tell a misspelt
 /// action from a real one it lacks.
@@ -14,17 +16,17 @@ public static class RdsApiCatalog
 {
     private static readonly string[] Implemented = [.. RdsRequestShapes.ByAction.Keys.Order(StringComparer.Ordinal)];
 
-    private static IReadOnlyDictionary<string, RdsShape> Requests => RdsRequestShapes.ByAction;
+    private static IReadOnlyDictionary<string, StructureShape> Requests => RdsRequestShapes.ByAction;
 
     /// <summary>The actions the emulator implements, camelCase as in <c>arn:aws:states:::aws-sdk:rds:&lt;action&gt;</c>.</summary>
     public static IReadOnlyCollection<string> ImplementedActions => Implemented;
 
     /// <summary>
     /// The request shape of an implemented action (every member the AWS RDS API Reference documents, Step Functions
-    /// spelling, with the members it marks required), or null for any other action. A host that validates parameters
-    /// itself, like the local cloud's <c>IServiceEmulator.InputShape</c>, converts this tree into its own shape type.
+    /// spelling, with the members it marks required), or null for any other action. The local cloud's
+    /// <see cref="RdsServiceEmulator.InputShape"/> answers with it as it is.
     /// </summary>
-    public static RdsShape? RequestShape(string action) => Requests.GetValueOrDefault(action);
+    public static StructureShape? RequestShape(string action) => Requests.GetValueOrDefault(action);
 
     /// <summary>
     /// The problems Step Functions would report for a Task calling <paramref name="action"/> with top-level
@@ -45,7 +47,7 @@ public static class RdsApiCatalog
         foreach (var raw in fieldNames)
         {
             var name = raw.EndsWith(".$", StringComparison.Ordinal) ? raw[..^2] : raw;
-            if (!request.Members.ContainsKey(name))
+            if (request.MemberShape(name) is null)
             {
                 problems.Add(UnknownField(name, request));
             }
@@ -80,11 +82,11 @@ public static class RdsApiCatalog
         ValidateStructure(Requests[action], parameters, path: string.Empty);
     }
 
-    private static void ValidateStructure(RdsShape shape, JsonObject value, string path)
+    private static void ValidateStructure(StructureShape shape, JsonObject value, string path)
     {
         foreach (var (name, member) in value)
         {
-            if (!shape.Members.TryGetValue(name, out var memberShape))
+            if (shape.MemberShape(name) is not { } memberShape)
             {
                 throw RdsErrors.Runtime(UnknownField(path + name, shape));
             }
@@ -93,7 +95,7 @@ public static class RdsApiCatalog
         }
     }
 
-    private static void ValidateValue(RdsShape shape, JsonNode? value, string path)
+    private static void ValidateValue(Shape shape, JsonNode? value, string path)
     {
         if (value is null)
         {
@@ -102,42 +104,45 @@ public static class RdsApiCatalog
         }
 
         var kind = value.GetValueKind();
-        var ok = shape.Type switch
+        // Stricter than Shape.Validate where RDS is: an integer is a 32-bit one, and a timestamp's text is parsed
+        // (with RDS's message) only when the action reads it.
+        var ok = shape switch
         {
-            "string" => kind == JsonValueKind.String,
-            "timestamp" => kind is JsonValueKind.String or JsonValueKind.Number,
-            "boolean" => kind is JsonValueKind.True or JsonValueKind.False,
-            "integer" => kind == JsonValueKind.Number && Request.Number(value) is var n && n == Math.Floor(n) && n is >= int.MinValue and <= int.MaxValue,
-            "number" => kind == JsonValueKind.Number,
-            "list" => kind == JsonValueKind.Array,
-            "structure" => kind == JsonValueKind.Object,
+            StructureShape => kind == JsonValueKind.Object,
+            { Item: not null } => kind == JsonValueKind.Array,
+            _ when shape == Shape.String => kind == JsonValueKind.String,
+            _ when shape == Shape.Timestamp => kind is JsonValueKind.String or JsonValueKind.Number,
+            _ when shape == Shape.Boolean => kind is JsonValueKind.True or JsonValueKind.False,
+            _ when shape == Shape.Integer =>
+                kind == JsonValueKind.Number && Request.Number(value) is var n && n == Math.Floor(n) && n is >= int.MinValue and <= int.MaxValue,
+            _ when shape == Shape.Number => kind == JsonValueKind.Number,
             _ => false,
         };
         if (!ok)
         {
-            throw RdsErrors.Runtime($"The value of field {path} is {Describe(kind)}, but RDS expects {Article(shape.Type)}");
+            throw RdsErrors.Runtime($"The value of field {path} is {Describe(kind)}, but RDS expects {Article(shape)}");
         }
 
-        switch (shape.Type)
+        switch (shape)
         {
-            case "list":
+            case StructureShape structure:
+                ValidateStructure(structure, value.AsObject(), path + ".");
+                break;
+            case { Item: { } itemShape }:
                 var index = 0;
                 foreach (var item in value.AsArray())
                 {
-                    ValidateValue(shape.Member!, item, $"{path}[{index++}]");
+                    ValidateValue(itemShape, item, $"{path}[{index++}]");
                 }
 
-                break;
-            case "structure":
-                ValidateStructure(shape, value.AsObject(), path + ".");
                 break;
         }
     }
 
-    private static string UnknownField(string path, RdsShape shape)
+    private static string UnknownField(string path, StructureShape shape)
     {
         var name = path[(path.LastIndexOf('.') + 1)..];
-        var near = shape.Members.Keys.FirstOrDefault(m => string.Equals(m, name, StringComparison.OrdinalIgnoreCase));
+        var near = shape.MemberNames.FirstOrDefault(m => string.Equals(m, name, StringComparison.OrdinalIgnoreCase));
         var hint = near is null ? string.Empty : $"; did you mean {near}? (Step Functions uses the AWS SDK for Java v2 member names)";
         return $"The field {path} is not supported by Step Functions{hint}";
     }
@@ -152,19 +157,13 @@ public static class RdsApiCatalog
         _ => kind.ToString().ToLowerInvariant(),
     };
 
-    private static string Article(string type) => type switch
+    private static string Article(Shape shape) => shape switch
     {
-        "integer" => "an integer",
-        "list" => "a list",
-        "structure" => "an object",
-        "timestamp" => "a timestamp (an ISO 8601 string or epoch seconds)",
-        _ => "a " + type,
+        StructureShape => "an object",
+        { Item: not null } => "a list",
+        _ when shape == Shape.Integer => "an integer",
+        _ when shape == Shape.Timestamp => "a timestamp (an ISO 8601 string or epoch seconds)",
+        _ => "a " + shape.TypeName.ToLowerInvariant(),
     };
 }
 
-/// <summary>
-/// One node of an RDS request shape. <see cref="Type"/> is <c>structure</c> (with <see cref="Members"/> and
-/// <see cref="Required"/>), <c>list</c> (with <see cref="Member"/>), or a scalar: <c>string</c>, <c>integer</c>,
-/// <c>number</c>, <c>boolean</c>, <c>timestamp</c> (an ISO 8601 string or epoch seconds).
-/// </summary>
-public sealed record RdsShape(string Type, IReadOnlyDictionary<string, RdsShape> Members, IReadOnlySet<string> Required, RdsShape? Member);

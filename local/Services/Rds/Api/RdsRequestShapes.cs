@@ -1,3 +1,5 @@
+using DisasterRecovery.LocalEmulation;
+
 namespace DisasterRecovery.LocalRds.Api;
 
 /// <summary>
@@ -7,31 +9,32 @@ namespace DisasterRecovery.LocalRds.Api;
 /// into the Step Functions names when the shapes are built. Every documented member is declared, also those the
 /// emulator ignores, so that a documented member is accepted and anything else refused. Required = the members the
 /// Reference marks "Required: Yes" (the emulator itself reports a missing one as RDS does, MissingParameter).
-/// Rds.Tests' ModelShapeTests holds them to AWS's own RDS model (botocore), member for member, so a member RDS adds
+/// They are the local cloud's one request shape type (<see cref="Shape"/>, local/Services/Emulation), so the local
+/// cloud checks a state machine's RDS parameters with them directly. LocalRds.Tests' ModelShapeTests holds them to AWS's own RDS model (botocore), member for member, so a member RDS adds
 /// shows up there as one the emulator refuses.
 /// </summary>
 internal static class RdsRequestShapes
 {
-    private static readonly RdsShape String = Scalar("string");
-    private static readonly RdsShape Integer = Scalar("integer");
-    private static readonly RdsShape Boolean = Scalar("boolean");
-    private static readonly RdsShape Timestamp = Scalar("timestamp");
-    private static readonly RdsShape Strings = ListOf(String);
+    private static readonly Shape String = Shape.String;
+    private static readonly Shape Integer = Shape.Integer;
+    private static readonly Shape Boolean = Shape.Boolean;
+    private static readonly Shape Timestamp = Shape.Timestamp;
+    private static readonly Shape Strings = ListOf(String);
 
     /// <summary><c>Tags.Tag.N</c>: <c>[{Key, Value}]</c>.</summary>
-    private static readonly RdsShape Tags = ListOf(Structure([], ("Key", String), ("Value", String)));
+    private static readonly Shape Tags = ListOf(Structure([], ("Key", String), ("Value", String)));
 
     /// <summary><c>TagSpecifications.item.N</c>: <c>[{ResourceType, Tags}]</c>, tags for the automated backups a create or modify makes.</summary>
-    private static readonly RdsShape TagSpecifications = ListOf(Structure([], ("ResourceType", String), ("Tags", Tags)));
+    private static readonly Shape TagSpecifications = ListOf(Structure([], ("ResourceType", String), ("Tags", Tags)));
 
     /// <summary><c>Filters.Filter.N</c>: <c>[{Name, Values[]}]</c>, both required.</summary>
-    private static readonly RdsShape Filters = ListOf(Structure(["Name", "Values"], ("Name", String), ("Values", Strings)));
+    private static readonly Shape Filters = ListOf(Structure(["Name", "Values"], ("Name", String), ("Values", Strings)));
 
     /// <summary><c>ProcessorFeatures.ProcessorFeature.N</c>: <c>[{Name, Value}]</c> (coreCount, threadsPerCore).</summary>
-    private static readonly RdsShape ProcessorFeatures = ListOf(Structure([], ("Name", String), ("Value", String)));
+    private static readonly Shape ProcessorFeatures = ListOf(Structure([], ("Name", String), ("Value", String)));
 
     /// <summary><c>AdditionalStorageVolumes.member.N</c> of the create and restore actions.</summary>
-    private static readonly RdsShape AdditionalStorageVolumes = ListOf(Structure(
+    private static readonly Shape AdditionalStorageVolumes = ListOf(Structure(
         ["VolumeName"],
         ("VolumeName", String),
         ("AllocatedStorage", Integer),
@@ -41,7 +44,7 @@ internal static class RdsRequestShapes
         ("StorageType", String)));
 
     /// <summary><c>AdditionalStorageVolumes.member.N</c> of ModifyDBInstance (with <c>SetForDelete</c>).</summary>
-    private static readonly RdsShape ModifyAdditionalStorageVolumes = ListOf(Structure(
+    private static readonly Shape ModifyAdditionalStorageVolumes = ListOf(Structure(
         ["VolumeName"],
         ("VolumeName", String),
         ("AllocatedStorage", Integer),
@@ -52,16 +55,16 @@ internal static class RdsRequestShapes
         ("SetForDelete", Boolean)));
 
     /// <summary>ModifyDBInstance's <c>CloudwatchLogsExportConfiguration</c>.</summary>
-    private static readonly RdsShape CloudwatchLogsExportConfiguration = Structure([], ("EnableLogTypes", Strings), ("DisableLogTypes", Strings));
+    private static readonly Shape CloudwatchLogsExportConfiguration = Structure([], ("EnableLogTypes", Strings), ("DisableLogTypes", Strings));
 
     /// <summary>The request shapes by action, camelCase as in <c>arn:aws:states:::aws-sdk:rds:&lt;action&gt;</c>.</summary>
-    public static IReadOnlyDictionary<string, RdsShape> ByAction { get; } = Build();
+    public static IReadOnlyDictionary<string, StructureShape> ByAction { get; } = Build();
 
-    private static Dictionary<string, RdsShape> Build()
+    private static Dictionary<string, StructureShape> Build()
     {
-        var actions = new Dictionary<string, RdsShape>(StringComparer.Ordinal);
+        var actions = new Dictionary<string, StructureShape>(StringComparer.Ordinal);
 
-        void Action(string operation, string[] required, params (string Name, RdsShape Shape)[] members) =>
+        void Action(string operation, string[] required, params (string Name, Shape Shape)[] members) =>
             actions.Add(char.ToLowerInvariant(operation[0]) + operation[1..], Structure(required, members));
 
         Action(
@@ -401,27 +404,22 @@ internal static class RdsRequestShapes
         return actions;
     }
 
-    private static RdsShape Scalar(string type) =>
-        new(type, new Dictionary<string, RdsShape>(StringComparer.Ordinal), new HashSet<string>(StringComparer.Ordinal), null);
-
-    private static RdsShape ListOf(RdsShape item) =>
-        new("list", new Dictionary<string, RdsShape>(StringComparer.Ordinal), new HashSet<string>(StringComparer.Ordinal), item);
+    private static Shape ListOf(Shape item) => Shape.List(item);
 
     /// <summary>A structure from API Reference names, keyed by their Step Functions names.</summary>
-    private static RdsShape Structure(string[] required, params (string Name, RdsShape Shape)[] members)
+    private static StructureShape Structure(string[] required, params (string Name, Shape Shape)[] members)
     {
-        var byName = new Dictionary<string, RdsShape>(StringComparer.Ordinal);
-        foreach (var (name, shape) in members)
-        {
-            byName.Add(SdkNames.ToStepFunctionsName(name), shape);
-        }
-
         var requiredNames = required.Select(SdkNames.ToStepFunctionsName).ToHashSet(StringComparer.Ordinal);
-        if (requiredNames.FirstOrDefault(r => !byName.ContainsKey(r)) is { } missing)
+        var declared = members.Select(m => SdkNames.ToStepFunctionsName(m.Name)).ToHashSet(StringComparer.Ordinal);
+        if (requiredNames.FirstOrDefault(r => !declared.Contains(r)) is { } missing)
         {
             throw new InvalidOperationException($"Required member {missing} is not declared");
         }
 
-        return new RdsShape("structure", byName, requiredNames, null);
+        return Shape.Structure([.. members.Select(m =>
+        {
+            var name = SdkNames.ToStepFunctionsName(m.Name);
+            return new Member(name, m.Shape, requiredNames.Contains(name));
+        })]);
     }
 }
