@@ -47,7 +47,8 @@ public sealed class PlatformStandInConfigMapTests
         await using var restored = await ScratchDatabase.CreateAsync("standin_cm");
         await using var cloud = Cloud(folder);
         var servers = RealServers();
-        cloud.SecretsManager.Store.Create(new NewSecret(LocalDatabaseSecret.SecretId) { SecretString = LocalDatabaseSecret.For(servers, "secret_names_no_such_db").ToSecretString() });
+        cloud.SecretsManager.Store.Create(
+            new NewSecret(LocalDatabaseSecret.SecretId) { SecretString = LocalDatabaseSecret.For(servers, "secret_names_no_such_db").ToSecretString() });
         cloud.Eks.EnsureConfigMap("production", DatabaseConfigMap.Name, DatabaseConfigMap.DataFor(servers, "configmap_names_no_such_db"));
         await using var standIn = await LocalPlatformStandIn.StartAsync(servers, LocalPlatformState.Of(cloud));
         using var http = new HttpClient();
@@ -121,7 +122,8 @@ public sealed class PlatformStandInConfigMapTests
         var (status, body) = await HealthAsync(http, standIn);
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
-        Assert.Equal("failed: configmap production/backend-database (as the pods of production/backend read it) cannot be used: DATABASE_PORT is not a port number",
+        Assert.Equal(
+            "failed: configmap production/backend-database (as the pods of production/backend read it) cannot be used: DATABASE_PORT is not a port number",
             body["postgres"]!.GetValue<string>());
     }
 
@@ -201,7 +203,8 @@ public sealed class PlatformStandInConfigMapTests
         {
             await using var connection = new NpgsqlConnection(LocalServers.Postgres.ConnectionString());
             await connection.OpenAsync();
-            await using var command = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{Name.Replace("\"", "\"\"", StringComparison.Ordinal)}\" WITH (FORCE)", connection);
+            await using var command =
+                new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{Name.Replace("\"", "\"\"", StringComparison.Ordinal)}\" WITH (FORCE)", connection);
             await command.ExecuteNonQueryAsync();
         }
     }

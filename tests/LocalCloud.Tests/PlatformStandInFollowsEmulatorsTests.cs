@@ -119,7 +119,8 @@ internal sealed class DatabaseDropper(string database) : IAsyncDisposable
     {
         await using var connection = new Npgsql.NpgsqlConnection(LocalServers.Postgres.ConnectionString());
         await connection.OpenAsync();
-        await using var command = new Npgsql.NpgsqlCommand($"DROP DATABASE IF EXISTS \"{database.Replace("\"", "\"\"", StringComparison.Ordinal)}\" WITH (FORCE)", connection);
+        await using var command =
+            new Npgsql.NpgsqlCommand($"DROP DATABASE IF EXISTS \"{database.Replace("\"", "\"\"", StringComparison.Ordinal)}\" WITH (FORCE)", connection);
         await command.ExecuteNonQueryAsync();
     }
 }

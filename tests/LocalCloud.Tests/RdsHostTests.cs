@@ -22,7 +22,8 @@ public sealed class RdsHostTests
 
         var error = Assert.Throws<StackLoadException>(() => cloud.StartExecution("Misspelt", """{"instance": "technician-marketplace"}"""));
 
-        Assert.Contains("/States/Describe The Instance/Parameters: The field 'DBInstanceIdentifier' is not supported by Step Functions", error.Message, StringComparison.Ordinal);
+        Assert.Contains("/States/Describe The Instance/Parameters: The field 'DBInstanceIdentifier' is not supported by Step Functions", error.Message,
+            StringComparison.Ordinal);
         Assert.False(cloud.Rds.IsOpen);
         Assert.False(Directory.Exists(cloud.Rds.StateDirectory), "a refused machine opened the RDS emulator");
     }

@@ -21,7 +21,8 @@ public sealed class ShapeTests
         var good = new List<string>();
         var bad = new List<string>();
 
-        shape.Validate(JsonNode.Parse("""{"Name":"a","Count":2,"Ratio":0.5,"On":true,"At":"2025-01-01T00:00:00Z","Names":["x"],"Labels":{"k":1}}"""), string.Empty, good);
+        shape.Validate(JsonNode.Parse("""{"Name":"a","Count":2,"Ratio":0.5,"On":true,"At":"2025-01-01T00:00:00Z","Names":["x"],"Labels":{"k":1}}"""),
+            string.Empty, good);
         shape.Validate(JsonNode.Parse("""{"Count":2.5,"Ratio":"x","On":1,"At":"soon","Names":"x","Labels":{"k":"one"},"Extra":1}"""), string.Empty, bad);
 
         Assert.Empty(good);

@@ -72,7 +72,8 @@ public sealed class AdoptionTests : IAsyncLifetime
         var first = await _rds.Emulator.AdoptInstanceAsync(servers);
 
         var second = await _rds.Emulator.AdoptInstanceAsync(servers);
-        var deletion = await _rds.FailsAsync("deleteDBInstance", new JsonObject { ["DbInstanceIdentifier"] = "technician-marketplace", ["SkipFinalSnapshot"] = true });
+        var deletion =
+            await _rds.FailsAsync("deleteDBInstance", new JsonObject { ["DbInstanceIdentifier"] = "technician-marketplace", ["SkipFinalSnapshot"] = true });
         await _rds.ReopenAsync();
         var afterRestart = await _rds.CallAsync("describeDBInstances", new JsonObject { ["DbInstanceIdentifier"] = "technician-marketplace" });
 

@@ -76,7 +76,8 @@ public sealed class ApiContractTests : IAsyncLifetime
         var error = await _rds.FailsAsync("describeDbInstances", []);
 
         Assert.Equal("States.Runtime", error.ErrorName);
-        Assert.Contains("arn:aws:states:::aws-sdk:rds:describeDbInstances is not an RDS action this local emulator implements", error.Cause, StringComparison.Ordinal);
+        Assert.Contains("arn:aws:states:::aws-sdk:rds:describeDbInstances is not an RDS action this local emulator implements", error.Cause,
+            StringComparison.Ordinal);
         Assert.Contains("did you mean rds:describeDBInstances?", error.Cause, StringComparison.Ordinal);
     }
 
@@ -88,7 +89,8 @@ public sealed class ApiContractTests : IAsyncLifetime
         var error = await _rds.FailsAsync(action, new JsonObject { ["DbInstanceIdentifier"] = "x" });
 
         Assert.Equal("States.Runtime", error.ErrorName);
-        Assert.StartsWith($"arn:aws:states:::aws-sdk:rds:{action} is not an RDS action this local emulator implements (implemented: ", error.Cause, StringComparison.Ordinal);
+        Assert.StartsWith($"arn:aws:states:::aws-sdk:rds:{action} is not an RDS action this local emulator implements (implemented: ", error.Cause,
+            StringComparison.Ordinal);
         Assert.Contains("restoreDBInstanceToPointInTime", error.Cause, StringComparison.Ordinal);
         Assert.DoesNotContain("did you mean", error.Cause, StringComparison.Ordinal);
     }

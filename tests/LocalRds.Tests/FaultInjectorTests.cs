@@ -36,9 +36,12 @@ public sealed class FaultInjectorTests : IAsyncLifetime
         var empty = new JsonObject();
 
         var otherCaller = await _rds.Emulator.CallAsync("us-east-1", "describeDBInstances", empty.DeepClone().AsObject(), "Poll", CancellationToken.None);
-        var first = await Assert.ThrowsAsync<RdsEmulatorException>(() => _rds.Emulator.CallAsync("us-east-1", "describeDBInstances", empty.DeepClone().AsObject(), "Describe Before Cleanup", CancellationToken.None));
-        var second = await Assert.ThrowsAsync<RdsEmulatorException>(() => _rds.Emulator.CallAsync("us-east-1", "describeDBInstances", empty.DeepClone().AsObject(), "Describe Before Cleanup", CancellationToken.None));
-        var third = await _rds.Emulator.CallAsync("us-east-1", "describeDBInstances", empty.DeepClone().AsObject(), "Describe Before Cleanup", CancellationToken.None);
+        var first = await Assert.ThrowsAsync<RdsEmulatorException>(() =>
+            _rds.Emulator.CallAsync("us-east-1", "describeDBInstances", empty.DeepClone().AsObject(), "Describe Before Cleanup", CancellationToken.None));
+        var second = await Assert.ThrowsAsync<RdsEmulatorException>(() =>
+            _rds.Emulator.CallAsync("us-east-1", "describeDBInstances", empty.DeepClone().AsObject(), "Describe Before Cleanup", CancellationToken.None));
+        var third =
+            await _rds.Emulator.CallAsync("us-east-1", "describeDBInstances", empty.DeepClone().AsObject(), "Describe Before Cleanup", CancellationToken.None);
 
         Assert.Empty(otherCaller["DbInstances"]!.AsArray());
         Assert.Equal("Throttling", first.ErrorCode);

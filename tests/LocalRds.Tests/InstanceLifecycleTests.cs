@@ -156,7 +156,8 @@ public sealed class InstanceLifecycleTests : IAsyncLifetime
 
         await _rds.CallAsync("deleteDBInstance", new JsonObject { ["DbInstanceIdentifier"] = "retiring", ["FinalDBSnapshotIdentifier"] = "retiring-final" });
         var (snapshot, _) = await _rds.WaitForSnapshotAsync("retiring-final");
-        await _rds.CallAsync("restoreDBInstanceFromDBSnapshot", new JsonObject { ["DbInstanceIdentifier"] = "revived", ["DbSnapshotIdentifier"] = "retiring-final" });
+        await _rds.CallAsync("restoreDBInstanceFromDBSnapshot",
+            new JsonObject { ["DbInstanceIdentifier"] = "revived", ["DbSnapshotIdentifier"] = "retiring-final" });
         var (revived, _) = await _rds.WaitForInstanceAsync("revived", "available");
         await using var revivedConnection = await RdsTestEnvironment.ConnectAsync(revived, password);
         var answer = await RdsTestEnvironment.ScalarAsync<int>(revivedConnection, "SELECT answer FROM legacy");
@@ -225,7 +226,8 @@ public sealed class InstanceLifecycleTests : IAsyncLifetime
         RdsEmulatorException? gone = null;
         while (gone is null)
         {
-            gone = await Record.ExceptionAsync(() => _rds.CallAsync("describeDBInstances", new JsonObject { ["DbInstanceIdentifier"] = "abandoned" })) as RdsEmulatorException;
+            gone = await Record.ExceptionAsync(() =>
+                _rds.CallAsync("describeDBInstances", new JsonObject { ["DbInstanceIdentifier"] = "abandoned" })) as RdsEmulatorException;
         }
 
         Assert.Equal("Rds.DbInstanceNotFoundException", gone.ErrorName);
@@ -250,7 +252,8 @@ public sealed class InstanceLifecycleTests : IAsyncLifetime
             ["SkipFinalSnapshot"] = true,
             ["DeleteAutomatedBackups"] = false,
         });
-        while (await Record.ExceptionAsync(() => _rds.CallAsync("describeDBInstances", new JsonObject { ["DbInstanceIdentifier"] = "deleted-by-mistake" })) is null)
+        while (await Record.ExceptionAsync(() =>
+            _rds.CallAsync("describeDBInstances", new JsonObject { ["DbInstanceIdentifier"] = "deleted-by-mistake" })) is null)
         {
         }
 

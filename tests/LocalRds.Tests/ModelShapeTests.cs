@@ -28,7 +28,8 @@ public sealed class ModelShapeTests
                 continue;
             }
 
-            problems.AddRange(ModelConformance.RequestProblems($"rds:{action}", Declared(RdsApiCatalog.RequestShape(action)!), operation.Input, complete: true));
+            problems.AddRange(ModelConformance.RequestProblems($"rds:{action}", Declared(RdsApiCatalog.RequestShape(action)!), operation.Input,
+                complete: true));
         }
 
         Assert.True(problems.Count == 0, string.Join('\n', problems));
@@ -92,7 +93,8 @@ public sealed class ModelShapeTests
         var arn = instance["DbInstanceArn"]!.GetValue<string>();
         await Call("describeDBInstances", new JsonObject { ["DbInstanceIdentifier"] = "shapes" });
         await Call("modifyDBInstance", new JsonObject { ["DbInstanceIdentifier"] = "shapes", ["CopyTagsToSnapshot"] = true, ["ApplyImmediately"] = true });
-        await Call("addTagsToResource", new JsonObject { ["ResourceName"] = arn, ["Tags"] = new JsonArray(new JsonObject { ["Key"] = "tier", ["Value"] = "gold" }) });
+        await Call("addTagsToResource",
+            new JsonObject { ["ResourceName"] = arn, ["Tags"] = new JsonArray(new JsonObject { ["Key"] = "tier", ["Value"] = "gold" }) });
         await Call("listTagsForResource", new JsonObject { ["ResourceName"] = arn });
         await Call("removeTagsFromResource", new JsonObject { ["ResourceName"] = arn, ["TagKeys"] = new JsonArray("tier") });
         await Call("describeDBInstanceAutomatedBackups", new JsonObject { ["DbInstanceIdentifier"] = "shapes" });
@@ -102,7 +104,8 @@ public sealed class ModelShapeTests
         await Call("describeDBSnapshots", new JsonObject { ["DbInstanceIdentifier"] = "shapes" });
         await Call("copyDBSnapshot", new JsonObject { ["SourceDBSnapshotIdentifier"] = "shapes-snap", ["TargetDBSnapshotIdentifier"] = "shapes-copy" });
         await environment.WaitForSnapshotAsync("shapes-copy");
-        await Call("restoreDBInstanceFromDBSnapshot", new JsonObject { ["DbInstanceIdentifier"] = "shapes-restored", ["DbSnapshotIdentifier"] = "shapes-snap" });
+        await Call("restoreDBInstanceFromDBSnapshot",
+            new JsonObject { ["DbInstanceIdentifier"] = "shapes-restored", ["DbSnapshotIdentifier"] = "shapes-snap" });
         var (restored, _) = await environment.WaitForInstanceAsync("shapes-restored", "available");
         responses.Add(("describeDBInstances", new JsonObject { ["DbInstances"] = new JsonArray(restored.DeepClone()) }));
         await Call("restoreDBInstanceToPointInTime", new JsonObject

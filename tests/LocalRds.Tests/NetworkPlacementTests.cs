@@ -116,7 +116,8 @@ public sealed class NetworkPlacementTests(NetworkPlacementTests.Source source) :
     [InlineData("vpc-nothex00000000001", "app-db", "sg-0aaaa000000000002", "vpc-nothex00000000001")]
     [InlineData("vpc-0aaaa000000000001", "default", "sg-0aaaa000000000002", "'default'")]
     [InlineData("vpc-0aaaa000000000001", "app-db", "security-group", "security-group")]
-    public async Task DefineNetworkGroupsAsync_WhenANameOrIdIsMalformed_ShouldRefuseItNamingIt(string vpc, string subnetGroup, string securityGroup, string named)
+    public async Task DefineNetworkGroupsAsync_WhenANameOrIdIsMalformed_ShouldRefuseItNamingIt(string vpc, string subnetGroup, string securityGroup,
+        string named)
     {
         var error = await Assert.ThrowsAsync<ArgumentException>(() => source.Rds.Emulator.DefineNetworkGroupsAsync(new RdsNetworkGroups
         {

@@ -64,7 +64,8 @@ public sealed class PointInTimeRecoveryTests(PointInTimeRecoveryTests.Accident a
         var result = await accident.Rds.CallAsync("describeDBInstances", new JsonObject { ["DbInstanceIdentifier"] = Accident.Source });
         var latest = DateTimeOffset.Parse(result["DbInstances"]![0]!["LatestRestorableTime"]!.GetValue<string>(), CultureInfo.InvariantCulture);
 
-        Assert.True(latest >= accident.LastCommit.AddMilliseconds(-1), $"LatestRestorableTime {latest:O} is before the last archived commit {accident.LastCommit:O}");
+        Assert.True(latest >= accident.LastCommit.AddMilliseconds(-1),
+            $"LatestRestorableTime {latest:O} is before the last archived commit {accident.LastCommit:O}");
         Assert.True(latest <= DateTimeOffset.UtcNow);
     }
 

@@ -56,7 +56,8 @@ public sealed class SharedWalArchivePruningTests : IAsyncLifetime
         var remainingStarts = WalArchivePruningTests.BackupStarts(_archive);
         var oldestSegment = WalArchivePruningTests.Segments(_archive).Min(StringComparer.Ordinal);
         var claims = Directory.GetFiles(Path.Combine(_archive, ArchiveHolds.FolderName)).Select(Path.GetFileName).ToList();
-        var secondResourceId = (await second.CallAsync("describeDBInstances", new() { ["DbInstanceIdentifier"] = "technician-marketplace" }))["DbInstances"]![0]!["DbiResourceId"]!.GetValue<string>();
+        var secondResourceId = (await second.CallAsync("describeDBInstances",
+            new() { ["DbInstanceIdentifier"] = "technician-marketplace" }))["DbInstances"]![0]!["DbiResourceId"]!.GetValue<string>();
 
         Assert.True(firstStartKept, $"the second adoption pruned {firstStart}, which the first one's backup needs");
         Assert.False(WalArchivePruningTests.IsArchived(_archive, firstStart), $"{firstStart} is still archived after the first state folder was deleted");

@@ -20,7 +20,8 @@ public sealed class StateMachineTests(StateMachineTests.Source source) : IClassF
         var clock = new VirtualTimeProvider(DateTimeOffset.UtcNow);
         var describes = 0;
         var engine = new StateMachineEngine(Invoker(() => Interlocked.Increment(ref describes)), clock);
-        var machine = engine.CreateStateMachine("RestoreToPointInTime", File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "StateMachines", "restore-to-point-in-time.asl.json")));
+        var machine = engine.CreateStateMachine("RestoreToPointInTime",
+            File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "StateMachines", "restore-to-point-in-time.asl.json")));
 
         var execution = engine.StartExecution(machine, new JsonObject
         {
@@ -44,7 +45,8 @@ public sealed class StateMachineTests(StateMachineTests.Source source) : IClassF
     public async Task Catch_WhenRestoreTimeIsOutsideTheWindow_ShouldMatchRdsInvalidRestoreException()
     {
         var engine = new StateMachineEngine(Invoker(() => 0), new VirtualTimeProvider(DateTimeOffset.UtcNow));
-        var machine = engine.CreateStateMachine("RestoreToPointInTime", File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "StateMachines", "restore-to-point-in-time.asl.json")));
+        var machine = engine.CreateStateMachine("RestoreToPointInTime",
+            File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "StateMachines", "restore-to-point-in-time.asl.json")));
 
         var execution = engine.StartExecution(machine, new JsonObject
         {

@@ -20,7 +20,8 @@ public sealed partial class WalArchiveCompressionTests
         var instance = await rds.CreateInstanceAsync("compressed", password);
         await using (var connection = await RdsTestEnvironment.ConnectAsync(instance, password))
         {
-            await RdsTestEnvironment.ExecuteAsync(connection, "CREATE TABLE notes (note text); INSERT INTO notes SELECT 'note ' || g FROM generate_series(1, 1000) g");
+            await RdsTestEnvironment.ExecuteAsync(connection,
+                "CREATE TABLE notes (note text); INSERT INTO notes SELECT 'note ' || g FROM generate_series(1, 1000) g");
         }
 
         await rds.Emulator.FlushWalArchiveAsync("compressed");
@@ -65,7 +66,8 @@ public sealed partial class WalArchiveCompressionTests
 
         await rds.Emulator.FlushWalArchiveAsync("mixed");
         var described = await rds.CallAsync("describeDBInstances", new JsonObject { ["DbInstanceIdentifier"] = "mixed" });
-        var latest = DateTime.Parse(described["DbInstances"]![0]!["LatestRestorableTime"]!.GetValue<string>(), CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal);
+        var latest = DateTime.Parse(described["DbInstances"]![0]!["LatestRestorableTime"]!.GetValue<string>(), CultureInfo.InvariantCulture,
+            DateTimeStyles.AdjustToUniversal);
         await rds.CallAsync("restoreDBInstanceToPointInTime", new JsonObject
         {
             ["SourceDBInstanceIdentifier"] = "mixed",

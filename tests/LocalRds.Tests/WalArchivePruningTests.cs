@@ -25,7 +25,8 @@ public sealed partial class WalArchivePruningTests
         var prunable = WalArchivePruner.Prunable(archive, "000000030000000000000005");
 
         Assert.Equal(
-            ["000000010000000000000003", "000000010000000000000004.partial", "000000010000000000000003.00000028.backup", "000000020000000000000004", "00000002.history"],
+            ["000000010000000000000003", "000000010000000000000004.partial", "000000010000000000000003.00000028.backup", "000000020000000000000004",
+                "00000002.history"],
             prunable);
     }
 
@@ -42,7 +43,8 @@ public sealed partial class WalArchivePruningTests
         var prunable = WalArchivePruner.Prunable(archive, "000000020000000000000005");
 
         Assert.Equal(
-            ["000000010000000000000003", "000000010000000000000004.zst", "000000010000000000000004.00000028.backup.zst", "000000010000000000000004.partial.zst", "00000001.history.zst"],
+            ["000000010000000000000003", "000000010000000000000004.zst", "000000010000000000000004.00000028.backup.zst", "000000010000000000000004.partial.zst",
+                "00000001.history.zst"],
             prunable);
     }
 
@@ -125,7 +127,8 @@ public sealed partial class WalArchivePruningTests
 
     /// <summary>The WAL segment names in the archive, whether stored compressed (<c>.zst</c>) or plain.</summary>
     internal static List<string> Segments(string archive) =>
-        Directory.EnumerateFiles(archive).Select(Path.GetFileName).OfType<string>().Where(name => SegmentName().IsMatch(name)).Select(name => name[..24]).ToList();
+        Directory.EnumerateFiles(archive).Select(Path.GetFileName).OfType<string>().Where(name => SegmentName().IsMatch(name)).Select(name =>
+            name[..24]).ToList();
 
     [GeneratedRegex(@"^[0-9A-F]{24}\.[0-9A-F]{8}\.backup(\.zst)?$", RegexOptions.CultureInvariant)]
     private static partial Regex BackupHistoryName();

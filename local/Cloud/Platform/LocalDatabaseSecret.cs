@@ -71,11 +71,13 @@ public sealed record LocalDatabaseSecret(string Engine, string Host, int Port, s
         var port = json["port"] switch
         {
             JsonValue v when v.TryGetValue<int>(out var n) => n,
-            JsonValue v when v.TryGetValue<string>(out var s) && int.TryParse(s, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) => n,
+            JsonValue v when v.TryGetValue<string>(out var s)
+                && int.TryParse(s, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) => n,
             null => 5432,
             _ => -1,
         };
-        var missing = new[] { ("host", host), ("username", username), ("password", password) }.Where(f => string.IsNullOrEmpty(f.Item2)).Select(f => f.Item1).ToList();
+        var missing =
+            new[] { ("host", host), ("username", username), ("password", password) }.Where(f => string.IsNullOrEmpty(f.Item2)).Select(f => f.Item1).ToList();
         if (missing.Count > 0 || port is < 1 or > 65535)
         {
             problem = missing.Count > 0 ? $"it has no {string.Join(", ", missing)}" : "its port is not a port number";

@@ -23,7 +23,8 @@ public sealed class CloudWatchEmulator : ServiceEmulator
     {
         _state = new JsonStateFile<CloudWatchState>(stateFile);
         var dimension = Shape.Structure(Req("Name", Shape.String), Req("Value", Shape.String));
-        var statistics = Shape.Structure(Req("SampleCount", Shape.Number), Req("Sum", Shape.Number), Req("Minimum", Shape.Number), Req("Maximum", Shape.Number));
+        var statistics =
+            Shape.Structure(Req("SampleCount", Shape.Number), Req("Sum", Shape.Number), Req("Minimum", Shape.Number), Req("Maximum", Shape.Number));
         var datum = Shape.Structure(
             Req("MetricName", Shape.String),
             Opt("Dimensions", Shape.List(dimension)),
@@ -81,7 +82,8 @@ public sealed class CloudWatchEmulator : ServiceEmulator
             if ((hasValue ? 1 : 0) + (hasStatistics ? 1 : 0) + (hasValues ? 1 : 0) > 1)
             {
                 throw new ServiceErrorException("InvalidParameterCombinationException",
-                    $"The parameters {member}.Value, {member}.StatisticValues and {member}.Values are mutually exclusive and you have specified more than one.");
+                    $"The parameters {member}.Value, {member}.StatisticValues and {member}.Values are mutually exclusive " +
+                    "and you have specified more than one.");
             }
 
             if (Text(datum, "Unit") is { } unit && !Units.Contains(unit))

@@ -128,7 +128,8 @@ public sealed partial class EksEmulator
         if (StringOf(request["metadata"]?["resourceVersion"]) is { } precondition && precondition != StringOf(record.Object["metadata"]?["resourceVersion"]))
         {
             return (409, EksKubernetesObjects.Failure(409, "Conflict",
-                $"Operation cannot be fulfilled on configmaps \"{name}\": the object has been modified; please apply your changes to the latest version and try again",
+                $"Operation cannot be fulfilled on configmaps \"{name}\": the object has been modified; please apply your changes to the latest version and " +
+                    $"try again",
                 new JsonObject { ["name"] = name, ["kind"] = "configmaps" }));
         }
 
@@ -314,7 +315,8 @@ public sealed partial class EksEmulator
             if (node is not JsonObject map)
             {
                 return (400, EksKubernetesObjects.Failure(400, "BadRequest",
-                    $"ConfigMap in version \"v1\" cannot be handled as a ConfigMap: json: cannot unmarshal {node.GetValueKind().ToString().ToLowerInvariant()} " +
+                    $"ConfigMap in version \"v1\" cannot be handled as a ConfigMap: json: cannot unmarshal " +
+                        $"{node.GetValueKind().ToString().ToLowerInvariant()} " +
                     $"into Go struct field ConfigMap.{field} of type map[string]{(field == "data" ? "string" : "[]uint8")}"));
             }
 
@@ -323,7 +325,8 @@ public sealed partial class EksEmulator
                 if (value is not JsonValue v || !v.TryGetValue<string>(out var text))
                 {
                     return (400, EksKubernetesObjects.Failure(400, "BadRequest",
-                        $"ConfigMap in version \"v1\" cannot be handled as a ConfigMap: json: cannot unmarshal {value?.GetValueKind().ToString().ToLowerInvariant() ?? "null"} " +
+                        $"ConfigMap in version \"v1\" cannot be handled as a ConfigMap: json: cannot unmarshal " +
+                            $"{value?.GetValueKind().ToString().ToLowerInvariant() ?? "null"} " +
                         $"into Go struct field ConfigMap.{field} of type {(field == "data" ? "string" : "[]uint8")}"));
                 }
 
@@ -353,7 +356,8 @@ public sealed partial class EksEmulator
             return Invalid(name, $"[]: Too long: must have at most {MaxConfigMapBytes} bytes");
         }
 
-        if (configMap["immutable"] is { } immutable && immutable.GetValueKind() is not (System.Text.Json.JsonValueKind.True or System.Text.Json.JsonValueKind.False))
+        if (configMap["immutable"] is { } immutable
+            && immutable.GetValueKind() is not (System.Text.Json.JsonValueKind.True or System.Text.Json.JsonValueKind.False))
         {
             return (400, EksKubernetesObjects.Failure(400, "BadRequest",
                 "ConfigMap in version \"v1\" cannot be handled as a ConfigMap: json: cannot unmarshal into Go struct field ConfigMap.immutable of type bool"));

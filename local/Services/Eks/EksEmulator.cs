@@ -119,7 +119,8 @@ public sealed partial class EksEmulator : ServiceEmulator
     /// </summary>
     /// <exception cref="InvalidOperationException">No such deployment, or negative replicas (the API's message).</exception>
     public void ScaleDeployment(string ns, string name, int replicas) =>
-        Direct("PATCH", $"/apis/apps/v1/namespaces/{ns}/deployments/{name}/scale", MergePatchContentType, new JsonObject { ["spec"] = new JsonObject { ["replicas"] = replicas } });
+        Direct("PATCH", $"/apis/apps/v1/namespaces/{ns}/deployments/{name}/scale", MergePatchContentType,
+            new JsonObject { ["spec"] = new JsonObject { ["replicas"] = replicas } });
 
     /// <summary>
     /// Restarts a deployment's pods as <c>kubectl rollout restart</c> does (patches the pod template's
@@ -138,7 +139,8 @@ public sealed partial class EksEmulator : ServiceEmulator
                     {
                         ["annotations"] = new JsonObject
                         {
-                            ["kubectl.kubernetes.io/restartedAt"] = _clock.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture),
+                            ["kubectl.kubernetes.io/restartedAt"] =
+                                _clock.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture),
                         },
                     },
                 },
@@ -239,13 +241,15 @@ public sealed partial class EksEmulator : ServiceEmulator
         var match = DeploymentPath().Match(path);
         if (match.Success)
         {
-            return AnswerDeployment(state, method, path, contentType, match.Groups["ns"].Value, match.Groups["name"].Value, match.Groups["scale"].Success, body, now);
+            return AnswerDeployment(state, method, path, contentType, match.Groups["ns"].Value, match.Groups["name"].Value, match.Groups["scale"].Success, body,
+                now);
         }
 
         match = ConfigMapPath().Match(path);
         if (match.Success)
         {
-            return AnswerConfigMap(state, method, path, contentType, match.Groups["ns"].Value, match.Groups["name"].Success ? match.Groups["name"].Value : null, body, now);
+            return AnswerConfigMap(state, method, path, contentType, match.Groups["ns"].Value, match.Groups["name"].Success ? match.Groups["name"].Value : null,
+                body, now);
         }
 
         return (404, EksKubernetesObjects.Failure(404, "NotFound", "the server could not find the requested resource", new JsonObject()));
@@ -303,7 +307,8 @@ public sealed partial class EksEmulator : ServiceEmulator
         {
             // The Scale's resourceVersion is its deployment's: a write since the client's read makes it stale.
             return (409, EksKubernetesObjects.Failure(409, "Conflict",
-                $"Operation cannot be fulfilled on deployments.apps \"{name}\": the object has been modified; please apply your changes to the latest version and try again",
+                $"Operation cannot be fulfilled on deployments.apps \"{name}\": the object has been modified; please apply your changes to the latest " +
+                    $"version and try again",
                 new JsonObject { ["name"] = name, ["group"] = "apps", ["kind"] = "deployments" }));
         }
 
@@ -328,7 +333,8 @@ public sealed partial class EksEmulator : ServiceEmulator
         {
             return (400, EksKubernetesObjects.Failure(400, "BadRequest",
                 $"{(scale ? "Scale" : "Deployment")} in version \"v1\" cannot be handled as a {(scale ? "Scale" : "Deployment")}: " +
-                $"json: cannot unmarshal {replicasNode.GetValueKind().ToString().ToLowerInvariant()} into Go struct field {(scale ? "ScaleSpec" : "DeploymentSpec")}.spec.replicas of type int32"));
+                $"json: cannot unmarshal {replicasNode.GetValueKind().ToString().ToLowerInvariant()} into Go struct field " +
+                    $"{(scale ? "ScaleSpec" : "DeploymentSpec")}.spec.replicas of type int32"));
         }
 
         if (requested is < 0 or > int.MaxValue)
@@ -399,7 +405,8 @@ public sealed partial class EksEmulator : ServiceEmulator
             metadata["generation"] = (EksKubernetesObjects.WholeNumber(before["metadata"]?["generation"]) ?? 1) + 1;
         }
 
-        var version = long.TryParse(before["metadata"]?["resourceVersion"]?.GetValue<string>(), NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : 0;
+        var version = long.TryParse(before["metadata"]?["resourceVersion"]?.GetValue<string>(), NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v
+            : 0;
         metadata["resourceVersion"] = (version + 1).ToString(CultureInfo.InvariantCulture);
         after["status"] = EksKubernetesObjects.Status(after);
         return after;

@@ -110,5 +110,6 @@ public abstract class ServiceEmulator : IServiceEmulator
     protected static string? Text(JsonObject parameters, string name) => parameters[name] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
 
     /// <summary>A timestamp as Step Functions' SDK integrations write them.</summary>
-    protected static string Timestamp(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture);
+    protected static string Timestamp(DateTimeOffset at) =>
+        at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture);
 }

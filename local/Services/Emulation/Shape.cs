@@ -14,7 +14,8 @@ public abstract class Shape
     public static Shape String { get; } = new ScalarShape("STRING", v => v.GetValueKind() == JsonValueKind.String);
 
     /// <summary>A whole number.</summary>
-    public static Shape Integer { get; } = new ScalarShape("INTEGER", v => v.GetValueKind() == JsonValueKind.Number && long.TryParse(v.ToJsonString(), System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out _));
+    public static Shape Integer { get; } = new ScalarShape("INTEGER", v => v.GetValueKind() == JsonValueKind.Number
+        && long.TryParse(v.ToJsonString(), System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out _));
 
     /// <summary>Any number.</summary>
     public static Shape Number { get; } = new ScalarShape("NUMBER", v => v.GetValueKind() == JsonValueKind.Number);
@@ -24,7 +25,8 @@ public abstract class Shape
 
     /// <summary>An ISO-8601 date-time string or epoch seconds.</summary>
     public static Shape Timestamp { get; } = new ScalarShape("TIMESTAMP", v =>
-        v.GetValueKind() == JsonValueKind.Number || (v.TryGetValue<string>(out var s) && DateTimeOffset.TryParse(s, System.Globalization.CultureInfo.InvariantCulture, out _)));
+        v.GetValueKind() == JsonValueKind.Number
+            || (v.TryGetValue<string>(out var s) && DateTimeOffset.TryParse(s, System.Globalization.CultureInfo.InvariantCulture, out _)));
 
     /// <summary>Any JSON value (documents the service takes as a whole, e.g. an SNS message attribute value).</summary>
     public static Shape Any { get; } = new AnyShape();

@@ -40,7 +40,8 @@ public sealed partial class RdsEmulator
 
         if (!MasterUsernamePattern().IsMatch(master) || master.Equals("rdsadmin", StringComparison.OrdinalIgnoreCase))
         {
-            throw RdsErrors.InvalidParameterValue("The parameter MasterUsername is not a valid identifier: 1 to 63 letters, digits or underscores, starting with a letter, not a reserved word.");
+            throw RdsErrors.InvalidParameterValue(
+                "The parameter MasterUsername is not a valid identifier: 1 to 63 letters, digits or underscores, starting with a letter, not a reserved word.");
         }
 
         var password = request.String("MasterUserPassword");
@@ -104,7 +105,8 @@ public sealed partial class RdsEmulator
         {
             if (filter.Name is not ("db-instance-id" or "dbi-resource-id" or "engine"))
             {
-                throw RdsErrors.InvalidParameterValue($"Unrecognized filter name: {filter.Name}. The local RDS emulator filters on db-instance-id, dbi-resource-id and engine.");
+                throw RdsErrors.InvalidParameterValue(
+                    $"Unrecognized filter name: {filter.Name}. The local RDS emulator filters on db-instance-id, dbi-resource-id and engine.");
             }
         }
 
@@ -136,7 +138,8 @@ public sealed partial class RdsEmulator
                 }));
             }
 
-            var after = all.Where(i => marker is null || string.CompareOrdinal(i.Identifier, marker) > 0).OrderBy(i => i.Identifier, StringComparer.Ordinal).ToList();
+            var after =
+                all.Where(i => marker is null || string.CompareOrdinal(i.Identifier, marker) > 0).OrderBy(i => i.Identifier, StringComparer.Ordinal).ToList();
             var page = after.Take(max).ToList();
             nextMarker = after.Count > max ? page[^1].Identifier : null;
             return page;
@@ -301,7 +304,8 @@ public sealed partial class RdsEmulator
         if (password is not null)
         {
             var role = record.MasterUsername.Replace("\"", "\"\"", StringComparison.Ordinal);
-            await _host.ExecuteAsync(Address(record), cancellationToken, $"ALTER ROLE \"{role}\" PASSWORD '{ScramVerifier.Create(password)}'").ConfigureAwait(false);
+            await _host.ExecuteAsync(Address(record), cancellationToken,
+                $"ALTER ROLE \"{role}\" PASSWORD '{ScramVerifier.Create(password)}'").ConfigureAwait(false);
             Log(LogLevel.Info, "master password changed", ("identifier", record.Identifier));
         }
 
@@ -433,7 +437,8 @@ public sealed partial class RdsEmulator
     /// <summary>A describe of one instance, as a DBInstance object (used by adoption).</summary>
     private async Task<JsonObject> DescribeOneAsync(string region, string identifier, CancellationToken cancellationToken)
     {
-        var result = await DescribeDbInstancesAsync(region, new Request(new JsonObject { ["DbInstanceIdentifier"] = identifier }), cancellationToken).ConfigureAwait(false);
+        var result = await DescribeDbInstancesAsync(region, new Request(new JsonObject { ["DbInstanceIdentifier"] = identifier }),
+            cancellationToken).ConfigureAwait(false);
         return result["DbInstances"]![0]!.AsObject().DeepClone().AsObject();
     }
 
@@ -485,10 +490,12 @@ public sealed partial class RdsEmulator
                 }
             }
 
-            await _host.WriteFileAsync(Path.Combine(live.DataDirectory, "postgresql.auto.conf"), ClusterSettings(live) + (restoreSettings ?? string.Empty), append: true, cancellation).ConfigureAwait(false);
+            await _host.WriteFileAsync(Path.Combine(live.DataDirectory, "postgresql.auto.conf"), ClusterSettings(live) + (restoreSettings ?? string.Empty),
+                append: true, cancellation).ConfigureAwait(false);
             if (restoreSettings is not null)
             {
-                await _host.WriteFileAsync(Path.Combine(live.DataDirectory, "recovery.signal"), string.Empty, append: false, cancellation).ConfigureAwait(false);
+                await _host.WriteFileAsync(Path.Combine(live.DataDirectory, "recovery.signal"), string.Empty, append: false,
+                    cancellation).ConfigureAwait(false);
             }
 
             await _host.StartAsync(live.DataDirectory, live.LogFile, _options.StartTimeout, cancellation).ConfigureAwait(false);
@@ -576,7 +583,8 @@ public sealed partial class RdsEmulator
                 return;
             }
 
-            await SetStatusAsync(live, operation == "create" ? InstanceStatus.Failed : InstanceStatus.IncompatibleRestore, $"{operation} failed: {e.Message}").ConfigureAwait(false);
+            await SetStatusAsync(live, operation == "create" ? InstanceStatus.Failed : InstanceStatus.IncompatibleRestore,
+                $"{operation} failed: {e.Message}").ConfigureAwait(false);
         });
     }
 
@@ -675,7 +683,8 @@ public sealed partial class RdsEmulator
         }
 
         var oldest = instance.AutomatedBackups[0];
-        var latest = await _archive.LatestTransactionTimeAsync(instance.WalArchive, instance.WalSegmentSize, oldest.StartWalFile, cancellationToken).ConfigureAwait(false);
+        var latest = await _archive.LatestTransactionTimeAsync(instance.WalArchive, instance.WalSegmentSize, oldest.StartWalFile,
+            cancellationToken).ConfigureAwait(false);
         return latest is null || latest < oldest.CompletedAt ? null : new RestoreWindow(oldest.CompletedAt, latest.Value);
     }
 
@@ -736,7 +745,9 @@ public sealed partial class RdsEmulator
     {
         if (password.Length is < 8 or > 128 || password.Any(c => c is < '!' or > '~' or '/' or '@' or '"'))
         {
-            throw RdsErrors.InvalidParameterValue("The parameter MasterUserPassword is not a valid password. Only printable ASCII characters besides '/', '@', '\"', ' ' may be used, 8 to 128 of them.");
+            throw RdsErrors.InvalidParameterValue(
+                "The parameter MasterUserPassword is not a valid password. Only printable ASCII characters besides '/', '@', '\"', ' ' may be used, 8 to 128 " +
+                "of them.");
         }
     }
 

@@ -111,7 +111,8 @@ public sealed partial class RdsEmulator
         }
 
         return _state.NetworkGroups
-            .FirstOrDefault(n => n.Region == region && (n.VpcSecurityGroupIds.Contains(securityGroupId) || RdsNetwork.DefaultSecurityGroupOf(n.VpcId) == securityGroupId))
+            .FirstOrDefault(n =>
+                n.Region == region && (n.VpcSecurityGroupIds.Contains(securityGroupId) || RdsNetwork.DefaultSecurityGroupOf(n.VpcId) == securityGroupId))
             ?.VpcId;
     }
 }
@@ -159,7 +160,9 @@ internal static partial class RdsNetwork
         ArgumentException.ThrowIfNullOrEmpty(name);
         if (name.Length > 255 || !SubnetGroupName().IsMatch(name) || name.Equals(DefaultSubnetGroup, StringComparison.OrdinalIgnoreCase))
         {
-            throw new ArgumentException($"'{name}' is not a DB subnet group name RDS accepts: up to 255 letters, digits, periods, underscores, spaces or hyphens, and not 'default'", nameof(name));
+            throw new ArgumentException(
+                $"'{name}' is not a DB subnet group name RDS accepts: up to 255 letters, digits, periods, underscores, spaces or hyphens, and not 'default'",
+                nameof(name));
         }
 
         return name.ToLowerInvariant();
@@ -170,7 +173,8 @@ internal static partial class RdsNetwork
         ArgumentException.ThrowIfNullOrEmpty(name, parameter);
         if (name.Length > 255 || !GroupName().IsMatch(name))
         {
-            throw new ArgumentException($"'{name}' is not a group name RDS accepts: a letter, then up to 254 letters, digits, hyphens, periods or colons", parameter);
+            throw new ArgumentException($"'{name}' is not a group name RDS accepts: a letter, then up to 254 letters, digits, hyphens, periods or colons",
+                parameter);
         }
 
         return name.ToLowerInvariant();

@@ -112,7 +112,8 @@ public sealed partial class RdsEmulator
             if (time < window.Earliest || time > window.Latest)
             {
                 throw RdsErrors.Restore(
-                    $"The restore time {RdsTime.Format(time)} is not within the restorable window of DB instance {source.Identifier}: {RdsTime.Format(window.Earliest)} to {RdsTime.Format(window.Latest)}.");
+                    $"The restore time {RdsTime.Format(time)} is not within the restorable window of DB instance {source.Identifier}: " +
+                        $"{RdsTime.Format(window.Earliest)} to {RdsTime.Format(window.Latest)}.");
             }
 
             recoveryTarget = time >= window.LatestExact ? null : time;
@@ -189,7 +190,8 @@ public sealed partial class RdsEmulator
     }
 
     /// <summary>Settings a restore request may override; the rest comes from the source.</summary>
-    private static void ApplyRestoreSettings(InstanceRecord record, Request request, string instanceClass, int allocatedStorage, int retention, IReadOnlyList<RdsTag> sourceTags)
+    private static void ApplyRestoreSettings(InstanceRecord record, Request request, string instanceClass, int allocatedStorage, int retention,
+        IReadOnlyList<RdsTag> sourceTags)
     {
         record.DbInstanceClass = request.String("DbInstanceClass") is { } cls ? InstanceClass(cls) : instanceClass;
         record.AllocatedStorage = Math.Max(allocatedStorage, request.Int("AllocatedStorage") ?? 0);

@@ -20,7 +20,8 @@ public sealed partial class RdsEmulator
             var instance = FindInstance(region, instanceName, "DBInstanceIdentifier");
             if (instance.Status != InstanceStatus.Available)
             {
-                throw RdsErrors.InstanceState($"Cannot create a snapshot because the database instance {instance.Identifier} is not currently in the available state.");
+                throw RdsErrors.InstanceState(
+                    $"Cannot create a snapshot because the database instance {instance.Identifier} is not currently in the available state.");
             }
 
             EnsureSnapshotIdentifierFree(region, snapshotId);
@@ -47,7 +48,9 @@ public sealed partial class RdsEmulator
         {
             if (filter.Name is not ("db-instance-id" or "db-snapshot-id" or "dbi-resource-id" or "snapshot-type" or "engine"))
             {
-                throw RdsErrors.InvalidParameterValue($"Unrecognized filter name: {filter.Name}. The local RDS emulator filters on db-instance-id, db-snapshot-id, dbi-resource-id, snapshot-type and engine.");
+                throw RdsErrors.InvalidParameterValue(
+                    $"Unrecognized filter name: {filter.Name}. The local RDS emulator filters on db-instance-id, db-snapshot-id, dbi-resource-id, " +
+                    $"snapshot-type and engine.");
             }
         }
 
@@ -136,7 +139,10 @@ public sealed partial class RdsEmulator
             snapshot = FindSnapshot(region, name);
             if (snapshot.Status is not (SnapshotStatus.Available or SnapshotStatus.Failed) || _readers.ContainsKey(snapshot.Directory))
             {
-                throw RdsErrors.SnapshotState($"Cannot delete the snapshot {snapshot.Identifier} because it is {(snapshot.Status == SnapshotStatus.Available ? "being copied or restored from" : snapshot.Status)}; only an available or failed snapshot that nothing reads can be deleted.");
+                throw RdsErrors.SnapshotState(
+                    $"Cannot delete the snapshot {snapshot.Identifier} because it is " +
+                    $"{(snapshot.Status == SnapshotStatus.Available ? "being copied or restored from" : snapshot.Status)}; only an available or failed " +
+                    $"snapshot that nothing reads can be deleted.");
             }
 
             _state.Snapshots.Remove(snapshot);
@@ -232,7 +238,8 @@ public sealed partial class RdsEmulator
             await _host.CreateDirectoryAsync(Path.GetDirectoryName(snapshot.Directory)!, cancellation).ConfigureAwait(false);
             await _host.BaseBackupAsync(Address(instance), snapshot.Directory, includeWal: true, cancellation).ConfigureAwait(false);
             await SetSnapshotStatusAsync(snapshot, SnapshotStatus.Available, null).ConfigureAwait(false);
-            Log(LogLevel.Info, "DB snapshot available", ("snapshot", snapshot.Identifier), ("instance", instance.Identifier), ("elapsed", DateTimeOffset.UtcNow - started));
+            Log(LogLevel.Info, "DB snapshot available", ("snapshot", snapshot.Identifier), ("instance", instance.Identifier),
+                ("elapsed", DateTimeOffset.UtcNow - started));
         }, e => SetSnapshotStatusAsync(snapshot, SnapshotStatus.Failed, $"snapshot failed: {e.Message}"), after);
 
     private async Task SetSnapshotStatusAsync(SnapshotRecord snapshot, string status, string? reason)

@@ -30,12 +30,14 @@ public sealed partial class RdsEmulator
     private async Task<JsonObject> RemoveTagsAsync(string region, Request request, CancellationToken cancellationToken)
     {
         var keys = request.Strings("TagKeys").ToHashSet(StringComparer.Ordinal);
-        await WithTaggedResourceAsync(region, request.RequiredString("ResourceName"), existing => existing.Where(t => !keys.Contains(t.Key)).ToList(), cancellationToken).ConfigureAwait(false);
+        await WithTaggedResourceAsync(region, request.RequiredString("ResourceName"), existing => existing.Where(t => !keys.Contains(t.Key)).ToList(),
+            cancellationToken).ConfigureAwait(false);
         return [];
     }
 
     /// <summary>Finds the instance or snapshot an ARN names, optionally replaces its tags, and returns them.</summary>
-    private async Task<List<RdsTag>> WithTaggedResourceAsync(string region, string resourceName, Func<List<RdsTag>, List<RdsTag>>? change, CancellationToken cancellationToken)
+    private async Task<List<RdsTag>> WithTaggedResourceAsync(string region, string resourceName, Func<List<RdsTag>, List<RdsTag>>? change,
+        CancellationToken cancellationToken)
     {
         var arn = Identifiers.ParseArn(resourceName);
         if (arn is null || arn.Region != region || arn.Account != _options.AccountId || arn.ResourceType is not ("db" or "snapshot"))
@@ -91,7 +93,8 @@ public sealed partial class RdsEmulator
         {
             if (filter.Name is not ("db-instance-id" or "dbi-resource-id" or "status"))
             {
-                throw RdsErrors.InvalidParameterValue($"Unrecognized filter name: {filter.Name}. The local RDS emulator filters on db-instance-id, dbi-resource-id and status.");
+                throw RdsErrors.InvalidParameterValue(
+                    $"Unrecognized filter name: {filter.Name}. The local RDS emulator filters on db-instance-id, dbi-resource-id and status.");
             }
         }
 

@@ -74,13 +74,15 @@ public sealed partial class RdsEmulator
         {
             var claimed = ArchiveHolds.Read(instance.WalArchive, instance.ResourceId);
             var oldestNeeded = instance.AutomatedBackups.Select(b => b.StartWalFile).Aggregate(current, WalArchivePruner.Earlier);
-            ArchiveHolds.Write(instance.WalArchive, instance.ResourceId, _store.FilePath, claimed is null ? oldestNeeded : WalArchivePruner.Earlier(claimed, oldestNeeded),
+            ArchiveHolds.Write(instance.WalArchive, instance.ResourceId, _store.FilePath,
+                claimed is null ? oldestNeeded : WalArchivePruner.Earlier(claimed, oldestNeeded),
                 _options.RetentionClock.GetUtcNow(), instance.BackupRetentionPeriod);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             // The backup matters more than the claim; without it another emulator may prune sooner, never this one.
-            Log(LogLevel.Warn, "could not claim the shared WAL archive", ("identifier", instance.Identifier), ("archive", instance.WalArchive), ("error", e.Message));
+            Log(LogLevel.Warn, "could not claim the shared WAL archive", ("identifier", instance.Identifier), ("archive", instance.WalArchive),
+                ("error", e.Message));
         }
     }
 
@@ -127,7 +129,8 @@ public sealed partial class RdsEmulator
     /// After automated backups were turned off (retention 0): nothing needs the archive before the segment being
     /// written now, except backups a running restore still reads (<paramref name="stillRead"/>).
     /// </summary>
-    private async Task PruneWalArchiveWithoutBackupsAsync(InstanceRecord instance, IReadOnlyList<AutomatedBackupRecord> stillRead, CancellationToken cancellationToken)
+    private async Task PruneWalArchiveWithoutBackupsAsync(InstanceRecord instance, IReadOnlyList<AutomatedBackupRecord> stillRead,
+        CancellationToken cancellationToken)
     {
         string current;
         try
@@ -145,7 +148,8 @@ public sealed partial class RdsEmulator
 
     /// <summary>The oldest start segment among the given backups (they are kept oldest first, but two may finish out of order).</summary>
     private static string? OldestStartWalFile(IEnumerable<AutomatedBackupRecord> backups) =>
-        backups.Select(b => b.StartWalFile).Where(WalArchivePruner.IsSegmentName).Aggregate((string?)null, (oldest, next) => oldest is null ? next : WalArchivePruner.Earlier(oldest, next));
+        backups.Select(b => b.StartWalFile).Where(WalArchivePruner.IsSegmentName).Aggregate((string?)null, (oldest, next) =>
+            oldest is null ? next : WalArchivePruner.Earlier(oldest, next));
 
     private Task<string> CurrentWalFileAsync(InstanceRecord instance, CancellationToken cancellationToken) =>
         _host.QueryScalarAsync<string>(Address(instance), "SELECT pg_walfile_name(pg_current_wal_lsn())", cancellationToken);

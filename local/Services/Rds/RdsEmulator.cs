@@ -76,7 +76,8 @@ public sealed partial class RdsEmulator : IAsyncDisposable
         var stateDirectory = Path.GetFullPath(options.StateDirectory);
         if (stateDirectory.IndexOfAny(['\'', '"', ' ', '%', '\n']) >= 0)
         {
-            throw new ArgumentException($"the state folder '{stateDirectory}' may not contain quotes, spaces or '%': it goes into archive_command", nameof(options));
+            throw new ArgumentException($"the state folder '{stateDirectory}' may not contain quotes, spaces or '%': it goes into archive_command",
+                nameof(options));
         }
 
         var pgRoot = Path.Combine(stateDirectory, "pg");
@@ -153,7 +154,8 @@ public sealed partial class RdsEmulator : IAsyncDisposable
         }
         catch (RdsEmulatorException e)
         {
-            Log(LogLevel.Info, "rds call failed", ("action", action), ("region", region), ("caller", caller), ("error", e.ErrorName), ("code", e.ErrorCode), ("cause", e.Message), ("elapsed", Stopwatch.GetElapsedTime(started)));
+            Log(LogLevel.Info, "rds call failed", ("action", action), ("region", region), ("caller", caller), ("error", e.ErrorName), ("code", e.ErrorCode),
+                ("cause", e.Message), ("elapsed", Stopwatch.GetElapsedTime(started)));
             throw;
         }
     }
@@ -226,11 +228,13 @@ public sealed partial class RdsEmulator : IAsyncDisposable
 
         var archiveMode = await _host.QueryScalarAsync<string>(address, "SELECT current_setting('archive_mode')", cancellationToken).ConfigureAwait(false);
         var walLevel = await _host.QueryScalarAsync<string>(address, "SELECT current_setting('wal_level')", cancellationToken).ConfigureAwait(false);
-        var versionNumber = await _host.QueryScalarAsync<string>(address, "SELECT current_setting('server_version_num')", cancellationToken).ConfigureAwait(false);
+        var versionNumber =
+            await _host.QueryScalarAsync<string>(address, "SELECT current_setting('server_version_num')", cancellationToken).ConfigureAwait(false);
         if (archiveMode == "off" || walLevel == "minimal" || !versionNumber.StartsWith("15", StringComparison.Ordinal))
         {
             throw new InvalidOperationException(
-                $"cannot adopt the cluster on port {source.Port}: it needs PostgreSQL 15 with WAL archiving (archive_mode={archiveMode}, wal_level={walLevel}, server_version_num={versionNumber})");
+                $"cannot adopt the cluster on port {source.Port}: it needs PostgreSQL 15 with WAL archiving (archive_mode={archiveMode}, " +
+                    $"wal_level={walLevel}, server_version_num={versionNumber})");
         }
 
         var resourceId = Identifiers.NewResourceId();
@@ -271,7 +275,8 @@ public sealed partial class RdsEmulator : IAsyncDisposable
             _gate.Release();
         }
 
-        Log(LogLevel.Info, "adopted cluster as DB instance", ("identifier", identifier), ("region", region), ("port", source.Port), ("dataDirectory", source.DataDirectory));
+        Log(LogLevel.Info, "adopted cluster as DB instance", ("identifier", identifier), ("region", region), ("port", source.Port),
+            ("dataDirectory", source.DataDirectory));
         if (record.BackupRetentionPeriod > 0)
         {
             await TakeAutomatedBackupAsync(identifier, region, cancellationToken).ConfigureAwait(false);
@@ -461,7 +466,8 @@ public sealed partial class RdsEmulator : IAsyncDisposable
                     Log(LogLevel.Info, "started cluster of DB instance", ("identifier", instance.Identifier), ("port", instance.Port));
                 }
 
-                await _host.WaitUntilPrimaryAsync(Address(instance), instance.DataDirectory, instance.LogFile, _options.StartTimeout, cancellationToken).ConfigureAwait(false);
+                await _host.WaitUntilPrimaryAsync(Address(instance), instance.DataDirectory, instance.LogFile, _options.StartTimeout,
+                    cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (e is ClusterOperationException or TimeoutException or IOException)
             {
@@ -470,7 +476,8 @@ public sealed partial class RdsEmulator : IAsyncDisposable
         }
 
         Save();
-        Log(LogLevel.Info, "rds emulator open", ("stateDirectory", _options.StateDirectory), ("instances", _state.Instances.Count), ("snapshots", _state.Snapshots.Count), ("serviceUser", ServiceUser));
+        Log(LogLevel.Info, "rds emulator open", ("stateDirectory", _options.StateDirectory), ("instances", _state.Instances.Count),
+            ("snapshots", _state.Snapshots.Count), ("serviceUser", ServiceUser));
     }
 
     private void MarkFailed(InstanceRecord instance, string status, string reason)
@@ -561,7 +568,8 @@ public sealed partial class RdsEmulator : IAsyncDisposable
         var address = Address(instance);
         await _host.QueryScalarAsync<long>(address, "SELECT txid_current()", cancellationToken).ConfigureAwait(false);
         var segment = await _host.QueryScalarAsync<string>(address, "SELECT pg_walfile_name(pg_switch_wal())", cancellationToken).ConfigureAwait(false);
-        await WalArchive.WaitForSegmentAsync(instance.WalArchive, segment, instance.WalSegmentSize, TimeSpan.FromMinutes(2), cancellationToken).ConfigureAwait(false);
+        await WalArchive.WaitForSegmentAsync(instance.WalArchive, segment, instance.WalSegmentSize, TimeSpan.FromMinutes(2),
+            cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<string> EngineVersionAsync(ClusterAddress address, CancellationToken cancellationToken)

@@ -56,7 +56,8 @@ public static class RdsErrors
         new(DbSnapshotNotFound, "DBSnapshotNotFound", 404, $"DBSnapshot {identifier} not found.");
 
     internal static RdsEmulatorException SnapshotAlreadyExists(string identifier) =>
-        new(DbSnapshotAlreadyExists, "DBSnapshotAlreadyExists", 400, $"Cannot create the snapshot because a snapshot with the identifier {identifier} already exists.");
+        new(DbSnapshotAlreadyExists, "DBSnapshotAlreadyExists", 400,
+            $"Cannot create the snapshot because a snapshot with the identifier {identifier} already exists.");
 
     internal static RdsEmulatorException SnapshotState(string message) =>
         new(InvalidDbSnapshotState, "InvalidDBSnapshotState", 400, message);
@@ -87,5 +88,6 @@ public static class RdsErrors
     internal static RdsEmulatorException Runtime(string cause) => new(StatesRuntime, null, 0, cause);
 
     internal static RdsEmulatorException NotImplemented(string what) =>
-        Runtime($"{what} is not implemented by the local RDS emulator (local/Rds); it would work against AWS, so the flow cannot be tested locally as written.");
+        Runtime($"{what} is not implemented by the local RDS emulator (local/Services/Rds); it would work against AWS, " +
+            "so the flow cannot be tested locally as written.");
 }

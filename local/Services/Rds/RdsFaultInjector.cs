@@ -68,7 +68,8 @@ public sealed class RdsFaultInjector
         if (!ProvisioningFailureStatuses.Contains(status))
         {
             throw new ArgumentException(
-                $"'{status}' is not a status RDS documents for an instance it could not make available; use one of {string.Join(", ", ProvisioningFailureStatuses.Order(StringComparer.Ordinal))}",
+                $"'{status}' is not a status RDS documents for an instance it could not make available; use one of " +
+                    $"{string.Join(", ", ProvisioningFailureStatuses.Order(StringComparer.Ordinal))}",
                 nameof(status));
         }
 

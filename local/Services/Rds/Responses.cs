@@ -47,7 +47,8 @@ internal static class Responses
         result["DbSecurityGroups"] = new JsonArray();
         result["VpcSecurityGroups"] = new JsonArray(instance.VpcSecurityGroupIds
             .Select(id => (JsonNode)new JsonObject { ["VpcSecurityGroupId"] = id, ["Status"] = "active" }).ToArray());
-        result["DbParameterGroups"] = new JsonArray(new JsonObject { ["DbParameterGroupName"] = instance.DbParameterGroupName, ["ParameterApplyStatus"] = "in-sync" });
+        result["DbParameterGroups"] =
+            new JsonArray(new JsonObject { ["DbParameterGroupName"] = instance.DbParameterGroupName, ["ParameterApplyStatus"] = "in-sync" });
         result["AvailabilityZone"] = region + "a";
         result["DbSubnetGroup"] = SubnetGroup(instance);
         result["PreferredMaintenanceWindow"] = "sun:04:00-sun:04:30";

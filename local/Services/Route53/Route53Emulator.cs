@@ -103,7 +103,8 @@ public sealed class Route53Emulator : ServiceEmulator
         var callerReference = Text(parameters, "CallerReference")!;
         if (callerReference.Length is 0 or > 128)
         {
-            throw InvalidInput("1 validation error detected: Value at 'callerReference' failed to satisfy constraint: Member must have length between 1 and 128");
+            throw InvalidInput(
+                "1 validation error detected: Value at 'callerReference' failed to satisfy constraint: Member must have length between 1 and 128");
         }
 
         var config = parameters["HostedZoneConfig"] as JsonObject;
@@ -175,7 +176,8 @@ public sealed class Route53Emulator : ServiceEmulator
         return new JsonObject
         {
             ["HostedZone"] = Describe(zone),
-            ["DelegationSet"] = new JsonObject { ["NameServers"] = new JsonArray(NameServers(zone.Id).Select(ns => (JsonNode?)JsonValue.Create(ns)).ToArray()) },
+            ["DelegationSet"] =
+                new JsonObject { ["NameServers"] = new JsonArray(NameServers(zone.Id).Select(ns => (JsonNode?)JsonValue.Create(ns)).ToArray()) },
         };
     }
 
@@ -240,7 +242,9 @@ public sealed class Route53Emulator : ServiceEmulator
         var changes = (JsonArray)batch["Changes"]!;
         if (changes.Count == 0)
         {
-            throw InvalidInput("1 validation error detected: Value '[]' at 'changeBatch.changes' failed to satisfy constraint: Member must have length greater than or equal to 1");
+            throw InvalidInput(
+                "1 validation error detected: Value '[]' at 'changeBatch.changes' failed to satisfy constraint: Member must have length greater than or " +
+                "equal to 1");
         }
 
         var now = context.Clock.GetUtcNow();
@@ -311,8 +315,10 @@ public sealed class Route53Emulator : ServiceEmulator
                     working.Any(r => Str(r, "Name") == name && Str(r, "Type") == "CNAME"))
                 {
                     problems.Add(type == "CNAME"
-                        ? $"RRSet of type CNAME with DNS name {name} is not permitted as it conflicts with other records with the same DNS name in zone {zone.Name}"
-                        : $"RRSet of type {type} with DNS name {name} is not permitted because a conflicting RRSet of type CNAME with the same DNS name already exists in zone {zone.Name}");
+                        ? $"RRSet of type CNAME with DNS name {name} is not permitted as it conflicts with other records with the same DNS name in zone " +
+                            $"{zone.Name}"
+                        : $"RRSet of type {type} with DNS name {name} is not permitted because a conflicting RRSet of type CNAME with the same DNS name " +
+                            $"already exists in zone {zone.Name}");
                     continue;
                 }
 
@@ -424,7 +430,8 @@ public sealed class Route53Emulator : ServiceEmulator
         if ((hasAlias ? 1 : 0) + (hasRecords ? 1 : 0) + (hasPolicy ? 1 : 0) != 1 || (hasAlias && partial))
         {
             throw InvalidInput(
-                $"Invalid request: Expected exactly one of [AliasTarget, all of [Ttl, and ResourceRecords], or TrafficPolicyInstanceId], but found {(hasAlias || hasRecords || hasPolicy ? "more than one" : "none")} in Change with {description}");
+                $"Invalid request: Expected exactly one of [AliasTarget, all of [Ttl, and ResourceRecords], or TrafficPolicyInstanceId], but found " +
+                    $"{(hasAlias || hasRecords || hasPolicy ? "more than one" : "none")} in Change with {description}");
         }
 
         var routed = recordSet["Weight"] is not null || recordSet["Region"] is not null || recordSet["Failover"] is not null ||
@@ -434,10 +441,12 @@ public sealed class Route53Emulator : ServiceEmulator
         {
             throw InvalidInput(routed
                 ? $"Invalid request: Missing field 'SetIdentifier' in Change with {description}"
-                : $"Invalid request: Unexpected field 'SetIdentifier' (it needs a routing policy: Weight, Region, Failover, GeoLocation, …) in Change with {description}");
+                : $"Invalid request: Unexpected field 'SetIdentifier' (it needs a routing policy: Weight, Region, Failover, GeoLocation, …) in Change with " +
+                    $"{description}");
         }
 
-        if (recordSet["Ttl"] is JsonValue ttl && (!long.TryParse(ttl.ToJsonString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var seconds) || seconds is < 0 or > int.MaxValue))
+        if (recordSet["Ttl"] is JsonValue ttl
+            && (!long.TryParse(ttl.ToJsonString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var seconds) || seconds is < 0 or > int.MaxValue))
         {
             throw InvalidInput($"Invalid request: Ttl must be between 0 and 2147483647 in Change with {description}");
         }
@@ -495,7 +504,8 @@ public sealed class Route53Emulator : ServiceEmulator
                 copy["ResourceRecords"] = new JsonArray(sorted);
             }
 
-            return new JsonObject(copy.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => KeyValuePair.Create(p.Key, p.Value?.DeepClone()))).ToJsonString();
+            return new JsonObject(copy.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p =>
+                KeyValuePair.Create(p.Key, p.Value?.DeepClone()))).ToJsonString();
         }
 
         return Canonical(current) == Canonical(given);

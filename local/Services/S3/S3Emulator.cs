@@ -72,7 +72,8 @@ public sealed class S3Emulator : ServiceEmulator, IDisposable
 
     private Task<JsonNode?> CreateBucketAsync(JsonObject p, ServiceCallContext context, CancellationToken ct) => CallAsync(async () =>
     {
-        await _s3.PutBucketAsync(new PutBucketRequest { BucketName = Text(p, "Bucket"), ObjectLockEnabledForBucket = p["ObjectLockEnabledForBucket"]?.GetValue<bool>() }, ct)
+        await _s3.PutBucketAsync(new PutBucketRequest { BucketName = Text(p, "Bucket"),
+            ObjectLockEnabledForBucket = p["ObjectLockEnabledForBucket"]?.GetValue<bool>() }, ct)
             .ConfigureAwait(false);
         return new JsonObject { ["Location"] = "/" + Text(p, "Bucket") };
     });
@@ -112,24 +113,28 @@ public sealed class S3Emulator : ServiceEmulator, IDisposable
 
     private Task<JsonNode?> GetObjectAsync(JsonObject p, ServiceCallContext context, CancellationToken ct) => CallAsync(async () =>
     {
-        using var response = await _s3.GetObjectAsync(new GetObjectRequest { BucketName = Text(p, "Bucket"), Key = Text(p, "Key"), VersionId = Text(p, "VersionId") }, ct)
+        using var response =
+            await _s3.GetObjectAsync(new GetObjectRequest { BucketName = Text(p, "Bucket"), Key = Text(p, "Key"), VersionId = Text(p, "VersionId") }, ct)
             .ConfigureAwait(false);
         using var reader = new StreamReader(response.ResponseStream, Encoding.UTF8);
-        var result = Describe(response.ContentLength, response.ETag, response.LastModified, response.Headers.ContentType, response.VersionId, response.Metadata);
+        var result =
+            Describe(response.ContentLength, response.ETag, response.LastModified, response.Headers.ContentType, response.VersionId, response.Metadata);
         result["Body"] = await reader.ReadToEndAsync(ct).ConfigureAwait(false);
         return result;
     });
 
     private Task<JsonNode?> HeadObjectAsync(JsonObject p, ServiceCallContext context, CancellationToken ct) => CallAsync(async () =>
     {
-        var response = await _s3.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = Text(p, "Bucket"), Key = Text(p, "Key"), VersionId = Text(p, "VersionId") }, ct)
+        var response = await _s3.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = Text(p, "Bucket"), Key = Text(p, "Key"),
+            VersionId = Text(p, "VersionId") }, ct)
             .ConfigureAwait(false);
         return Describe(response.ContentLength, response.ETag, response.LastModified, response.Headers.ContentType, response.VersionId, response.Metadata);
     });
 
     private Task<JsonNode?> DeleteObjectAsync(JsonObject p, ServiceCallContext context, CancellationToken ct) => CallAsync(async () =>
     {
-        var response = await _s3.DeleteObjectAsync(new DeleteObjectRequest { BucketName = Text(p, "Bucket"), Key = Text(p, "Key"), VersionId = Text(p, "VersionId") }, ct)
+        var response =
+            await _s3.DeleteObjectAsync(new DeleteObjectRequest { BucketName = Text(p, "Bucket"), Key = Text(p, "Key"), VersionId = Text(p, "VersionId") }, ct)
             .ConfigureAwait(false);
         var result = new JsonObject();
         if (!string.IsNullOrEmpty(response.VersionId))

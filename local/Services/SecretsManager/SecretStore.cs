@@ -128,7 +128,8 @@ public sealed partial class SecretStore
             throw new ServiceErrorException("ResourceNotFoundException", $"Secrets Manager can't find the specified secret value for {what}");
         }
 
-        return new SecretValue(secret.Arn, secret.Name, version.VersionId, version.SecretString, version.SecretBinary, version.Stages.ToList(), version.CreatedDate);
+        return new SecretValue(secret.Arn, secret.Name, version.VersionId, version.SecretString, version.SecretBinary, version.Stages.ToList(),
+            version.CreatedDate);
     }
 
     /// <summary>
@@ -136,7 +137,8 @@ public sealed partial class SecretStore
     /// version; the version that loses AWSCURRENT gets AWSPREVIOUS. Repeating a ClientRequestToken with the same value
     /// changes nothing; with another value it is refused.
     /// </summary>
-    /// <exception cref="ServiceErrorException">ResourceNotFoundException, ResourceExistsException, InvalidParameterException, InvalidRequestException.</exception>
+    /// <exception cref="ServiceErrorException">ResourceNotFoundException, ResourceExistsException, InvalidParameterException,
+    /// InvalidRequestException.</exception>
     public SecretVersionRef PutValue(string secretId, SecretValueUpdate update, DateTimeOffset? at = null)
     {
         ValidateValue(update.SecretString, update.SecretBinary, required: true);

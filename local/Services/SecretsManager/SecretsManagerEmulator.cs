@@ -6,7 +6,8 @@ namespace DisasterRecovery.LocalSecretsManager;
 
 /// <summary>
 /// Secrets Manager for <c>aws-sdk:secretsmanager</c> tasks: getSecretValue, putSecretValue, describeSecret and
-/// createSecret, with the request and response members as Step Functions spells them (the AWS SDK for Java v2's names, capitalised: <c>Arn</c>, not the API's <c>ARN</c>) and errors reported as
+/// createSecret, with the request and response members as Step Functions spells them (the AWS SDK for Java v2's names, capitalised: <c>Arn</c>, not the API's
+/// <c>ARN</c>) and errors reported as
 /// <c>SecretsManager.&lt;Name&gt;Exception</c>. Secrets live in the owner-only <c>secrets.json</c> of the state folder
 /// (<see cref="SecretStore"/>); nothing here logs or puts a value in an error. A value a flow reads with
 /// getSecretValue is in that execution's history, as it is on AWS.

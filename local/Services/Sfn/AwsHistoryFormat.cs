@@ -47,7 +47,8 @@ public static class AwsHistoryFormat
                 (detailsName, details) = ("executionTimedOutEventDetails", Object(("error", e.Error), ("cause", e.Cause)));
                 break;
             case HistoryEventType.TaskScheduled:
-                (detailsName, details) = ("taskScheduledEventDetails", Object(("resourceType", resourceType), ("resource", resource), ("region", region), ("parameters", e.Parameters)));
+                (detailsName, details) = ("taskScheduledEventDetails",
+                    Object(("resourceType", resourceType), ("resource", resource), ("region", region), ("parameters", e.Parameters)));
                 if (e.TimeoutInSeconds is { } timeout)
                 {
                     details["timeoutInSeconds"] = timeout;
@@ -71,15 +72,18 @@ public static class AwsHistoryFormat
                 details["outputDetails"] = new JsonObject { ["truncated"] = false };
                 break;
             case HistoryEventType.TaskFailed:
-                (detailsName, details) = ("taskFailedEventDetails", Object(("resourceType", resourceType), ("resource", resource), ("error", e.Error), ("cause", e.Cause)));
+                (detailsName, details) =
+                    ("taskFailedEventDetails", Object(("resourceType", resourceType), ("resource", resource), ("error", e.Error), ("cause", e.Cause)));
                 break;
             case HistoryEventType.TaskTimedOut:
-                (detailsName, details) = ("taskTimedOutEventDetails", Object(("resourceType", resourceType), ("resource", resource), ("error", e.Error), ("cause", e.Cause)));
+                (detailsName, details) =
+                    ("taskTimedOutEventDetails", Object(("resourceType", resourceType), ("resource", resource), ("error", e.Error), ("cause", e.Cause)));
                 break;
             case HistoryEventType.MapStateStarted:
                 (detailsName, details) = ("mapStateStartedEventDetails", new JsonObject { ["length"] = e.Length ?? 0 });
                 break;
-            case HistoryEventType.MapIterationStarted or HistoryEventType.MapIterationSucceeded or HistoryEventType.MapIterationFailed or HistoryEventType.MapIterationAborted:
+            case HistoryEventType.MapIterationStarted or HistoryEventType.MapIterationSucceeded
+                or HistoryEventType.MapIterationFailed or HistoryEventType.MapIterationAborted:
                 var detailName = char.ToLowerInvariant(e.Type.ToString()[0]) + e.Type.ToString()[1..] + "EventDetails";
                 (detailsName, details) = (detailName, Object(("name", e.StateName)));
                 details["index"] = e.Index ?? 0;

@@ -16,7 +16,8 @@ public sealed class ExecutionStore
         DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
-    private static readonly char[] ForbiddenInNames = [' ', '<', '>', '{', '}', '[', ']', '?', '*', '"', '#', '%', '\\', '^', '|', '~', '`', '$', '&', ',', ';', ':', '/'];
+    private static readonly char[] ForbiddenInNames =
+        [' ', '<', '>', '{', '}', '[', ']', '?', '*', '"', '#', '%', '\\', '^', '|', '~', '`', '$', '&', ',', ';', ':', '/'];
 
     /// <param name="directory">The local cloud's state folder; executions go to its <c>executions</c> folder.</param>
     public ExecutionStore(string directory) => Directory = Path.Combine(directory, "executions");
@@ -24,7 +25,8 @@ public sealed class ExecutionStore
     /// <summary>Where the execution files are.</summary>
     public string Directory { get; }
 
-    /// <summary>Checks a name the way Step Functions does (1–80 characters, no whitespace, brackets, wildcards or punctuation that ARNs and paths use).</summary>
+    /// <summary>Checks a name the way Step Functions does (1–80 characters, no whitespace, brackets, wildcards or punctuation that ARNs and paths
+    /// use).</summary>
     /// <returns>Null when valid, else the problem.</returns>
     public static string? NameProblem(string name)
     {

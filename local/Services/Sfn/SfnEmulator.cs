@@ -54,7 +54,8 @@ public sealed class SfnEmulator : ServiceEmulator
     /// </summary>
     /// <returns>The record as it is now, and whether this call stopped it (false: it had already ended).</returns>
     /// <exception cref="ServiceErrorException">InvalidArn, ExecutionDoesNotExist, or ValidationException for an error or cause too long.</exception>
-    public static (ExecutionDocument Record, bool Stopped) StopRecorded(ExecutionStore store, string executionArn, string? error, string? cause, DateTimeOffset now)
+    public static (ExecutionDocument Record, bool Stopped) StopRecorded(ExecutionStore store, string executionArn, string? error, string? cause,
+        DateTimeOffset now)
     {
         RequireStopText(error, cause);
         var record = FindRecord(store, executionArn) ?? throw DoesNotExist(executionArn);
@@ -65,7 +66,8 @@ public sealed class SfnEmulator : ServiceEmulator
 
         var last = record.Events.OfType<JsonObject>().LastOrDefault();
         var lastId = last?["id"] is JsonValue id && id.TryGetValue<long>(out var value) ? value : 0;
-        var lastTime = last?["timestamp"] is JsonValue time && time.TryGetValue<string>(out var text) && DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var at)
+        var lastTime = last?["timestamp"] is JsonValue time && time.TryGetValue<string>(out var text)
+            && DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var at)
             ? at
             : DateTimeOffset.MinValue;
         var stopDate = AwsHistoryFormat.Timestamp(now > lastTime ? now : lastTime);
@@ -103,7 +105,8 @@ public sealed class SfnEmulator : ServiceEmulator
         if (included is not ("ALL_DATA" or "METADATA_ONLY"))
         {
             throw new ServiceErrorException("ValidationException",
-                $"1 validation error detected: Value '{included}' at 'includedData' failed to satisfy constraint: Member must satisfy enum value set: [ALL_DATA, METADATA_ONLY]");
+                $"1 validation error detected: Value '{included}' at 'includedData' failed to satisfy constraint: Member must satisfy enum value set: " +
+                    $"[ALL_DATA, METADATA_ONLY]");
         }
 
         var result = Live(executionArn) is { } live ? Describe(live) : Describe(FindRecord(_store, executionArn) ?? throw DoesNotExist(executionArn));
@@ -154,11 +157,13 @@ public sealed class SfnEmulator : ServiceEmulator
         execution.StopDate is { } stop ? Timestamp(stop) : null, execution.Input, execution.Output, execution.Error, execution.Cause);
 
     private static JsonObject Describe(ExecutionDocument record) => Describe(
-        record.ExecutionArn, record.StateMachineArn, record.Name, record.Status, record.StartDate, record.StopDate, record.Input, record.Output, record.Error, record.Cause);
+        record.ExecutionArn, record.StateMachineArn, record.Name, record.Status, record.StartDate, record.StopDate, record.Input, record.Output, record.Error,
+            record.Cause);
 
     /// <summary>DescribeExecution's output: the members present for this execution, nothing AWS would not send.</summary>
     private static JsonObject Describe(
-        string executionArn, string stateMachineArn, string name, string status, string startDate, string? stopDate, string input, string? output, string? error, string? cause)
+        string executionArn, string stateMachineArn, string name, string status, string startDate, string? stopDate, string input, string? output,
+            string? error, string? cause)
     {
         var result = new JsonObject
         {

@@ -41,7 +41,8 @@ internal static partial class Identifiers
         if (!Identifier().IsMatch(value) || value.Length > maxLength || value.Contains("--", StringComparison.Ordinal) || value.EndsWith('-'))
         {
             throw RdsErrors.InvalidParameterValue(
-                $"The parameter {parameter} is not a valid identifier. Identifiers must begin with a letter; must contain only ASCII letters, digits, and hyphens; and must not end with a hyphen or contain two consecutive hyphens.");
+                $"The parameter {parameter} is not a valid identifier. Identifiers must begin with a letter; must contain only ASCII letters, digits, and " +
+                    $"hyphens; and must not end with a hyphen or contain two consecutive hyphens.");
         }
 
         return value.ToLowerInvariant();
@@ -62,7 +63,8 @@ internal static partial class Identifiers
     [GeneratedRegex("^[A-Za-z][A-Za-z0-9-]*$", RegexOptions.CultureInvariant)]
     private static partial Regex Identifier();
 
-    [GeneratedRegex(@"^arn:aws:rds:(?<region>[a-z0-9-]+):(?<account>\d{12}):(?<type>db|snapshot|auto-backup):(?<name>[A-Za-z0-9:_-]+)$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^arn:aws:rds:(?<region>[a-z0-9-]+):(?<account>\d{12}):(?<type>db|snapshot|auto-backup):(?<name>[A-Za-z0-9:_-]+)$",
+        RegexOptions.CultureInvariant)]
     private static partial Regex Arn();
 
     [GeneratedRegex(@"^[a-z]{2}(-[a-z]+)+-\d$", RegexOptions.CultureInvariant)]

@@ -68,7 +68,8 @@ public static class RdsApiCatalog
         // alike; a case-only difference from an implemented one still gets a hint.
         var near = Implemented.FirstOrDefault(a => string.Equals(a, action, StringComparison.OrdinalIgnoreCase));
         var hint = near is null ? string.Empty : $"; actions are camelCase, did you mean rds:{near}?";
-        return $"arn:aws:states:::aws-sdk:rds:{action} is not an RDS action this local emulator implements (implemented: {string.Join(", ", Implemented)}){hint}";
+        return $"arn:aws:states:::aws-sdk:rds:{action} is not an RDS action this local emulator implements (implemented: " +
+            $"{string.Join(", ", Implemented)}){hint}";
     }
 
     /// <summary>Checks the parameters of an implemented action; throws States.Runtime naming the first bad field.</summary>

@@ -10,7 +10,8 @@ namespace DisasterRecovery.LocalRds.Api;
 /// emulator ignores, so that a documented member is accepted and anything else refused. Required = the members the
 /// Reference marks "Required: Yes" (the emulator itself reports a missing one as RDS does, MissingParameter).
 /// They are the local cloud's one request shape type (<see cref="Shape"/>, local/Services/Emulation), so the local
-/// cloud checks a state machine's RDS parameters with them directly. LocalRds.Tests' ModelShapeTests holds them to AWS's own RDS model (botocore), member for member, so a member RDS adds
+/// cloud checks a state machine's RDS parameters with them directly. LocalRds.Tests' ModelShapeTests holds them to AWS's own RDS model (botocore), member for
+/// member, so a member RDS adds
 /// shows up there as one the emulator refuses.
 /// </summary>
 internal static class RdsRequestShapes

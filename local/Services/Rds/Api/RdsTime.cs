@@ -22,5 +22,6 @@ internal static class RdsTime
 
     /// <summary>Parses pg_waldump's "2024-01-15 14:30:00.123456" (printed with TZ=UTC).</summary>
     public static DateTimeOffset ParseWalDump(string text) =>
-        new(DateTime.ParseExact(text, "yyyy-MM-dd HH:mm:ss.ffffff", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal), TimeSpan.Zero);
+        new(DateTime.ParseExact(text, "yyyy-MM-dd HH:mm:ss.ffffff", CultureInfo.InvariantCulture,
+            DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal), TimeSpan.Zero);
 }

@@ -25,7 +25,8 @@ internal sealed partial class Request(JsonObject parameters)
 
     public bool? Bool(string name) => parameters[name]?.GetValue<bool>();
 
-    public int? Int(string name) => parameters[name] is { } node ? Number(node) is var n && n == Math.Floor(n) && n is >= int.MinValue and <= int.MaxValue ? (int)n : null : null;
+    public int? Int(string name) =>
+        parameters[name] is { } node ? Number(node) is var n && n == Math.Floor(n) && n is >= int.MinValue and <= int.MaxValue ? (int)n : null : null;
 
     /// <summary>
     /// A JSON number's value, whatever CLR type backs the node (the engine may build numbers as long or decimal,
@@ -33,7 +34,8 @@ internal sealed partial class Request(JsonObject parameters)
     /// </summary>
     public static double Number(JsonNode node) => double.Parse(node.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture);
 
-    /// <summary>An ISO 8601 timestamp with a zone, or epoch seconds (what the SDK's Instant accepts), truncated to microseconds as PostgreSQL keeps time.</summary>
+    /// <summary>An ISO 8601 timestamp with a zone, or epoch seconds (what the SDK's Instant accepts), truncated to microseconds as PostgreSQL keeps
+    /// time.</summary>
     public DateTimeOffset? Timestamp(string name)
     {
         if (parameters[name] is JsonValue number && number.GetValueKind() == System.Text.Json.JsonValueKind.Number)

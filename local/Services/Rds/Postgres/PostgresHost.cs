@@ -40,7 +40,9 @@ internal sealed partial class PostgresHost
         var match = VersionPattern().Match(versionText);
         if (!match.Success || match.Groups["major"].Value != "15")
         {
-            throw new InvalidOperationException($"{bin}/postgres is '{versionText.Trim()}'; the RDS emulator needs PostgreSQL 15 (the plan's RDS engine). Install it: apt-get install postgresql-15");
+            throw new InvalidOperationException(
+                $"{bin}/postgres is '{versionText.Trim()}'; the RDS emulator needs PostgreSQL 15 (the plan's RDS engine). Install it: apt-get install " +
+                $"postgresql-15");
         }
 
         var user = await ResolveServiceUserAsync(probe, serviceUser, cancellationToken).ConfigureAwait(false);
@@ -86,7 +88,8 @@ internal sealed partial class PostgresHost
     public async Task StartAsync(string dataDirectory, string logFile, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var seconds = ((int)Math.Ceiling(timeout.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-        var result = await Runner.RunAsync(Bin("pg_ctl"), ["-D", dataDirectory, "-l", logFile, "-w", "-t", seconds, "start"], true, cancellationToken, timeout + TimeSpan.FromSeconds(30)).ConfigureAwait(false);
+        var result = await Runner.RunAsync(Bin("pg_ctl"), ["-D", dataDirectory, "-l", logFile, "-w", "-t", seconds, "start"], true, cancellationToken,
+            timeout + TimeSpan.FromSeconds(30)).ConfigureAwait(false);
         if (!result.Succeeded)
         {
             throw new ClusterOperationException($"PostgreSQL in {dataDirectory} did not start: {result.Tail(3)}\n{LogTail(logFile)}");
@@ -100,7 +103,8 @@ internal sealed partial class PostgresHost
             return;
         }
 
-        await Runner.RunCheckedAsync(Bin("pg_ctl"), ["-D", dataDirectory, "-m", "fast", "-w", "-t", "60", "stop"], true, cancellationToken, TimeSpan.FromSeconds(90)).ConfigureAwait(false);
+        await Runner.RunCheckedAsync(Bin("pg_ctl"), ["-D", dataDirectory, "-m", "fast", "-w", "-t", "60", "stop"], true, cancellationToken,
+            TimeSpan.FromSeconds(90)).ConfigureAwait(false);
     }
 
     public async Task<bool> IsRunningAsync(string dataDirectory, CancellationToken cancellationToken)
@@ -275,7 +279,8 @@ internal sealed partial class PostgresHost
         }
 
         throw new InvalidOperationException(
-            $"PostgreSQL 15 server binaries not found (looked in {string.Join(", ", candidates.Take(3))} and PATH). Install them: apt-get install postgresql-15");
+            $"PostgreSQL 15 server binaries not found (looked in {string.Join(", ", candidates.Take(3))} and PATH). Install them: apt-get install " +
+                $"postgresql-15");
     }
 
     private static async Task<string?> ResolveServiceUserAsync(CommandRunner probe, string? configured, CancellationToken cancellationToken)

@@ -34,14 +34,16 @@ internal sealed partial class WalArchive(PostgresHost host)
     /// The folder must not contain quotes or '%' (the emulator refuses such state folders).
     /// </summary>
     public static string ArchiveCommand(string archive) =>
-        $"test ! -f \"{archive}/%f{CompressedSuffix}\" && {Zstd} -q -f -o \"{archive}/%f{CompressedSuffix}.tmp\" \"%p\" && mv \"{archive}/%f{CompressedSuffix}.tmp\" \"{archive}/%f{CompressedSuffix}\"";
+        $"test ! -f \"{archive}/%f{CompressedSuffix}\" && {Zstd} -q -f -o \"{archive}/%f{CompressedSuffix}.tmp\" \"%p\" && mv " +
+            $"\"{archive}/%f{CompressedSuffix}.tmp\" \"{archive}/%f{CompressedSuffix}\"";
 
     /// <summary>
     /// The restore_command for <paramref name="archive"/>: the compressed file if there is one, else a plain one (an
     /// archive written before compression); a file in neither form fails, which tells PostgreSQL it is not archived.
     /// </summary>
     public static string RestoreCommand(string archive) =>
-        $"if test -f \"{archive}/%f{CompressedSuffix}\"; then {Zstd} -q -d -f -o \"%p\" \"{archive}/%f{CompressedSuffix}\"; else cp \"{archive}/%f\" \"%p\"; fi";
+        $"if test -f \"{archive}/%f{CompressedSuffix}\"; then {Zstd} -q -d -f -o \"%p\" \"{archive}/%f{CompressedSuffix}\"; else cp \"{archive}/%f\" \"%p\"; " +
+            $"fi";
 
     /// <summary>The zstd program (Debian's <c>zstd</c> package; local/setup installs it).</summary>
     /// <exception cref="InvalidOperationException">It is not installed.</exception>
@@ -53,7 +55,8 @@ internal sealed partial class WalArchive(PostgresHost host)
     /// A plain segment counts only at exactly <paramref name="segmentSize"/> bytes (anything else is a copy in
     /// progress); a <c>.zst</c> one always (it appears complete, by rename).
     /// </summary>
-    public async Task<DateTimeOffset?> LatestTransactionTimeAsync(string archive, long segmentSize, string oldestUsefulSegment, CancellationToken cancellationToken)
+    public async Task<DateTimeOffset?> LatestTransactionTimeAsync(string archive, long segmentSize, string oldestUsefulSegment,
+        CancellationToken cancellationToken)
     {
         if (!Directory.Exists(archive))
         {

@@ -51,14 +51,16 @@ internal sealed class S3Router
                 || name.StartsWith("x-amz-copy-source-server-side-encryption-customer-", StringComparison.OrdinalIgnoreCase)
                 || name.StartsWith("x-amz-grant-", StringComparison.OrdinalIgnoreCase))
             {
-                throw new S3Exception(S3Errors.NotImplemented, string.Format(System.Globalization.CultureInfo.InvariantCulture, S3Errors.UnknownQueryMessage, name));
+                throw new S3Exception(S3Errors.NotImplemented,
+                    string.Format(System.Globalization.CultureInfo.InvariantCulture, S3Errors.UnknownQueryMessage, name));
             }
         }
 
         var acl = headers["x-amz-acl"].ToString();
         if (acl.Length > 0 && acl is not ("private" or "bucket-owner-full-control"))
         {
-            throw new S3Exception(S3Errors.NotImplemented, string.Format(System.Globalization.CultureInfo.InvariantCulture, S3Errors.UnknownQueryMessage, "x-amz-acl: " + acl));
+            throw new S3Exception(S3Errors.NotImplemented,
+                string.Format(System.Globalization.CultureInfo.InvariantCulture, S3Errors.UnknownQueryMessage, "x-amz-acl: " + acl));
         }
     }
 
@@ -72,7 +74,8 @@ internal sealed class S3Router
         {
             if (!Modifiers.Contains(name) && !Subresources.Contains(name) && !name.StartsWith("X-Amz-", StringComparison.OrdinalIgnoreCase))
             {
-                throw new S3Exception(S3Errors.NotImplemented, string.Format(System.Globalization.CultureInfo.InvariantCulture, S3Errors.UnknownQueryMessage, name));
+                throw new S3Exception(S3Errors.NotImplemented,
+                    string.Format(System.Globalization.CultureInfo.InvariantCulture, S3Errors.UnknownQueryMessage, name));
             }
         }
 
@@ -88,7 +91,8 @@ internal sealed class S3Router
         var route = target.Key is null ? ResolveBucket(method, subresource, target) : ResolveObject(method, subresource, target, hasCopySource);
         return route ?? throw (subresource is null
             ? new S3Exception(S3Errors.MethodNotAllowed)
-            : new S3Exception(S3Errors.NotImplemented, string.Format(System.Globalization.CultureInfo.InvariantCulture, S3Errors.UnknownQueryMessage, method + " ?" + subresource)));
+            : new S3Exception(S3Errors.NotImplemented,
+                string.Format(System.Globalization.CultureInfo.InvariantCulture, S3Errors.UnknownQueryMessage, method + " ?" + subresource)));
     }
 
     private S3Route? ResolveBucket(string method, string? subresource, S3RequestTarget target) => (method, subresource) switch

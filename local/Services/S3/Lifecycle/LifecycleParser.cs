@@ -27,7 +27,9 @@ internal static class LifecycleParser
         var minimumObjectSize = transitionDefaultMinimumObjectSize ?? LifecycleDefaults.AllStorageClasses128K;
         if (minimumObjectSize is not (LifecycleDefaults.AllStorageClasses128K or LifecycleDefaults.VariesByStorageClass))
         {
-            throw Invalid($"x-amz-transition-default-minimum-object-size must be {LifecycleDefaults.AllStorageClasses128K} or {LifecycleDefaults.VariesByStorageClass}, not '{minimumObjectSize}'.")
+            throw Invalid(
+                $"x-amz-transition-default-minimum-object-size must be {LifecycleDefaults.AllStorageClasses128K} or " +
+                $"{LifecycleDefaults.VariesByStorageClass}, not '{minimumObjectSize}'.")
                 .WithDetail("ArgumentName", "x-amz-transition-default-minimum-object-size");
         }
 
@@ -68,7 +70,8 @@ internal static class LifecycleParser
         var transitions = S3Xml.Children(rule, "Transition").Select(element => ParseTransition(element, name)).ToList();
         var noncurrentTransitions = S3Xml.Children(rule, "NoncurrentVersionTransition").Select(element => ParseNoncurrentTransition(element, name)).ToList();
         var noncurrentExpiration = S3Xml.Child(rule, "NoncurrentVersionExpiration") is { } noncurrentElement
-            ? new NoncurrentExpiration(PositiveDays(noncurrentElement, "NoncurrentDays", "NoncurrentVersionExpiration", name), OptionalCount(noncurrentElement, name))
+            ? new NoncurrentExpiration(PositiveDays(noncurrentElement, "NoncurrentDays", "NoncurrentVersionExpiration", name),
+                OptionalCount(noncurrentElement, name))
             : null;
         int? abortDays = S3Xml.Child(rule, "AbortIncompleteMultipartUpload") is { } abortElement
             ? PositiveDays(abortElement, "DaysAfterInitiation", "AbortIncompleteMultipartUpload", name)
@@ -81,20 +84,25 @@ internal static class LifecycleParser
 
         if (filter.Tags.Count > 0 && abortDays is not null)
         {
-            throw Invalid($"Rule '{name}': AbortIncompleteMultipartUpload cannot be specified with a tag filter.").WithDetail("ArgumentName", "AbortIncompleteMultipartUpload");
+            throw Invalid($"Rule '{name}': AbortIncompleteMultipartUpload cannot be specified with a tag filter.").WithDetail("ArgumentName",
+                "AbortIncompleteMultipartUpload");
         }
 
         if (filter.Tags.Count > 0 && expiration?.ExpiredObjectDeleteMarker == true)
         {
-            throw Invalid($"Rule '{name}': ExpiredObjectDeleteMarker cannot be specified with a tag filter.").WithDetail("ArgumentName", "ExpiredObjectDeleteMarker");
+            throw Invalid($"Rule '{name}': ExpiredObjectDeleteMarker cannot be specified with a tag filter.").WithDetail("ArgumentName",
+                "ExpiredObjectDeleteMarker");
         }
 
         CheckTransitionOrder(transitions.Select(t => (t.Days ?? DayNumber(t.Date), t.StorageClass)).ToList(), "Transition", "Days", name);
-        CheckTransitionOrder(noncurrentTransitions.Select(t => ((int?)t.NoncurrentDays, t.StorageClass)).ToList(), "NoncurrentVersionTransition", "NoncurrentDays", name);
+        CheckTransitionOrder(noncurrentTransitions.Select(t => ((int?)t.NoncurrentDays, t.StorageClass)).ToList(), "NoncurrentVersionTransition",
+            "NoncurrentDays", name);
         CheckExpirationAfterTransitions(expiration, transitions, name);
         if (noncurrentExpiration is not null && noncurrentTransitions.FirstOrDefault(t => t.NoncurrentDays >= noncurrentExpiration.NoncurrentDays) is { } late)
         {
-            throw Invalid($"Rule '{name}': 'NoncurrentDays' in the NoncurrentVersionExpiration action must be greater than 'NoncurrentDays' in the NoncurrentVersionTransition action for StorageClass '{late.StorageClass}'.")
+            throw Invalid(
+                $"Rule '{name}': 'NoncurrentDays' in the NoncurrentVersionExpiration action must be greater than 'NoncurrentDays' in the " +
+                $"NoncurrentVersionTransition action for StorageClass '{late.StorageClass}'.")
                 .WithDetail("ArgumentName", "NoncurrentDays");
         }
 
@@ -226,12 +234,14 @@ internal static class LifecycleParser
             ?? throw new S3Exception(S3Errors.MalformedXML, $"Rule '{rule}': a NoncurrentVersionTransition needs NoncurrentDays.");
         if (days < 0)
         {
-            throw Invalid($"Rule '{rule}': 'NoncurrentDays' in NoncurrentVersionTransition action must be nonnegative").WithDetail("ArgumentName", "NoncurrentDays");
+            throw Invalid($"Rule '{rule}': 'NoncurrentDays' in NoncurrentVersionTransition action must be nonnegative").WithDetail("ArgumentName",
+                "NoncurrentDays");
         }
 
         if (days < MinimumInfrequentAccessDays && storageClass is StorageClasses.StandardIa or StorageClasses.OneZoneIa)
         {
-            throw Invalid($"Rule '{rule}': 'NoncurrentDays' in NoncurrentVersionTransition action must be greater than or equal to 30 for storageClass '{storageClass}'")
+            throw Invalid(
+                $"Rule '{rule}': 'NoncurrentDays' in NoncurrentVersionTransition action must be greater than or equal to 30 for storageClass '{storageClass}'")
                 .WithDetail("ArgumentName", "NoncurrentDays");
         }
 
@@ -262,7 +272,9 @@ internal static class LifecycleParser
             var (warmer, colder) = StorageClasses.Coldness(earlier) <= StorageClasses.Coldness(later) ? (earlier, later) : (later, earlier);
             if (earlierDay == laterDay || colder == earlier)
             {
-                throw Invalid($"Rule '{rule}': '{field}' in {action} action for StorageClass '{colder}' must be greater than '{field}' in {action} action for StorageClass '{warmer}'")
+                throw Invalid(
+                    $"Rule '{rule}': '{field}' in {action} action for StorageClass '{colder}' must be greater than '{field}' in {action} action for " +
+                    $"StorageClass '{warmer}'")
                     .WithDetail("ArgumentName", field);
             }
 
@@ -274,9 +286,12 @@ internal static class LifecycleParser
 
         foreach (var (iaDay, iaClass) in ordered.Where(t => t.StorageClass is StorageClasses.StandardIa or StorageClasses.OneZoneIa))
         {
-            if (ordered.FirstOrDefault(t => t.StorageClass is StorageClasses.Glacier or StorageClasses.DeepArchive && t.Day - iaDay < MinimumInfrequentAccessDays) is { StorageClass: { } archive })
+            if (ordered.FirstOrDefault(t => t.StorageClass is StorageClasses.Glacier or StorageClasses.DeepArchive && t.Day
+                - iaDay < MinimumInfrequentAccessDays) is { StorageClass: { } archive })
             {
-                throw Invalid($"Rule '{rule}': '{field}' in {action} action for StorageClass '{archive}' must be 30 days more than '{field}' in {action} action for StorageClass '{iaClass}'")
+                throw Invalid(
+                    $"Rule '{rule}': '{field}' in {action} action for StorageClass '{archive}' must be 30 days more than '{field}' in {action} action for " +
+                    $"StorageClass '{iaClass}'")
                     .WithDetail("ArgumentName", field);
             }
         }
@@ -296,7 +311,9 @@ internal static class LifecycleParser
                 : transition.Date is { } transitionDate && expiration.Date <= transitionDate;
             if (tooEarly)
             {
-                throw Invalid($"Rule '{rule}': 'Days' in the Expiration action must be greater than 'Days' in the Transition action for StorageClass '{transition.StorageClass}'")
+                throw Invalid(
+                    $"Rule '{rule}': 'Days' in the Expiration action must be greater than 'Days' in the Transition action for StorageClass " +
+                    $"'{transition.StorageClass}'")
                     .WithDetail("ArgumentName", "Days");
             }
         }
@@ -307,7 +324,9 @@ internal static class LifecycleParser
         var value = S3Xml.ChildValue(transition, "StorageClass");
         if (value is null || !StorageClasses.IsTransitionTarget(value))
         {
-            throw Invalid($"Rule '{rule}': '{value}' is not a StorageClass a {action} can move objects to (GLACIER, STANDARD_IA, ONEZONE_IA, INTELLIGENT_TIERING, DEEP_ARCHIVE, GLACIER_IR).")
+            throw Invalid(
+                $"Rule '{rule}': '{value}' is not a StorageClass a {action} can move objects to (GLACIER, STANDARD_IA, ONEZONE_IA, INTELLIGENT_TIERING, " +
+                $"DEEP_ARCHIVE, GLACIER_IR).")
                 .WithDetail("ArgumentName", "StorageClass");
         }
 
@@ -366,7 +385,8 @@ internal static class LifecycleParser
     private static long Size(XElement element) =>
         long.TryParse(element.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var size)
             ? size
-            : throw Invalid($"{element.Name.LocalName} must be a non-negative number of bytes, not '{element.Value}'.").WithDetail("ArgumentName", element.Name.LocalName);
+            : throw Invalid($"{element.Name.LocalName} must be a non-negative number of bytes, not '{element.Value}'.").WithDetail("ArgumentName",
+                element.Name.LocalName);
 
     /// <summary>The value of a child that may appear once; twice is malformed.</summary>
     private static string? Single(XElement parent, string name)

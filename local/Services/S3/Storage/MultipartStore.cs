@@ -238,7 +238,8 @@ internal sealed class MultipartStore
             {
                 if (uploaded.ChecksumAlgorithm != algorithm.WireName() || uploaded.ChecksumValue != value)
                 {
-                    throw new S3Exception(S3Errors.InvalidPart, $"The {algorithm.WireName().ToLowerInvariant()} you specified for part {part.PartNumber} does not match the uploaded part.")
+                    throw new S3Exception(S3Errors.InvalidPart,
+                        $"The {algorithm.WireName().ToLowerInvariant()} you specified for part {part.PartNumber} does not match the uploaded part.")
                         .WithDetail("UploadId", upload.UploadId);
                 }
             }
@@ -302,7 +303,8 @@ internal sealed class MultipartStore
             {
                 foreach (var part in parts)
                 {
-                    await using var source = new FileStream(Path.Combine(directory, part.DataFile), FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 0, FileOptions.Asynchronous | FileOptions.SequentialScan);
+                    await using var source = new FileStream(Path.Combine(directory, part.DataFile), FileMode.Open, FileAccess.Read,
+                        FileShare.Read | FileShare.Delete, 0, FileOptions.Asynchronous | FileOptions.SequentialScan);
                     int read;
                     while ((read = await source.ReadAsync(buffer, cancellationToken)) > 0)
                     {

@@ -201,10 +201,12 @@ internal static class PayloadReceiver
     }
 
     /// <summary>Reads a small body (an XML document) fully, with the same verification as object bodies.</summary>
-    public static async Task<byte[]> ReadSmallAsync(HttpRequest request, SigningContext signing, CancellationToken cancellationToken, bool checksumHeadersDescribeObject = false)
+    public static async Task<byte[]> ReadSmallAsync(HttpRequest request, SigningContext signing, CancellationToken cancellationToken,
+        bool checksumHeadersDescribeObject = false)
     {
         using var memory = new MemoryStream();
-        await ReceiveAsync(request, signing, memory, new PayloadOptions(DefaultAlgorithm: null, MaxLength: 16 * 1024 * 1024, checksumHeadersDescribeObject), cancellationToken);
+        await ReceiveAsync(request, signing, memory, new PayloadOptions(DefaultAlgorithm: null, MaxLength: 16 * 1024 * 1024, checksumHeadersDescribeObject),
+            cancellationToken);
         return memory.ToArray();
     }
 

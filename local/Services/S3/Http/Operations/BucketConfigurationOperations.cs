@@ -10,7 +10,8 @@ namespace DisasterRecovery.LocalS3.Http.Operations;
 internal sealed record BucketDocument(string DocumentName, string RootElement, S3ErrorKind NotFound)
 {
     public static readonly BucketDocument Replication = new("replication", "ReplicationConfiguration", S3Errors.ReplicationConfigurationNotFoundError);
-    public static readonly BucketDocument Encryption = new("encryption", "ServerSideEncryptionConfiguration", S3Errors.ServerSideEncryptionConfigurationNotFoundError);
+    public static readonly BucketDocument Encryption =
+        new("encryption", "ServerSideEncryptionConfiguration", S3Errors.ServerSideEncryptionConfigurationNotFoundError);
 }
 
 /// <summary>

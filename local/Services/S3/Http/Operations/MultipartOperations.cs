@@ -73,14 +73,16 @@ internal sealed partial class S3Operations
         }
 
         var range = call.Header("x-amz-copy-source-range") is { } rangeHeader
-            ? ByteRange.Parse(rangeHeader, source.Size) ?? throw new S3Exception(S3Errors.InvalidArgument, "The x-amz-copy-source-range value must be of the form bytes=first-last.")
+            ? ByteRange.Parse(rangeHeader, source.Size)
+                ?? throw new S3Exception(S3Errors.InvalidArgument, "The x-amz-copy-source-range value must be of the form bytes=first-last.")
             : new ByteRange(0, source.Size);
         var algorithm = ChecksumAlgorithms.Parse(upload.ChecksumAlgorithm) ?? ChecksumAlgorithm.Crc64Nvme;
         var (tempPath, md5, checksum) = await CopyToTempAsync(data!, range.Start, range.Length, algorithm, call.Aborted);
         UploadedPart part;
         try
         {
-            var payload = new ReceivedPayload(range.Length, md5, upload.ChecksumAlgorithm is null ? null : algorithm, upload.ChecksumAlgorithm is null ? null : checksum);
+            var payload =
+                new ReceivedPayload(range.Length, md5, upload.ChecksumAlgorithm is null ? null : algorithm, upload.ChecksumAlgorithm is null ? null : checksum);
             part = multipart.CommitPart(call.Bucket, upload, partNumber, tempPath, payload);
         }
         catch
