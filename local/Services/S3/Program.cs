@@ -1,7 +1,7 @@
 using System.CommandLine;
 using DisasterRecovery.LocalS3;
 
-// The standalone local S3 endpoint: dotnet run --project local/S3 -- --state <folder> --port <port>
+// The standalone local S3 endpoint: dotnet run --project local/Services/S3 -- --state <folder> --port <port>
 // Request log lines (JSON) go to stdout; human-readable start-up lines go to stderr.
 var stateOption = new Option<string>("--state")
 {
