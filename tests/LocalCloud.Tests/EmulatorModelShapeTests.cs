@@ -16,7 +16,7 @@ namespace DisasterRecovery.LocalCloud.Tests;
 /// implement exists, every parameter they accept is a member of the request with a compatible type, the members AWS
 /// requires they require (and no others), errors carry the service's prefix, and every field of every answer is a
 /// member of the response. Each action is called once for its answer. EKS (an optimized integration, not an SDK
-/// API) and RDS (local/Rds, tested in Rds.Tests) are judged elsewhere.
+/// API) and RDS (local/Services/Rds, tested in LocalRds.Tests) are judged elsewhere.
 /// </summary>
 public sealed class EmulatorModelShapeTests
 {
