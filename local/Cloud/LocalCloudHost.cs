@@ -1,9 +1,16 @@
 using System.Diagnostics;
 using DisasterRecovery.LocalCloud.Dispatch;
-using DisasterRecovery.LocalCloud.Emulators;
-using DisasterRecovery.LocalCloud.Executions;
 using DisasterRecovery.LocalCloud.Functions;
 using DisasterRecovery.LocalCloud.Stack;
+using DisasterRecovery.LocalCloudWatch;
+using DisasterRecovery.LocalEks;
+using DisasterRecovery.LocalEmulation;
+using DisasterRecovery.LocalRds;
+using DisasterRecovery.LocalRoute53;
+using DisasterRecovery.LocalS3;
+using DisasterRecovery.LocalSecretsManager;
+using DisasterRecovery.LocalSfn;
+using DisasterRecovery.LocalSns;
 using DisasterRecovery.LocalStepFunctions.Execution;
 using DisasterRecovery.LocalStepFunctions.Time;
 
@@ -60,17 +67,19 @@ public sealed class LocalCloudHost : IAsyncDisposable
     private readonly HashSet<string> _registered = new(StringComparer.Ordinal);
     private IAsyncDisposable? _localS3;
 
-    private LocalCloudHost(LoadedStack stack, string stateDirectory, TimeProvider clock, ServiceEmulatorRegistry emulators, Random? random, S3Connection? s3, bool advanceDuringTokenWaits)
+    private LocalCloudHost(LoadedStack stack, string stateDirectory, TimeProvider clock, ServiceEmulatorRegistry emulators, Random? random, S3Connection? s3,
+        bool advanceDuringTokenWaits)
     {
         Stack = stack;
         StateDirectory = stateDirectory;
         Clock = clock;
         Emulators = emulators;
         S3 = s3;
-        SecretsExtension = new Secrets.SecretsExtensionEndpoint(SecretsManager.Store);
+        SecretsExtension = new SecretsExtensionEndpoint(SecretsManager.Store);
         Functions = new FunctionHost(stack, platformEnvironment: s3?.FunctionEnvironment(), platformEnvironmentOnDemand: SecretsExtension.FunctionEnvironment);
         Dispatcher = new LocalTaskDispatcher(stack, Functions, emulators, clock);
-        Engine = new StateMachineEngine(Dispatcher, clock, new StateMachineEngineOptions { Region = stack.Region, AccountId = stack.AccountId, Random = random, AdvanceVirtualClockDuringTaskTokenWaits = advanceDuringTokenWaits });
+        Engine = new StateMachineEngine(Dispatcher, clock, new StateMachineEngineOptions { Region = stack.Region, AccountId = stack.AccountId, Random = random,
+            AdvanceVirtualClockDuringTaskTokenWaits = advanceDuringTokenWaits });
         Executions = new ExecutionStore(stateDirectory);
         emulators.Register(new SfnEmulator(Engine, Executions));
     }
@@ -125,7 +134,7 @@ public sealed class LocalCloudHost : IAsyncDisposable
     public EksEmulator Eks => Emulators.Get<EksEmulator>();
 
     /// <summary>The Parameters and Secrets extension's endpoint the functions read secrets from (started on first use).</summary>
-    public Secrets.SecretsExtensionEndpoint SecretsExtension { get; }
+    public SecretsExtensionEndpoint SecretsExtension { get; }
 
     /// <summary>Loads the template and assembles everything; S3 only if <see cref="LocalCloudOptions.S3"/> names an endpoint.</summary>
     /// <exception cref="StackLoadException">The template cannot be run locally.</exception>
@@ -145,7 +154,8 @@ public sealed class LocalCloudHost : IAsyncDisposable
         {
             if (standIn is not null)
             {
-                stack = StackLoader.Load(options.TemplatePath, options.Settings.WithOverride(LocalParameterValues.ServiceHealthUrl, standIn.HealthUrl.ToString()));
+                stack = StackLoader.Load(options.TemplatePath,
+                    options.Settings.WithOverride(LocalParameterValues.ServiceHealthUrl, standIn.HealthUrl.ToString()));
             }
 
             IAsyncDisposable? server = null;
@@ -224,7 +234,8 @@ public sealed class LocalCloudHost : IAsyncDisposable
     }
 
     /// <summary>The stand-in, when the stack's ServiceHealthUrl asks for it and local/servers' servers.json is known.</summary>
-    private static async Task<Platform.LocalPlatformStandIn?> StartPlatformStandInAsync(LocalCloudOptions options, LoadedStack stack, CancellationToken cancellationToken)
+    private static async Task<Platform.LocalPlatformStandIn?> StartPlatformStandInAsync(LocalCloudOptions options, LoadedStack stack,
+        CancellationToken cancellationToken)
     {
         var serversJson = options.LocalServersInfoFile ?? Platform.PlatformEmulators.ServersJsonBeside(options.StateDirectory);
         if (!LocalParameterValues.WantsPlatformStandIn(stack) || serversJson is null || !File.Exists(serversJson))
@@ -251,7 +262,8 @@ public sealed class LocalCloudHost : IAsyncDisposable
             emulators.Register(new S3Emulator(s3));
         }
 
-        return new LocalCloudHost(stack, Path.GetFullPath(options.StateDirectory), clock, emulators, options.Random, s3, options.AdvanceVirtualClockDuringTaskTokenWaits);
+        return new LocalCloudHost(stack, Path.GetFullPath(options.StateDirectory), clock, emulators, options.Random, s3,
+            options.AdvanceVirtualClockDuringTaskTokenWaits);
     }
 
     private async Task CreateBucketsAsync(CancellationToken cancellationToken)
@@ -286,7 +298,8 @@ public sealed class LocalCloudHost : IAsyncDisposable
     /// <exception cref="LocalCloudException">Listing the state machines the template defines.</exception>
     public StateMachineDefinition FindStateMachine(string idNameOrArn) =>
         Stack.FindStateMachine(idNameOrArn) ?? throw new LocalCloudException(
-            $"no state machine '{idNameOrArn}' in {Path.GetFileName(Stack.TemplatePath)} (state machines: {StackLoader.Names(Stack.StateMachines.Select(m => m.LogicalId))})");
+            $"no state machine '{idNameOrArn}' in {Path.GetFileName(Stack.TemplatePath)} (state machines: " +
+                $"{StackLoader.Names(Stack.StateMachines.Select(m => m.LogicalId))})");
 
     /// <summary>Starts an execution and records it as RUNNING; returns its ARN.</summary>
     /// <exception cref="LocalCloudException">Unknown machine, invalid name, or the name is taken.</exception>
@@ -331,7 +344,8 @@ public sealed class LocalCloudHost : IAsyncDisposable
     }
 
     /// <summary>Starts an execution and waits for it.</summary>
-    public async Task<ExecutionDocument> RunExecutionAsync(string stateMachine, string? input, string? name = null, CancellationToken cancellationToken = default)
+    public async Task<ExecutionDocument> RunExecutionAsync(string stateMachine, string? input, string? name = null,
+        CancellationToken cancellationToken = default)
     {
         var wall = Stopwatch.StartNew();
         var executionArn = StartExecution(stateMachine, input, name);
@@ -350,7 +364,8 @@ public sealed class LocalCloudHost : IAsyncDisposable
             }
 
             DefinitionChecker.Require(machine, Stack, Emulators);
-            var arn = Engine.CreateStateMachine(machine.Name, machine.Definition, $"arn:aws:iam::{Stack.AccountId}:role/{Stack.StackName}-{machine.LogicalId}Role");
+            var arn =
+                Engine.CreateStateMachine(machine.Name, machine.Definition, $"arn:aws:iam::{Stack.AccountId}:role/{Stack.StackName}-{machine.LogicalId}Role");
             Debug.Assert(arn == machine.Arn, "the engine and the loader agree on state machine ARNs");
             _registered.Add(machine.Arn);
         }

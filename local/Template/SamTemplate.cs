@@ -1,7 +1,7 @@
 using System.Collections.ObjectModel;
 using System.Text.Json.Nodes;
 
-namespace DisasterRecovery.LocalCloud.Template;
+namespace DisasterRecovery.LocalTemplate;
 
 /// <summary>
 /// A SAM template read into JSON, the one reader of <c>template.yaml</c> for the deployment tests and

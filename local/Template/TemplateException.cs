@@ -1,4 +1,4 @@
-namespace DisasterRecovery.LocalCloud.Template;
+namespace DisasterRecovery.LocalTemplate;
 
 /// <summary>
 /// A template that cannot be read: bad YAML, a tag CloudFormation does not know, or a section of the

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace DisasterRecovery.LocalCloud.Template;
+namespace DisasterRecovery.LocalTemplate;
 
 /// <summary>One entry of a template's <c>Resources</c> section.</summary>
 /// <param name="LogicalId">The resource's key in <c>Resources</c>.</param>

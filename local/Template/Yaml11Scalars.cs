@@ -3,7 +3,7 @@ using System.Numerics;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 
-namespace DisasterRecovery.LocalCloud.Template;
+namespace DisasterRecovery.LocalTemplate;
 
 /// <summary>
 /// Gives a plain (unquoted, untagged) YAML scalar the JSON type CloudFormation gives it.
@@ -166,10 +166,12 @@ internal static partial class Yaml11Scalars
     }
 
     // PyYAML's / SnakeYAML's YAML 1.1 int resolver.
-    [GeneratedRegex(@"^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+)$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+)$",
+        RegexOptions.CultureInvariant)]
     private static partial Regex IntegerPattern();
 
     // PyYAML's YAML 1.1 float resolver without .inf and .nan, which JSON cannot hold.
-    [GeneratedRegex(@"^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|[-+]?\.[0-9_]+(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*)$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|[-+]?\.[0-9_]+(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*)$",
+        RegexOptions.CultureInvariant)]
     private static partial Regex FloatPattern();
 }

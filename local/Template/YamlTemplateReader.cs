@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
 
-namespace DisasterRecovery.LocalCloud.Template;
+namespace DisasterRecovery.LocalTemplate;
 
 /// <summary>
 /// Turns a CloudFormation YAML document into JSON the way CloudFormation does: short-form intrinsic
@@ -77,7 +77,8 @@ internal sealed partial class YamlTemplateReader
             // YamlDotNet's scanner fails this way on some broken input (e.g. a flow sequence left open):
             // report the last place it read well.
             var last = reader.parser.Current?.End ?? Mark.Empty;
-            throw new TemplateException(source, (int)last.Line, (int)last.Column, $"the YAML cannot be read past this point (is a [ or {{ left open?): {e.Message}", e);
+            throw new TemplateException(source, (int)last.Line, (int)last.Column,
+                $"the YAML cannot be read past this point (is a [ or {{ left open?): {e.Message}", e);
         }
     }
 

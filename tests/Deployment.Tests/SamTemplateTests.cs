@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using DisasterRecovery.Deployment.Tests.Support;
-using DisasterRecovery.LocalCloud.Template;
+using DisasterRecovery.LocalTemplate;
 
 namespace DisasterRecovery.Deployment.Tests;
 

@@ -1,5 +1,5 @@
 using DisasterRecovery.Deployment.Tests.Support;
-using DisasterRecovery.LocalCloud.Template;
+using DisasterRecovery.LocalTemplate;
 
 namespace DisasterRecovery.Deployment.Tests;
 

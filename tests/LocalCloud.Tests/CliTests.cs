@@ -33,7 +33,8 @@ public sealed class CliTests
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Contains("HealthCheckFunction  handler HealthCheck  timeout 60 s  memory 256 MB", run.Output, StringComparison.Ordinal);
         Assert.Contains("environment: DR_ENVIRONMENT=production, DR_REGION_ROLE=primary", run.Output, StringComparison.Ordinal);
-        Assert.Contains("${HealthCheckFunctionArn} = arn:aws:lambda:us-east-1:000000000000:function:technician-marketplace-dr-HealthCheckFunction", run.Output, StringComparison.Ordinal);
+        Assert.Contains("${HealthCheckFunctionArn} = arn:aws:lambda:us-east-1:000000000000:function:technician-marketplace-dr-HealthCheckFunction", run.Output,
+            StringComparison.Ordinal);
         Assert.Contains("runs locally: yes", run.Output, StringComparison.Ordinal);
         Assert.Contains("ServiceHealthStateMachine.EveryFiveMinutes  ScheduleV2  rate(5 minutes)  ENABLED", run.Output, StringComparison.Ordinal);
     }
@@ -78,7 +79,8 @@ public sealed class CliTests
         var run = await CliRun.RunAsync(folder.Path, null, "list");
 
         Assert.True(run.ExitCode == 0, run.ToString());
-        Assert.Contains("PostgresBackupFunction  handler PostgresBackup  timeout 900 s  memory 1024 MB  image (ImageConfig.Command [PostgresBackup])", run.Output, StringComparison.Ordinal);
+        Assert.Contains("PostgresBackupFunction  handler PostgresBackup  timeout 900 s  memory 1024 MB  image (ImageConfig.Command [PostgresBackup])",
+            run.Output, StringComparison.Ordinal);
         Assert.Contains("HealthCheckFunction  handler HealthCheck  timeout 60 s  memory 256 MB  runtime dotnet10", run.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("runtime ?", run.Output, StringComparison.Ordinal);
     }
@@ -97,12 +99,14 @@ public sealed class CliTests
         Assert.Equal(1, run.ExitCode);
         Assert.Contains("Error: ProbeRequestedFailureException" + Environment.NewLine, run.Output, StringComparison.Ordinal);
         Assert.Contains("Cause: ProbeRequestedFailureException: the table 'jobs' isn't in the backup", run.Output, StringComparison.Ordinal);
-        Assert.Contains(run.Output.Split('\n'), l => TimestampedEvent("TaskFailed").IsMatch(l) && l.EndsWith("Restore The Table  ProbeRequestedFailureException: the table 'jobs' isn't in the backup", StringComparison.Ordinal));
+        Assert.Contains(run.Output.Split('\n'), l => TimestampedEvent("TaskFailed").IsMatch(l)
+            && l.EndsWith("Restore The Table  ProbeRequestedFailureException: the table 'jobs' isn't in the backup", StringComparison.Ordinal));
         Assert.DoesNotContain("\\u0027", run.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("stackTrace", run.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("Stack trace:", run.Output, StringComparison.Ordinal);
         Assert.DoesNotContain(" at DisasterRecovery.", run.Output, StringComparison.Ordinal);
-        Assert.Contains(history.Output.Split('\n'), l => l.Contains("TaskFailed", StringComparison.Ordinal) && l.EndsWith("ProbeRequestedFailureException: the table 'jobs' isn't in the backup", StringComparison.Ordinal));
+        Assert.Contains(history.Output.Split('\n'), l => l.Contains("TaskFailed", StringComparison.Ordinal)
+            && l.EndsWith("ProbeRequestedFailureException: the table 'jobs' isn't in the backup", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -137,7 +141,8 @@ public sealed class CliTests
         Assert.Equal(1, plain.ExitCode);
         Assert.False(TestCloud.Json(plain.Output).ContainsKey("stackTrace"), plain.Output);
         Assert.Contains("\"errorMessage\": \"the table 'jobs' isn't in the backup\"", plain.Output, StringComparison.Ordinal);
-        Assert.Contains("/src/tests/Fixtures/ProbeFunction/ProbeFunction.cs", TestCloud.Json(verbose.Output)["stackTrace"]!.ToJsonString(), StringComparison.Ordinal);
+        Assert.Contains("/src/tests/Fixtures/ProbeFunction/ProbeFunction.cs", TestCloud.Json(verbose.Output)["stackTrace"]!.ToJsonString(),
+            StringComparison.Ordinal);
     }
 
     [Fact]
@@ -152,7 +157,8 @@ public sealed class CliTests
         Assert.True(run.ExitCode == 0, run.ToString());
         var lines = run.Output.Split('\n');
         // The machine first checks it was given a URL (a Choice), then checks it (a Task), then decides (a Choice).
-        var order = new[] { "ExecutionStarted", "ChoiceStateEntered", "TaskStateEntered", "TaskScheduled", "TaskSucceeded", "SucceedStateEntered", "ExecutionSucceeded" }
+        var order = new[] { "ExecutionStarted", "ChoiceStateEntered", "TaskStateEntered", "TaskScheduled", "TaskSucceeded", "SucceedStateEntered",
+            "ExecutionSucceeded" }
             .Select(type => Array.FindIndex(lines, l => TimestampedEvent(type).IsMatch(l))).ToList();
         Assert.DoesNotContain(-1, order);
         Assert.Equal(order.Order().ToList(), order);
@@ -169,8 +175,10 @@ public sealed class CliTests
         var events = TestCloud.Json(history.Output)["events"]!.AsArray();
         Assert.Equal("ExecutionStarted", events[0]!["type"]!.GetValue<string>());
         Assert.Equal("ExecutionSucceeded", events[^1]!["type"]!.GetValue<string>());
-        Assert.Equal("lambda", events.Single(e => e!["type"]!.GetValue<string>() == "TaskScheduled")!["taskScheduledEventDetails"]!["resourceType"]!.GetValue<string>());
-        Assert.Contains(plainHistory.Output.Split('\n'), l => Regex.IsMatch(l, @"^ +\d+  ") && l.EndsWith("TaskScheduled           lambda:invoke", StringComparison.Ordinal));
+        Assert.Equal("lambda",
+            events.Single(e => e!["type"]!.GetValue<string>() == "TaskScheduled")!["taskScheduledEventDetails"]!["resourceType"]!.GetValue<string>());
+        Assert.Contains(plainHistory.Output.Split('\n'), l =>
+            Regex.IsMatch(l, @"^ +\d+  ") && l.EndsWith("TaskScheduled           lambda:invoke", StringComparison.Ordinal));
         Assert.Contains($"SUCCEEDED  ", list.Output, StringComparison.Ordinal);
         Assert.Contains(arn, list.Output, StringComparison.Ordinal);
     }
@@ -346,7 +354,8 @@ public sealed class CliTests
         using var folder = new TempFolder();
         var template = TestCloud.WriteTemplate(folder, new Dictionary<string, string>
         {
-            ["Nightly"] = """{ "StartAt": "Stamp", "States": { "Stamp": { "Type": "Pass", "Parameters": { "at.$": "$$.Execution.StartTime" }, "End": true } } }""",
+            ["Nightly"] =
+                """{ "StartAt": "Stamp", "States": { "Stamp": { "Type": "Pass", "Parameters": { "at.$": "$$.Execution.StartTime" }, "End": true } } }""",
         }, """
               NightlyEvents:
                 Type: AWS::Serverless::StateMachine
@@ -366,7 +375,8 @@ public sealed class CliTests
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Contains("Fired 2: 2 SUCCEEDED", run.Output, StringComparison.Ordinal);
         var history = await CliRun.RunAsync(folder.Path, null, "list-executions", "--state-machine", "NightlyEvents");
-        var starts = history.Output.Split('\n').Skip(1).Where(l => l.Length > 0).Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]).Order().ToList();
+        var starts =
+            history.Output.Split('\n').Skip(1).Where(l => l.Length > 0).Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]).Order().ToList();
         Assert.Equal(new List<string> { "2025-03-03T02:00:00.000Z", "2025-03-04T02:00:00.000Z" }, starts);
     }
 

@@ -18,7 +18,8 @@ public sealed class DrillMarketplaceDatabaseTests : IAsyncLifetime
         foreach (var database in _databases)
         {
             await ExecuteAsync("postgres", $"DROP DATABASE IF EXISTS {MarketplaceDatabase.QuoteIdentifier(database)} WITH (FORCE)");
-            await ExecuteAsync("postgres", $"DROP DATABASE IF EXISTS {MarketplaceDatabase.QuoteIdentifier(MarketplaceDatabase.BuildingName(database))} WITH (FORCE)");
+            await ExecuteAsync("postgres",
+                $"DROP DATABASE IF EXISTS {MarketplaceDatabase.QuoteIdentifier(MarketplaceDatabase.BuildingName(database))} WITH (FORCE)");
         }
     }
 
@@ -43,10 +44,12 @@ public sealed class DrillMarketplaceDatabaseTests : IAsyncLifetime
             "INSERT INTO jobs (customer_id, trade, status, title, description, price_cents) VALUES (999999, 'hvac', 'requested', 't', 'd', 100)"));
         Assert.Equal(PostgresErrorCodes.ForeignKeyViolation, orphan.SqlState);
         Assert.Equal(201L, await ScalarAsync<long>(name,
-            "INSERT INTO technicians (full_name, email, phone, trade, hourly_rate_cents, city, bio) VALUES ('New Tech', 'new@example.com', '+1', 'hvac', 5000, 'Austin', '') RETURNING id"));
+            "INSERT INTO technicians (full_name, email, phone, trade, hourly_rate_cents, city, bio) VALUES ('New Tech', 'new@example.com', '+1', 'hvac', " +
+                "5000, 'Austin', '') RETURNING id"));
         Assert.Equal(0L, await ScalarAsync<long>(name,
             "SELECT count(*) FROM jobs j LEFT JOIN technicians t ON t.id = j.technician_id WHERE j.technician_id IS NOT NULL AND t.trade <> j.trade"));
-        Assert.False(await ScalarAsync<bool>("postgres", $"SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = '{MarketplaceDatabase.BuildingName(name)}')"));
+        Assert.False(await ScalarAsync<bool>("postgres",
+            $"SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = '{MarketplaceDatabase.BuildingName(name)}')"));
     }
 
     [Fact]
@@ -75,7 +78,8 @@ public sealed class DrillMarketplaceDatabaseTests : IAsyncLifetime
     {
         var name = NewName();
 
-        var results = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => Task.Run(() => MarketplaceDatabase.EnsureAsync(RealServers(), name, 1, CancellationToken.None))));
+        var results = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ =>
+            Task.Run(() => MarketplaceDatabase.EnsureAsync(RealServers(), name, 1, CancellationToken.None))));
 
         Assert.Single(results, r => r.Created);
         Assert.All(results, r => Assert.Equal(MarketplaceDatabase.RowsAt(1), r.Rows));

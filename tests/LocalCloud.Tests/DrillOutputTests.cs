@@ -18,7 +18,8 @@ public sealed class DrillOutputTests
         using var folder = new TempFolder();
         await using var cloud = TestCloud.Create(TestCloud.RepositoryTemplate, Path.Combine(folder.Path, "cloud"));
         var console = new StringWriter();
-        IDrillStep[] steps = [new RunFlowStep("Service health flow", "ServiceHealthStateMachine", _ => new JsonObject { ["url"] = endpoint.BaseUrl + "health" })];
+        IDrillStep[] steps =
+            [new RunFlowStep("Service health flow", "ServiceHealthStateMachine", _ => new JsonObject { ["url"] = endpoint.BaseUrl + "health" })];
 
         var (report, logFile) = await DrillSession.RunAsync(cloud, RepositoryPaths.Root, steps, console, CancellationToken.None);
 
@@ -31,7 +32,8 @@ public sealed class DrillOutputTests
         Assert.DoesNotContain(lines, l => l.Contains("\"level\":", StringComparison.Ordinal) || l.Contains('{', StringComparison.Ordinal));
         Assert.DoesNotContain(lines, l => l.Contains("TaskStateEntered", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.StartsWith("running ServiceHealthStateMachine, execution drill-", StringComparison.Ordinal));
-        Assert.Contains(lines, l => l.StartsWith("ok in ", StringComparison.Ordinal) && l.Contains(": ServiceHealthStateMachine SUCCEEDED after ", StringComparison.Ordinal));
+        Assert.Contains(lines, l =>
+            l.StartsWith("ok in ", StringComparison.Ordinal) && l.Contains(": ServiceHealthStateMachine SUCCEEDED after ", StringComparison.Ordinal));
         Assert.Contains("\"message\":\"endpoint healthy\"", log, StringComparison.Ordinal);
         Assert.Contains("TaskStateEntered        Check Service Health", log, StringComparison.Ordinal);
         Assert.Contains($"input: {{\"url\":\"{endpoint.BaseUrl}health\"}}", log, StringComparison.Ordinal);
@@ -47,8 +49,10 @@ public sealed class DrillOutputTests
         IDrillStep[] steps =
         [
             new MeasuredStep("Prepare", null),
-            new MeasuredStep("Point-in-time recovery", new RecoveryMeasurement("point-in-time-recovery", TimeSpan.FromSeconds(16.5), TimeSpan.FromSeconds(4.8), "WAL archive lag at the damage")),
-            new MeasuredStep("Restore", new RecoveryMeasurement("restore-database", TimeSpan.FromMinutes(75), TimeSpan.FromHours(20), "age of the last verified backup at the incident")),
+            new MeasuredStep("Point-in-time recovery",
+                new RecoveryMeasurement("point-in-time-recovery", TimeSpan.FromSeconds(16.5), TimeSpan.FromSeconds(4.8), "WAL archive lag at the damage")),
+            new MeasuredStep("Restore", new RecoveryMeasurement("restore-database", TimeSpan.FromMinutes(75), TimeSpan.FromHours(20),
+                "age of the last verified backup at the incident")),
         ];
 
         var report = await DrillRunner.RunAsync(context, steps, CancellationToken.None);
@@ -60,7 +64,8 @@ public sealed class DrillOutputTests
         Assert.Contains("Recoveries against the plan (PostgreSQL: RTO 1 h, RPO 15 min):", lines);
         Assert.Contains("  flow                    recovery time  RTO          data at risk / lost                                       RPO", lines);
         Assert.Contains("  point-in-time-recovery  16.5 s         1 h: met     4.8 s (WAL archive lag at the damage)                     15 min: met", lines);
-        Assert.Contains("  restore-database        75.0 min       1 h: MISSED  20.0 h (age of the last verified backup at the incident)  15 min: MISSED", lines);
+        Assert.Contains("  restore-database        75.0 min       1 h: MISSED  20.0 h (age of the last verified backup at the incident)  15 min: MISSED",
+            lines);
     }
 
     [Fact]

@@ -2,7 +2,6 @@ using System.Net;
 using System.Text.Json.Nodes;
 using DisasterRecovery.LocalCloud.Drill;
 using DisasterRecovery.LocalCloud.Platform;
-using DisasterRecovery.LocalCloud.Secrets;
 using DisasterRecovery.TestSupport;
 
 namespace DisasterRecovery.LocalCloud.Tests;
@@ -21,7 +20,8 @@ public sealed class DrillPlatformTests
         var servers = RealServers();
         await MarketplaceDatabase.EnsureAsync(servers, 1, CancellationToken.None);
         await using var cloud = TestCloud.Create(TestCloud.WriteTemplate(folder, new Dictionary<string, string>()), folder.Path + "/state");
-        await using var context = new DrillContext(cloud, RepositoryPaths.Root, TextWriter.Null) { Servers = servers, ServersInfoFile = WriteServersJson(folder) };
+        await using var context =
+            new DrillContext(cloud, RepositoryPaths.Root, TextWriter.Null) { Servers = servers, ServersInfoFile = WriteServersJson(folder) };
 
         var outcome = await new StartPlatformStandInStep().RunAsync(context, CancellationToken.None);
         using var http = new HttpClient();
@@ -29,11 +29,13 @@ public sealed class DrillPlatformTests
 
         Assert.True(outcome.Succeeded, outcome.Summary);
         Assert.Contains("seeded configmap production/backend-database, secret technician-marketplace/postgres;", outcome.Summary, StringComparison.Ordinal);
-        Assert.Contains($"/health checks postgres://postgres@127.0.0.1:{servers.PostgresPort}/technician_marketplace", outcome.Summary, StringComparison.Ordinal);
+        Assert.Contains($"/health checks postgres://postgres@127.0.0.1:{servers.PostgresPort}/technician_marketplace", outcome.Summary,
+            StringComparison.Ordinal);
         Assert.Contains("production/backend at 3 replica(s)", outcome.Summary, StringComparison.Ordinal);
         Assert.DoesNotContain(servers.PostgresPassword, outcome.Summary, StringComparison.Ordinal);
         Assert.Equal("technician_marketplace", cloud.Eks.ConfigMapInUse("production", "backend", DatabaseConfigMap.Name)![DatabaseConfigMap.DatabaseNameKey]);
-        Assert.Equal(servers.PostgresPassword, LocalDatabaseSecret.TryParse(cloud.SecretsManager.Store.GetValue(LocalDatabaseSecret.SecretId).SecretString, out _)!.Password);
+        Assert.Equal(servers.PostgresPassword,
+            LocalDatabaseSecret.TryParse(cloud.SecretsManager.Store.GetValue(LocalDatabaseSecret.SecretId).SecretString, out _)!.Password);
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
     }
 
@@ -44,7 +46,8 @@ public sealed class DrillPlatformTests
         var servers = RealServers();
         await using var cloud = TestCloud.Create(TestCloud.WriteTemplate(folder, new Dictionary<string, string>()), folder.Path + "/state");
         cloud.Eks.EnsureConfigMap("production", DatabaseConfigMap.Name, DatabaseConfigMap.DataFor(servers, "drill_switched_no_such_db"));
-        await using var context = new DrillContext(cloud, RepositoryPaths.Root, TextWriter.Null) { Servers = servers, ServersInfoFile = WriteServersJson(folder) };
+        await using var context =
+            new DrillContext(cloud, RepositoryPaths.Root, TextWriter.Null) { Servers = servers, ServersInfoFile = WriteServersJson(folder) };
 
         var outcome = await new StartPlatformStandInStep().RunAsync(context, CancellationToken.None);
         using var http = new HttpClient();
@@ -81,7 +84,8 @@ public sealed class DrillPlatformTests
         var pgPassword = folder.Write("servers/postgres-superuser-password", LocalServers.Postgres.Password + "\n");
         var redisPassword = folder.Write("servers/redis-password", LocalServers.Redis.Password + "\n");
         return folder.Write("servers/servers.json", $$"""
-            { "postgres": { "host": "{{LocalServers.Postgres.Host}}", "port": {{LocalServers.Postgres.Port}}, "user": "{{LocalServers.Postgres.User}}", "passwordFile": "{{pgPassword}}" },
+            { "postgres": { "host": "{{LocalServers.Postgres.Host}}", "port": {{LocalServers.Postgres.Port}}, "user": "{{LocalServers.Postgres.User}}",
+              "passwordFile": "{{pgPassword}}" },
               "redis": { "host": "{{LocalServers.Redis.Host}}", "port": {{LocalServers.Redis.Port}}, "passwordFile": "{{redisPassword}}" } }
             """);
     }

@@ -1,4 +1,6 @@
-using DisasterRecovery.LocalCloud.Secrets;
+using DisasterRecovery.LocalCloud.Platform;
+using DisasterRecovery.LocalSecretsManager;
+
 
 namespace DisasterRecovery.LocalCloud.Tests;
 
@@ -34,7 +36,8 @@ public sealed class EksAndSecretsFlowTests
     public async Task FailOverFlow_WhenItRuns_ShouldScaleToZeroSwitchTheSecretAndScaleBackToThree()
     {
         using var folder = new TempFolder();
-        await using var cloud = TestCloud.Create(TestCloud.WriteTemplate(folder, new Dictionary<string, string> { ["FailOver"] = Machine }), folder.Path + "/state");
+        await using var cloud =
+            TestCloud.Create(TestCloud.WriteTemplate(folder, new Dictionary<string, string> { ["FailOver"] = Machine }), folder.Path + "/state");
         var original = new LocalDatabaseSecret("postgres", "127.0.0.1", 54329, "postgres", "the-password", LocalDatabaseSecret.ApplicationDatabase);
         var first = cloud.SecretsManager.Store.Create(new NewSecret(LocalDatabaseSecret.SecretId) { SecretString = original.ToSecretString() });
 

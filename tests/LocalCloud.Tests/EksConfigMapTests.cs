@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using DisasterRecovery.LocalCloud.Platform;
+using DisasterRecovery.LocalSfn;
 
 namespace DisasterRecovery.LocalCloud.Tests;
 
@@ -57,7 +58,8 @@ public sealed class EksConfigMapTests
             configMap["metadata"]!["name"]!.GetValue<string>(), configMap["metadata"]!["namespace"]!.GetValue<string>()));
         Assert.Equal("""{"DATABASE_HOST":"127.0.0.1","DATABASE_PORT":"54321","DATABASE_NAME":"technician_marketplace"}""", configMap["data"]!.ToJsonString());
         var deployment = cloud.Eks.Deployment("production", "backend")!;
-        Assert.Equal("""[{"configMapRef":{"name":"backend-database"}}]""", deployment["spec"]!["template"]!["spec"]!["containers"]![0]!["envFrom"]!.ToJsonString());
+        Assert.Equal("""[{"configMapRef":{"name":"backend-database"}}]""",
+            deployment["spec"]!["template"]!["spec"]!["containers"]![0]!["envFrom"]!.ToJsonString());
         Assert.Equal("54321", cloud.Eks.ConfigMapInUse("production", "backend", "backend-database")!["DATABASE_PORT"]);
     }
 
@@ -133,11 +135,14 @@ public sealed class EksConfigMapTests
     }
 
     [Theory]
-    [InlineData("""{"metadata":{"name":"backend-database"},"data":{"DATABASE_PORT":5432}}""", "EKS.400", "BadRequest", "cannot unmarshal number into Go struct field ConfigMap.data of type string")]
-    [InlineData("""{"metadata":{"name":"backend-database"},"data":{"DATABASE HOST":"db"}}""", "EKS.422", "Invalid", "data[DATABASE HOST]: Invalid value: \"DATABASE HOST\": a valid config key")]
+    [InlineData("""{"metadata":{"name":"backend-database"},"data":{"DATABASE_PORT":5432}}""", "EKS.400", "BadRequest",
+        "cannot unmarshal number into Go struct field ConfigMap.data of type string")]
+    [InlineData("""{"metadata":{"name":"backend-database"},"data":{"DATABASE HOST":"db"}}""", "EKS.422", "Invalid",
+        "data[DATABASE HOST]: Invalid value: \"DATABASE HOST\": a valid config key")]
     [InlineData("""{"metadata":{"name":"other"}}""", "EKS.400", "BadRequest", "does not match the name on the URL")]
     [InlineData("""{"data":{"DATABASE_NAME":"x"}}""", "EKS.400", "BadRequest", "does not match the name on the URL")]
-    [InlineData("""{"metadata":{"name":"backend-database","resourceVersion":"7"},"data":{"DATABASE_NAME":"x"}}""", "EKS.409", "Conflict", "the object has been modified")]
+    [InlineData("""{"metadata":{"name":"backend-database","resourceVersion":"7"},"data":{"DATABASE_NAME":"x"}}""", "EKS.409", "Conflict",
+        "the object has been modified")]
     [InlineData("""[{"op":"replace","path":"/data/DATABASE_NAME","value":"x"}]""", "EKS.400", "BadRequest", "must be the whole ConfigMap")]
     public async Task Put_WhenTheApiServerWouldRefuseIt_ShouldFailAsTheIntegrationReportsItAndChangeNothing(
         string body, string error, string reason, string message)
@@ -162,7 +167,8 @@ public sealed class EksConfigMapTests
         using var folder = new TempFolder();
         await using var cloud = Cloud(folder, WriteServersJson(folder));
 
-        var execution = await Call(cloud, "PUT", ConfigMapPath, JsonNode.Parse("""{"metadata":{"name":"backend-database","resourceVersion":"1"},"data":{"DATABASE_NAME":"restored"}}"""));
+        var execution = await Call(cloud, "PUT", ConfigMapPath,
+            JsonNode.Parse("""{"metadata":{"name":"backend-database","resourceVersion":"1"},"data":{"DATABASE_NAME":"restored"}}"""));
 
         Assert.True(execution.Status == "SUCCEEDED", execution.Cause);
         Assert.Equal("restored", cloud.Eks.ConfigMapData("production", "backend-database")!["DATABASE_NAME"]);
@@ -173,7 +179,8 @@ public sealed class EksConfigMapTests
     {
         using var folder = new TempFolder();
         await using var cloud = Cloud(folder, null);
-        var body = JsonNode.Parse("""{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"feature-flags","labels":{"app":"backend"}},"data":{"NEW_BOOKING_FLOW":"on"}}""");
+        var body = JsonNode.Parse(
+            """{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"feature-flags","labels":{"app":"backend"}},"data":{"NEW_BOOKING_FLOW":"on"}}""");
 
         var created = await Call(cloud, "POST", "/api/v1/namespaces/production/configmaps", body);
         var again = await Call(cloud, "POST", "/api/v1/namespaces/production/configmaps", body, name: "again");
@@ -184,10 +191,12 @@ public sealed class EksConfigMapTests
         var output = TestCloud.Json(created.Output);
         Assert.Equal((201, "Created"), (output["StatusCode"]!.GetValue<int>(), output["StatusText"]!.GetValue<string>()));
         Assert.Equal(("production", "1", "backend"), (output["ResponseBody"]!["metadata"]!["namespace"]!.GetValue<string>(),
-            output["ResponseBody"]!["metadata"]!["resourceVersion"]!.GetValue<string>(), output["ResponseBody"]!["metadata"]!["labels"]!["app"]!.GetValue<string>()));
+            output["ResponseBody"]!["metadata"]!["resourceVersion"]!.GetValue<string>(),
+                output["ResponseBody"]!["metadata"]!["labels"]!["app"]!.GetValue<string>()));
         Assert.Equal("EKS.409", again.Error);
         Assert.Equal(("AlreadyExists", "configmaps \"feature-flags\" already exists"), (
-            TestCloud.Json(again.Cause)["ResponseBody"]!["reason"]!.GetValue<string>(), TestCloud.Json(again.Cause)["ResponseBody"]!["message"]!.GetValue<string>()));
+            TestCloud.Json(again.Cause)["ResponseBody"]!["reason"]!.GetValue<string>(),
+                TestCloud.Json(again.Cause)["ResponseBody"]!["message"]!.GetValue<string>()));
         var listBody = TestCloud.Json(list.Output)["ResponseBody"]!;
         Assert.Equal("ConfigMapList", listBody["kind"]!.GetValue<string>());
         var item = Assert.Single(listBody["items"]!.AsArray())!;
@@ -217,7 +226,8 @@ public sealed class EksConfigMapTests
     {
         using var folder = new TempFolder();
         await using var cloud = Cloud(folder, WriteServersJson(folder));
-        var replacement = JsonNode.Parse("""{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"backend-database","resourceVersion":"1"},"data":{"DATABASE_NAME":"restored"}}""");
+        var replacement = JsonNode.Parse(
+            """{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"backend-database","resourceVersion":"1"},"data":{"DATABASE_NAME":"restored"}}""");
 
         var replaced = await Call(cloud, "PUT", ConfigMapPath, replacement);
         var stale = await Call(cloud, "PUT", ConfigMapPath, replacement, name: "stale");
@@ -237,7 +247,8 @@ public sealed class EksConfigMapTests
     {
         using var folder = new TempFolder();
         await using var cloud = Cloud(folder, null);
-        var made = await Call(cloud, "POST", "/api/v1/namespaces/production/configmaps", JsonNode.Parse("""{"metadata":{"name":"pinned"},"immutable":true,"data":{"A":"1"}}"""));
+        var made = await Call(cloud, "POST", "/api/v1/namespaces/production/configmaps",
+            JsonNode.Parse("""{"metadata":{"name":"pinned"},"immutable":true,"data":{"A":"1"}}"""));
 
         var changed = await Call(cloud, "PUT", "/api/v1/namespaces/production/configmaps/pinned",
             JsonNode.Parse("""{"metadata":{"name":"pinned"},"immutable":true,"data":{"A":"2"}}"""), name: "change");
@@ -255,7 +266,8 @@ public sealed class EksConfigMapTests
         using var folder = new TempFolder();
         await using var cloud = Cloud(folder, WriteServersJson(folder));
 
-        var execution = await Call(cloud, "PUT", ConfigMapPath, JsonNode.Parse("""{"metadata":{"name":"backend-database"},"data":{"DATABASE_NAME":"restored"}}"""),
+        var execution =
+            await Call(cloud, "PUT", ConfigMapPath, JsonNode.Parse("""{"metadata":{"name":"backend-database"},"data":{"DATABASE_NAME":"restored"}}"""),
             query: new JsonObject { ["dryRun"] = new JsonArray("All") });
 
         Assert.True(execution.Status == "SUCCEEDED", execution.Cause);
@@ -320,7 +332,10 @@ public sealed class EksConfigMapTests
         var waiting = cloud.Eks.ConfigMapInUse("production", "backend", "backend-database");
 
         await Succeed(cloud, "POST", "/api/v1/namespaces/production/configmaps",
-            """{"metadata":{"name":"backend-database"},"data":{"DATABASE_HOST":"db.internal","DATABASE_PORT":"5432","DATABASE_NAME":"technician_marketplace"}}""");
+            """
+            {"metadata":{"name":"backend-database"},
+             "data":{"DATABASE_HOST":"db.internal","DATABASE_PORT":"5432","DATABASE_NAME":"technician_marketplace"}}
+            """);
         await Succeed(cloud, "PUT", ConfigMapPath, """{"metadata":{"name":"backend-database"},"data":{"DATABASE_HOST":"later.internal"}}""");
 
         Assert.Null(waiting);
@@ -331,7 +346,7 @@ public sealed class EksConfigMapTests
     public void EnsureConfigMap_WhenTheConfigMapExists_ShouldLeaveItAlone()
     {
         using var folder = new TempFolder();
-        var eks = new DisasterRecovery.LocalCloud.Emulators.EksEmulator(Path.Combine(folder.Path, "eks.json"), TimeProvider.System);
+        var eks = new DisasterRecovery.LocalEks.EksEmulator(Path.Combine(folder.Path, "eks.json"), TimeProvider.System);
 
         var first = eks.EnsureConfigMap("production", "settings", new Dictionary<string, string> { ["A"] = "1" });
         var second = eks.EnsureConfigMap("production", "settings", new Dictionary<string, string> { ["A"] = "2" });
@@ -379,7 +394,7 @@ public sealed class EksConfigMapTests
         Assert.True(execution.Status == "SUCCEEDED", $"{method} {path}: {execution.Error}: {execution.Cause}");
     }
 
-    private static Task<Executions.ExecutionDocument> Call(LocalCloudHost cloud, string method, string path, JsonNode? body = null,
+    private static Task<ExecutionDocument> Call(LocalCloudHost cloud, string method, string path, JsonNode? body = null,
         JsonObject? query = null, string? name = null)
     {
         var input = new JsonObject { ["method"] = method, ["path"] = path, ["body"] = body?.DeepClone(), ["query"] = query ?? new JsonObject() };

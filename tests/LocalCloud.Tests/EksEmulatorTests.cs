@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
-using DisasterRecovery.LocalCloud.Emulators;
 using DisasterRecovery.LocalCloud.Stack;
+using DisasterRecovery.LocalEks;
 
 namespace DisasterRecovery.LocalCloud.Tests;
 
@@ -28,7 +28,8 @@ public sealed class EksEmulatorTests
         Assert.Equal("[\"application/json\"]", output["Headers"]!["Content-Type"]!.ToJsonString());
         var deployment = output["ResponseBody"]!;
         Assert.Equal(("Deployment", "backend", "production"),
-            (deployment["kind"]!.GetValue<string>(), deployment["metadata"]!["name"]!.GetValue<string>(), deployment["metadata"]!["namespace"]!.GetValue<string>()));
+            (deployment["kind"]!.GetValue<string>(), deployment["metadata"]!["name"]!.GetValue<string>(),
+                deployment["metadata"]!["namespace"]!.GetValue<string>()));
         Assert.Equal(3, deployment["spec"]!["replicas"]!.GetValue<int>());
         Assert.Equal(3, deployment["status"]!["readyReplicas"]!.GetValue<int>());
     }
@@ -89,7 +90,9 @@ public sealed class EksEmulatorTests
 
         Assert.Equal("EKS.409", execution.Error);
         var status = TestCloud.Json(execution.Cause)["ResponseBody"]!;
-        Assert.Equal(("Conflict", "Operation cannot be fulfilled on deployments.apps \"backend\": the object has been modified; please apply your changes to the latest version and try again"),
+        Assert.Equal(("Conflict",
+            "Operation cannot be fulfilled on deployments.apps \"backend\": the object has been modified; please apply your changes to the latest version " +
+            "and try again"),
             (status["reason"]!.GetValue<string>(), status["message"]!.GetValue<string>()));
         Assert.Equal(2, cloud.Eks.Replicas("production", "backend"));
     }
@@ -144,7 +147,8 @@ public sealed class EksEmulatorTests
     public async Task RequestBody_WhenItIsJsonText_ShouldBeParsedAsTheIntegrationDoes()
     {
         using var folder = new TempFolder();
-        await using var cloud = Cloud(folder, Machine("PUT", ScalePath, "\"{\\\"metadata\\\":{\\\"name\\\":\\\"backend\\\"},\\\"spec\\\":{\\\"replicas\\\":1}}\""));
+        await using var cloud =
+            Cloud(folder, Machine("PUT", ScalePath, "\"{\\\"metadata\\\":{\\\"name\\\":\\\"backend\\\"},\\\"spec\\\":{\\\"replicas\\\":1}}\""));
 
         var execution = await cloud.RunExecutionAsync("Machine", "{}");
 
@@ -156,7 +160,8 @@ public sealed class EksEmulatorTests
     public async Task Call_WhenTheDeploymentDoesNotExist_ShouldFailWithEks404AndTheStatusAsCause()
     {
         using var folder = new TempFolder();
-        await using var cloud = Cloud(folder, Machine("PUT", "/apis/apps/v1/namespaces/production/deployments/frontend/scale", """{ "metadata": { "name": "frontend" }, "spec": { "replicas": 0 } }"""));
+        await using var cloud = Cloud(folder, Machine("PUT", "/apis/apps/v1/namespaces/production/deployments/frontend/scale",
+            """{ "metadata": { "name": "frontend" }, "spec": { "replicas": 0 } }"""));
 
         var execution = await cloud.RunExecutionAsync("Machine", "{}");
 
@@ -230,7 +235,8 @@ public sealed class EksEmulatorTests
         using var folder = new TempFolder();
         await using var cloud = Cloud(folder, """
             { "StartAt": "Call", "States": { "Call": { "Type": "Task", "Resource": "arn:aws:states:::eks:call",
-              "Parameters": { "ClusterName": "platform", "CertificateAuthority": "x", "Method": "GET", "Path": "/", "Namespace": "production" }, "End": true } } }
+              "Parameters": { "ClusterName": "platform", "CertificateAuthority": "x", "Method": "GET", "Path": "/", "Namespace": "production" },
+                "End": true } } }
             """);
 
         var refused = Assert.Throws<StackLoadException>(() => cloud.StartExecution("Machine", "{}"));

@@ -1,7 +1,11 @@
 using System.Text.Json.Nodes;
-using DisasterRecovery.LocalCloud.Emulators;
-using DisasterRecovery.LocalCloud.Secrets;
 using DisasterRecovery.LocalCloud.Stack;
+using DisasterRecovery.LocalCloudWatch;
+using DisasterRecovery.LocalEmulation;
+using DisasterRecovery.LocalRoute53;
+using DisasterRecovery.LocalS3;
+using DisasterRecovery.LocalSecretsManager;
+using DisasterRecovery.LocalSns;
 using DisasterRecovery.LocalStepFunctions.Time;
 using DisasterRecovery.TestSupport.AwsModels;
 
@@ -12,7 +16,7 @@ namespace DisasterRecovery.LocalCloud.Tests;
 /// implement exists, every parameter they accept is a member of the request with a compatible type, the members AWS
 /// requires they require (and no others), errors carry the service's prefix, and every field of every answer is a
 /// member of the response. Each action is called once for its answer. EKS (an optimized integration, not an SDK
-/// API) and RDS (local/Rds, tested in Rds.Tests) are judged elsewhere.
+/// API) and RDS (local/Services/Rds, tested in LocalRds.Tests) are judged elsewhere.
 /// </summary>
 public sealed class EmulatorModelShapeTests
 {
@@ -60,9 +64,11 @@ public sealed class EmulatorModelShapeTests
             ("sns", "publish", new() { ["TopicArn"] = "arn:aws:sns:us-east-1:000000000000:alerts.fifo", ["Message"] = "hello", ["MessageGroupId"] = "g" }),
             ("cloudwatch", "putMetricData", new()
             {
-                ["Namespace"] = "DR", ["MetricData"] = new JsonArray(new JsonObject { ["MetricName"] = "RecoverySeconds", ["Value"] = 12, ["Unit"] = "Seconds" }),
+                ["Namespace"] = "DR",
+                    ["MetricData"] = new JsonArray(new JsonObject { ["MetricName"] = "RecoverySeconds", ["Value"] = 12, ["Unit"] = "Seconds" }),
             }),
-            ("secretsmanager", "createSecret", new() { ["Name"] = "app/db", ["SecretString"] = "{}", ["Description"] = "d", ["Tags"] = new JsonArray(new JsonObject { ["Key"] = "k", ["Value"] = "v" }) }),
+            ("secretsmanager", "createSecret", new() { ["Name"] = "app/db", ["SecretString"] = "{}", ["Description"] = "d",
+                ["Tags"] = new JsonArray(new JsonObject { ["Key"] = "k", ["Value"] = "v" }) }),
             ("secretsmanager", "putSecretValue", new() { ["SecretId"] = "app/db", ["SecretString"] = "{\"a\":1}" }),
             ("secretsmanager", "getSecretValue", new() { ["SecretId"] = "app/db" }),
             ("secretsmanager", "describeSecret", new() { ["SecretId"] = "app/db" }),
@@ -88,7 +94,8 @@ public sealed class EmulatorModelShapeTests
             ["HostedZoneConfig"] = new JsonObject { ["Comment"] = "c", ["PrivateZone"] = true },
         }, Context, CancellationToken.None))!;
         var zoneId = zone["HostedZone"]!["Id"]!.GetValue<string>();
-        var recordSet = new JsonObject { ["Name"] = "api.drill.example.com", ["Type"] = "A", ["Ttl"] = 60, ["ResourceRecords"] = new JsonArray(new JsonObject { ["Value"] = "192.0.2.1" }) };
+        var recordSet = new JsonObject { ["Name"] = "api.drill.example.com", ["Type"] = "A", ["Ttl"] = 60,
+            ["ResourceRecords"] = new JsonArray(new JsonObject { ["Value"] = "192.0.2.1" }) };
         var alias = new JsonObject
         {
             ["Name"] = "www.drill.example.com", ["Type"] = "A",
@@ -125,8 +132,10 @@ public sealed class EmulatorModelShapeTests
             ("route53", "deleteHostedZone", new() { ["Id"] = zoneId }),
         };
 
-        var problems = ModelConformance.ResponseProblems("route53:createHostedZone", zone, models.RequireService("route53").Operation("createHostedZone")!.Output).ToList();
-        problems.AddRange(ModelConformance.ResponseProblems("route53:changeResourceRecordSets", change, models.RequireService("route53").Operation("changeResourceRecordSets")!.Output));
+        var problems = ModelConformance.ResponseProblems("route53:createHostedZone", zone,
+            models.RequireService("route53").Operation("createHostedZone")!.Output).ToList();
+        problems.AddRange(ModelConformance.ResponseProblems("route53:changeResourceRecordSets", change,
+            models.RequireService("route53").Operation("changeResourceRecordSets")!.Output));
         problems.AddRange(await CallAllAsync(models, emulators, calls));
 
         Assert.True(problems.Count == 0, string.Join('\n', problems));
@@ -148,7 +157,8 @@ public sealed class EmulatorModelShapeTests
         {
             ("s3", "createBucket", new() { ["Bucket"] = "shapes" }),
             ("s3", "headBucket", new() { ["Bucket"] = "shapes" }),
-            ("s3", "putObject", new() { ["Bucket"] = "shapes", ["Key"] = "a/b.json", ["Body"] = "{}", ["ContentType"] = "application/json", ["Metadata"] = new JsonObject { ["owner"] = "dr" } }),
+            ("s3", "putObject", new() { ["Bucket"] = "shapes", ["Key"] = "a/b.json", ["Body"] = "{}", ["ContentType"] = "application/json",
+                ["Metadata"] = new JsonObject { ["owner"] = "dr" } }),
             ("s3", "headObject", new() { ["Bucket"] = "shapes", ["Key"] = "a/b.json" }),
             ("s3", "getObject", new() { ["Bucket"] = "shapes", ["Key"] = "a/b.json" }),
             ("s3", "listObjectsV2", new() { ["Bucket"] = "shapes", ["Delimiter"] = "/" }),
@@ -188,7 +198,8 @@ public sealed class EmulatorModelShapeTests
     public void ResponseProblems_WhenAnAnswerHasAnUnmodelledOrMistypedField_ShouldReportEach()
     {
         var getChange = BotocoreModels.Require().RequireService("route53").Operation("getChange")!;
-        var answer = new JsonObject { ["ChangeInfo"] = new JsonObject { ["Id"] = "/change/C1", ["Status"] = "INSYNC", ["SubmittedAt"] = 5, ["Colour"] = "red" } };
+        var answer =
+            new JsonObject { ["ChangeInfo"] = new JsonObject { ["Id"] = "/change/C1", ["Status"] = "INSYNC", ["SubmittedAt"] = 5, ["Colour"] = "red" } };
 
         var problems = ModelConformance.ResponseProblems("route53:getChange", answer, getChange.Output);
 
@@ -239,7 +250,8 @@ public sealed class EmulatorModelShapeTests
         return problems;
     }
 
-    private static void AssertEveryActionCalled(IEnumerable<IServiceEmulator> emulators, IEnumerable<(string Service, string Action, JsonObject Parameters)> calls)
+    private static void AssertEveryActionCalled(IEnumerable<IServiceEmulator> emulators,
+        IEnumerable<(string Service, string Action, JsonObject Parameters)> calls)
     {
         var called = calls.Select(c => $"{c.Service}:{c.Action}").ToHashSet(StringComparer.Ordinal);
         var implemented = emulators.SelectMany(e => e.Actions.Select(a => $"{e.ServiceName}:{a}")).ToHashSet(StringComparer.Ordinal);

@@ -31,7 +31,8 @@ public sealed partial class EventSamplesTests
     [Fact]
     public async Task Samples_WhenRunAsTheReadmeShowsAfterTheDrill_ShouldEachBeAcceptedAndSucceed()
     {
-        var shipped = Directory.GetFiles(RepositoryPaths.Of("events"), "*.json").Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal).ToList();
+        var shipped =
+            Directory.GetFiles(RepositoryPaths.Of("events"), "*.json").Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal).ToList();
         Assert.Equal(shipped, Commands.Select(c => c.Sample).Order(StringComparer.Ordinal).ToList());
 
         // What the drill leaves behind: the servers and the marketplace database they check.
@@ -49,7 +50,8 @@ public sealed partial class EventSamplesTests
                 {
                     // local/dr restore-window prints the window, then the command that runs the ready sample.
                     Assert.Matches(RestorableFrom(), run.Output);
-                    var command = run.Output.Split('\n').Single(l => l.StartsWith("Run it: local/dr ", StringComparison.Ordinal))["Run it: local/dr ".Length..].Trim();
+                    var command =
+                        run.Output.Split('\n').Single(l => l.StartsWith("Run it: local/dr ", StringComparison.Ordinal))["Run it: local/dr ".Length..].Trim();
                     run = await CliRun.RunAsync(folder.Path, null, command.Split(' '));
                 }
 

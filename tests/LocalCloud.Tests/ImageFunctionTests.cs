@@ -46,7 +46,8 @@ public sealed class ImageFunctionTests
         var cloud = TestCloud.Create(folder.Write("template.yaml", Template), Path.Combine(folder.Path, "state"));
         var function = cloud.Stack.Functions.Single();
 
-        var outcome = await cloud.Functions.InvokeAsync(function, Encoding.UTF8.GetBytes($$"""{"url": "{{endpoint.BaseUrl}}health"}"""), CancellationToken.None);
+        var outcome =
+            await cloud.Functions.InvokeAsync(function, Encoding.UTF8.GetBytes($$"""{"url": "{{endpoint.BaseUrl}}health"}"""), CancellationToken.None);
 
         Assert.Equal(("HealthCheck", null, "Image"), (function.Handler, function.Runtime, function.PackageType));
         Assert.Equal("staging", function.Environment["DR_ENVIRONMENT"]);
@@ -61,7 +62,8 @@ public sealed class ImageFunctionTests
     public void Load_WhenImageFunctionHasNoImageConfigCommand_ShouldSayNeitherHandlerNorCommandIsSet()
     {
         using var folder = new TempFolder();
-        var template = folder.Write("template.yaml", Template.Replace("      ImageConfig:\n        Command: [HealthCheck]\n", string.Empty, StringComparison.Ordinal));
+        var template =
+            folder.Write("template.yaml", Template.Replace("      ImageConfig:\n        Command: [HealthCheck]\n", string.Empty, StringComparison.Ordinal));
 
         var error = Assert.Throws<StackLoadException>(() => StackLoader.Load(template, new StackSettings()));
 
@@ -72,7 +74,8 @@ public sealed class ImageFunctionTests
     public void Load_WhenImageFunctionAlsoNamesAHandler_ShouldRefuseItAsSamDoes()
     {
         using var folder = new TempFolder();
-        var template = folder.Write("template.yaml", Template.Replace("      PackageType: Image\n", "      PackageType: Image\n      Handler: HealthCheck\n", StringComparison.Ordinal));
+        var template = folder.Write("template.yaml",
+            Template.Replace("      PackageType: Image\n", "      PackageType: Image\n      Handler: HealthCheck\n", StringComparison.Ordinal));
 
         var error = Assert.Throws<StackLoadException>(() => StackLoader.Load(template, new StackSettings()));
 

@@ -84,7 +84,8 @@ public sealed class LambdaDispatchTests
     public async Task LambdaInvoke_WhenCatchNamesTheExceptionType_ShouldRecoverWithErrorAndCause()
     {
         using var folder = new TempFolder();
-        var cloud = TestCloud.Create(TestCloud.WriteTemplate(folder, new Dictionary<string, string> { ["CatchMachine"] = InvokeAndCatch }), folder.Path + "/state");
+        var cloud =
+            TestCloud.Create(TestCloud.WriteTemplate(folder, new Dictionary<string, string> { ["CatchMachine"] = InvokeAndCatch }), folder.Path + "/state");
 
         var execution = await cloud.RunExecutionAsync("CatchMachine", """{"action": "throw", "message": "no"}""");
 

@@ -66,7 +66,8 @@ public sealed class LocalEnvironmentTests
 
         var error = Assert.Throws<StackLoadException>(() => StackLoader.Load(template, new StackSettings()));
 
-        Assert.Contains("samconfig.toml [local.deploy.parameters] parameter_overrides: the template has no parameter 'Typo'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("samconfig.toml [local.deploy.parameters] parameter_overrides: the template has no parameter 'Typo'", error.Message,
+            StringComparison.Ordinal);
     }
 
     [Fact]

@@ -79,7 +79,8 @@ public sealed class PlatformAndDrillTests
         Assert.Contains("Recoveries against the plan (PostgreSQL: RTO 1 h, RPO 15 min):", lines);
         Assert.Contains(lines, l => l.StartsWith("  point-in-time-recovery  ", StringComparison.Ordinal) && l.Contains("1 h: met", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.StartsWith("  restore-database  ", StringComparison.Ordinal) && l.Contains("1 h: met", StringComparison.Ordinal));
-        Assert.Contains($"/health checks postgres://postgres@127.0.0.1:{LocalServers.Postgres.Port}/technician_marketplace", run.Output, StringComparison.Ordinal);
+        Assert.Contains($"/health checks postgres://postgres@127.0.0.1:{LocalServers.Postgres.Port}/technician_marketplace", run.Output,
+            StringComparison.Ordinal);
 
         // The console shows progress, not the functions' JSON logs nor every state: those are in the log file.
         Assert.DoesNotContain(lines, l => l.Contains("\"level\":", StringComparison.Ordinal) || l.TrimStart().StartsWith('{'));

@@ -1,7 +1,8 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using DisasterRecovery.LocalCloud.Platform;
-using DisasterRecovery.LocalCloud.Secrets;
+using DisasterRecovery.LocalEks;
+using DisasterRecovery.LocalSecretsManager;
 using DisasterRecovery.TestSupport;
 using Npgsql;
 
@@ -46,7 +47,8 @@ public sealed class PlatformStandInConfigMapTests
         await using var restored = await ScratchDatabase.CreateAsync("standin_cm");
         await using var cloud = Cloud(folder);
         var servers = RealServers();
-        cloud.SecretsManager.Store.Create(new NewSecret(LocalDatabaseSecret.SecretId) { SecretString = LocalDatabaseSecret.For(servers, "secret_names_no_such_db").ToSecretString() });
+        cloud.SecretsManager.Store.Create(
+            new NewSecret(LocalDatabaseSecret.SecretId) { SecretString = LocalDatabaseSecret.For(servers, "secret_names_no_such_db").ToSecretString() });
         cloud.Eks.EnsureConfigMap("production", DatabaseConfigMap.Name, DatabaseConfigMap.DataFor(servers, "configmap_names_no_such_db"));
         await using var standIn = await LocalPlatformStandIn.StartAsync(servers, LocalPlatformState.Of(cloud));
         using var http = new HttpClient();
@@ -120,7 +122,8 @@ public sealed class PlatformStandInConfigMapTests
         var (status, body) = await HealthAsync(http, standIn);
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
-        Assert.Equal("failed: configmap production/backend-database (as the pods of production/backend read it) cannot be used: DATABASE_PORT is not a port number",
+        Assert.Equal(
+            "failed: configmap production/backend-database (as the pods of production/backend read it) cannot be used: DATABASE_PORT is not a port number",
             body["postgres"]!.GetValue<string>());
     }
 
@@ -128,7 +131,7 @@ public sealed class PlatformStandInConfigMapTests
     public void DatabaseConnection_WhenEachSourceHasSomeParts_ShouldTakeTheConfigMapThenTheSecretThenTheServers()
     {
         using var folder = new TempFolder();
-        var eks = new Emulators.EksEmulator(Path.Combine(folder.Path, "eks.json"), TimeProvider.System);
+        var eks = new EksEmulator(Path.Combine(folder.Path, "eks.json"), TimeProvider.System);
         var secrets = new SecretStore(Path.Combine(folder.Path, "secrets.json"), "us-east-1", "000000000000", TimeProvider.System);
         var servers = new LocalServersInfo("127.0.0.9", 5439, "superuser", "servers-password", "127.0.0.1", 6379, "redis");
         var platform = new LocalPlatformState(eks, secrets);
@@ -156,7 +159,7 @@ public sealed class PlatformStandInConfigMapTests
     public void DatabaseConnection_WhenTheBackendHasNoPods_ShouldNotUseTheConfigMap()
     {
         using var folder = new TempFolder();
-        var eks = new Emulators.EksEmulator(Path.Combine(folder.Path, "eks.json"), TimeProvider.System);
+        var eks = new EksEmulator(Path.Combine(folder.Path, "eks.json"), TimeProvider.System);
         var servers = new LocalServersInfo("127.0.0.9", 5439, "superuser", "servers-password", "127.0.0.1", 6379, "redis");
         eks.EnsureConfigMap("production", DatabaseConfigMap.Name, new Dictionary<string, string> { [DatabaseConfigMap.DatabaseNameKey] = "configmap_db" });
         eks.EnsureDeployment("production", "backend", 0, [DatabaseConfigMap.Name]);
@@ -200,7 +203,8 @@ public sealed class PlatformStandInConfigMapTests
         {
             await using var connection = new NpgsqlConnection(LocalServers.Postgres.ConnectionString());
             await connection.OpenAsync();
-            await using var command = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{Name.Replace("\"", "\"\"", StringComparison.Ordinal)}\" WITH (FORCE)", connection);
+            await using var command =
+                new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{Name.Replace("\"", "\"\"", StringComparison.Ordinal)}\" WITH (FORCE)", connection);
             await command.ExecuteNonQueryAsync();
         }
     }

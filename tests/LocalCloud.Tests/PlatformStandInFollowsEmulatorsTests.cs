@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using DisasterRecovery.LocalCloud.Platform;
-using DisasterRecovery.LocalCloud.Secrets;
+using DisasterRecovery.LocalSecretsManager;
 using DisasterRecovery.TestSupport;
 
 namespace DisasterRecovery.LocalCloud.Tests;
@@ -119,7 +119,8 @@ internal sealed class DatabaseDropper(string database) : IAsyncDisposable
     {
         await using var connection = new Npgsql.NpgsqlConnection(LocalServers.Postgres.ConnectionString());
         await connection.OpenAsync();
-        await using var command = new Npgsql.NpgsqlCommand($"DROP DATABASE IF EXISTS \"{database.Replace("\"", "\"\"", StringComparison.Ordinal)}\" WITH (FORCE)", connection);
+        await using var command =
+            new Npgsql.NpgsqlCommand($"DROP DATABASE IF EXISTS \"{database.Replace("\"", "\"\"", StringComparison.Ordinal)}\" WITH (FORCE)", connection);
         await command.ExecuteNonQueryAsync();
     }
 }

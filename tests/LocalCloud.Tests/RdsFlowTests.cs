@@ -73,7 +73,8 @@ public sealed class RdsFlowTests(RdsFlowTests.Cloud cloud) : IClassFixture<RdsFl
               "ResultPath": "$.describe",
               "Next": "Count The Poll"
             },
-            "Count The Poll": { "Type": "Pass", "Parameters": { "count.$": "States.MathAdd($.polls.count, 1)" }, "ResultPath": "$.polls", "Next": "Is The Copy Available?" },
+            "Count The Poll": { "Type": "Pass", "Parameters": { "count.$": "States.MathAdd($.polls.count, 1)" }, "ResultPath": "$.polls",
+              "Next": "Is The Copy Available?" },
             "Is The Copy Available?": {
               "Type": "Choice",
               "Choices": [
@@ -101,7 +102,8 @@ public sealed class RdsFlowTests(RdsFlowTests.Cloud cloud) : IClassFixture<RdsFl
               "Catch": [ { "ErrorEquals": [ "Rds.DbInstanceNotFoundException" ], "ResultPath": "$.gone", "Next": "The Copy Is Gone" } ],
               "Next": "Count The Deletion Poll"
             },
-            "Count The Deletion Poll": { "Type": "Pass", "Parameters": { "count.$": "States.MathAdd($.polls.count, 1)" }, "ResultPath": "$.polls", "Next": "Is The Poll Cap Reached?" },
+            "Count The Deletion Poll": { "Type": "Pass", "Parameters": { "count.$": "States.MathAdd($.polls.count, 1)" }, "ResultPath": "$.polls",
+              "Next": "Is The Poll Cap Reached?" },
             "Is The Poll Cap Reached?": {
               "Type": "Choice",
               "Choices": [ { "Variable": "$.polls.count", "NumericGreaterThanEquals": 120, "Next": "Give Up Waiting For The Deletion" } ],
@@ -133,7 +135,8 @@ public sealed class RdsFlowTests(RdsFlowTests.Cloud cloud) : IClassFixture<RdsFl
         Assert.True(execution.Status == "SUCCEEDED", $"{execution.Error}: {execution.Cause}\n{RdsTestHosts.Log(cloud.Host)}");
         var output = TestCloud.Json(execution.Output);
         Assert.Equal("Rds.DbInstanceNotFoundException", output["error"]!.GetValue<string>());
-        Assert.StartsWith("DBInstance no-such-instance not found. (Service: Rds, Status Code: 404, Request ID: ", output["cause"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.StartsWith("DBInstance no-such-instance not found. (Service: Rds, Status Code: 404, Request ID: ", output["cause"]!.GetValue<string>(),
+            StringComparison.Ordinal);
     }
 
     [Fact]

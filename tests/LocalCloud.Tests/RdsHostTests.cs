@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using DisasterRecovery.LocalCloud.Emulators;
 using DisasterRecovery.LocalCloud.Stack;
 using DisasterRecovery.LocalRds.Api;
 
@@ -23,7 +22,8 @@ public sealed class RdsHostTests
 
         var error = Assert.Throws<StackLoadException>(() => cloud.StartExecution("Misspelt", """{"instance": "technician-marketplace"}"""));
 
-        Assert.Contains("/States/Describe The Instance/Parameters: The field 'DBInstanceIdentifier' is not supported by Step Functions", error.Message, StringComparison.Ordinal);
+        Assert.Contains("/States/Describe The Instance/Parameters: The field 'DBInstanceIdentifier' is not supported by Step Functions", error.Message,
+            StringComparison.Ordinal);
         Assert.False(cloud.Rds.IsOpen);
         Assert.False(Directory.Exists(cloud.Rds.StateDirectory), "a refused machine opened the RDS emulator");
     }
@@ -67,50 +67,6 @@ public sealed class RdsHostTests
         Assert.Equal(resourceId, second["resourceId"]!.GetValue<string>());
         Assert.Equal("available", second["status"]!.GetValue<string>());
         Assert.Single(Directory.GetDirectories(Path.Combine(again.Rds.StateDirectory, "pg", "backups", resourceId)));
-    }
-
-    [Fact]
-    public void Convert_WhenGivenEveryShapeType_ShouldValidateAsTheRdsShapeSays()
-    {
-        RdsShape Scalar(string type) => new(type, new Dictionary<string, RdsShape>(), new HashSet<string>(), null);
-        var shape = RdsShapeConverter.Structure(new RdsShape(
-            "structure",
-            new Dictionary<string, RdsShape>
-            {
-                ["Name"] = Scalar("string"),
-                ["Count"] = Scalar("integer"),
-                ["Ratio"] = Scalar("number"),
-                ["On"] = Scalar("boolean"),
-                ["At"] = Scalar("timestamp"),
-                ["Names"] = new("list", new Dictionary<string, RdsShape>(), new HashSet<string>(), Scalar("string")),
-                ["Labels"] = new("map", new Dictionary<string, RdsShape>(), new HashSet<string>(), Scalar("integer")),
-            },
-            new HashSet<string> { "Name" },
-            null));
-        var good = new List<string>();
-        var bad = new List<string>();
-
-        shape.Validate(JsonNode.Parse("""{"Name":"a","Count":2,"Ratio":0.5,"On":true,"At":"2025-01-01T00:00:00Z","Names":["x"],"Labels":{"k":1}}"""), string.Empty, good);
-        shape.Validate(JsonNode.Parse("""{"Count":2.5,"Ratio":"x","On":1,"At":"soon","Names":"x","Labels":{"k":"one"},"Extra":1}"""), string.Empty, bad);
-
-        Assert.Empty(good);
-        Assert.Equal(
-            [
-                "The value for the field 'Count' must be a INTEGER", "The value for the field 'Ratio' must be a NUMBER",
-                "The value for the field 'On' must be a BOOLEAN", "The value for the field 'At' must be a TIMESTAMP",
-                "The value for the field 'Names' must be an ARRAY", "The value for the field 'Labels.k' must be a INTEGER",
-                "The field 'Extra' is not supported by Step Functions", "The field 'Name' is required but was missing",
-            ],
-            bad);
-    }
-
-    [Fact]
-    public void Convert_WhenTheTypeIsUnknown_ShouldRefuseInsteadOfGuessing()
-    {
-        var error = Assert.Throws<InvalidOperationException>(() =>
-            RdsShapeConverter.Convert(new RdsShape("blob", new Dictionary<string, RdsShape>(), new HashSet<string>(), null)));
-
-        Assert.Contains("'blob'", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

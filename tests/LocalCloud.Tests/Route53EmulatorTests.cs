@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
-using DisasterRecovery.LocalCloud.Emulators;
 using DisasterRecovery.LocalCloud.Stack;
+using DisasterRecovery.LocalEmulation;
+using DisasterRecovery.LocalRoute53;
 using DisasterRecovery.LocalStepFunctions.Time;
 
 namespace DisasterRecovery.LocalCloud.Tests;
@@ -47,7 +48,8 @@ public sealed class Route53EmulatorTests
               "ResultPath": "$.change",
               "Next": "Count The Poll"
             },
-            "Count The Poll": { "Type": "Pass", "Parameters": { "count.$": "States.MathAdd($.polls.count, 1)" }, "ResultPath": "$.polls", "Next": "Is The Change In Sync?" },
+            "Count The Poll": { "Type": "Pass", "Parameters": { "count.$": "States.MathAdd($.polls.count, 1)" }, "ResultPath": "$.polls",
+              "Next": "Is The Change In Sync?" },
             "Is The Change In Sync?": {
               "Type": "Choice",
               "Choices": [
@@ -74,13 +76,15 @@ public sealed class Route53EmulatorTests
             "Create Record": {
               "Type": "Task", "Resource": "arn:aws:states:::aws-sdk:route53:changeResourceRecordSets",
               "Parameters": { "HostedZoneId.$": "$.zone.id", "ChangeBatch": { "Changes": [ { "Action": "CREATE",
-                "ResourceRecordSet": { "Name": "www.twice.example.com", "Type": "CNAME", "Ttl": 300, "ResourceRecords": [ { "Value": "lb.example.net" } ] } } ] } },
+                "ResourceRecordSet": { "Name": "www.twice.example.com", "Type": "CNAME", "Ttl": 300,
+                  "ResourceRecords": [ { "Value": "lb.example.net" } ] } } ] } },
               "ResultPath": null, "Next": "Create It Again"
             },
             "Create It Again": {
               "Type": "Task", "Resource": "arn:aws:states:::aws-sdk:route53:changeResourceRecordSets",
               "Parameters": { "HostedZoneId.$": "$.zone.id", "ChangeBatch": { "Changes": [ { "Action": "CREATE",
-                "ResourceRecordSet": { "Name": "www.twice.example.com", "Type": "CNAME", "Ttl": 300, "ResourceRecords": [ { "Value": "lb.example.net" } ] } } ] } },
+                "ResourceRecordSet": { "Name": "www.twice.example.com", "Type": "CNAME", "Ttl": 300,
+                  "ResourceRecords": [ { "Value": "lb.example.net" } ] } } ] } },
               "Catch": [ { "ErrorEquals": ["Route53.InvalidChangeBatchException"], "ResultPath": "$.error", "Next": "Refused" } ],
               "End": true
             },
@@ -94,7 +98,8 @@ public sealed class Route53EmulatorTests
     {
         using var folder = new TempFolder();
         var clock = new VirtualTimeProvider();
-        var cloud = TestCloud.Create(TestCloud.WriteTemplate(folder, new Dictionary<string, string> { ["Failover"] = UpsertAndPoll }), folder.Path + "/state", clock);
+        var cloud =
+            TestCloud.Create(TestCloud.WriteTemplate(folder, new Dictionary<string, string> { ["Failover"] = UpsertAndPoll }), folder.Path + "/state", clock);
         var started = clock.GetUtcNow();
 
         var execution = await cloud.RunExecutionAsync("Failover", """{"polls": {"count": 0}}""");
@@ -122,7 +127,8 @@ public sealed class Route53EmulatorTests
         Assert.Equal("SUCCEEDED", execution.Status);
         var error = TestCloud.Json(execution.Output)["error"]!;
         Assert.Equal("Route53.InvalidChangeBatchException", error["Error"]!.GetValue<string>());
-        Assert.Contains("Tried to create resource record set [name='www.twice.example.com.', type='CNAME'] but it already exists", error["Cause"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains("Tried to create resource record set [name='www.twice.example.com.', type='CNAME'] but it already exists",
+            error["Cause"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Contains("(Service: Route53, Status Code: 400", error["Cause"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
@@ -151,7 +157,8 @@ public sealed class Route53EmulatorTests
         };
         await route53.InvokeAsync("changeResourceRecordSets", Change("CREATE", "192.0.2.1"), context, default);
 
-        var error = await Assert.ThrowsAsync<ServiceErrorException>(() => route53.InvokeAsync("changeResourceRecordSets", Change("DELETE", "192.0.2.2"), context, default));
+        var error = await Assert.ThrowsAsync<ServiceErrorException>(() =>
+            route53.InvokeAsync("changeResourceRecordSets", Change("DELETE", "192.0.2.2"), context, default));
 
         Assert.Equal("InvalidChangeBatchException", error.Code);
         Assert.Contains("the values provided do not match the current values", error.Message, StringComparison.Ordinal);
@@ -207,7 +214,8 @@ public sealed class Route53EmulatorTests
 
         Assert.Equal("FAILED", execution.Status); // States.Runtime is not caught, even by States.ALL
         Assert.Equal("States.Runtime", execution.Error);
-        Assert.Contains("The field 'ChangeBatch.Changes[0].ResourceRecordSet.TTL' is not supported by Step Functions", execution.Cause, StringComparison.Ordinal);
+        Assert.Contains("The field 'ChangeBatch.Changes[0].ResourceRecordSet.TTL' is not supported by Step Functions", execution.Cause,
+            StringComparison.Ordinal);
     }
 
     [Fact]

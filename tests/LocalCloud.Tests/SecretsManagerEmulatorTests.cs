@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
-using DisasterRecovery.LocalCloud.Emulators;
-using DisasterRecovery.LocalCloud.Secrets;
 using DisasterRecovery.LocalCloud.Stack;
+using DisasterRecovery.LocalEmulation;
+using DisasterRecovery.LocalSecretsManager;
 
 namespace DisasterRecovery.LocalCloud.Tests;
 
@@ -49,7 +49,8 @@ public sealed class SecretsManagerEmulatorTests
         var execution = await cloud.RunExecutionAsync("Machine", "{}");
 
         Assert.Equal("SecretsManager.ResourceNotFoundException", execution.Error);
-        Assert.StartsWith("Secrets Manager can't find the specified secret. (Service: SecretsManager, Status Code: 400", execution.Cause, StringComparison.Ordinal);
+        Assert.StartsWith("Secrets Manager can't find the specified secret. (Service: SecretsManager, Status Code: 400", execution.Cause,
+            StringComparison.Ordinal);
     }
 
     [Fact]
@@ -70,7 +71,8 @@ public sealed class SecretsManagerEmulatorTests
     }
 
     [Theory]
-    [InlineData("""{ "Name": "both", "SecretString": "a", "SecretBinary": "YQ==" }""", "SecretsManager.InvalidParameterException", "both a binary secret value and a string")]
+    [InlineData("""{ "Name": "both", "SecretString": "a", "SecretBinary": "YQ==" }""", "SecretsManager.InvalidParameterException",
+        "both a binary secret value and a string")]
     [InlineData("""{ "Name": "bad name with spaces", "SecretString": "a" }""", "SecretsManager.InvalidParameterException", "Invalid name")]
     [InlineData("""{ "Name": "binary", "SecretBinary": "not base64!" }""", "SecretsManager.InvalidParameterException", "base64")]
     [InlineData("""{ "Name": "token", "SecretString": "a", "ClientRequestToken": "short" }""", "SecretsManager.InvalidParameterException", "32 to 64")]
@@ -132,7 +134,8 @@ public sealed class SecretsManagerEmulatorTests
 
         var first = store.PutValue("app/db", new SecretValueUpdate { SecretString = "v2", ClientRequestToken = Token1 });
         var again = store.PutValue("app/db", new SecretValueUpdate { SecretString = "v2", ClientRequestToken = Token1 });
-        var conflict = Assert.Throws<ServiceErrorException>(() => store.PutValue("app/db", new SecretValueUpdate { SecretString = "v3", ClientRequestToken = Token1 }));
+        var conflict =
+            Assert.Throws<ServiceErrorException>(() => store.PutValue("app/db", new SecretValueUpdate { SecretString = "v3", ClientRequestToken = Token1 }));
 
         Assert.Equal(Token1, first.VersionId);
         Assert.Equal(first.VersionId, again.VersionId);

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using DisasterRecovery.LocalCloud.Secrets;
+using DisasterRecovery.LocalSecretsManager;
 
 namespace DisasterRecovery.LocalCloud.Tests;
 
@@ -26,7 +26,8 @@ public sealed class SecretsManagerExtensionEndpointTests
         Assert.Equal(new[] { "ARN", "CreatedDate", "Name", "SecretBinary", "SecretString", "VersionId", "VersionStages", "ResultMetadata" },
             body.Select(p => p.Key).ToArray());
         Assert.Equal((created.Arn, "app/api-key", "k-123", created.VersionId),
-            (body["ARN"]!.GetValue<string>(), body["Name"]!.GetValue<string>(), body["SecretString"]!.GetValue<string>(), body["VersionId"]!.GetValue<string>()));
+            (body["ARN"]!.GetValue<string>(), body["Name"]!.GetValue<string>(), body["SecretString"]!.GetValue<string>(),
+                body["VersionId"]!.GetValue<string>()));
         Assert.Null(body["SecretBinary"]);
     }
 

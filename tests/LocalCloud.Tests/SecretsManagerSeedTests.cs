@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
-using DisasterRecovery.LocalCloud.Secrets;
+using DisasterRecovery.LocalCloud.Platform;
 using DisasterRecovery.LocalCloud.Stack;
+using DisasterRecovery.LocalSecretsManager;
 using DisasterRecovery.LocalStepFunctions.Time;
 
 namespace DisasterRecovery.LocalCloud.Tests;

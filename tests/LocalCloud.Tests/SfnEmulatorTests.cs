@@ -145,9 +145,11 @@ public sealed class SfnEmulatorTests : IDisposable
         var before = await DescribeAsync(cloud, orphan, "describe-orphan-before");
 
         // Act
-        var stop = await CliRun.RunAsync(Path.Combine(_folder.Path, "state"), null, "stop-execution", orphan, "--error", "Operator.Cleanup", "--cause", "its terminal was closed");
+        var stop = await CliRun.RunAsync(Path.Combine(_folder.Path, "state"), null, "stop-execution", orphan, "--error", "Operator.Cleanup", "--cause",
+            "its terminal was closed");
         var again = await CliRun.RunAsync(Path.Combine(_folder.Path, "state"), null, "stop-execution", orphan);
-        var unknown = await CliRun.RunAsync(Path.Combine(_folder.Path, "state"), null, "stop-execution", orphan.Replace("orphaned", "never-started", StringComparison.Ordinal));
+        var unknown = await CliRun.RunAsync(Path.Combine(_folder.Path, "state"), null, "stop-execution",
+            orphan.Replace("orphaned", "never-started", StringComparison.Ordinal));
         var after = await DescribeAsync(cloud, orphan, "describe-orphan-after");
 
         // Assert

@@ -36,7 +36,8 @@ public sealed class StackLoaderTests
         Assert.Equal("arn:aws:sns:us-east-1:000000000000:technician-marketplace-dr-AlertTopic", machine.Substitutions["AlertTopicArn"]);
         var definition = JsonNode.Parse(machine.Definition)!;
         Assert.Equal(FunctionArn, definition["States"]!["Check Service Health"]!["Parameters"]!["FunctionName"]!.GetValue<string>());
-        Assert.Equal(stack.Topics.Single(t => t.LogicalId == "AlertTopic").Arn, definition["States"]!["Alert On-Call That The Service Is Unhealthy"]!["Parameters"]!["TopicArn"]!.GetValue<string>());
+        Assert.Equal(stack.Topics.Single(t => t.LogicalId == "AlertTopic").Arn,
+            definition["States"]!["Alert On-Call That The Service Is Unhealthy"]!["Parameters"]!["TopicArn"]!.GetValue<string>());
         Assert.DoesNotContain("${", machine.Definition, StringComparison.Ordinal);
     }
 
@@ -71,7 +72,8 @@ public sealed class StackLoaderTests
         Assert.Equal("us-west-2", stack.Region);
         Assert.False(schedule.Enabled);
         Assert.Equal("http://127.0.0.1:1/health", TestCloud.Json(schedule.Input)["url"]!.GetValue<string>());
-        Assert.All(stack.Functions, f => Assert.StartsWith("arn:aws:lambda:us-west-2:000000000000:function:technician-marketplace-dr-", f.Arn, StringComparison.Ordinal));
+        Assert.All(stack.Functions, f =>
+            Assert.StartsWith("arn:aws:lambda:us-west-2:000000000000:function:technician-marketplace-dr-", f.Arn, StringComparison.Ordinal));
     }
 
     [Fact]

@@ -100,7 +100,8 @@ public static class TestCloud
     }
 
     /// <summary>Parses JSON text that must be an object.</summary>
-    public static JsonObject Json(string? text) => JsonNode.Parse(text ?? "null") as JsonObject ?? throw new InvalidOperationException($"not a JSON object: {text}");
+    public static JsonObject Json(string? text) =>
+        JsonNode.Parse(text ?? "null") as JsonObject ?? throw new InvalidOperationException($"not a JSON object: {text}");
 }
 
 /// <summary>Runs the CLI's entry method with captured streams.</summary>

@@ -194,7 +194,8 @@ public class AuthTests
         var log = host.Log.ToString();
 
         // Assert
-        var signature = new Uri(url).Query.Split('&').Single(pair => pair.StartsWith("X-Amz-Signature=", StringComparison.Ordinal))["X-Amz-Signature=".Length..];
+        var signature =
+            new Uri(url).Query.Split('&').Single(pair => pair.StartsWith("X-Amz-Signature=", StringComparison.Ordinal))["X-Amz-Signature=".Length..];
         Assert.Contains("\"operation\":\"GetObject\"", log);
         Assert.Contains("\"key\":\"logged\"", log);
         Assert.DoesNotContain(LocalS3Host.SecretAccessKey, log);

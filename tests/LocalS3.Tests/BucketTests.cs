@@ -79,7 +79,8 @@ public class BucketTests
 
         // Assert
         await TestData.AssertStatusAsync(HttpStatusCode.NotFound, () => host.Client.HeadBucketAsync(new HeadBucketRequest { BucketName = "empty-soon" }));
-        await TestData.AssertS3ErrorAsync("NoSuchBucket", HttpStatusCode.NotFound, () => host.Client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = "empty-soon" }));
+        await TestData.AssertS3ErrorAsync("NoSuchBucket", HttpStatusCode.NotFound, () =>
+            host.Client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = "empty-soon" }));
     }
 
     [Fact]

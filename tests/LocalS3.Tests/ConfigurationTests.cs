@@ -96,13 +96,15 @@ public class ConfigurationTests
         await using var host = await StartAsync();
 
         // Act + Assert
-        await TestData.AssertS3ErrorAsync("InvalidRequest", HttpStatusCode.BadRequest, () => host.Client.PutBucketReplicationAsync(new PutBucketReplicationRequest
+        await TestData.AssertS3ErrorAsync("InvalidRequest", HttpStatusCode.BadRequest, () =>
+            host.Client.PutBucketReplicationAsync(new PutBucketReplicationRequest
         {
             BucketName = Bucket,
             Configuration = new ReplicationConfiguration
             {
                 Role = "arn:aws:iam::123456789012:role/replication",
-                Rules = [new ReplicationRule { Id = "r", Status = ReplicationRuleStatus.Enabled, Destination = new ReplicationDestination { BucketArn = "arn:aws:s3:::x" } }],
+                Rules = [new ReplicationRule { Id = "r", Status = ReplicationRuleStatus.Enabled,
+                    Destination = new ReplicationDestination { BucketArn = "arn:aws:s3:::x" } }],
             },
         }));
     }

@@ -70,7 +70,8 @@ public class LargeObjectTests(ITestOutputHelper output)
         Assert.Equal(expectedSha256, downloadedSha256);
         Assert.False(string.IsNullOrEmpty(get.ChecksumCRC32), "the SDK had a whole-object CRC32 to verify the download against");
         output.WriteLine($"1 GiB: upload+complete {uploaded.TotalSeconds:F1} s, download {(total - uploaded).TotalSeconds:F1} s, " +
-            $"peak working set during the transfer {sampler.PeakBytes / (1024 * 1024)} MiB (process peak {Process.GetCurrentProcess().PeakWorkingSet64 / (1024 * 1024)} MiB)");
+            $"peak working set during the transfer {sampler.PeakBytes / (1024 * 1024)} MiB (process peak " +
+                $"{Process.GetCurrentProcess().PeakWorkingSet64 / (1024 * 1024)} MiB)");
         Assert.True(sampler.PeakBytes < 1L << 30, $"working set reached {sampler.PeakBytes} bytes: the object was buffered in memory");
     }
 

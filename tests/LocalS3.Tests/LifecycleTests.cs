@@ -47,7 +47,8 @@ public class LifecycleTests
         var otherTier = await host.Client.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = Bucket, Key = "daily/dump", VersionId = daily });
         using var read = await host.Client.GetObjectAsync(new GetObjectRequest { BucketName = Bucket, Key = "monthly/dump", VersionId = monthly });
         var readBytes = await TestData.ReadAllAsync(read.ResponseStream);
-        var retention = await host.Client.GetObjectRetentionAsync(new GetObjectRetentionRequest { BucketName = Bucket, Key = "monthly/dump", VersionId = monthly });
+        var retention =
+            await host.Client.GetObjectRetentionAsync(new GetObjectRetentionRequest { BucketName = Bucket, Key = "monthly/dump", VersionId = monthly });
 
         // Assert
         Assert.Equal(S3StorageClass.StandardInfrequentAccess, before.StorageClass);
@@ -98,7 +99,8 @@ public class LifecycleTests
         var rules = new[]
         {
             Rule("instant", new LifecycleFilter { Prefix = "instant/" }, S3StorageClass.GlacierInstantRetrieval),
-            Rule("sized", new LifecycleFilter { And = new LifecycleRuleAndOperator { Prefix = "sized/", ObjectSizeGreaterThan = 10 } }, S3StorageClass.GlacierInstantRetrieval),
+            Rule("sized", new LifecycleFilter { And = new LifecycleRuleAndOperator { Prefix = "sized/", ObjectSizeGreaterThan = 10 } },
+                S3StorageClass.GlacierInstantRetrieval),
             Rule("archive", new LifecycleFilter { Prefix = "archive/" }, S3StorageClass.Glacier),
         };
         await PutLifecycleAsync(host, rules);
@@ -120,7 +122,8 @@ public class LifecycleTests
 
         // Assert
         Assert.Equal(
-            new Dictionary<string, string> { ["archive/small"] = "STANDARD", ["instant/large"] = "GLACIER_IR", ["instant/small"] = "STANDARD", ["sized/small"] = "GLACIER_IR" },
+            new Dictionary<string,
+                string> { ["archive/small"] = "STANDARD", ["instant/large"] = "GLACIER_IR", ["instant/small"] = "STANDARD", ["sized/small"] = "GLACIER_IR" },
             firstRun);
         Assert.Equal("GLACIER", secondRun["archive/small"]);
         Assert.Equal("STANDARD", secondRun["instant/small"]);
@@ -205,7 +208,8 @@ public class LifecycleTests
         host.Clock.SetUtcNow(new DateTimeOffset(replacedAt.UtcDateTime.Date.AddDays(3), TimeSpan.Zero).AddSeconds(-1));
         var before = await host.Client.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = Bucket, Key = "k", VersionId = first });
         host.Clock.Advance(TimeSpan.FromSeconds(2));
-        var listed = (await host.Client.ListVersionsAsync(new ListVersionsRequest { BucketName = Bucket })).Versions.ToDictionary(v => v.VersionId, v => v.StorageClass.Value);
+        var listed = (await host.Client.ListVersionsAsync(new ListVersionsRequest { BucketName = Bucket })).Versions.ToDictionary(v => v.VersionId, v =>
+            v.StorageClass.Value);
 
         // Assert
         Assert.Null(before.StorageClass);
@@ -230,7 +234,8 @@ public class LifecycleTests
         });
         var weekly = new Tag { Key = "retention-tier", Value = "weekly" };
         var created = host.Clock.GetUtcNow();
-        var version = await PutAsync(host, "weekly/dump", TestData.Bytes(LargeObject), weekly, S3StorageClass.StandardInfrequentAccess, created.UtcDateTime.AddDays(90));
+        var version =
+            await PutAsync(host, "weekly/dump", TestData.Bytes(LargeObject), weekly, S3StorageClass.StandardInfrequentAccess, created.UtcDateTime.AddDays(90));
 
         // Act: one jump to day 92 (the expiration ran at the 92nd midnight), then to day 95.
         host.Clock.SetUtcNow(new DateTimeOffset(created.UtcDateTime.Date.AddDays(92).AddHours(12), TimeSpan.Zero));
@@ -301,15 +306,22 @@ public class LifecycleTests
         { "InvalidArgument", "'Days' in the Expiration action must be greater than 'Days' in the Transition action",
             Rule("<Filter/>", "<Transition><Days>30</Days><StorageClass>GLACIER_IR</StorageClass></Transition><Expiration><Days>30</Days></Expiration>") },
         { "InvalidArgument", "must be 30 days more than",
-            Rule("<Filter/>", "<Transition><Days>30</Days><StorageClass>STANDARD_IA</StorageClass></Transition><Transition><Days>40</Days><StorageClass>GLACIER</StorageClass></Transition>") },
+            Rule("<Filter/>",
+                "<Transition><Days>30</Days><StorageClass>STANDARD_IA</StorageClass></Transition>" +
+                "<Transition><Days>40</Days><StorageClass>GLACIER</StorageClass></Transition>") },
         { "InvalidArgument", "'Days' in Transition action for StorageClass 'GLACIER' must be greater than",
-            Rule("<Filter/>", "<Transition><Days>10</Days><StorageClass>GLACIER</StorageClass></Transition><Transition><Days>20</Days><StorageClass>GLACIER_IR</StorageClass></Transition>") },
+            Rule("<Filter/>",
+                "<Transition><Days>10</Days><StorageClass>GLACIER</StorageClass></Transition>" +
+                "<Transition><Days>20</Days><StorageClass>GLACIER_IR</StorageClass></Transition>") },
         { "InvalidArgument", "does not transition objects from ONEZONE_IA to GLACIER_IR",
-            Rule("<Filter/>", "<Transition><Days>30</Days><StorageClass>ONEZONE_IA</StorageClass></Transition><Transition><Days>90</Days><StorageClass>GLACIER_IR</StorageClass></Transition>") },
+            Rule("<Filter/>",
+                "<Transition><Days>30</Days><StorageClass>ONEZONE_IA</StorageClass></Transition>" +
+                "<Transition><Days>90</Days><StorageClass>GLACIER_IR</StorageClass></Transition>") },
         { "InvalidArgument", "is not a StorageClass",
             Rule("<Filter/>", "<Transition><Days>30</Days><StorageClass>STANDARD</StorageClass></Transition>") },
         { "InvalidArgument", "AbortIncompleteMultipartUpload cannot be specified with a tag filter",
-            Rule("<Filter><Tag><Key>retention-tier</Key><Value>daily</Value></Tag></Filter>", "<AbortIncompleteMultipartUpload><DaysAfterInitiation>1</DaysAfterInitiation></AbortIncompleteMultipartUpload>") },
+            Rule("<Filter><Tag><Key>retention-tier</Key><Value>daily</Value></Tag></Filter>",
+                "<AbortIncompleteMultipartUpload><DaysAfterInitiation>1</DaysAfterInitiation></AbortIncompleteMultipartUpload>") },
         { "InvalidArgument", "must be midnight GMT",
             Rule("<Filter/>", "<Expiration><Date>2030-01-01T12:00:00Z</Date></Expiration>") },
         { "InvalidArgument", "'Days' for Expiration action must be a positive integer",
@@ -321,12 +333,14 @@ public class LifecycleTests
         { "MalformedXML", "holds one of Prefix, Tag",
             Rule("<Filter><Prefix>a/</Prefix><Tag><Key>k</Key><Value>v</Value></Tag></Filter>", "<Expiration><Days>1</Days></Expiration>") },
         { "InvalidArgument", "Rule ID must be unique",
-            $"<LifecycleConfiguration>{RuleElement("<Filter/>", "<Expiration><Days>1</Days></Expiration>")}{RuleElement("<Filter/>", "<Expiration><Days>2</Days></Expiration>")}</LifecycleConfiguration>" },
+            $"<LifecycleConfiguration>{RuleElement("<Filter/>", "<Expiration><Days>1</Days></Expiration>")}" +
+            $"{RuleElement("<Filter/>", "<Expiration><Days>2</Days></Expiration>")}</LifecycleConfiguration>" },
     };
 
     [Theory]
     [MemberData(nameof(RefusedConfigurations))]
-    public async Task PutLifecycleConfiguration_WhenS3WouldRefuseTheRules_ShouldAnswerS3sErrorNamingTheProblemAndKeepTheOldOne(string code, string message, string document)
+    public async Task PutLifecycleConfiguration_WhenS3WouldRefuseTheRules_ShouldAnswerS3sErrorNamingTheProblemAndKeepTheOldOne(string code, string message,
+        string document)
     {
         // Arrange
         await using var host = await StartAsync(objectLock: false);

@@ -64,7 +64,8 @@ public class ListingTests
         // Act
         do
         {
-            var page = await host.Client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = Bucket, Delimiter = "/", MaxKeys = 1, ContinuationToken = token });
+            var page =
+                await host.Client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = Bucket, Delimiter = "/", MaxKeys = 1, ContinuationToken = token });
             prefixes.AddRange(page.CommonPrefixes ?? []);
             keys.AddRange(page.S3Objects?.Select(entry => entry.Key) ?? []);
             token = page.IsTruncated == true ? page.NextContinuationToken : null;

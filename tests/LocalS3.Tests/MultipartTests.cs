@@ -19,7 +19,8 @@ public class MultipartTests
         await using var host = await StartAsync();
         var part1 = TestData.Bytes(FiveMiB, seed: 1);
         var part2 = TestData.Bytes(1024 * 1024, seed: 2);
-        var upload = await host.Client.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest { BucketName = Bucket, Key = "joined.bin", ContentType = "application/x-dump" });
+        var upload = await host.Client.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest { BucketName = Bucket, Key = "joined.bin",
+            ContentType = "application/x-dump" });
 
         // Act
         var responses = await Task.WhenAll(
@@ -91,7 +92,8 @@ public class MultipartTests
         await UploadPartAsync(host, upload.UploadId, "k", 1, TestData.Bytes(100));
 
         // Act + Assert
-        await TestData.AssertS3ErrorAsync("InvalidPart", HttpStatusCode.BadRequest, () => host.Client.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
+        await TestData.AssertS3ErrorAsync("InvalidPart", HttpStatusCode.BadRequest, () =>
+            host.Client.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
         {
             BucketName = Bucket,
             Key = "k",
@@ -110,7 +112,8 @@ public class MultipartTests
         var second = await UploadPartAsync(host, upload.UploadId, "k", 2, TestData.Bytes(100));
 
         // Act + Assert
-        await TestData.AssertS3ErrorAsync("EntityTooSmall", HttpStatusCode.BadRequest, () => host.Client.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
+        await TestData.AssertS3ErrorAsync("EntityTooSmall", HttpStatusCode.BadRequest, () =>
+            host.Client.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
         {
             BucketName = Bucket,
             Key = "k",
@@ -177,7 +180,8 @@ public class MultipartTests
         // Assert
         Assert.Equal(upload.UploadId, Assert.Single(before.MultipartUploads).UploadId);
         Assert.Empty(after.MultipartUploads ?? []);
-        await TestData.AssertS3ErrorAsync("NoSuchUpload", HttpStatusCode.NotFound, () => UploadPartAsync(host, upload.UploadId, "aborted", 2, TestData.Bytes(10)));
+        await TestData.AssertS3ErrorAsync("NoSuchUpload", HttpStatusCode.NotFound, () =>
+            UploadPartAsync(host, upload.UploadId, "aborted", 2, TestData.Bytes(10)));
     }
 
     [Fact]
@@ -190,7 +194,8 @@ public class MultipartTests
         var part = await UploadPartAsync(host, upload.UploadId, "exists", 1, TestData.Bytes(10));
 
         // Act + Assert
-        await TestData.AssertS3ErrorAsync("PreconditionFailed", HttpStatusCode.PreconditionFailed, () => host.Client.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
+        await TestData.AssertS3ErrorAsync("PreconditionFailed", HttpStatusCode.PreconditionFailed, () =>
+            host.Client.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
         {
             BucketName = Bucket,
             Key = "exists",

@@ -229,7 +229,8 @@ public class ObjectLockTests
         // Act + Assert
         var versioning = await host.Client.GetBucketVersioningAsync(new GetBucketVersioningRequest { BucketName = Bucket });
         Assert.Equal(VersionStatus.Enabled, versioning.VersioningConfig.Status);
-        await TestData.AssertS3ErrorAsync("InvalidBucketState", HttpStatusCode.Conflict, () => host.Client.PutBucketVersioningAsync(new PutBucketVersioningRequest
+        await TestData.AssertS3ErrorAsync("InvalidBucketState", HttpStatusCode.Conflict, () =>
+            host.Client.PutBucketVersioningAsync(new PutBucketVersioningRequest
         {
             BucketName = Bucket,
             VersioningConfig = new S3BucketVersioningConfig { Status = VersionStatus.Suspended },

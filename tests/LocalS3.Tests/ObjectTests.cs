@@ -24,7 +24,8 @@ public class ObjectTests
 
         // Assert: the client's bytes, and on disk the same bytes with no chunk framing or trailer.
         Assert.Equal(data, roundTripped);
-        var dataFile = Assert.Single(Directory.GetFiles(Path.Combine(host.StateDirectory, "buckets", Bucket, "objects"), "*.data", SearchOption.AllDirectories));
+        var dataFile =
+            Assert.Single(Directory.GetFiles(Path.Combine(host.StateDirectory, "buckets", Bucket, "objects"), "*.data", SearchOption.AllDirectories));
         Assert.Equal(data, await File.ReadAllBytesAsync(dataFile));
         Assert.Equal("\"" + TestData.Md5Hex(data) + "\"", get.ETag);
     }

@@ -33,7 +33,8 @@ public class PersistenceTests
             BucketName = Bucket,
             Configuration = new LifecycleConfiguration
             {
-                Rules = [new LifecycleRule { Id = "keep", Status = LifecycleRuleStatus.Enabled, Filter = new LifecycleFilter(), Expiration = new LifecycleRuleExpiration { Days = 90 } }],
+                Rules = [new LifecycleRule { Id = "keep", Status = LifecycleRuleStatus.Enabled, Filter = new LifecycleFilter(),
+                    Expiration = new LifecycleRuleExpiration { Days = 90 } }],
             },
         });
 
@@ -52,7 +53,8 @@ public class PersistenceTests
         Assert.Equal("version one", await new StreamReader(first.ResponseStream).ReadToEndAsync());
         var tags = await host.Client.GetObjectTaggingAsync(new GetObjectTaggingRequest { BucketName = Bucket, Key = "base.backup", VersionId = v1.VersionId });
         Assert.Equal("full", Assert.Single(tags.Tagging).Value);
-        var retention = await host.Client.GetObjectRetentionAsync(new GetObjectRetentionRequest { BucketName = Bucket, Key = "base.backup", VersionId = v1.VersionId });
+        var retention =
+            await host.Client.GetObjectRetentionAsync(new GetObjectRetentionRequest { BucketName = Bucket, Key = "base.backup", VersionId = v1.VersionId });
         Assert.Equal(ObjectLockRetentionMode.Compliance, retention.Retention.Mode);
         await TestData.AssertS3ErrorAsync("AccessDenied", System.Net.HttpStatusCode.Forbidden,
             () => host.Client.DeleteObjectAsync(new DeleteObjectRequest { BucketName = Bucket, Key = "base.backup", VersionId = v1.VersionId }));

@@ -28,8 +28,10 @@ public class StorageClassTests
 
         // Act
         await host.Client.PutObjectAsync(new PutObjectRequest { BucketName = Bucket, Key = "a-standard", ContentBody = "s" });
-        await host.Client.PutObjectAsync(new PutObjectRequest { BucketName = Bucket, Key = "b-ia", ContentBody = "i", StorageClass = S3StorageClass.StandardInfrequentAccess });
-        await host.Client.PutObjectAsync(new PutObjectRequest { BucketName = Bucket, Key = "c-ir", ContentBody = "r", StorageClass = S3StorageClass.GlacierInstantRetrieval });
+        await host.Client.PutObjectAsync(new PutObjectRequest { BucketName = Bucket, Key = "b-ia", ContentBody = "i",
+            StorageClass = S3StorageClass.StandardInfrequentAccess });
+        await host.Client.PutObjectAsync(new PutObjectRequest { BucketName = Bucket, Key = "c-ir", ContentBody = "r",
+            StorageClass = S3StorageClass.GlacierInstantRetrieval });
         var headStandard = await host.Client.GetObjectMetadataAsync(Bucket, "a-standard");
         var headIa = await host.Client.GetObjectMetadataAsync(Bucket, "b-ia");
         using var getIr = await host.Client.GetObjectAsync(Bucket, "c-ir");
@@ -116,7 +118,8 @@ public class StorageClassTests
     {
         // Arrange
         await using var host = await StartAsync();
-        await host.Client.PutObjectAsync(new PutObjectRequest { BucketName = Bucket, Key = "archived", ContentBody = "cold", StorageClass = S3StorageClass.Glacier });
+        await host.Client.PutObjectAsync(new PutObjectRequest { BucketName = Bucket, Key = "archived", ContentBody = "cold",
+            StorageClass = S3StorageClass.Glacier });
         var upload = await host.Client.InitiateMultipartUploadAsync(Bucket, "target");
 
         // Act
@@ -203,7 +206,8 @@ public class StorageClassTests
     {
         // Arrange
         await using var host = await StartAsync();
-        await host.Client.PutObjectAsync(new PutObjectRequest { BucketName = Bucket, Key = "k", ContentBody = "x", StorageClass = S3StorageClass.StandardInfrequentAccess });
+        await host.Client.PutObjectAsync(new PutObjectRequest { BucketName = Bucket, Key = "k", ContentBody = "x",
+            StorageClass = S3StorageClass.StandardInfrequentAccess });
 
         // Act
         await host.Client.CopyObjectAsync(new CopyObjectRequest
@@ -214,8 +218,10 @@ public class StorageClassTests
             DestinationKey = "k",
             StorageClass = S3StorageClass.GlacierInstantRetrieval,
         });
-        await host.Client.CopyObjectAsync(new CopyObjectRequest { SourceBucket = Bucket, SourceKey = "k", DestinationBucket = Bucket, DestinationKey = "plain" });
-        var sameClassAgain = await TestData.AssertS3ErrorAsync("InvalidRequest", HttpStatusCode.BadRequest, () => host.Client.CopyObjectAsync(new CopyObjectRequest
+        await host.Client.CopyObjectAsync(new CopyObjectRequest { SourceBucket = Bucket, SourceKey = "k", DestinationBucket = Bucket,
+            DestinationKey = "plain" });
+        var sameClassAgain =
+            await TestData.AssertS3ErrorAsync("InvalidRequest", HttpStatusCode.BadRequest, () => host.Client.CopyObjectAsync(new CopyObjectRequest
         {
             SourceBucket = Bucket,
             SourceKey = "k",

@@ -70,7 +70,8 @@ public class StreamingTests
         var keys = Enumerable.Range(0, 24).Select(i => $"parallel/{i:D2}").ToArray();
 
         // Act
-        await Task.WhenAll(keys.Select(key => host.Client.PutObjectAsync(new PutObjectRequest { BucketName = Bucket, Key = key, ContentBody = "body of " + key })));
+        await Task.WhenAll(keys.Select(key =>
+            host.Client.PutObjectAsync(new PutObjectRequest { BucketName = Bucket, Key = key, ContentBody = "body of " + key })));
         var listing = await host.Client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = Bucket, Prefix = "parallel/" });
 
         // Assert
@@ -78,7 +79,8 @@ public class StreamingTests
         Assert.All(listing.S3Objects, entry => Assert.Equal(("body of " + entry.Key).Length, entry.Size));
     }
 
-    private static async Task<HttpResponseMessage> SendUnsignedTrailerAsync(LocalS3Host host, string key, byte[] payload, string trailerCrc32, long? decodedLength = null)
+    private static async Task<HttpResponseMessage> SendUnsignedTrailerAsync(LocalS3Host host, string key, byte[] payload, string trailerCrc32,
+        long? decodedLength = null)
     {
         using var body = new MemoryStream();
         foreach (var chunk in payload.Chunk(16 * 1024))

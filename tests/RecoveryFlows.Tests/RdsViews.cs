@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using DisasterRecovery.LocalCloud.Executions;
+using DisasterRecovery.LocalSfn;
 
 namespace DisasterRecovery.RecoveryFlows.Tests;
 

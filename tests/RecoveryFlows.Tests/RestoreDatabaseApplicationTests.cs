@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
-using DisasterRecovery.LocalCloud.Emulators;
 using DisasterRecovery.LocalCloud.Platform;
+using DisasterRecovery.LocalEks;
 
 namespace DisasterRecovery.RecoveryFlows.Tests;
 

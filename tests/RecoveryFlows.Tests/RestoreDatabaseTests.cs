@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using DisasterRecovery.LocalCloud.Platform;
-using DisasterRecovery.LocalCloud.Secrets;
 using Npgsql;
 
 namespace DisasterRecovery.RecoveryFlows.Tests;

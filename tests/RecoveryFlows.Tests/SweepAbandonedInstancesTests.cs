@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Amazon.S3.Model;
-using DisasterRecovery.LocalCloud.Emulators;
+using DisasterRecovery.LocalEmulation;
 using DisasterRecovery.LocalRds;
 using DisasterRecovery.LocalStepFunctions.Execution;
 

@@ -1,8 +1,8 @@
 using System.Text.Json.Nodes;
 using DisasterRecovery.LocalCloud;
-using DisasterRecovery.LocalCloud.Executions;
 using DisasterRecovery.LocalCloud.Platform;
 using DisasterRecovery.LocalCloud.Stack;
+using DisasterRecovery.LocalSfn;
 using DisasterRecovery.LocalStepFunctions.Time;
 using DisasterRecovery.TestSupport;
 

@@ -27,7 +27,8 @@ internal sealed class CliPaths
         TemplatePath = template is null ? Path.Combine(RepositoryRoot, "template.yaml") : Path.GetFullPath(template, console.CurrentDirectory);
         StateDirectory = stateDirectory is not null
             ? Path.GetFullPath(stateDirectory, console.CurrentDirectory)
-            : Path.Combine(console.Variable(StateVariable) is { Length: > 0 } state ? Path.GetFullPath(state, console.CurrentDirectory) : Path.Combine(RepositoryRoot, ".local-state"), "cloud");
+            : Path.Combine(console.Variable(StateVariable) is { Length: > 0 } state ? Path.GetFullPath(state, console.CurrentDirectory)
+                : Path.Combine(RepositoryRoot, ".local-state"), "cloud");
     }
 
     public string RepositoryRoot { get; }

@@ -6,9 +6,9 @@ using System.Text.Json.Nodes;
 using DisasterRecovery.LocalCloud.Benchmarks;
 using DisasterRecovery.LocalCloud.Dispatch;
 using DisasterRecovery.LocalCloud.Drill;
-using DisasterRecovery.LocalCloud.Executions;
 using DisasterRecovery.LocalCloud.Schedules;
 using DisasterRecovery.LocalCloud.Stack;
+using DisasterRecovery.LocalSfn;
 using DisasterRecovery.LocalStepFunctions.Execution;
 using DisasterRecovery.LocalStepFunctions.Time;
 
@@ -17,11 +17,13 @@ namespace DisasterRecovery.LocalCloud.Cli;
 /// <summary>The local/dr commands. Each one builds what it needs from the global options and prints to the console.</summary>
 internal sealed class Commands(GlobalOptions globals, CliConsole console)
 {
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static readonly JsonSerializerOptions Indented =
+        new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public IEnumerable<Command> All() =>
     [
-        List(), Invoke(), StartExecution(), DescribeExecution(), GetExecutionHistory(), ListExecutions(), StopExecution(), SimulateSchedules(), Drill(), BenchmarkEngine(),
+        List(), Invoke(), StartExecution(), DescribeExecution(), GetExecutionHistory(), ListExecutions(), StopExecution(), SimulateSchedules(), Drill(),
+            BenchmarkEngine(),
         Samples.RestoreWindowSample.Command((parse, cancellationToken) => HostAsync(parse, cancellationToken), Paths, Out),
     ];
 
@@ -83,7 +85,8 @@ internal sealed class Commands(GlobalOptions globals, CliConsole console)
                     Out.WriteLine($"    ${{{key}}} = {value}");
                 }
 
-                Out.WriteLine(problems.Count == 0 ? "    runs locally: yes" : "    runs locally: no —" + Environment.NewLine + string.Join(Environment.NewLine, problems.Select(p => "      " + p)));
+                Out.WriteLine(problems.Count == 0 ? "    runs locally: yes" : "    runs locally: no —" + Environment.NewLine
+                    + string.Join(Environment.NewLine, problems.Select(p => "      " + p)));
             }
 
             Out.WriteLine();
@@ -97,7 +100,9 @@ internal sealed class Commands(GlobalOptions globals, CliConsole console)
             Out.WriteLine($"Schedules ({stack.Schedules.Count}, UTC)");
             foreach (var s in stack.Schedules)
             {
-                Out.WriteLine($"  {s.TargetLogicalId}.{s.EventName}  {s.EventType}  {s.Expression}  {(s.Enabled ? "ENABLED" : "DISABLED")}  input {s.Input ?? "(default)"}");
+                Out.WriteLine(
+                    $"  {s.TargetLogicalId}.{s.EventName}  {s.EventType}  {s.Expression}  {(s.Enabled ? "ENABLED" : "DISABLED")}  input " +
+                    $"{s.Input ?? "(default)"}");
             }
 
             foreach (var e in stack.UnsimulatedEvents)
@@ -130,7 +135,8 @@ internal sealed class Commands(GlobalOptions globals, CliConsole console)
             cloud.Functions.LogLine += (_, e) => console.Error.WriteLine($"  log: {e.Line}");
             var result = await cloud.Functions.InvokeAsync(definition, Encoding.UTF8.GetBytes(payload), cancellationToken).ConfigureAwait(false);
             await console.Error.WriteLineAsync(
-                $"{definition.LogicalId} ({definition.Handler}) {(result.Error is null ? "succeeded" : "failed")} in {result.Duration.TotalMilliseconds:0} ms, request id {result.RequestId}")
+                $"{definition.LogicalId} ({definition.Handler}) {(result.Error is null ? "succeeded" : "failed")} in {result.Duration.TotalMilliseconds:0} " +
+                    $"ms, request id {result.RequestId}")
                 .ConfigureAwait(false);
             if (result.Error is { } error)
             {
@@ -153,9 +159,12 @@ internal sealed class Commands(GlobalOptions globals, CliConsole console)
         var machine = new Argument<string>("state-machine") { Description = "Logical id (or name or ARN) of a state machine in the template." };
         var input = new Option<string?>("--input") { Description = "JSON file with the execution input (default: {})." };
         var name = new Option<string?>("--name") { Description = "Execution name (default: a new GUID)." };
-        var realTime = new Option<bool>("--real-time") { Description = "Use the system clock: Waits and retry back-offs take real time (default: the virtual clock)." };
-        var approve = new Option<bool>("--approve-task-tokens") { Description = "Answer every .waitForTaskToken task with SendTaskSuccess ({\"approved\": true})." };
-        var reject = new Option<bool>("--reject-task-tokens") { Description = "Answer every .waitForTaskToken task with SendTaskFailure (error TaskRejected)." };
+        var realTime =
+            new Option<bool>("--real-time") { Description = "Use the system clock: Waits and retry back-offs take real time (default: the virtual clock)." };
+        var approve =
+            new Option<bool>("--approve-task-tokens") { Description = "Answer every .waitForTaskToken task with SendTaskSuccess ({\"approved\": true})." };
+        var reject =
+            new Option<bool>("--reject-task-tokens") { Description = "Answer every .waitForTaskToken task with SendTaskFailure (error TaskRejected)." };
         var command = new Command("start-execution", "Runs an execution of a state machine, printing each state as it runs; exits 1 unless it SUCCEEDED.")
         {
             machine, input, name, realTime, approve, reject,
@@ -197,8 +206,10 @@ internal sealed class Commands(GlobalOptions globals, CliConsole console)
     private void PrintOutcome(ExecutionDocument result, bool verbose)
     {
         Out.WriteLine();
-        var covered = DateTimeOffset.Parse(result.StopDate ?? result.StartDate, CultureInfo.InvariantCulture) - DateTimeOffset.Parse(result.StartDate, CultureInfo.InvariantCulture);
-        Out.WriteLine($"Execution {result.Status} in {result.WallTimeMilliseconds / 1000.0:0.000} s wall time; {Describe(covered)} on the {result.Clock} clock");
+        var covered = DateTimeOffset.Parse(result.StopDate ?? result.StartDate, CultureInfo.InvariantCulture)
+            - DateTimeOffset.Parse(result.StartDate, CultureInfo.InvariantCulture);
+        Out.WriteLine(
+            $"Execution {result.Status} in {result.WallTimeMilliseconds / 1000.0:0.000} s wall time; {Describe(covered)} on the {result.Clock} clock");
         Out.WriteLine($"  arn: {result.ExecutionArn}");
         if (result.Status == "SUCCEEDED")
         {
@@ -264,7 +275,8 @@ internal sealed class Commands(GlobalOptions globals, CliConsole console)
     private Command ListExecutions()
     {
         var machine = new Option<string?>("--state-machine") { Description = "Only this state machine's executions (logical id or name)." };
-        var status = new Option<string?>("--status-filter") { Description = "Only executions with this status (RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED)." };
+        var status =
+            new Option<string?>("--status-filter") { Description = "Only executions with this status (RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED)." };
         var command = new Command("list-executions", "Lists recorded executions, newest first.") { machine, status };
         command.SetAction(parse =>
         {
@@ -311,9 +323,10 @@ internal sealed class Commands(GlobalOptions globals, CliConsole console)
             bool stopped;
             try
             {
-                (record, stopped) = DisasterRecovery.LocalCloud.Emulators.SfnEmulator.StopRecorded(store, executionArn, parse.GetValue(error), parse.GetValue(cause), DateTimeOffset.UtcNow);
+                (record, stopped) = DisasterRecovery.LocalSfn.SfnEmulator.StopRecorded(store, executionArn, parse.GetValue(error), parse.GetValue(cause),
+                    DateTimeOffset.UtcNow);
             }
-            catch (DisasterRecovery.LocalCloud.Emulators.ServiceErrorException e)
+            catch (DisasterRecovery.LocalEmulation.ServiceErrorException e)
             {
                 throw new LocalCloudException($"{e.Message} (executions are recorded in {store.Directory}; see local/dr list-executions)", e);
             }
@@ -396,7 +409,9 @@ internal sealed class Commands(GlobalOptions globals, CliConsole console)
             {
                 foreach (var firing in plan)
                 {
-                    Out.WriteLine($"{AwsHistoryFormat.Timestamp(firing.At)}  {firing.Schedule.TargetLogicalId}  {firing.Schedule.EventName}  {firing.Schedule.Expression}  input {firing.Input}");
+                    Out.WriteLine(
+                        $"{AwsHistoryFormat.Timestamp(firing.At)}  {firing.Schedule.TargetLogicalId}  {firing.Schedule.EventName}  " +
+                        $"{firing.Schedule.Expression}  input {firing.Input}");
                 }
 
                 return LocalCloudCli.Success;
@@ -407,7 +422,8 @@ internal sealed class Commands(GlobalOptions globals, CliConsole console)
         return command;
     }
 
-    private async Task<int> ExecutePlanAsync(LocalCloudHost cloud, VirtualTimeProvider clock, IReadOnlyList<ScheduledFiring> plan, CancellationToken cancellationToken)
+    private async Task<int> ExecutePlanAsync(LocalCloudHost cloud, VirtualTimeProvider clock, IReadOnlyList<ScheduledFiring> plan,
+        CancellationToken cancellationToken)
     {
         var run = Guid.NewGuid().ToString("N")[..6];
         var outcomes = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -428,7 +444,8 @@ internal sealed class Commands(GlobalOptions globals, CliConsole console)
                 var name = $"{firing.Schedule.EventName}-{firing.At:yyyyMMdd'T'HHmmss'Z'}-{run}";
                 var result = await cloud.RunExecutionAsync(firing.Schedule.TargetLogicalId, firing.Input, name, cancellationToken).ConfigureAwait(false);
                 outcome = result.Status;
-                detail = result.Status == "SUCCEEDED" ? result.ExecutionArn : $"{Shorten(ErrorDisplay.Summary(result.Error, result.Cause))}  {result.ExecutionArn}";
+                detail = result.Status == "SUCCEEDED" ? result.ExecutionArn
+                    : $"{Shorten(ErrorDisplay.Summary(result.Error, result.Cause))}  {result.ExecutionArn}";
             }
             else
             {
@@ -439,10 +456,13 @@ internal sealed class Commands(GlobalOptions globals, CliConsole console)
             }
 
             outcomes[outcome] = outcomes.GetValueOrDefault(outcome) + 1;
-            Out.WriteLine($"{AwsHistoryFormat.Timestamp(firing.At)}  {firing.Schedule.TargetLogicalId}  {firing.Schedule.EventName}  {outcome}  {detail}{late}");
+            Out.WriteLine(
+                $"{AwsHistoryFormat.Timestamp(firing.At)}  {firing.Schedule.TargetLogicalId}  {firing.Schedule.EventName}  {outcome}  {detail}{late}");
         }
 
-        Out.WriteLine($"Fired {plan.Count}: {(outcomes.Count == 0 ? "nothing" : string.Join(", ", outcomes.OrderBy(o => o.Key, StringComparer.Ordinal).Select(o => $"{o.Value} {o.Key}")))}");
+        Out.WriteLine(
+            $"Fired {plan.Count}: " +
+            $"{(outcomes.Count == 0 ? "nothing" : string.Join(", ", outcomes.OrderBy(o => o.Key, StringComparer.Ordinal).Select(o => $"{o.Value} {o.Key}")))}");
         return outcomes.Keys.All(k => k == "SUCCEEDED") ? LocalCloudCli.Success : LocalCloudCli.Failure;
     }
 
@@ -484,7 +504,8 @@ internal sealed class Commands(GlobalOptions globals, CliConsole console)
 
             var paths = Paths(parse);
             await using var cloud = await HostAsync(parse, cancellationToken).ConfigureAwait(false);
-            var (report, _) = await DrillSession.RunAsync(cloud, paths.RepositoryRoot, DrillRunner.DefaultSteps(databaseScale), Out, cancellationToken).ConfigureAwait(false);
+            var (report, _) =
+                await DrillSession.RunAsync(cloud, paths.RepositoryRoot, DrillRunner.DefaultSteps(databaseScale), Out, cancellationToken).ConfigureAwait(false);
             return report.Succeeded ? LocalCloudCli.Success : LocalCloudCli.Failure;
         });
         return command;
@@ -576,7 +597,8 @@ internal sealed class Commands(GlobalOptions globals, CliConsole console)
                             console.Output.WriteLine($"  rejected (SendTaskFailure, error TaskRejected)");
                             break;
                         default:
-                            console.Output.WriteLine("  no terminal to ask and neither --approve-task-tokens nor --reject-task-tokens was given: stopping the execution");
+                            console.Output.WriteLine(
+                                "  no terminal to ask and neither --approve-task-tokens nor --reject-task-tokens was given: stopping the execution");
                             cloud.Engine.StopExecution(e.ExecutionArn, "LocalCloud.TaskTokenUnanswered",
                                 $"state '{e.StateName}' waits for a task token; run again with --approve-task-tokens or --reject-task-tokens");
                             break;

@@ -1,5 +1,5 @@
-using DisasterRecovery.LocalCloud.Executions;
 using DisasterRecovery.LocalCloud.Functions;
+using DisasterRecovery.LocalSfn;
 using DisasterRecovery.LocalStepFunctions.Execution;
 
 namespace DisasterRecovery.LocalCloud.Cli;

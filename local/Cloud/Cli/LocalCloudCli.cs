@@ -59,7 +59,9 @@ public static class LocalCloudCli
                 new InvocationConfiguration { Output = console.Output, Error = console.Error, EnableDefaultExceptionHandler = false },
                 cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is LocalCloudException or StackLoadException or FunctionNotFoundException or ArgumentException or InvalidDataException)
+        catch (Exception e) when (
+            e is LocalCloudException or LocalEmulation.EmulatorUnavailableException or StackLoadException or FunctionNotFoundException
+                or ArgumentException or InvalidDataException)
         {
             await console.Error.WriteLineAsync($"local/dr: error: {e.Message}").ConfigureAwait(false);
             return UsageError;

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
-using DisasterRecovery.LocalCloud.Emulators;
 using DisasterRecovery.LocalCloud.Stack;
+using DisasterRecovery.LocalEmulation;
 
 namespace DisasterRecovery.LocalCloud.Dispatch;
 
@@ -124,14 +124,18 @@ public static class DefinitionChecker
                 var emulator = emulators.Find(sdk.Service);
                 if (emulator is null)
                 {
-                    problems.Add($"{here}/Resource: the local cloud has no emulator for the '{sdk.Service}' service ('{resource}'); it emulates: {emulators.Describe()}");
+                    problems.Add(
+                        $"{here}/Resource: the local cloud has no emulator for the '{sdk.Service}' service ('{resource}'); " +
+                        $"it emulates: {emulators.Describe()}");
                     break;
                 }
 
                 var shape = emulator.InputShape(sdk.Action);
                 if (shape is null)
                 {
-                    problems.Add($"{here}/Resource: the {sdk.Service} emulator has no action '{sdk.Action}' (actions: {string.Join(", ", emulator.Actions.Order(StringComparer.Ordinal))})");
+                    problems.Add(
+                        $"{here}/Resource: the {sdk.Service} emulator has no action '{sdk.Action}' (actions: " +
+                        $"{string.Join(", ", emulator.Actions.Order(StringComparer.Ordinal))})");
                     break;
                 }
 

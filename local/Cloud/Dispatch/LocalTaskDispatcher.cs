@@ -2,13 +2,13 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using DisasterRecovery.LocalCloud.Emulators;
 using DisasterRecovery.LocalCloud.Functions;
 using DisasterRecovery.LocalCloud.Stack;
+using DisasterRecovery.LocalEmulation;
 using DisasterRecovery.LocalStepFunctions.Errors;
 using DisasterRecovery.LocalStepFunctions.Execution;
 using DisasterRecovery.LocalStepFunctions.Model;
-using static DisasterRecovery.LocalCloud.Emulators.Member;
+using static DisasterRecovery.LocalEmulation.Member;
 
 namespace DisasterRecovery.LocalCloud.Dispatch;
 
@@ -81,7 +81,8 @@ public sealed class LocalTaskDispatcher : ITaskResourceInvoker
         if (invocationType is not ("RequestResponse" or "Event" or "DryRun"))
         {
             throw SdkError("Lambda", "InvalidParameterValueException",
-                $"1 validation error detected: Value '{invocationType}' at 'invocationType' failed to satisfy constraint: Member must satisfy enum value set: [Event, RequestResponse, DryRun]", 400);
+                $"1 validation error detected: Value '{invocationType}' at 'invocationType' failed to satisfy constraint: Member must satisfy enum value " +
+                    $"set: [Event, RequestResponse, DryRun]", 400);
         }
 
         if (invocationType == "DryRun")
@@ -161,7 +162,8 @@ public sealed class LocalTaskDispatcher : ITaskResourceInvoker
         var emulator = _emulators.Find(sdk.Service)
             ?? throw new TaskFailedException(ErrorNames.Runtime, $"The local cloud has no emulator for '{sdk.Service}' (it emulates: {_emulators.Describe()})");
         var shape = emulator.InputShape(sdk.Action)
-            ?? throw new TaskFailedException(ErrorNames.Runtime, $"The local cloud's {sdk.Service} emulator has no action '{sdk.Action}' (it has: {string.Join(", ", emulator.Actions)})");
+            ?? throw new TaskFailedException(ErrorNames.Runtime,
+                $"The local cloud's {sdk.Service} emulator has no action '{sdk.Action}' (it has: {string.Join(", ", emulator.Actions)})");
         var parameters = RequireValid(shape, invocation);
         try
         {

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using DisasterRecovery.LocalCloud.Executions;
+using DisasterRecovery.LocalSfn;
 
 namespace DisasterRecovery.LocalCloud.Drill;
 
@@ -16,7 +16,8 @@ internal static class DrillFlow
 
     private static readonly JsonSerializerOptions Relaxed = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    public static async Task<ExecutionDocument> RunAsync(DrillContext context, string stateMachine, JsonObject input, string executionName, CancellationToken cancellationToken)
+    public static async Task<ExecutionDocument> RunAsync(DrillContext context, string stateMachine, JsonObject input, string executionName,
+        CancellationToken cancellationToken)
     {
         var json = input.ToJsonString(Relaxed);
         context.Output.WriteLine($"      running {stateMachine}, execution {executionName}");

@@ -62,7 +62,8 @@ public static class DrillRunner
             {
                 outcome = await step.RunAsync(context, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is LocalCloudException or Stack.StackLoadException or IOException or InvalidOperationException
+            catch (Exception e) when (
+                e is LocalCloudException or LocalEmulation.EmulatorUnavailableException or Stack.StackLoadException or IOException or InvalidOperationException
                                           or System.Net.Sockets.SocketException or Functions.FunctionNotFoundException
                                           or DisasterRecovery.LocalRds.RdsEmulatorException or Npgsql.NpgsqlException)
             {
@@ -106,7 +107,9 @@ public static class DrillRunner
         }
 
         output.WriteLine();
-        output.WriteLine($"Recoveries against the plan (PostgreSQL: RTO {PostgresObjectives.Label(PostgresObjectives.Rto)}, RPO {PostgresObjectives.Label(PostgresObjectives.Rpo)}):");
+        output.WriteLine(
+            $"Recoveries against the plan (PostgreSQL: RTO {PostgresObjectives.Label(PostgresObjectives.Rto)}, RPO " +
+            $"{PostgresObjectives.Label(PostgresObjectives.Rpo)}):");
         string[] header = ["flow", "recovery time", "RTO", "data at risk / lost", "RPO"];
         var rows = recoveries.Select(r => new[]
         {

@@ -11,7 +11,8 @@ namespace DisasterRecovery.LocalCloud.Drill;
 /// </summary>
 public static class DrillSession
 {
-    /// <summary>Runs <paramref name="steps"/> on <paramref name="cloud"/>, printing to <paramref name="console"/>; returns the report and the log file.</summary>
+    /// <summary>Runs <paramref name="steps"/> on <paramref name="cloud"/>, printing to <paramref name="console"/>; returns the report and the log
+    /// file.</summary>
     public static async Task<(DrillReport Report, string LogFile)> RunAsync(
         LocalCloudHost cloud, string repositoryRoot, IReadOnlyList<IDrillStep> steps, TextWriter console, CancellationToken cancellationToken)
     {

@@ -27,11 +27,13 @@ public sealed class StartLocalServersStep(int scale = 1) : IDrillStep
         if (database.Rows.Count < MarketplaceDatabase.Tables.Count)
         {
             // A drill stopped half-way (a table dropped and not brought back): start from a whole database again.
-            context.Output.WriteLine($"      {database.Database} lacks {string.Join(", ", MarketplaceDatabase.Tables.Except(database.Rows.Keys))}: recreating it");
+            context.Output.WriteLine(
+                $"      {database.Database} lacks {string.Join(", ", MarketplaceDatabase.Tables.Except(database.Rows.Keys))}: recreating it");
             await using (var connection = new Npgsql.NpgsqlConnection(servers.PostgresConnectionString("postgres")))
             {
                 await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-                await using var drop = new Npgsql.NpgsqlCommand($"DROP DATABASE {MarketplaceDatabase.QuoteIdentifier(database.Database)} WITH (FORCE)", connection);
+                await using var drop =
+                    new Npgsql.NpgsqlCommand($"DROP DATABASE {MarketplaceDatabase.QuoteIdentifier(database.Database)} WITH (FORCE)", connection);
                 await drop.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
 
@@ -106,7 +108,8 @@ public sealed class StartPlatformStandInStep : IDrillStep
 
 /// <summary>
 /// Runs a state machine of the template through the local cloud (<see cref="DrillFlow"/>: two lines on the console,
-/// every state in the drill's log), and judges it by its final status. The input is built from the context, so a step can point a flow at what earlier steps started.
+/// every state in the drill's log), and judges it by its final status. The input is built from the context, so a step can point a flow at what earlier steps
+/// started.
 /// </summary>
 public sealed class RunFlowStep(string name, string stateMachine, Func<DrillContext, JsonObject> input) : IDrillStep
 {

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using DisasterRecovery.LocalCloud.Platform;
-using DisasterRecovery.LocalCloud.Secrets;
 using Npgsql;
 
 namespace DisasterRecovery.LocalCloud.Drill;
@@ -136,7 +135,8 @@ public static class MarketplaceDatabase
             }
 
             // Waits (up to 5 s, PostgreSQL's own limit) for the closed session to go away.
-            await ExecuteAsync(admin, $"ALTER DATABASE {QuoteIdentifier(building)} RENAME TO {QuoteIdentifier(database)}", cancellationToken).ConfigureAwait(false);
+            await ExecuteAsync(admin, $"ALTER DATABASE {QuoteIdentifier(building)} RENAME TO {QuoteIdentifier(database)}",
+                cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -159,9 +159,11 @@ public static class MarketplaceDatabase
         await using var connection = await OpenAsync(servers, database, cancellationToken).ConfigureAwait(false);
         foreach (var table in Tables)
         {
-            if (await ScalarAsync<bool>(connection, "SELECT to_regclass($1) IS NOT NULL", cancellationToken, "public." + QuoteIdentifier(table)).ConfigureAwait(false))
+            if (await ScalarAsync<bool>(connection, "SELECT to_regclass($1) IS NOT NULL", cancellationToken,
+                "public." + QuoteIdentifier(table)).ConfigureAwait(false))
             {
-                rows[table] = await ScalarAsync<long>(connection, $"SELECT count(*) FROM public.{QuoteIdentifier(table)}", cancellationToken).ConfigureAwait(false);
+                rows[table] =
+                    await ScalarAsync<long>(connection, $"SELECT count(*) FROM public.{QuoteIdentifier(table)}", cancellationToken).ConfigureAwait(false);
             }
         }
 
@@ -220,7 +222,9 @@ public static class MarketplaceDatabase
     private static string LoadScript()
     {
         using var stream = typeof(MarketplaceDatabase).Assembly.GetManifestResourceStream(ScriptResource)
-                           ?? throw new InvalidOperationException($"the resource {ScriptResource} (Drill/marketplace.sql) is not embedded in {typeof(MarketplaceDatabase).Assembly.GetName().Name}");
+                           ?? throw new InvalidOperationException(
+                               $"the resource {ScriptResource} (Drill/marketplace.sql) is not embedded in " +
+                               $"{typeof(MarketplaceDatabase).Assembly.GetName().Name}");
         using var reader = new StreamReader(stream, Encoding.UTF8);
         return reader.ReadToEnd();
     }

@@ -34,11 +34,13 @@ internal static class Drill
 {
     public static string Describe(TimeSpan t) => t.TotalSeconds < 120
         ? t.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture) + " s"
-        : t.TotalMinutes < 120 ? t.TotalMinutes.ToString("0.0", CultureInfo.InvariantCulture) + " min" : t.TotalHours.ToString("0.0", CultureInfo.InvariantCulture) + " h";
+        : t.TotalMinutes < 120 ? t.TotalMinutes.ToString("0.0", CultureInfo.InvariantCulture) + " min"
+            : t.TotalHours.ToString("0.0", CultureInfo.InvariantCulture) + " h";
 
     public static async Task<JsonNode> InvokeAsync(DrillContext context, string function, JsonObject payload, CancellationToken cancellationToken)
     {
-        var result = await context.Cloud.Functions.InvokeAsync(context.Cloud.Functions.Find(function), Encoding.UTF8.GetBytes(payload.ToJsonString()), cancellationToken).ConfigureAwait(false);
+        var result = await context.Cloud.Functions.InvokeAsync(context.Cloud.Functions.Find(function), Encoding.UTF8.GetBytes(payload.ToJsonString()),
+            cancellationToken).ConfigureAwait(false);
         return result.Error is null
             ? JsonNode.Parse(result.Output!)!
             : throw new LocalCloudException($"{function} failed: {result.Error.ErrorType}: {result.Error.ErrorMessage}");
@@ -59,7 +61,8 @@ internal static class Drill
     }
 
     /// <summary>count(*) and an order-independent fingerprint of a table's rows (sum of the rows' md5 prefixes).</summary>
-    public static async Task<(long Rows, decimal Fingerprint)> FingerprintAsync(DrillContext context, string table, CancellationToken cancellationToken, int? port = null)
+    public static async Task<(long Rows, decimal Fingerprint)> FingerprintAsync(DrillContext context, string table, CancellationToken cancellationToken,
+        int? port = null)
     {
         await using var connection = Connect(context, port);
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -89,7 +92,8 @@ internal static class Drill
         return await rds.CallAsync(context.Cloud.Stack.Region, action, parameters, cancellationToken).ConfigureAwait(false);
     }
 
-    public static string ExecutionName(DrillContext context, string flow) => $"drill-{flow}-{DateTime.UtcNow:yyyyMMdd'T'HHmmss}-{Guid.NewGuid().ToString("N")[..4]}";
+    public static string ExecutionName(DrillContext context, string flow) =>
+        $"drill-{flow}-{DateTime.UtcNow:yyyyMMdd'T'HHmmss}-{Guid.NewGuid().ToString("N")[..4]}";
 }
 
 /// <summary>The plan's nightly backup and daily verification (§1.1, §5.2): PostgresBackup, then PostgresVerify of that backup.</summary>
@@ -106,11 +110,14 @@ public sealed class BackupAndVerifyStep : IDrillStep
         var backupTook = clock.Elapsed;
         var backupId = backup["backupId"]!.GetValue<string>();
         clock.Restart();
-        var verify = await Drill.InvokeAsync(context, "PostgresVerifyFunction", new JsonObject { ["backupId"] = backupId }, cancellationToken).ConfigureAwait(false);
-        context.LastVerifiedBackupAt = DateTimeOffset.Parse(backup["completedAt"]!.GetValue<string>(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
+        var verify =
+            await Drill.InvokeAsync(context, "PostgresVerifyFunction", new JsonObject { ["backupId"] = backupId }, cancellationToken).ConfigureAwait(false);
+        context.LastVerifiedBackupAt =
+            DateTimeOffset.Parse(backup["completedAt"]!.GetValue<string>(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
         var stored = backup["storedBytes"]!.GetValue<long>() / 1024.0 / 1024.0;
         return new DrillStepOutcome(true, FormattableString.Invariant(
-            $"backup {backupId}: {backup["tables"]} tables, {backup["rows"]} rows, {stored:0.0} MiB stored, {Drill.Describe(backupTook)}; verified ({verify["checks"]!.AsArray().Count} checks) in {Drill.Describe(clock.Elapsed)}"));
+            $"backup {backupId}: {backup["tables"]} tables, {backup["rows"]} rows, {stored:0.0} MiB stored, {Drill.Describe(backupTook)}; ") +
+            FormattableString.Invariant($"verified ({verify["checks"]!.AsArray().Count} checks) in {Drill.Describe(clock.Elapsed)}"));
     }
 }
 
@@ -136,8 +143,10 @@ public sealed class PointInTimeRecoveryStep : IDrillStep
         var damagedAt = await Drill.DatabaseNowAsync(context, cancellationToken).ConfigureAwait(false);
 
         // What the archive held at the moment of the damage: RDS's LatestRestorableTime lags by the WAL upload interval.
-        var described = await Drill.RdsAsync(context, "describeDBInstances", new JsonObject { ["DbInstanceIdentifier"] = "technician-marketplace" }, cancellationToken).ConfigureAwait(false);
-        var latest = DateTimeOffset.Parse(described!["DbInstances"]![0]!["LatestRestorableTime"]!.GetValue<string>(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
+        var described = await Drill.RdsAsync(context, "describeDBInstances", new JsonObject { ["DbInstanceIdentifier"] = "technician-marketplace" },
+            cancellationToken).ConfigureAwait(false);
+        var latest = DateTimeOffset.Parse(described!["DbInstances"]![0]!["LatestRestorableTime"]!.GetValue<string>(), CultureInfo.InvariantCulture,
+            DateTimeStyles.AssumeUniversal);
         var atRisk = damagedAt > latest ? damagedAt - latest : TimeSpan.Zero;
         var rds = await context.Cloud.GetRdsAsync(cancellationToken).ConfigureAwait(false);
         await rds.FlushWalArchiveAsync("technician-marketplace", cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -151,7 +160,8 @@ public sealed class PointInTimeRecoveryStep : IDrillStep
             ["tables"] = new JsonArray("reviews", "payments"),
             ["mode"] = "insert-missing",
         };
-        context.Output.WriteLine($"      damage at {Drill.Iso(damagedAt)}: every 10th review deleted, the payments table dropped; restoring to {Drill.Iso(beforeDamage)}");
+        context.Output.WriteLine(
+            $"      damage at {Drill.Iso(damagedAt)}: every 10th review deleted, the payments table dropped; restoring to {Drill.Iso(beforeDamage)}");
         var execution = await DrillFlow.RunAsync(context, "PointInTimeRecoveryStateMachine", input, name, cancellationToken).ConfigureAwait(false);
         var took = clock.Elapsed;
         if (execution.Status != "SUCCEEDED")
@@ -163,7 +173,8 @@ public sealed class PointInTimeRecoveryStep : IDrillStep
         var paymentsAfter = await Drill.FingerprintAsync(context, "payments", cancellationToken).ConfigureAwait(false);
         var same = reviewsAfter == reviews && paymentsAfter == payments;
         return new DrillStepOutcome(same,
-            $"{(same ? "every deleted review and the dropped table are back" : "ROWS DIFFER after recovery")} ({reviews.Rows} reviews, {payments.Rows} payments); " +
+            $"{(same ? "every deleted review and the dropped table are back" : "ROWS DIFFER after recovery")} ({reviews.Rows} reviews, {payments.Rows} " +
+                $"payments); " +
             $"recovery time {PostgresObjectives.AgainstRto(took)}; data at risk (WAL archive lag at the damage) {PostgresObjectives.AgainstRpo(atRisk)}",
             "PointInTimeRecoveryStateMachine",
             new RecoveryMeasurement("point-in-time-recovery", took, atRisk, "WAL archive lag at the damage"));
@@ -203,12 +214,14 @@ public sealed class RestoreDatabaseStep : IDrillStep
                 return new DrillStepOutcome(false, $"RestoreDatabaseStateMachine {DrillFlow.Outcome(execution)}", "RestoreDatabaseStateMachine");
             }
 
-            var described = await Drill.RdsAsync(context, "describeDBInstances", new JsonObject { ["DbInstanceIdentifier"] = "restored-" + name }, cancellationToken).ConfigureAwait(false);
+            var described = await Drill.RdsAsync(context, "describeDBInstances", new JsonObject { ["DbInstanceIdentifier"] = "restored-" + name },
+                cancellationToken).ConfigureAwait(false);
             var port = described!["DbInstances"]![0]!["Endpoint"]!["Port"]!.GetValue<int>();
             var restored = await Drill.FingerprintAsync(context, "jobs", cancellationToken, port).ConfigureAwait(false);
             var same = restored == jobs;
             return new DrillStepOutcome(same,
-                $"{(same ? "the new instance holds the verified backup's jobs" : "JOBS DIFFER on the new instance")} ({jobs.Rows} jobs); application switched and healthy; " +
+                $"{(same ? "the new instance holds the verified backup's jobs" : "JOBS DIFFER on the new instance")} ({jobs.Rows} jobs); application " +
+                    $"switched and healthy; " +
                 $"recovery time {PostgresObjectives.AgainstRto(took)}; data lost (age of the last verified backup at the incident) " +
                 $"{(lost is { } l ? PostgresObjectives.AgainstRpo(l) : "unknown (no backup step ran)")}",
                 "RestoreDatabaseStateMachine",
@@ -220,17 +233,20 @@ public sealed class RestoreDatabaseStep : IDrillStep
         }
     }
 
-    /// <summary>The drill's production is the local cluster again: the ConfigMap back, the pods restarted, the drill's instance and snapshot removed, the titles repaired.</summary>
+    /// <summary>The drill's production is the local cluster again: the ConfigMap back, the pods restarted, the drill's instance and snapshot removed, the
+    /// titles repaired.</summary>
     private static async Task ReturnToNormalAsync(DrillContext context, string name, CancellationToken cancellationToken)
     {
         var servers = context.Servers!;
         var eks = context.Cloud.Eks;
-        eks.ApplyConfigMap(PlatformEmulators.Namespace, DatabaseConfigMap.Name, DatabaseConfigMap.DataFor(servers, context.Database?.Database ?? MarketplaceDatabase.DefaultName));
+        eks.ApplyConfigMap(PlatformEmulators.Namespace, DatabaseConfigMap.Name,
+            DatabaseConfigMap.DataFor(servers, context.Database?.Database ?? MarketplaceDatabase.DefaultName));
         eks.ScaleDeployment(PlatformEmulators.Namespace, PlatformEmulators.Deployment, PlatformEmulators.SeedReplicas);
         eks.RestartDeployment(PlatformEmulators.Namespace, PlatformEmulators.Deployment);
         foreach (var (action, parameters) in new (string, JsonObject)[]
         {
-            ("deleteDBInstance", new JsonObject { ["DbInstanceIdentifier"] = "restored-" + name, ["SkipFinalSnapshot"] = true, ["DeleteAutomatedBackups"] = true }),
+            ("deleteDBInstance",
+                new JsonObject { ["DbInstanceIdentifier"] = "restored-" + name, ["SkipFinalSnapshot"] = true, ["DeleteAutomatedBackups"] = true }),
             ("deleteDBSnapshot", new JsonObject { ["DbSnapshotIdentifier"] = "evidence-" + name }),
         })
         {
@@ -245,7 +261,8 @@ public sealed class RestoreDatabaseStep : IDrillStep
         }
 
         await WaitUntilDeletedAsync(context, "restored-" + name, cancellationToken).ConfigureAwait(false);
-        await Drill.ExecuteAsync(context, "UPDATE public.jobs SET title = reverse(substr(title, 2)) WHERE id % 7 = 0 AND title LIKE '#%'", cancellationToken).ConfigureAwait(false);
+        await Drill.ExecuteAsync(context, "UPDATE public.jobs SET title = reverse(substr(title, 2)) WHERE id % 7 = 0 AND title LIKE '#%'",
+            cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -258,7 +275,8 @@ public sealed class RestoreDatabaseStep : IDrillStep
         {
             try
             {
-                await Drill.RdsAsync(context, "describeDBInstances", new JsonObject { ["DbInstanceIdentifier"] = identifier }, cancellationToken).ConfigureAwait(false);
+                await Drill.RdsAsync(context, "describeDBInstances", new JsonObject { ["DbInstanceIdentifier"] = identifier },
+                    cancellationToken).ConfigureAwait(false);
             }
             catch (DisasterRecovery.LocalRds.RdsEmulatorException e) when (e.ErrorName == "Rds.DbInstanceNotFoundException")
             {

@@ -27,7 +27,7 @@ public static class FunctionCatalog
         {
             throw new FunctionNotFoundException(
                 $"{functionLogicalId}: Handler '{handler}' names no function assembly the local cloud references " +
-                $"(it references: {string.Join(", ", KnownFunctionAssemblies())}); add a ProjectReference to local/Cloud/LocalCloud.csproj");
+                $"(it references: {string.Join(", ", KnownFunctionAssemblies())}); add a ProjectReference to local/Cloud/Cloud.csproj");
         }
 
         var entryPoints = assembly.GetExportedTypes()
@@ -38,7 +38,8 @@ public static class FunctionCatalog
             1 => entryPoints[0],
             0 => throw new FunctionNotFoundException($"{functionLogicalId}: assembly '{handler}' has no public class implementing ILambdaEntryPoint"),
             _ => throw new FunctionNotFoundException(
-                $"{functionLogicalId}: assembly '{handler}' has {entryPoints.Count} ILambdaEntryPoint classes ({string.Join(", ", entryPoints.Select(t => t.Name))}); a function has one"),
+                $"{functionLogicalId}: assembly '{handler}' has {entryPoints.Count} ILambdaEntryPoint classes " +
+                    $"({string.Join(", ", entryPoints.Select(t => t.Name))}); a function has one"),
         };
     }
 
@@ -76,7 +77,8 @@ public static class FunctionCatalog
                 var name = metadata.GetString(metadata.GetAssemblyDefinition().Name);
                 var usesLambda = metadata.AssemblyReferences.Any(r => metadata.GetString(metadata.GetAssemblyReference(r).Name) == LambdaAssembly);
                 var hasEntryPoint = pe.PEHeaders.CorHeader?.EntryPointTokenOrRelativeVirtualAddress != 0;
-                if (usesLambda && hasEntryPoint && name != typeof(FunctionCatalog).Assembly.GetName().Name && !name.EndsWith(".Tests", StringComparison.Ordinal))
+                if (usesLambda && hasEntryPoint && name != typeof(FunctionCatalog).Assembly.GetName().Name
+                    && !name.EndsWith(".Tests", StringComparison.Ordinal))
                 {
                     found.Add(name);
                 }

@@ -55,7 +55,8 @@ public sealed class FunctionHost
     /// <exception cref="FunctionNotFoundException">Listing the functions the template defines.</exception>
     public FunctionDefinition Find(string nameOrArn) =>
         _stack.FindFunction(nameOrArn) ?? throw new FunctionNotFoundException(
-            $"no function '{nameOrArn}' in {Path.GetFileName(_stack.TemplatePath)} (functions: {StackLoader.Names(_stack.Functions.Select(f => f.LogicalId))})");
+            $"no function '{nameOrArn}' in {Path.GetFileName(_stack.TemplatePath)} " +
+            $"(functions: {StackLoader.Names(_stack.Functions.Select(f => f.LogicalId))})");
 
     /// <summary>Checks that every function's Handler leads to an entry point, without running any init code.</summary>
     public void VerifyHandlers()
@@ -103,7 +104,8 @@ public sealed class FunctionHost
             // Lambda stops the sandbox; here the handler is abandoned (its context token has fired) and reported the same way.
             _ = invocation.ContinueWith(static t => t.Exception, TaskContinuationOptions.OnlyOnFaulted);
             var message = $"{_clock.GetUtcNow():yyyy-MM-ddTHH:mm:ss.fffZ} {requestId} Task timed out after {function.Timeout.TotalSeconds:0.00} seconds";
-            return new FunctionInvocationResult(requestId, null, new ErrorReport(message, "Sandbox.Timedout", []), log.Lines, Stopwatch.GetElapsedTime(started));
+            return new FunctionInvocationResult(requestId, null, new ErrorReport(message, "Sandbox.Timedout", []), log.Lines,
+                Stopwatch.GetElapsedTime(started));
         }
 
         try
@@ -114,7 +116,8 @@ public sealed class FunctionHost
                 // Lambda does not pass an oversized response on: the caller gets a function error instead (HTTP 200,
                 // X-Amz-Function-Error: Unhandled), which Step Functions reports under its errorType.
                 var tooLarge = new ErrorReport(
-                    $"Response payload size ({output.Length} bytes) exceeded maximum allowed payload size ({MaxResponseBytes} bytes).", ResponseSizeTooLarge, []);
+                    $"Response payload size ({output.Length} bytes) exceeded maximum allowed payload size ({MaxResponseBytes} bytes).", ResponseSizeTooLarge,
+                        []);
                 return new FunctionInvocationResult(requestId, null, tooLarge, log.Lines, Stopwatch.GetElapsedTime(started));
             }
 

@@ -1,6 +1,5 @@
 using System.Globalization;
-using DisasterRecovery.LocalCloud.Emulators;
-using DisasterRecovery.LocalCloud.Secrets;
+using DisasterRecovery.LocalEks;
 
 namespace DisasterRecovery.LocalCloud.Platform;
 

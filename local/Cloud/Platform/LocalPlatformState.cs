@@ -1,5 +1,7 @@
-using DisasterRecovery.LocalCloud.Emulators;
-using DisasterRecovery.LocalCloud.Secrets;
+using DisasterRecovery.LocalEks;
+using DisasterRecovery.LocalEmulation;
+using DisasterRecovery.LocalSecretsManager;
+
 
 namespace DisasterRecovery.LocalCloud.Platform;
 

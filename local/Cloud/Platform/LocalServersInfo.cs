@@ -96,6 +96,7 @@ public static class LocalServersScript
         var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
         var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
         await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
-        return (process.ExitCode, command == "info" ? await stdout.ConfigureAwait(false) : await stdout.ConfigureAwait(false) + await stderr.ConfigureAwait(false));
+        return (process.ExitCode,
+            command == "info" ? await stdout.ConfigureAwait(false) : await stdout.ConfigureAwait(false) + await stderr.ConfigureAwait(false));
     }
 }

@@ -1,6 +1,7 @@
-using DisasterRecovery.LocalCloud.Emulators;
-using DisasterRecovery.LocalCloud.Secrets;
 using DisasterRecovery.LocalCloud.Stack;
+using DisasterRecovery.LocalEks;
+using DisasterRecovery.LocalEmulation;
+using DisasterRecovery.LocalSecretsManager;
 
 namespace DisasterRecovery.LocalCloud.Platform;
 

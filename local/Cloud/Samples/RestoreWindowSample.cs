@@ -34,9 +34,11 @@ public sealed record RestoreWindowSample(string Instance, DateTimeOffset Earlies
         JsonNode backups;
         try
         {
-            backups = await rds.CallAsync(cloud.Stack.Region, "describeDBInstanceAutomatedBackups", new JsonObject { ["DbInstanceIdentifier"] = instance }, cancellationToken).ConfigureAwait(false);
+            backups = await rds.CallAsync(cloud.Stack.Region, "describeDBInstanceAutomatedBackups", new JsonObject { ["DbInstanceIdentifier"] = instance },
+                cancellationToken).ConfigureAwait(false);
         }
-        catch (DisasterRecovery.LocalRds.RdsEmulatorException e) when (e.ErrorName is "Rds.DbInstanceNotFoundException" or "Rds.DbInstanceAutomatedBackupNotFoundException")
+        catch (DisasterRecovery.LocalRds.RdsEmulatorException e) when (
+            e.ErrorName is "Rds.DbInstanceNotFoundException" or "Rds.DbInstanceAutomatedBackupNotFoundException")
         {
             throw new LocalCloudException(
                 $"{instance} is not an RDS instance of this local cloud ({e.ErrorName}). technician-marketplace is local/servers' cluster, " +
@@ -62,7 +64,8 @@ public sealed record RestoreWindowSample(string Instance, DateTimeOffset Earlies
         output.WriteLine($"{Instance}: restorable from {Iso(Earliest)} to {Iso(Latest)} (UTC)");
         output.WriteLine($"{SampleFile} with restoreTime {Iso(Latest)} (the latest restorable time), written to {inputFile}:");
         output.WriteLine(Input.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-        var approve = Input["requireApproval"] is JsonValue approval && approval.TryGetValue<bool>(out var required) && required ? " --approve-task-tokens" : string.Empty;
+        var approve = Input["requireApproval"] is JsonValue approval && approval.TryGetValue<bool>(out var required) && required ? " --approve-task-tokens"
+            : string.Empty;
         output.WriteLine($"Run it: local/dr start-execution {StateMachine} --input {inputFile}{approve}");
     }
 
@@ -72,7 +75,8 @@ public sealed record RestoreWindowSample(string Instance, DateTimeOffset Earlies
     /// </summary>
     internal static Command Command(Func<ParseResult, CancellationToken, Task<LocalCloudHost>> host, Func<ParseResult, CliPaths> paths, TextWriter output)
     {
-        var instance = new Argument<string>("instance") { Description = "The DB instance (default: technician-marketplace).", DefaultValueFactory = _ => "technician-marketplace" };
+        var instance = new Argument<string>("instance") { Description = "The DB instance (default: technician-marketplace).", DefaultValueFactory = _ =>
+            "technician-marketplace" };
         var command = new Command("restore-window",
             $"Prints a DB instance's restorable window and a ready {StateMachine} input: {SampleFile} with a restoreTime inside it.")
         {
@@ -86,7 +90,8 @@ public sealed record RestoreWindowSample(string Instance, DateTimeOffset Earlies
             var window = await ReadAsync(cloud, parse.GetValue(instance)!, sample, cancellationToken).ConfigureAwait(false);
             var file = Path.Combine(cloud.StateDirectory, "samples", Path.GetFileName(SampleFile));
             Directory.CreateDirectory(Path.GetDirectoryName(file)!);
-            await File.WriteAllTextAsync(file, window.Input.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + Environment.NewLine, cancellationToken).ConfigureAwait(false);
+            await File.WriteAllTextAsync(file, window.Input.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + Environment.NewLine,
+                cancellationToken).ConfigureAwait(false);
             window.Print(output, file);
             return LocalCloudCli.Success;
         });

@@ -154,7 +154,8 @@ public sealed class CronExpression : ScheduleExpression
 
         if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value < min || value > max)
         {
-            throw new FormatException($"'{text}' is not a valid {what} value ({min}-{max}{(names is null ? string.Empty : " or " + names[0] + "-" + names[^1])})");
+            throw new FormatException(
+                $"'{text}' is not a valid {what} value ({min}-{max}{(names is null ? string.Empty : " or " + names[0] + "-" + names[^1])})");
         }
 
         return value;

@@ -68,7 +68,8 @@ public static class ScheduleSimulator
             ["account"] = stack.AccountId,
             ["time"] = time,
             ["region"] = stack.Region,
-            ["resources"] = new JsonArray(JsonValue.Create($"arn:aws:events:{stack.Region}:{stack.AccountId}:rule/{stack.StackName}-{schedule.TargetLogicalId}{schedule.EventName}")),
+            ["resources"] = new JsonArray(
+                JsonValue.Create($"arn:aws:events:{stack.Region}:{stack.AccountId}:rule/{stack.StackName}-{schedule.TargetLogicalId}{schedule.EventName}")),
             ["detail"] = new JsonObject(),
         }.ToJsonString();
     }

@@ -230,7 +230,8 @@ internal sealed class IntrinsicResolver
         return identity.Attributes.TryGetValue(attribute, out var value)
             ? value
             : throw new StackLoadException(
-                $"{where}: {logicalId} ({identity.Type}) has no attribute '{attribute}' the local cloud can resolve (it resolves: {List(identity.Attributes.Keys)})");
+                $"{where}: {logicalId} ({identity.Type}) has no attribute '{attribute}' the local cloud can resolve (it resolves: " +
+                    $"{List(identity.Attributes.Keys)})");
     }
 
     private static (string LogicalId, string Attribute) GetAttArguments(JsonNode? argument, string where)

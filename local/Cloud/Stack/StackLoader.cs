@@ -4,7 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using DisasterRecovery.LocalCloud.Schedules;
-using DisasterRecovery.LocalCloud.Template;
+using DisasterRecovery.LocalTemplate;
 using DisasterRecovery.LocalStepFunctions.Errors;
 using DisasterRecovery.LocalStepFunctions.Model;
 
@@ -129,7 +129,8 @@ public static partial class StackLoader
                 }
             }
 
-            return new LoadedStack(_templatePath, _stackName, _region, _settings.AccountId, parameters, functions, machines, topics, buckets, schedules, unsimulated);
+            return new LoadedStack(_templatePath, _stackName, _region, _settings.AccountId, parameters, functions, machines, topics, buckets, schedules,
+                unsimulated);
         }
 
         /// <summary>
@@ -179,7 +180,8 @@ public static partial class StackLoader
 
                 if (spec["AllowedValues"] is JsonArray allowed)
                 {
-                    var options = allowed.Select(a => a is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : a?.ToJsonString()).ToList();
+                    var options =
+                        allowed.Select(a => a is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : a?.ToJsonString()).ToList();
                     if (!options.Contains(value))
                     {
                         throw new StackLoadException($"Parameters.{name}: '{value}' is not one of its AllowedValues [{string.Join(", ", options)}]");
@@ -266,12 +268,15 @@ public static partial class StackLoader
                 case "AWS::SQS::Queue":
                     var queue = Named("QueueName", generated);
                     return new ResourceIdentity(resource.Type, $"https://sqs.{region}.amazonaws.com/{account}/{queue}", Attributes(
-                        ("Arn", $"arn:aws:sqs:{region}:{account}:{queue}"), ("QueueName", queue), ("QueueUrl", $"https://sqs.{region}.amazonaws.com/{account}/{queue}")));
+                        ("Arn", $"arn:aws:sqs:{region}:{account}:{queue}"), ("QueueName", queue),
+                            ("QueueUrl", $"https://sqs.{region}.amazonaws.com/{account}/{queue}")));
                 case "AWS::IAM::Role":
                     var role = Named("RoleName", generated);
-                    return new ResourceIdentity(resource.Type, role, Attributes(("Arn", $"arn:aws:iam::{account}:role/{role}"), ("RoleId", "AROA" + id.ToUpperInvariant())));
+                    return new ResourceIdentity(resource.Type, role,
+                        Attributes(("Arn", $"arn:aws:iam::{account}:role/{role}"), ("RoleId", "AROA" + id.ToUpperInvariant())));
                 default:
-                    throw new StackLoadException($"{id}: resources of type {resource.Type} have no local identity, so Ref and Fn::GetAtt on it cannot be resolved");
+                    throw new StackLoadException(
+                        $"{id}: resources of type {resource.Type} have no local identity, so Ref and Fn::GetAtt on it cannot be resolved");
             }
         }
 
@@ -350,14 +355,16 @@ public static partial class StackLoader
             {
                 if (resource.Properties[property] is not null)
                 {
-                    throw new StackLoadException($"{id}: {property} cannot be present when PackageType is {ImagePackage} (the image's CMD, ImageConfig.Command, is the handler)");
+                    throw new StackLoadException(
+                        $"{id}: {property} cannot be present when PackageType is {ImagePackage} (the image's CMD, ImageConfig.Command, is the handler)");
                 }
             }
 
             if (resource.Properties["ImageConfig"] is not JsonObject imageConfig || imageConfig["Command"] is not JsonArray { Count: > 0 } command)
             {
                 throw new StackLoadException(
-                    $"{id}: neither Handler nor ImageConfig.Command is set: a PackageType: {ImagePackage} function needs ImageConfig.Command: [<AssemblyName>] " +
+                    $"{id}: neither Handler nor ImageConfig.Command is set: a PackageType: {ImagePackage} function needs ImageConfig.Command: " +
+                        $"[<AssemblyName>] " +
                     "(on the AWS .NET base image CMD is the handler, for our functions the assembly name, e.g. HealthCheck)");
             }
 
@@ -485,7 +492,8 @@ public static partial class StackLoader
             foreach (var (name, node) in events)
             {
                 var where = $"{id}: Events.{name}";
-                var resolved = _resolver.Resolve(node, where) as JsonObject ?? throw new StackLoadException($"{where}: must be a mapping with Type and Properties");
+                var resolved = _resolver.Resolve(node, where) as JsonObject
+                    ?? throw new StackLoadException($"{where}: must be a mapping with Type and Properties");
                 var type = resolved["Type"] is JsonValue t && t.TryGetValue<string>(out var typeName)
                     ? typeName
                     : throw new StackLoadException($"{where}: has no Type");

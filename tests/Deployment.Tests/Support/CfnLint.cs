@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using DisasterRecovery.LocalCloud.Template;
+using DisasterRecovery.LocalTemplate;
 
 namespace DisasterRecovery.Deployment.Tests.Support;
 

@@ -1,4 +1,4 @@
-using DisasterRecovery.LocalCloud.Template;
+using DisasterRecovery.LocalTemplate;
 using DisasterRecovery.TestSupport;
 
 namespace DisasterRecovery.Deployment.Tests.Support;

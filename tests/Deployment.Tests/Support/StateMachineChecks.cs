@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using DisasterRecovery.LocalCloud.Template;
+using DisasterRecovery.LocalTemplate;
 
 namespace DisasterRecovery.Deployment.Tests.Support;
 

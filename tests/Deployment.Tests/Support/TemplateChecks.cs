@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using DisasterRecovery.LocalCloud.Template;
+using DisasterRecovery.LocalTemplate;
 
 namespace DisasterRecovery.Deployment.Tests.Support;
 
