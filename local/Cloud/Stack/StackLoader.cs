@@ -91,7 +91,9 @@ public static partial class StackLoader
             };
             _resolver = new IntrinsicResolver(
                 parameters, pseudo, _template.Conditions, _template.Document["Mappings"] as JsonObject ?? [],
-                id => _template.Resources.ContainsKey(id), Identity);
+                id => _template.Resources.ContainsKey(id), Identity,
+                _template.Parameters.Where(p => (p.Value?["Type"]?.GetValue<string>() ?? string.Empty) is "CommaDelimitedList" or ['L', 'i', 's', 't', '<', ..])
+                    .Select(p => p.Key).ToHashSet(StringComparer.Ordinal));
 
             foreach (var resource in _template.Resources.Values)
             {
