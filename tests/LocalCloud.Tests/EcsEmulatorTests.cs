@@ -143,7 +143,8 @@ public sealed class EcsEmulatorTests : IAsyncLifetime
 
     [Theory]
     [InlineData("""{"TaskDefinition":"probe-job","LaunchType":"FARGATE"}""", "ECS.InvalidParameterException", "Network Configuration must be provided")]
-    [InlineData("""{"TaskDefinition":"nope","NetworkConfiguration":{"AwsvpcConfiguration":{"Subnets":["s"]}}}""", "ECS.ClientException", "Unable to describe task definition")]
+    [InlineData("""{"TaskDefinition":"nope","NetworkConfiguration":{"AwsvpcConfiguration":{"Subnets":["s"]}}}""",
+        "ECS.ClientException", "Unable to describe task definition")]
     [InlineData("""{"TaskDefinition":"probe-job","LaunchType":"EC2","NetworkConfiguration":{"AwsvpcConfiguration":{"Subnets":["s"]}}}""",
         "ECS.InvalidParameterException", "supports FARGATE")]
     public async Task RunTask_WhenTheRequestIsWrong_ShouldFailAsEcsAnswers(string parameters, string error, string causePart)
@@ -182,7 +183,9 @@ public sealed class EcsEmulatorTests : IAsyncLifetime
     {
         var model = BotocoreModels.Require().RequireService("ecs");
 
-        var problems = ModelConformance.RequestProblems("ecs:runTask", EmulatorModelShapeTests.Declared(EcsEmulator.RunTaskShape), model.Operation("runTask")!.Input);
+        var declared = EmulatorModelShapeTests.Declared(EcsEmulator.RunTaskShape);
+
+        var problems = ModelConformance.RequestProblems("ecs:runTask", declared, model.Operation("runTask")!.Input);
 
         Assert.True(problems.Count == 0, string.Join('\n', problems));
     }

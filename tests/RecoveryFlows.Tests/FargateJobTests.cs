@@ -59,7 +59,8 @@ public sealed class FargateJobTests(RecoveryCloud env) : IClassFixture<RecoveryC
         var taskManifest = await ReadJsonAsync(viaTask["manifestKey"]!.GetValue<string>());
         Assert.Equal(DataOf(lambdaManifest), DataOf(taskManifest));
         Assert.Equal(await DumpIndexAsync(lambdaManifest), await DumpIndexAsync(taskManifest));
-        Assert.Equal(Tables.Length, lambdaManifest["contents"]!.AsArray().Count(c => Tables.Any(t => c!["name"]!.GetValue<string>().EndsWith(t, StringComparison.Ordinal))));
+        var counted = lambdaManifest["contents"]!.AsArray().Select(c => c!["name"]!.GetValue<string>());
+        Assert.Equal(Tables.Length, counted.Count(name => Tables.Any(t => name.EndsWith(t, StringComparison.Ordinal))));
 
         // The .sync state's own output: the stopped task, as DescribeTasks describes it.
         var task = output["task"]!;
@@ -137,9 +138,11 @@ public sealed class FargateJobTests(RecoveryCloud env) : IClassFixture<RecoveryC
         // Nothing committed: no index entry lists a backup of the source, no manifest exists.
         var keys = await ListKeysAsync(string.Empty);
         Assert.DoesNotContain(keys, k => k.StartsWith($"catalog/postgres/{Source}/", StringComparison.Ordinal));
-        Assert.DoesNotContain(keys, k => k.StartsWith($"backups/postgres/{Source}/", StringComparison.Ordinal) && k.EndsWith("/manifest.json", StringComparison.Ordinal));
-        var restore = await env.Cloud.Functions.InvokeAsync(env.Cloud.Functions.Find("PostgresRestoreFunction"), System.Text.Encoding.UTF8.GetBytes(
-            new JsonObject { ["source"] = Source, ["allowUnverified"] = true, ["target"] = Target(env.Database + "_never") }.ToJsonString()), CancellationToken.None);
+        Assert.DoesNotContain(keys, k =>
+            k.StartsWith($"backups/postgres/{Source}/", StringComparison.Ordinal) && k.EndsWith("/manifest.json", StringComparison.Ordinal));
+        var request = new JsonObject { ["source"] = Source, ["allowUnverified"] = true, ["target"] = Target(env.Database + "_never") };
+        var restore = await env.Cloud.Functions.InvokeAsync(
+            env.Cloud.Functions.Find("PostgresRestoreFunction"), System.Text.Encoding.UTF8.GetBytes(request.ToJsonString()), CancellationToken.None);
         Assert.Equal("BackupNotFoundException", restore.Error?.ErrorType);
     }
 
@@ -266,7 +269,8 @@ public sealed class FargateJobTests(RecoveryCloud env) : IClassFixture<RecoveryC
     {
         var rows = await RecoveryCloud.RowsAsync(LocalServers.Postgres.ConnectionString(database),
             "(SELECT tablename || ' ' || indexname || ' ' || indexdef FROM pg_indexes WHERE schemaname = 'public' " +
-            "UNION ALL SELECT conrelid::regclass || ' ' || conname || ' ' || pg_get_constraintdef(oid) FROM pg_constraint WHERE connamespace = 'public'::regnamespace)");
+            "UNION ALL SELECT conrelid::regclass || ' ' || conname || ' ' || pg_get_constraintdef(oid) " +
+            "FROM pg_constraint WHERE connamespace = 'public'::regnamespace)");
         return rows;
     }
 
@@ -326,7 +330,7 @@ public sealed class FargateJobTests(RecoveryCloud env) : IClassFixture<RecoveryC
                                 ["Environment"] = new JsonArray(
                                     new JsonObject { ["Name"] = "JOB_INPUT", ["Value.$"] = "States.JsonToString($.request)" },
                                     new JsonObject { ["Name"] = "JOB_RESULT_BUCKET", ["Value"] = BackupBucket },
-                                    new JsonObject { ["Name"] = "JOB_RESULT_KEY", ["Value.$"] = $"States.Format('jobs/{{}}/{purpose}.json', $$.Execution.Name)" }),
+                                    new JsonObject { ["Name"] = "JOB_RESULT_KEY", ["Value.$"] = ResultKey(purpose) }),
                             }),
                         },
                     },
@@ -340,7 +344,7 @@ public sealed class FargateJobTests(RecoveryCloud env) : IClassFixture<RecoveryC
                     ["Parameters"] = new JsonObject
                     {
                         ["Bucket"] = BackupBucket,
-                        ["Key.$"] = $"States.Format('jobs/{{}}/{purpose}.json', $$.Execution.Name)",
+                        ["Key.$"] = ResultKey(purpose),
                     },
                     ["ResultSelector"] = new JsonObject { ["job.$"] = "States.StringToJson($.Body)" },
                     ["ResultPath"] = "$.read",
@@ -358,6 +362,9 @@ public sealed class FargateJobTests(RecoveryCloud env) : IClassFixture<RecoveryC
         return new StateMachineDefinition("FargateJobTestMachine", name, $"arn:aws:states:{stack.Region}:{stack.AccountId}:stateMachine:{name}",
             "inline (FargateJobTests)", asl.ToJsonString(), new Dictionary<string, string>());
     }
+
+    /// <summary>The contract's result key, <c>jobs/&lt;execution name&gt;/&lt;state purpose&gt;.json</c>, as an intrinsic.</summary>
+    private static string ResultKey(string purpose) => $"States.Format('jobs/{{}}/{purpose}.json', $$.Execution.Name)";
 
     private sealed record JobExecution(string Status, string? Output, string? Error, string? Cause);
 }

@@ -281,7 +281,8 @@ public static partial class StackLoader
                     return new ResourceIdentity(resource.Type, role, Attributes(("Arn", $"arn:aws:iam::{account}:role/{role}"), ("RoleId", "AROA" + id.ToUpperInvariant())));
                 case Emulators.Ecs.EcsTemplateResources.ClusterType:
                     var cluster = Named("ClusterName", generated);
-                    return new ResourceIdentity(resource.Type, cluster, Attributes(("Arn", Emulators.Ecs.EcsTemplateResources.ClusterArn(region, account, cluster))));
+                    var clusterArn = Emulators.Ecs.EcsTemplateResources.ClusterArn(region, account, cluster);
+                    return new ResourceIdentity(resource.Type, cluster, Attributes(("Arn", clusterArn)));
                 case Emulators.Ecs.EcsTemplateResources.TaskDefinitionType:
                     var taskDefinition = Emulators.Ecs.EcsTemplateResources.TaskDefinitionArn(region, account, Named("Family", generated));
                     return new ResourceIdentity(resource.Type, taskDefinition, Attributes(("TaskDefinitionArn", taskDefinition)));
