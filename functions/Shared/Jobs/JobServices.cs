@@ -14,7 +14,7 @@ namespace DisasterRecovery.Jobs;
 /// <item><c>AUDIT_BUCKET</c> (required), <c>AUDIT_PREFIX</c> (default <c>audit/</c>): the audit log, read by <see cref="AuditEnvironment"/>;</item>
 /// <item><c>DB_SECRET_ID</c> (required): the production database's secret, used when a request names none;</item>
 /// <item><c>BACKUP_SOURCE</c> (default <c>technician-marketplace</c>): the catalog source name of that database;</item>
-/// <item><c>PARAMETERS_SECRETS_EXTENSION_HTTP_PORT</c>, <c>AWS_SESSION_TOKEN</c>: the secrets extension;</item>
+/// <item><c>PARAMETERS_SECRETS_EXTENSION_HTTP_PORT</c>, <c>AWS_SESSION_TOKEN</c>: the secrets extension (or <c>DB_SECRET_JSON</c> in a Fargate task);</item>
 /// <item><c>AWS_ENDPOINT_URL_S3</c>: the local cloud's S3.</item>
 /// </list>
 /// </summary>
@@ -75,7 +75,7 @@ public sealed class JobServices
             s3,
             new BackupCatalog(s3, new BackupCatalogOptions { Bucket = bucket }, time),
             audit,
-            secrets ?? SecretsExtensionClient.FromEnvironment(environment),
+            secrets ?? SecretSources.FromEnvironment(environment),
             secretId,
             source,
             time);

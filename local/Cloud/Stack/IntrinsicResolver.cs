@@ -22,6 +22,7 @@ internal sealed class IntrinsicResolver
     private readonly JsonObject _mappings;
     private readonly Func<string, string, ResourceIdentity> _resource;
     private readonly Func<string, bool> _isResource;
+    private readonly IReadOnlySet<string> _listParameters;
     private readonly Dictionary<string, bool> _conditionValues = new(StringComparer.Ordinal);
     private readonly HashSet<string> _evaluating = new(StringComparer.Ordinal);
 
@@ -31,14 +32,17 @@ internal sealed class IntrinsicResolver
     /// <param name="mappings">The template's Mappings section.</param>
     /// <param name="isResource">Whether a logical id names a resource.</param>
     /// <param name="resource">The identity of a resource (logical id, where it is asked for).</param>
+    /// <param name="listParameters">Parameters of a list type (CommaDelimitedList, List&lt;…&gt;): a Ref gives a list.</param>
     public IntrinsicResolver(
         IReadOnlyDictionary<string, string> parameters,
         IReadOnlyDictionary<string, string> pseudo,
         JsonObject conditions,
         JsonObject mappings,
         Func<string, bool> isResource,
-        Func<string, string, ResourceIdentity> resource)
+        Func<string, string, ResourceIdentity> resource,
+        IReadOnlySet<string>? listParameters = null)
     {
+        _listParameters = listParameters ?? new HashSet<string>();
         _parameters = parameters;
         _pseudo = pseudo;
         _conditions = conditions;
@@ -198,7 +202,9 @@ internal sealed class IntrinsicResolver
 
         if (_parameters.TryGetValue(name, out var parameter))
         {
-            return JsonValue.Create(parameter);
+            return _listParameters.Contains(name)
+                ? new JsonArray(parameter.Split(',').Select(item => (JsonNode?)JsonValue.Create(item.Trim())).ToArray())
+                : JsonValue.Create(parameter);
         }
 
         if (_pseudo.TryGetValue(name, out var pseudo))
