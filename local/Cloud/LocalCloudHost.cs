@@ -1,3 +1,4 @@
+using DisasterRecovery.LocalEcs;
 using System.Diagnostics;
 using DisasterRecovery.LocalCloud.Dispatch;
 using DisasterRecovery.LocalCloud.Functions;
@@ -262,7 +263,7 @@ public sealed class LocalCloudHost : IAsyncDisposable
             emulators.Register(new S3Emulator(s3));
         }
 
-        emulators.Register(new Emulators.Ecs.EcsEmulator(stack, emulators.Get<SecretsManagerEmulator>().Store, s3?.FunctionEnvironment()));
+        emulators.Register(new EcsEmulator(stack.Region, stack.AccountId, stack.TaskDefinitions, emulators.Get<SecretsManagerEmulator>().Store, s3?.FunctionEnvironment()));
 
         return new LocalCloudHost(stack, Path.GetFullPath(options.StateDirectory), clock, emulators, options.Random, s3,
             options.AdvanceVirtualClockDuringTaskTokenWaits);

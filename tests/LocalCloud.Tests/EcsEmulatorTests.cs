@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
-using DisasterRecovery.LocalCloud.Emulators;
-using DisasterRecovery.LocalCloud.Emulators.Ecs;
+using DisasterRecovery.LocalEmulation;
+using DisasterRecovery.LocalSecretsManager;
+using DisasterRecovery.LocalEcs;
 using DisasterRecovery.LocalStepFunctions.Time;
 using DisasterRecovery.TestSupport.AwsModels;
 

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Amazon.S3.Model;
 using DisasterRecovery.LocalCloud.Dispatch;
-using DisasterRecovery.LocalCloud.Emulators.Ecs;
+using DisasterRecovery.LocalEcs;
 using DisasterRecovery.LocalCloud.Stack;
 using DisasterRecovery.LocalStepFunctions.Execution;
 using DisasterRecovery.TestSupport;

@@ -1,3 +1,4 @@
+using DisasterRecovery.LocalEcs;
 using DisasterRecovery.LocalCloud.Schedules;
 
 namespace DisasterRecovery.LocalCloud.Stack;
@@ -58,7 +59,7 @@ public sealed class LoadedStack
     public IReadOnlyList<UnsimulatedEvent> UnsimulatedEvents { get; }
 
     /// <summary>The ECS task definitions (the Fargate job path), run by the <c>ecs</c> emulator as local processes.</summary>
-    public IReadOnlyList<Emulators.Ecs.EcsTaskDefinition> TaskDefinitions { get; init; } = [];
+    public IReadOnlyList<EcsTaskDefinition> TaskDefinitions { get; init; } = [];
 
     /// <summary>A function by logical id, function name or ARN (with or without a qualifier).</summary>
     public FunctionDefinition? FindFunction(string nameOrArn)

@@ -1,3 +1,4 @@
+using DisasterRecovery.LocalEcs;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -109,7 +110,7 @@ public static partial class StackLoader
             var buckets = new List<BucketDefinition>();
             var schedules = new List<ScheduleDefinition>();
             var unsimulated = new List<UnsimulatedEvent>();
-            var taskDefinitions = new List<Emulators.Ecs.EcsTaskDefinition>();
+            var taskDefinitions = new List<EcsTaskDefinition>();
             foreach (var resource in _template.Resources.Values.Where(r => !_absent.Contains(r.LogicalId)))
             {
                 switch (resource.Type)
@@ -129,7 +130,7 @@ public static partial class StackLoader
                     case "AWS::S3::Bucket":
                         buckets.Add(new BucketDefinition(resource.LogicalId, Identity(resource.LogicalId, resource.LogicalId).Ref));
                         break;
-                    case Emulators.Ecs.EcsTemplateResources.TaskDefinitionType:
+                    case EcsTemplateResources.TaskDefinitionType:
                         taskDefinitions.Add(LoadTaskDefinition(resource));
                         break;
                 }
@@ -283,12 +284,12 @@ public static partial class StackLoader
                     var role = Named("RoleName", generated);
                     return new ResourceIdentity(resource.Type, role,
                         Attributes(("Arn", $"arn:aws:iam::{account}:role/{role}"), ("RoleId", "AROA" + id.ToUpperInvariant())));
-                case Emulators.Ecs.EcsTemplateResources.ClusterType:
+                case EcsTemplateResources.ClusterType:
                     var cluster = Named("ClusterName", generated);
-                    var clusterArn = Emulators.Ecs.EcsTemplateResources.ClusterArn(region, account, cluster);
+                    var clusterArn = EcsTemplateResources.ClusterArn(region, account, cluster);
                     return new ResourceIdentity(resource.Type, cluster, Attributes(("Arn", clusterArn)));
-                case Emulators.Ecs.EcsTemplateResources.TaskDefinitionType:
-                    var taskDefinition = Emulators.Ecs.EcsTemplateResources.TaskDefinitionArn(region, account, Named("Family", generated));
+                case EcsTemplateResources.TaskDefinitionType:
+                    var taskDefinition = EcsTemplateResources.TaskDefinitionArn(region, account, Named("Family", generated));
                     return new ResourceIdentity(resource.Type, taskDefinition, Attributes(("TaskDefinitionArn", taskDefinition)));
                 default:
                     throw new StackLoadException(
@@ -299,13 +300,13 @@ public static partial class StackLoader
         private static Dictionary<string, string> Attributes(params (string Name, string Value)[] pairs) =>
             pairs.ToDictionary(p => p.Name, p => p.Value, StringComparer.Ordinal);
 
-        private Emulators.Ecs.EcsTaskDefinition LoadTaskDefinition(TemplateResource resource)
+        private EcsTaskDefinition LoadTaskDefinition(TemplateResource resource)
         {
             var identity = Identity(resource.LogicalId, resource.LogicalId);
             var family = identity.Ref[(identity.Ref.LastIndexOf('/') + 1)..^":1".Length];
             try
             {
-                return Emulators.Ecs.EcsTemplateResources.Load(resource.LogicalId, resource.Properties, family, identity.Ref, _resolver.ResolveString);
+                return EcsTemplateResources.Load(resource.LogicalId, resource.Properties, family, identity.Ref, _resolver.ResolveString);
             }
             catch (ArgumentException e)
             {

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text.Json.Nodes;
 
-namespace DisasterRecovery.LocalCloud.Emulators.Ecs;
+namespace DisasterRecovery.LocalEcs;
 
 /// <summary>One ECS task run locally: a process per container, described as DescribeTasks describes a task.</summary>
 public sealed class LocalTask

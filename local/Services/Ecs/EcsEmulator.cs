@@ -1,12 +1,12 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json.Nodes;
-using DisasterRecovery.LocalCloud.Secrets;
-using DisasterRecovery.LocalCloud.Stack;
+using DisasterRecovery.LocalEmulation;
+using DisasterRecovery.LocalSecretsManager;
 using DisasterRecovery.LocalStepFunctions.Errors;
-using static DisasterRecovery.LocalCloud.Emulators.Member;
+using static DisasterRecovery.LocalEmulation.Member;
 
-namespace DisasterRecovery.LocalCloud.Emulators.Ecs;
+namespace DisasterRecovery.LocalEcs;
 
 /// <summary>
 /// ECS for <c>arn:aws:states:::ecs:runTask</c> and <c>arn:aws:states:::ecs:runTask.sync</c>: a task of one of the stack's
@@ -23,19 +23,27 @@ public sealed class EcsEmulator : ServiceEmulator
     /// <summary>How long a stopped task gets between SIGTERM and SIGKILL (ECS's default stop timeout).</summary>
     public static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(30);
 
-    private readonly LoadedStack _stack;
+    private readonly string _region;
+    private readonly string _accountId;
+    private readonly IReadOnlyList<EcsTaskDefinition> _taskDefinitions;
     private readonly SecretStore _secrets;
     private readonly IReadOnlyDictionary<string, string> _platformEnvironment;
     private readonly string _assemblyDirectory;
     private readonly ConcurrentDictionary<string, LocalTask> _tasks = new(StringComparer.Ordinal);
 
-    /// <param name="stack">The loaded template (its task definitions).</param>
+    /// <param name="region">The stack's region (task and cluster ARNs, AWS_REGION).</param>
+    /// <param name="accountId">The stack's account (task and cluster ARNs).</param>
+    /// <param name="taskDefinitions">The template's task definitions.</param>
     /// <param name="secrets">The local Secrets Manager's secrets (for the containers' Secrets).</param>
     /// <param name="platformEnvironment">Variables every task gets from the platform (the local S3 endpoint and keys).</param>
     /// <param name="assemblyDirectory">Where the function assemblies are; the local cloud's own folder by default.</param>
-    public EcsEmulator(LoadedStack stack, SecretStore secrets, IReadOnlyDictionary<string, string>? platformEnvironment, string? assemblyDirectory = null)
+    public EcsEmulator(
+        string region, string accountId, IReadOnlyList<EcsTaskDefinition> taskDefinitions, SecretStore secrets,
+        IReadOnlyDictionary<string, string>? platformEnvironment, string? assemblyDirectory = null)
     {
-        _stack = stack;
+        _region = region;
+        _accountId = accountId;
+        _taskDefinitions = taskDefinitions;
         _secrets = secrets;
         _platformEnvironment = platformEnvironment ?? new Dictionary<string, string>();
         _assemblyDirectory = assemblyDirectory ?? AppContext.BaseDirectory;
@@ -116,7 +124,7 @@ public sealed class EcsEmulator : ServiceEmulator
         var overrides = parameters["Overrides"] as JsonObject ?? [];
         var containers = definition.Containers.Select(container => Prepare(definition, container, overrides)).ToList();
         var task = new LocalTask(
-            $"arn:aws:ecs:{_stack.Region}:{_stack.AccountId}:task/{ClusterName(Text(parameters, "Cluster"))}/{Guid.NewGuid():N}",
+            $"arn:aws:ecs:{_region}:{_accountId}:task/{ClusterName(Text(parameters, "Cluster"))}/{Guid.NewGuid():N}",
             ClusterArn(Text(parameters, "Cluster")), definition, parameters, context.Clock.GetUtcNow());
         _tasks[task.TaskArn] = task;
         task.Start(containers, line => LogLine?.Invoke(this, new EcsTaskLogLineEventArgs(task.TaskArn, line)));
@@ -154,8 +162,8 @@ public sealed class EcsEmulator : ServiceEmulator
             .OfType<JsonObject>().FirstOrDefault(o => Text(o, "Name") == container.Name);
         var environment = new Dictionary<string, string>(StringComparer.Ordinal)
         {
-            ["AWS_REGION"] = _stack.Region,
-            ["AWS_DEFAULT_REGION"] = _stack.Region,
+            ["AWS_REGION"] = _region,
+            ["AWS_DEFAULT_REGION"] = _region,
             ["AWS_EXECUTION_ENV"] = "AWS_ECS_FARGATE",
         };
         foreach (var (name, value) in _platformEnvironment.Concat(container.Environment))
@@ -219,14 +227,14 @@ public sealed class EcsEmulator : ServiceEmulator
         var family = reference.StartsWith("arn:", StringComparison.Ordinal) ? reference[(reference.LastIndexOf('/') + 1)..] : reference;
         var revision = family.Contains(':', StringComparison.Ordinal) ? family[(family.IndexOf(':', StringComparison.Ordinal) + 1)..] : "1";
         family = family.Split(':')[0];
-        return _stack.TaskDefinitions.FirstOrDefault(d => d.Family == family && revision == "1")
+        return _taskDefinitions.FirstOrDefault(d => d.Family == family && revision == "1")
             ?? throw new ServiceErrorException("ClientException", "Unable to describe task definition.");
     }
 
     private string ClusterName(string? cluster) =>
         cluster is null ? "default" : cluster.StartsWith("arn:", StringComparison.Ordinal) ? cluster[(cluster.LastIndexOf('/') + 1)..] : cluster;
 
-    private string ClusterArn(string? cluster) => EcsTemplateResources.ClusterArn(_stack.Region, _stack.AccountId, ClusterName(cluster));
+    private string ClusterArn(string? cluster) => EcsTemplateResources.ClusterArn(_region, _accountId, ClusterName(cluster));
 
     internal static string Time(DateTimeOffset at) => Timestamp(at);
 

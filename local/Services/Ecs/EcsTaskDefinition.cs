@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace DisasterRecovery.LocalCloud.Emulators.Ecs;
+namespace DisasterRecovery.LocalEcs;
 
 /// <summary>
 /// An <c>AWS::ECS::TaskDefinition</c> as the local cloud runs it: each container is the assembly its <c>Command</c>
