@@ -33,8 +33,10 @@ public sealed class AgedBackupTests : IAsyncLifetime
 
         // Act: 60 days later (60 lifecycle runs), the daily verification, then a restore of the newest verified backup.
         _kit.S3.Clock.Advance(TimeSpan.FromDays(60));
-        var head = await _kit.S3.Client.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = _kit.BackupBucket, Key = dump.Key,
-            VersionId = dump.VersionId });
+        var head = await _kit.S3.Client.GetObjectMetadataAsync(new GetObjectMetadataRequest
+        {
+            BucketName = _kit.BackupBucket, Key = dump.Key, VersionId = dump.VersionId,
+        });
         var verified = await _kit.InvokeAsync(_kit.Verify(), $$"""{"backupId": "{{backupId}}"}""");
         var restored = await _kit.InvokeAsync(_kit.Restore(), $$$"""
             {"target": {"secretId": "{{{PostgresFunctionKit.SecretId}}}", "database": "{{{target}}}"}}

@@ -55,8 +55,10 @@ public sealed class ReplaceAndSideTableTests
         await using var scenario = await RecoveryScenario.CreateAsync();
         var before = await RecoveryScenario.ContentsAsync(scenario.Production);
         var request = scenario.Request(
-                "side-table", "technicians", "\"Sales\".\"Order Items\"", "invoices", "technician_certification_renewal_reminders_sent", "jobs")
-            with { Timestamp = new DateTimeOffset(2024, 1, 15, 16, 30, 0, TimeSpan.FromHours(2)) };
+            "side-table", "technicians", "\"Sales\".\"Order Items\"", "invoices", "technician_certification_renewal_reminders_sent", "jobs") with
+        {
+            Timestamp = new DateTimeOffset(2024, 1, 15, 16, 30, 0, TimeSpan.FromHours(2)),
+        };
 
         var result = await scenario.RunAsync(request);
 
