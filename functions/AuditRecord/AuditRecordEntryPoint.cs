@@ -17,7 +17,7 @@ public sealed class AuditRecordEntryPoint : ILambdaEntryPoint
         var options = AuditEnvironment.Read(environment);
         return new LambdaFunction<AuditRecordRequest, AuditRecordResult>(
             "AuditRecord",
-            new AuditRecordHandler(s3, options),
+            new AuditRecordHandler(new AuditRecorder(s3, options)),
             AuditRecordJsonContext.Default.AuditRecordRequest,
             AuditRecordJsonContext.Default.AuditRecordResult);
     }

@@ -21,7 +21,7 @@ public sealed class AuditVerifyEntryPoint : ILambdaEntryPoint
         var options = AuditEnvironment.Read(environment);
         return new LambdaFunction<AuditVerifyRequest, AuditChainReport>(
             "AuditVerify",
-            new AuditVerifyHandler(new AuditChainVerifier(s3, options, TimeProvider.System)),
+            new AuditVerifyHandler(new AuditChainCheck(new AuditChainVerifier(s3, options, TimeProvider.System))),
             AuditVerifyJsonContext.Default.AuditVerifyRequest,
             AuditVerifyJsonContext.Default.AuditChainReport);
     }

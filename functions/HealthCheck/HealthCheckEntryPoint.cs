@@ -1,3 +1,4 @@
+using DisasterRecovery.HealthChecks;
 using DisasterRecovery.Lambda;
 
 namespace DisasterRecovery.Functions.HealthCheck;

@@ -1,3 +1,4 @@
+using DisasterRecovery.HealthChecks;
 using DisasterRecovery.Lambda;
 
 namespace DisasterRecovery.Functions.HealthCheck;
@@ -10,7 +11,8 @@ public sealed class HealthCheckHandler(ServiceHealthChecker checker) : ILambdaHa
         var result = await checker.CheckAsync(input, context.Deadline, context.CancellationToken).ConfigureAwait(false);
         context.Logger.Info(
             result.Healthy ? "endpoint healthy" : "endpoint unhealthy",
-            ("url", result.Url), ("status", result.Status), ("latencyMs", result.LatencyMs), ("attempts", result.Attempts), ("failure", result.Failure));
+            ("url", result.Url), ("status", result.Status), ("latencyMs", result.LatencyMs), ("attempts", result.Attempts),
+            ("failure", result.Failure));
         return result;
     }
 }

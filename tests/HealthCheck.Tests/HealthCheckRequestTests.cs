@@ -1,6 +1,7 @@
 using System.Text;
 using DisasterRecovery.Core;
 using DisasterRecovery.Functions.HealthCheck;
+using DisasterRecovery.HealthChecks;
 using DisasterRecovery.Lambda;
 
 namespace DisasterRecovery.HealthCheck.Tests;

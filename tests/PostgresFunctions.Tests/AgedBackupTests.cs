@@ -33,10 +33,14 @@ public sealed class AgedBackupTests : IAsyncLifetime
 
         // Act: 60 days later (60 lifecycle runs), the daily verification, then a restore of the newest verified backup.
         _kit.S3.Clock.Advance(TimeSpan.FromDays(60));
-        var head = await _kit.S3.Client.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = _kit.BackupBucket, Key = dump.Key,
-            VersionId = dump.VersionId });
+        var head = await _kit.S3.Client.GetObjectMetadataAsync(new GetObjectMetadataRequest
+        {
+            BucketName = _kit.BackupBucket, Key = dump.Key, VersionId = dump.VersionId,
+        });
         var verified = await _kit.InvokeAsync(_kit.Verify(), $$"""{"backupId": "{{backupId}}"}""");
-        var restored = await _kit.InvokeAsync(_kit.Restore(), $$$"""{"target": {"secretId": "{{{PostgresFunctionKit.SecretId}}}", "database": "{{{target}}}"}}""");
+        var restored = await _kit.InvokeAsync(_kit.Restore(), $$$"""
+            {"target": {"secretId": "{{{PostgresFunctionKit.SecretId}}}", "database": "{{{target}}}"}}
+            """);
 
         // Assert
         Assert.True(dump.StoredSize > 128 * 1024, $"the dump is {dump.StoredSize} bytes: too small for lifecycle to move it");

@@ -97,7 +97,10 @@ public sealed class BackupRestoreVerifyTests : IAsyncLifetime
         // Arrange: production itself as the target.
         var backupId = (await _kit.InvokeAsync(_kit.Backup(), "{}")).GetProperty("backupId").GetString()!;
         await PostgresTestServer.ExecuteAsync(_kit.SourceDatabase, "DELETE FROM jobs WHERE id <= 500");
-        var input = $$$"""{"backupId": "{{{backupId}}}", "target": {"secretId": "{{{PostgresFunctionKit.SecretId}}}", "database": "{{{_kit.SourceDatabase}}}"}}""";
+        var input = $$$"""
+            {"backupId": "{{{backupId}}}",
+             "target": {"secretId": "{{{PostgresFunctionKit.SecretId}}}", "database": "{{{_kit.SourceDatabase}}}"}}
+            """;
 
         // Act
         var refused = await Assert.ThrowsAsync<RestoreTargetNotEmptyException>(() => _kit.InvokeAsync(_kit.Restore(), input));
@@ -117,7 +120,9 @@ public sealed class BackupRestoreVerifyTests : IAsyncLifetime
         // Arrange: a restore, then a change the backup does not have.
         var backupId = (await _kit.InvokeAsync(_kit.Backup(), "{}")).GetProperty("backupId").GetString()!;
         var target = _kit.NewDatabaseName("dr_fn_chk");
-        await _kit.InvokeAsync(_kit.Restore(), $$$"""{"backupId": "{{{backupId}}}", "target": {"secretId": "{{{PostgresFunctionKit.SecretId}}}", "database": "{{{target}}}"}}""");
+        await _kit.InvokeAsync(_kit.Restore(), $$$"""
+            {"backupId": "{{{backupId}}}", "target": {"secretId": "{{{PostgresFunctionKit.SecretId}}}", "database": "{{{target}}}"}}
+            """);
         var check = $$$"""{"backupId": "{{{backupId}}}", "database": {"secretId": "{{{PostgresFunctionKit.SecretId}}}", "database": "{{{target}}}"}}""";
         var passed = await _kit.InvokeAsync(_kit.Verify(), check);
         await PostgresTestServer.ExecuteAsync(target, "UPDATE technicians SET name = 'changed' WHERE id = 7");

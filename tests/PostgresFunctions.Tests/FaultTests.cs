@@ -27,9 +27,12 @@ public sealed class FaultTests : IAsyncLifetime
         _kit.Secrets.Put("not-json", "user=postgres password=x");
 
         // Act
-        var unknown = await Assert.ThrowsAsync<DatabaseNotFoundException>(() => _kit.InvokeAsync(_kit.Backup(), """{"database": {"secretId": "unknown-db"}}"""));
-        var password = await Assert.ThrowsAsync<DatabaseAuthenticationException>(() => _kit.InvokeAsync(_kit.Backup(), """{"database": {"secretId": "wrong-password"}}"""));
-        var unreachable = await Assert.ThrowsAsync<DatabaseUnreachableException>(() => _kit.InvokeAsync(_kit.Backup(), """{"database": {"secretId": "unreachable"}}"""));
+        var unknown = await Assert.ThrowsAsync<DatabaseNotFoundException>(
+            () => _kit.InvokeAsync(_kit.Backup(), """{"database": {"secretId": "unknown-db"}}"""));
+        var password = await Assert.ThrowsAsync<DatabaseAuthenticationException>(
+            () => _kit.InvokeAsync(_kit.Backup(), """{"database": {"secretId": "wrong-password"}}"""));
+        var unreachable = await Assert.ThrowsAsync<DatabaseUnreachableException>(
+            () => _kit.InvokeAsync(_kit.Backup(), """{"database": {"secretId": "unreachable"}}"""));
         var noSecret = await Assert.ThrowsAsync<SecretNotFoundException>(() => _kit.InvokeAsync(_kit.Backup(), """{"database": {"secretId": "missing"}}"""));
         var notJson = await Assert.ThrowsAsync<SecretFormatException>(() => _kit.InvokeAsync(_kit.Backup(), """{"database": {"secretId": "not-json"}}"""));
 
@@ -97,7 +100,8 @@ public sealed class FaultTests : IAsyncLifetime
         var target = _kit.NewDatabaseName("dr_fn_rot");
 
         // Act
-        var verify = await Assert.ThrowsAsync<BackupVerificationFailedException>(() => _kit.InvokeAsync(_kit.Verify(), $$$"""{"backupId": "{{{backupId}}}"}"""));
+        var verify = await Assert.ThrowsAsync<BackupVerificationFailedException>(
+            () => _kit.InvokeAsync(_kit.Verify(), $$$"""{"backupId": "{{{backupId}}}"}"""));
         var restore = await Assert.ThrowsAsync<ChecksumMismatchException>(() => _kit.InvokeAsync(_kit.Restore(),
             $$$"""{"backupId": "{{{backupId}}}", "target": {"secretId": "{{{PostgresFunctionKit.SecretId}}}", "database": "{{{target}}}"}}"""));
 

@@ -31,7 +31,10 @@ public sealed class MidDumpFaultTests : IAsyncLifetime
             {
                 using var connection = new NpgsqlConnection(PostgresTestServer.Server.ConnectionString("postgres"));
                 connection.Open();
-                using var command = new NpgsqlCommand($"SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = '{_kit.SourceDatabase}' AND pid <> pg_backend_pid()", connection);
+                using var command = new NpgsqlCommand(
+                    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                    + $"WHERE datname = '{_kit.SourceDatabase}' AND pid <> pg_backend_pid()",
+                    connection);
                 terminated = (long)command.ExecuteScalar()!;
             }
         }

@@ -82,8 +82,11 @@ public sealed class CheckTests : IAsyncLifetime
         await using var scenario = await RecoveryScenario.CreateAsync();
 
         var result = await Service(scenario).RunAsync(
-            Check(scenario, "insert-missing", "technicians", "invoices", "\"Sales\".\"Archived Orders\"") with { CatalogSource = CatalogSource,
-                RestoreTime = BackupTime.AddHours(10) },
+            Check(scenario, "insert-missing", "technicians", "invoices", "\"Sales\".\"Archived Orders\"") with
+            {
+                CatalogSource = CatalogSource,
+                RestoreTime = BackupTime.AddHours(10),
+            },
             scenario.Logger, CancellationToken.None);
 
         Assert.Equal(("check", "insert-missing"), (result.Mode, result.PlannedMode));

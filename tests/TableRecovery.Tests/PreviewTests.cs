@@ -118,7 +118,10 @@ public sealed class PreviewTests
     public async Task Run_WhenSourceAndTargetAreTheSameDatabase_ShouldRefuse()
     {
         await using var scenario = await RecoveryScenario.CreateAsync();
-        var request = scenario.Request("insert-missing", "technicians") with { Source = new DatabaseConnection { SecretId = RecoveryScenario.ProductionSecret } };
+        var request = scenario.Request("insert-missing", "technicians") with
+        {
+            Source = new DatabaseConnection { SecretId = RecoveryScenario.ProductionSecret },
+        };
 
         var error = await Assert.ThrowsAsync<InvalidInputException>(() => scenario.RunAsync(request));
 

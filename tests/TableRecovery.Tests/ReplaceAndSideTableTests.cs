@@ -12,11 +12,13 @@ public sealed class ReplaceAndSideTableTests
         await using var scenario = await RecoveryScenario.CreateAsync();
         var before = await RecoveryScenario.ContentsAsync(scenario.Production);
 
-        var result = await scenario.RunAsync(scenario.Request("replace", "job_notes", "jobs", "settings", "audit_events", "\"Sales\".\"Order Items\"", "technicians"));
+        var result = await scenario.RunAsync(
+            scenario.Request("replace", "job_notes", "jobs", "settings", "audit_events", "\"Sales\".\"Order Items\"", "technicians"));
 
         Assert.True(result.Committed);
         Assert.Equal([200L, 100L, 10L, 5L, 20L, 50L], result.Tables.Select(t => t.Replaced));
-        foreach (var table in new[] { "public.job_notes", "public.jobs", "public.settings", "public.audit_events", "\"Sales\".\"Order Items\"", "public.technicians" })
+        foreach (var table in new[]
+            { "public.job_notes", "public.jobs", "public.settings", "public.audit_events", "\"Sales\".\"Order Items\"", "public.technicians" })
         {
             Assert.Equal(await RecoveryScenario.RowsAsync(scenario.Recovered, table), await RecoveryScenario.RowsAsync(scenario.Production, table));
         }
@@ -52,14 +54,18 @@ public sealed class ReplaceAndSideTableTests
     {
         await using var scenario = await RecoveryScenario.CreateAsync();
         var before = await RecoveryScenario.ContentsAsync(scenario.Production);
-        var request = scenario.Request("side-table", "technicians", "\"Sales\".\"Order Items\"", "invoices", "technician_certification_renewal_reminders_sent", "jobs")
-            with { Timestamp = new DateTimeOffset(2024, 1, 15, 16, 30, 0, TimeSpan.FromHours(2)) };
+        var request = scenario.Request(
+            "side-table", "technicians", "\"Sales\".\"Order Items\"", "invoices", "technician_certification_renewal_reminders_sent", "jobs") with
+        {
+            Timestamp = new DateTimeOffset(2024, 1, 15, 16, 30, 0, TimeSpan.FromHours(2)),
+        };
 
         var result = await scenario.RunAsync(request);
 
         Assert.Equal(
             ["public.technicians_restored_20240115143000", "\"Sales\".\"Order Items_restored_20240115143000\"", "public.invoices_restored_20240115143000",
-             "public." + SideTableNames.For("technician_certification_renewal_reminders_sent", request.Timestamp!.Value), "public.jobs_restored_20240115143000"],
+             "public." + SideTableNames.For("technician_certification_renewal_reminders_sent", request.Timestamp!.Value),
+             "public.jobs_restored_20240115143000"],
             result.Tables.Select(t => t.SideTable));
         Assert.Equal(
             await RecoveryScenario.RowsAsync(scenario.Recovered, "public.technicians"),
@@ -101,6 +107,7 @@ public sealed class ReplaceAndSideTableTests
 
         Assert.Equal("tables[1]", error.Field);
         Assert.Contains("already exists", error.Problem, StringComparison.Ordinal);
-        Assert.Equal(0L, await RecoveryScenario.ScalarAsync<long>(scenario.Production, "SELECT count(*) FROM pg_class WHERE relname = 'settings_restored_20240115143000'"));
+        Assert.Equal(0L, await RecoveryScenario.ScalarAsync<long>(
+            scenario.Production, "SELECT count(*) FROM pg_class WHERE relname = 'settings_restored_20240115143000'"));
     }
 }

@@ -13,33 +13,61 @@ public sealed class RequestTests
 
     [Theory]
     [InlineData("""{"tables":["jobs"],"target":{"secretId":"p"}}""", "mode", "is required")]
-    [InlineData("""{"mode":"restore","tables":["jobs"],"target":{"secretId":"p"}}""", "mode", "must be one of check, preview, insert-missing, replace, side-table, was 'restore'")]
+    [InlineData(
+        """{"mode":"restore","tables":["jobs"],"target":{"secretId":"p"}}""",
+        "mode", "must be one of check, preview, insert-missing, replace, side-table, was 'restore'")]
     [InlineData("""{"mode":"preview","target":{"secretId":"p"},"source":{"secretId":"s"}}""", "tables", "is required")]
     [InlineData("""{"mode":"preview","tables":[],"target":{"secretId":"p"},"source":{"secretId":"s"}}""", "tables", "is required")]
     [InlineData("""{"mode":"preview","tables":["a.b.c"],"target":{"secretId":"p"},"source":{"secretId":"s"}}""", "tables[0]", "has 3 parts")]
-    [InlineData("""{"mode":"preview","tables":["\"unterminated"],"target":{"secretId":"p"},"source":{"secretId":"s"}}""", "tables[0]", "unterminated quoted name")]
+    [InlineData(
+        """{"mode":"preview","tables":["\"unterminated"],"target":{"secretId":"p"},"source":{"secretId":"s"}}""",
+        "tables[0]", "unterminated quoted name")]
     [InlineData("""{"mode":"preview","tables":["\"\""],"target":{"secretId":"p"},"source":{"secretId":"s"}}""", "tables[0]", "empty quoted name")]
     [InlineData("""{"mode":"preview","tables":["1jobs"],"target":{"secretId":"p"},"source":{"secretId":"s"}}""", "tables[0]", "'1' cannot appear at the start")]
-    [InlineData("""{"mode":"preview","tables":["order items"],"target":{"secretId":"p"},"source":{"secretId":"s"}}""", "tables[0]", "' ' cannot appear in an unquoted name")]
+    [InlineData(
+        """{"mode":"preview","tables":["order items"],"target":{"secretId":"p"},"source":{"secretId":"s"}}""",
+        "tables[0]", "' ' cannot appear in an unquoted name")]
     [InlineData("""{"mode":"preview","tables":["jobs;drop"],"target":{"secretId":"p"},"source":{"secretId":"s"}}""", "tables[0]", "';' cannot appear")]
     [InlineData("""{"mode":"preview","tables":["sales."],"target":{"secretId":"p"},"source":{"secretId":"s"}}""", "tables[0]", "a name is missing after it")]
-    [InlineData("""{"mode":"preview","tables":[".jobs"],"target":{"secretId":"p"},"source":{"secretId":"s"}}""", "tables[0]", "a name is missing at position 1")]
+    [InlineData(
+        """{"mode":"preview","tables":[".jobs"],"target":{"secretId":"p"},"source":{"secretId":"s"}}""",
+        "tables[0]", "a name is missing at position 1")]
     [InlineData("""{"mode":"preview","tables":[null],"target":{"secretId":"p"},"source":{"secretId":"s"}}""", "tables[0]", "is required")]
-    [InlineData("""{"mode":"preview","tables":["jobs","public.jobs"],"target":{"secretId":"p"},"source":{"secretId":"s"}}""", "tables[1]", "already named by tables[0]")]
-    [InlineData("""{"mode":"preview","tables":["settings","JOBS","\"jobs\""],"target":{"secretId":"p"},"source":{"secretId":"s"}}""", "tables[2]", "already named by tables[1]")]
+    [InlineData(
+        """{"mode":"preview","tables":["jobs","public.jobs"],"target":{"secretId":"p"},"source":{"secretId":"s"}}""",
+        "tables[1]", "already named by tables[0]")]
+    [InlineData(
+        """{"mode":"preview","tables":["settings","JOBS","\"jobs\""],"target":{"secretId":"p"},"source":{"secretId":"s"}}""",
+        "tables[2]", "already named by tables[1]")]
     [InlineData("""{"mode":"preview","tables":["jobs"],"source":{"secretId":"s"}}""", "target", "is required")]
     [InlineData("""{"mode":"preview","tables":["jobs"],"target":{},"source":{"secretId":"s"}}""", "target.secretId", "is required")]
     [InlineData("""{"mode":"preview","tables":["jobs"],"target":{"secretId":"p"},"source":{"secretId":" "}}""", "source.secretId", "is required")]
-    [InlineData("""{"mode":"preview","tables":["jobs"],"target":{"secretId":"p","port":70000},"source":{"secretId":"s"}}""", "target.port", "must be between 1 and 65535")]
+    [InlineData(
+        """{"mode":"preview","tables":["jobs"],"target":{"secretId":"p","port":70000},"source":{"secretId":"s"}}""",
+        "target.port", "must be between 1 and 65535")]
     [InlineData("""{"mode":"insert-missing","tables":["jobs"],"target":{"secretId":"p"}}""", "source", "is required")]
-    [InlineData("""{"mode":"insert-missing","plannedMode":"replace","tables":["jobs"],"target":{"secretId":"p"},"source":{"secretId":"s"}}""", "plannedMode", "only used by mode check")]
-    [InlineData("""{"mode":"replace","tables":["jobs"],"target":{"secretId":"p"},"source":{"secretId":"s"},"catalogSource":"tm"}""", "catalogSource", "only used by mode check")]
+    [InlineData(
+        """{"mode":"insert-missing","plannedMode":"replace","tables":["jobs"],"target":{"secretId":"p"},"source":{"secretId":"s"}}""",
+        "plannedMode", "only used by mode check")]
+    [InlineData(
+        """{"mode":"replace","tables":["jobs"],"target":{"secretId":"p"},"source":{"secretId":"s"},"catalogSource":"tm"}""",
+        "catalogSource", "only used by mode check")]
     [InlineData("""{"mode":"check","tables":["jobs"],"target":{"secretId":"p"}}""", "mode", "(check receives it as plannedMode), it is missing")]
-    [InlineData("""{"mode":"check","plannedMode":"check","tables":["jobs"],"target":{"secretId":"p"}}""", "mode", "must be the mode that will run after the restore: preview, insert-missing, replace or side-table (check receives it as plannedMode), was 'check'")]
-    [InlineData("""{"mode":"check","plannedMode":"restore","tables":["jobs"],"target":{"secretId":"p"}}""", "mode", "preview, insert-missing, replace or side-table (check receives it as plannedMode), was 'restore'")]
-    [InlineData("""{"mode":"check","plannedMode":"replace","tables":["jobs"],"target":{"secretId":"p"},"source":{"secretId":"s"}}""", "source", "not used by check")]
+    [InlineData(
+        """{"mode":"check","plannedMode":"check","tables":["jobs"],"target":{"secretId":"p"}}""",
+        "mode",
+        "must be the mode that will run after the restore: preview, insert-missing, replace or side-table"
+            + " (check receives it as plannedMode), was 'check'")]
+    [InlineData(
+        """{"mode":"check","plannedMode":"restore","tables":["jobs"],"target":{"secretId":"p"}}""",
+        "mode", "preview, insert-missing, replace or side-table (check receives it as plannedMode), was 'restore'")]
+    [InlineData(
+        """{"mode":"check","plannedMode":"replace","tables":["jobs"],"target":{"secretId":"p"},"source":{"secretId":"s"}}""",
+        "source", "not used by check")]
     [InlineData("""{"mode":"check","plannedMode":"replace","tables":["jobs"],"target":{"secretId":"p"},"catalogSource":"a/b"}""", "catalogSource", "")]
-    [InlineData("""{"mode":"check","plannedMode":"replace","tables":["jobs"],"target":{"secretId":"p"},"restoreTime":"2024-01-15T14:30:00Z"}""", "restoreTime", "only used with catalogSource")]
+    [InlineData(
+        """{"mode":"check","plannedMode":"replace","tables":["jobs"],"target":{"secretId":"p"},"restoreTime":"2024-01-15T14:30:00Z"}""",
+        "restoreTime", "only used with catalogSource")]
     public async Task Invoke_WhenAFieldIsBad_ShouldRejectItNamingTheFieldBeforeReadingAnySecret(string payload, string field, string problem)
     {
         var secrets = new InMemorySecretSourceForTests();
@@ -86,7 +114,8 @@ public sealed class RequestTests
     {
         using var context = Context();
 
-        var error = await Assert.ThrowsAsync<MalformedInputException>(() => Function(new InMemorySecretSourceForTests()).InvokeAsync(Encoding.UTF8.GetBytes(payload), context));
+        var error = await Assert.ThrowsAsync<MalformedInputException>(
+            () => Function(new InMemorySecretSourceForTests()).InvokeAsync(Encoding.UTF8.GetBytes(payload), context));
 
         Assert.Contains(mentioned, error.Message, StringComparison.Ordinal);
     }
@@ -148,7 +177,10 @@ public sealed class RequestTests
     public async Task Invoke_CheckWithCatalogSourceWithoutBackupBucket_ShouldReportTheMissingConfiguration()
     {
         using var context = Context();
-        var payload = """{"mode":"check","plannedMode":"insert-missing","tables":["jobs"],"target":{"secretId":"p"},"catalogSource":"technician-marketplace"}""";
+        var payload = """
+            {"mode":"check","plannedMode":"insert-missing","tables":["jobs"],"target":{"secretId":"p"},
+             "catalogSource":"technician-marketplace"}
+            """;
 
         var error = await Assert.ThrowsAsync<FunctionConfigurationException>(() =>
             Function(new InMemorySecretSourceForTests()).InvokeAsync(Encoding.UTF8.GetBytes(payload), context));

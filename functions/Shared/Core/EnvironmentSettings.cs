@@ -26,7 +26,8 @@ public sealed class EnvironmentSettings(IReadOnlyDictionary<string, string> envi
             return fallback;
         }
 
-        return int.TryParse(text, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var value) && value >= min && value <= max
+        return int.TryParse(text, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var value)
+            && value >= min && value <= max
             ? value
             : throw new FunctionConfigurationException($"{name} must be an integer from {min} to {max}, was '{text}'");
     }

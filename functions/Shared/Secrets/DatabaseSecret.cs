@@ -26,7 +26,8 @@ public sealed record DatabaseSecret(string Username, string Password, string? Ho
         }
         catch (JsonException)
         {
-            throw new SecretFormatException($"secret '{secretId}' is not JSON; a database secret is {{\"username\",\"password\",\"host\",\"port\",\"dbname\"}}");
+            throw new SecretFormatException(
+                $"secret '{secretId}' is not JSON; a database secret is {{\"username\",\"password\",\"host\",\"port\",\"dbname\"}}");
         }
 
         if (root.ValueKind != JsonValueKind.Object)
@@ -44,7 +45,8 @@ public sealed record DatabaseSecret(string Username, string Password, string? Ho
     }
 
     /// <summary>Everything but the password.</summary>
-    public override string ToString() => $"{Username}@{Host ?? "?"}:{Port?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "?"}/{Database ?? "?"}";
+    public override string ToString() =>
+        $"{Username}@{Host ?? "?"}:{Port?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "?"}/{Database ?? "?"}";
 
     private static string RequiredText(JsonElement root, string secretId, string field) =>
         OptionalText(root, secretId, field) is { Length: > 0 } text
@@ -74,7 +76,8 @@ public sealed record DatabaseSecret(string Username, string Password, string? Ho
         var ok = value.ValueKind switch
         {
             JsonValueKind.Number => value.TryGetInt32(out var n) ? n : -1,
-            JsonValueKind.String => int.TryParse(value.GetString(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : -1,
+            JsonValueKind.String => int.TryParse(
+                value.GetString(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : -1,
             _ => -1,
         };
         return ok is >= 1 and <= 65535 ? ok : throw new SecretFormatException($"secret '{secretId}': 'port' must be a port number (1-65535)");

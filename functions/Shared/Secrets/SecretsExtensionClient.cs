@@ -47,7 +47,8 @@ public sealed class SecretsExtensionClient : ISecretSource
         var port = DefaultPort;
         if (environment.TryGetValue(PortVariable, out var text) && !string.IsNullOrWhiteSpace(text))
         {
-            if (!int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out port) || port is < 1 or > 65535)
+            if (!int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out port)
+                || port is < 1 or > 65535)
             {
                 throw new FunctionConfigurationException($"{PortVariable} must be a port number (1-65535), was '{text}'");
             }
@@ -56,7 +57,9 @@ public sealed class SecretsExtensionClient : ISecretSource
         var token = environment.GetValueOrDefault(TokenVariable);
         if (string.IsNullOrEmpty(token))
         {
-            throw new FunctionConfigurationException($"{TokenVariable} is not set: the Parameters and Secrets extension requires it (Lambda sets it; the local cloud sets it for its functions)");
+            throw new FunctionConfigurationException(
+                $"{TokenVariable} is not set: the Parameters and Secrets extension requires it "
+                + "(Lambda sets it; the local cloud sets it for its functions)");
         }
 
         return new SecretsExtensionClient(http ?? new HttpClient { Timeout = TimeSpan.FromSeconds(10) }, port, token);
@@ -76,7 +79,8 @@ public sealed class SecretsExtensionClient : ISecretSource
             {
                 response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
             }
-            catch (HttpRequestException e) when (e.InnerException is SocketException { SocketErrorCode: SocketError.ConnectionRefused } && attempt < StartupRetries.Length)
+            catch (HttpRequestException e)
+                when (e.InnerException is SocketException { SocketErrorCode: SocketError.ConnectionRefused } && attempt < StartupRetries.Length)
             {
                 await Task.Delay(StartupRetries[attempt], cancellationToken).ConfigureAwait(false);
                 continue;
@@ -84,7 +88,8 @@ public sealed class SecretsExtensionClient : ISecretSource
             catch (HttpRequestException e)
             {
                 throw new SecretUnavailableException(
-                    $"secret '{secretId}': the Parameters and Secrets extension at {_baseUrl} cannot be reached ({e.Message}); is the extension layer attached?", e);
+                    $"secret '{secretId}': the Parameters and Secrets extension at {_baseUrl} cannot be reached ({e.Message}); "
+                    + "is the extension layer attached?", e);
             }
             catch (TaskCanceledException e) when (!cancellationToken.IsCancellationRequested)
             {
@@ -106,7 +111,8 @@ public sealed class SecretsExtensionClient : ISecretSource
                     throw new SecretNotFoundException($"secret '{secretId}' does not exist (or this function may not read it): {problem}");
                 }
 
-                throw new SecretUnavailableException($"secret '{secretId}': the Parameters and Secrets extension answered {(int)response.StatusCode} {response.ReasonPhrase}: {problem}");
+                throw new SecretUnavailableException(
+                    $"secret '{secretId}': the Parameters and Secrets extension answered {(int)response.StatusCode} {response.ReasonPhrase}: {problem}");
             }
         }
     }

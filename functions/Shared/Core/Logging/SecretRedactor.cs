@@ -43,7 +43,9 @@ public static partial class SecretRedactor
     }
 
     // password=..., Password = '...', pwd=...; stops at ';', whitespace or a closing quote.
-    [GeneratedRegex(@"(?<key>\b(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key[_-]?secret)\b)(?<sep>\s*[=:]\s*)(?:'[^']*'|""[^""]*""|[^;\s,&""']+)",
+    [GeneratedRegex(
+        @"(?<key>\b(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key[_-]?secret)\b)"
+            + @"(?<sep>\s*[=:]\s*)(?:'[^']*'|""[^""]*""|[^;\s,&""']+)",
         RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex KeyValueSecret();
 

@@ -1,6 +1,6 @@
 using DisasterRecovery.Core;
 
-namespace DisasterRecovery.Functions.HealthCheck;
+namespace DisasterRecovery.HealthChecks;
 
 /// <summary>What to check: an HTTP(S) endpoint and what a healthy answer looks like.</summary>
 /// <remarks>

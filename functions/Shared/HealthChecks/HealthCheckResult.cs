@@ -1,4 +1,4 @@
-namespace DisasterRecovery.Functions.HealthCheck;
+namespace DisasterRecovery.HealthChecks;
 
 /// <summary>The verdict, with the last attempt's figures and every attempt for the report.</summary>
 public sealed record HealthCheckResult(

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net.Sockets;
 using System.Security.Authentication;
 
-namespace DisasterRecovery.Functions.HealthCheck;
+namespace DisasterRecovery.HealthChecks;
 
 /// <summary>
 /// Probes an endpoint until it answers as expected or the attempts run out. Never throws for an

@@ -1,6 +1,6 @@
 using DisasterRecovery.Core;
 
-namespace DisasterRecovery.Functions.AuditRecord;
+namespace DisasterRecovery.Audit;
 
 /// <summary>
 /// One audit event from a state machine (the flows' own steps: a point-in-time recovery, a switch-over). Field rules

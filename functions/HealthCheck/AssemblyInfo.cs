@@ -1,1 +1,0 @@
-[assembly: System.Runtime.CompilerServices.InternalsVisibleTo("DisasterRecovery.HealthCheck.Tests")]
