@@ -1,6 +1,7 @@
 using DisasterRecovery.Catalog;
 using DisasterRecovery.Core;
 using DisasterRecovery.Lambda;
+using DisasterRecovery.Postgres.Functions;
 using DisasterRecovery.Secrets;
 
 namespace DisasterRecovery.Functions.PostgresAssess;
@@ -18,7 +19,7 @@ public sealed class PostgresAssessEntryPoint : ILambdaEntryPoint
         var settings = new EnvironmentSettings(environment);
         var secretId = settings.Required("DB_SECRET_ID", "the production database's Secrets Manager secret");
         var bucket = settings.Required("BACKUP_BUCKET", "the backup catalog's bucket, where the last backup's duration is read");
-        var source = settings.Optional("BACKUP_SOURCE", "technician-marketplace");
+        var source = settings.Optional(PostgresFunctionServices.SourceVariable, PostgresFunctionServices.DefaultSource);
         try
         {
             BackupKeys.ValidateSource(source, "BACKUP_SOURCE");
