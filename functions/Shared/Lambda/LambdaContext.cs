@@ -2,10 +2,11 @@ using DisasterRecovery.Core.Logging;
 
 namespace DisasterRecovery.Lambda;
 
-/// <summary>The context of one invocation, built from the Runtime API's headers or by a local caller.</summary>
+/// <summary>The context of one invocation, built from the Runtime API's headers, by a job's host or by a local caller.</summary>
 public sealed class LambdaContext : ILambdaContext, IDisposable
 {
     private readonly CancellationTokenSource _beforeDeadline;
+    private readonly CancellationTokenRegistration _stopped;
     private readonly TimeProvider _time;
 
     public LambdaContext(
@@ -15,7 +16,8 @@ public sealed class LambdaContext : ILambdaContext, IDisposable
         DateTimeOffset deadline,
         string? traceId,
         JsonLogger logger,
-        TimeProvider time)
+        TimeProvider time,
+        CancellationToken stopped = default)
     {
         RequestId = requestId;
         FunctionName = functionName;
@@ -25,6 +27,9 @@ public sealed class LambdaContext : ILambdaContext, IDisposable
         Logger = logger.ForRequest(requestId);
         _time = time;
         _beforeDeadline = new CancellationTokenSource(CancelAfter(deadline - time.GetUtcNow()), time);
+
+        // A job's host can be stopped before the deadline (ECS sends SIGTERM): the handler sees it as the same token.
+        _stopped = stopped.Register(static state => ((CancellationTokenSource)state!).Cancel(), _beforeDeadline);
     }
 
     public string RequestId { get; }
@@ -66,5 +71,9 @@ public sealed class LambdaContext : ILambdaContext, IDisposable
         return after > TimeSpan.Zero ? after : TimeSpan.Zero;
     }
 
-    public void Dispose() => _beforeDeadline.Dispose();
+    public void Dispose()
+    {
+        _stopped.Dispose();
+        _beforeDeadline.Dispose();
+    }
 }

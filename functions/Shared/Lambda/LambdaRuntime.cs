@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Reflection;
 using DisasterRecovery.Core.Logging;
+using DisasterRecovery.Lambda.Jobs;
 using DisasterRecovery.Lambda.RuntimeApi;
 
 namespace DisasterRecovery.Lambda;
@@ -8,24 +9,34 @@ namespace DisasterRecovery.Lambda;
 /// <summary>
 /// The event loop of a function process: start the function once, then fetch, invoke, report,
 /// forever. Runs the same on the <c>dotnet10</c> managed runtime (Handler = assembly name, an
-/// executable assembly) and as <c>bootstrap</c> on <c>provided.al2023</c>.
+/// executable assembly) and as <c>bootstrap</c> on <c>provided.al2023</c>. With the argument <c>--job</c> the same
+/// function runs once as a job instead (an ECS Fargate task: see <see cref="LambdaJob"/>).
 /// </summary>
 public static class LambdaRuntime
 {
     /// <summary>The variable Lambda sets to the Runtime API's host:port.</summary>
     public const string RuntimeApiVariable = "AWS_LAMBDA_RUNTIME_API";
 
-    /// <summary>Runs until the Runtime API goes away. Returns the process exit code.</summary>
-    public static async Task<int> RunAsync(Func<IReadOnlyDictionary<string, string>, ILambdaFunction> create)
+    /// <summary>Runs until the Runtime API goes away (or, with <c>--job</c>, runs the job once). Returns the process exit code.</summary>
+    public static Task<int> RunAsync(Func<IReadOnlyDictionary<string, string>, ILambdaFunction> create) =>
+        RunAsync(create, Environment.GetCommandLineArgs().Skip(1).ToArray());
+
+    /// <summary>The same, with the process arguments given.</summary>
+    public static async Task<int> RunAsync(Func<IReadOnlyDictionary<string, string>, ILambdaFunction> create, IReadOnlyList<string> arguments)
     {
         var environment = ReadEnvironment();
         var functionName = environment.GetValueOrDefault("AWS_LAMBDA_FUNCTION_NAME")
             ?? Assembly.GetEntryAssembly()?.GetName().Name
             ?? "function";
         var logger = new JsonLogger(functionName);
+        if (arguments.Contains(LambdaJob.Argument, StringComparer.Ordinal))
+        {
+            return await LambdaJob.RunProcessAsync(create, environment, functionName, logger).ConfigureAwait(false);
+        }
+
         if (!environment.TryGetValue(RuntimeApiVariable, out var runtimeApi) || string.IsNullOrWhiteSpace(runtimeApi))
         {
-            logger.Error($"{RuntimeApiVariable} is not set: this program is a Lambda function and runs under the Lambda Runtime API (or the local cloud's `invoke` command)");
+            logger.Error($"{RuntimeApiVariable} is not set: this program is a Lambda function and runs under the Lambda Runtime API (or the local cloud's `invoke` command), or once with {LambdaJob.Argument}");
             return 2;
         }
 

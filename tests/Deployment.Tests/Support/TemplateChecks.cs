@@ -186,14 +186,19 @@ internal static partial class TemplateChecks
 
     /// <summary>
     /// A resource of the template, or one the SAM transform generates that templates may refer to: the execution
-    /// role <c>&lt;LogicalId&gt;Role</c> of a function or state machine that sets no <c>Role</c> of its own.
+    /// role <c>&lt;LogicalId&gt;Role</c> of a function or state machine that sets no <c>Role</c> of its own, and the
+    /// <c>&lt;LogicalId&gt;.Version</c> and <c>.Alias</c> of a function with <c>AutoPublishAlias</c>.
     /// </summary>
     private static bool IsResource(SamTemplate template, string name) =>
         template.Resources.ContainsKey(name)
         || (name.EndsWith("Role", StringComparison.Ordinal)
             && template.Resources.TryGetValue(name[..^"Role".Length], out var owner)
             && owner.Type is "AWS::Serverless::Function" or "AWS::Serverless::StateMachine"
-            && owner.Properties["Role"] is null);
+            && owner.Properties["Role"] is null)
+        || (name.Split('.') is [var function, "Version" or "Alias"]
+            && template.Resources.TryGetValue(function, out var published)
+            && published.Type == "AWS::Serverless::Function"
+            && published.Properties["AutoPublishAlias"] is not null);
 
     private static string Join(string path, string key) => path.Length == 0 ? key : $"{path}.{key}";
 

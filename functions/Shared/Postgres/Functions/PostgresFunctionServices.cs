@@ -16,7 +16,7 @@ namespace DisasterRecovery.Postgres.Functions;
 /// <item><c>DB_SECRET_ID</c> (required): the production database's secret, used when a request names none;</item>
 /// <item><c>BACKUP_SOURCE</c> (default <c>technician-marketplace</c>): the catalog source name of that database;</item>
 /// <item><c>PG_BIN_DIR</c>: where pg_dump and psql are (the container image puts them on PATH);</item>
-/// <item><c>PARAMETERS_SECRETS_EXTENSION_HTTP_PORT</c>, <c>AWS_SESSION_TOKEN</c>: the secrets extension;</item>
+/// <item><c>PARAMETERS_SECRETS_EXTENSION_HTTP_PORT</c>, <c>AWS_SESSION_TOKEN</c>: the secrets extension (or <c>DB_SECRET_JSON</c> in a task);</item>
 /// <item><c>AWS_ENDPOINT_URL_S3</c>: the local cloud's S3.</item>
 /// </list>
 /// </summary>
@@ -92,7 +92,7 @@ public sealed class PostgresFunctionServices
             s3,
             new BackupCatalog(s3, new BackupCatalogOptions { Bucket = bucket }, time),
             audit,
-            secrets ?? SecretsExtensionClient.FromEnvironment(environment),
+            secrets ?? SecretSources.FromEnvironment(environment),
             new PostgresTools(settings.Optional("PG_BIN_DIR")),
             secretId,
             source,
