@@ -251,6 +251,8 @@ public sealed class LocalCloudHost : IAsyncDisposable
             emulators.Register(new S3Emulator(s3));
         }
 
+        emulators.Register(new Emulators.Ecs.EcsEmulator(stack, emulators.Get<SecretsManagerEmulator>().Store, s3?.FunctionEnvironment()));
+
         return new LocalCloudHost(stack, Path.GetFullPath(options.StateDirectory), clock, emulators, options.Random, s3, options.AdvanceVirtualClockDuringTaskTokenWaits);
     }
 

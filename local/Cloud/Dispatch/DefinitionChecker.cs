@@ -86,7 +86,7 @@ public static class DefinitionChecker
         {
             if (baseResource.EndsWith(suffix, StringComparison.Ordinal))
             {
-                if (suffix != ".waitForTaskToken")
+                if (suffix != ".waitForTaskToken" && !(suffix == ".sync" && baseResource == TaskResource.EcsRunTask + suffix))
                 {
                     problems.Add($"{here}/Resource: the {suffix} integration pattern is not emulated locally ('{resource}')");
                     return;
@@ -120,6 +120,9 @@ public static class DefinitionChecker
             case EksCallResource when emulators.Find("eks")?.InputShape("call") is { } eksCall:
                 CheckParameters(eksCall, parameters, here, problems);
                 break;
+            case EcsRunTaskResource when emulators.Find("ecs")?.InputShape("runTask") is { } runTask:
+                CheckParameters(runTask, parameters, here, problems);
+                break;
             case AwsSdkResource sdk:
                 var emulator = emulators.Find(sdk.Service);
                 if (emulator is null)
@@ -139,7 +142,7 @@ public static class DefinitionChecker
                 break;
             default:
                 problems.Add($"{here}/Resource: '{resource}' is not something the local cloud runs (it runs function ARNs, arn:aws:states:::lambda:invoke, " +
-                             $"arn:aws:states:::sns:publish, arn:aws:states:::eks:call and arn:aws:states:::aws-sdk: for {emulators.Describe()})");
+                             $"arn:aws:states:::sns:publish, arn:aws:states:::eks:call, arn:aws:states:::ecs:runTask(.sync) and arn:aws:states:::aws-sdk: for {emulators.Describe()})");
                 break;
         }
     }

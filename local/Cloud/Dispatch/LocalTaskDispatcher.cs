@@ -59,6 +59,7 @@ public sealed class LocalTaskDispatcher : ITaskResourceInvoker
             LambdaFunctionResource function => await InvokeFunctionResourceAsync(function.FunctionArn, invocation, cancellationToken).ConfigureAwait(false),
             SnsPublishResource => await PublishAsync(invocation, cancellationToken).ConfigureAwait(false),
             EksCallResource => await CallEksAsync(invocation, cancellationToken).ConfigureAwait(false),
+            EcsRunTaskResource => await RunEcsTaskAsync(invocation, cancellationToken).ConfigureAwait(false),
             AwsSdkResource sdk => await InvokeSdkAsync(sdk, invocation, cancellationToken).ConfigureAwait(false),
             _ => throw new TaskFailedException(ErrorNames.Runtime, $"The resource '{invocation.Resource}' is not emulated by the local cloud"),
         };
@@ -153,6 +154,21 @@ public sealed class LocalTaskDispatcher : ITaskResourceInvoker
         {
             // eks:call fails with EKS.<HTTP status>; the Cause is the JSON response (ResponseBody, StatusCode, StatusText).
             throw new TaskFailedException($"{eks.ErrorPrefix}.{e.Code}", e.Message);
+        }
+    }
+
+    private async Task<JsonNode?> RunEcsTaskAsync(TaskInvocation invocation, CancellationToken cancellationToken)
+    {
+        var ecs = _emulators.Find("ecs") ?? throw new TaskFailedException(ErrorNames.Runtime, "The local cloud has no ECS emulator registered");
+        var parameters = RequireValid(ecs.InputShape("runTask")!, invocation);
+        var context = Context(invocation) with { WaitForCompletion = invocation.Pattern == IntegrationPattern.Sync };
+        try
+        {
+            return await ecs.InvokeAsync("runTask", parameters, context, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ServiceErrorException e)
+        {
+            throw SdkError(ecs.ErrorPrefix, e.Code, e.Message, e.StatusCode);
         }
     }
 

@@ -12,6 +12,9 @@ internal abstract record TaskResource
     /// <summary>The optimized EKS integration's Kubernetes API call.</summary>
     public const string EksCall = "arn:aws:states:::eks:call";
 
+    /// <summary>The optimized ECS integration's RunTask (request-response, or <c>.sync</c>: wait for the task to stop).</summary>
+    public const string EcsRunTask = "arn:aws:states:::ecs:runTask";
+
     private const string AwsSdkPrefix = "arn:aws:states:::aws-sdk:";
 
     /// <summary>Classifies a base resource (integration suffix already removed).</summary>
@@ -30,6 +33,11 @@ internal abstract record TaskResource
         if (baseResource == EksCall)
         {
             return new EksCallResource();
+        }
+
+        if (baseResource == EcsRunTask)
+        {
+            return new EcsRunTaskResource();
         }
 
         if (baseResource.StartsWith("arn:aws:lambda:", StringComparison.Ordinal))
@@ -60,6 +68,9 @@ internal sealed record SnsPublishResource : TaskResource;
 
 /// <summary><c>arn:aws:states:::eks:call</c>, served by the <c>eks</c> emulator's <c>call</c> action.</summary>
 internal sealed record EksCallResource : TaskResource;
+
+/// <summary><c>arn:aws:states:::ecs:runTask</c>, served by the <c>ecs</c> emulator's <c>runTask</c> action.</summary>
+internal sealed record EcsRunTaskResource : TaskResource;
 
 /// <summary>A function ARN as the Resource: the effective input is the payload, the result is the function's output.</summary>
 internal sealed record LambdaFunctionResource(string FunctionArn) : TaskResource;

@@ -32,7 +32,11 @@ public interface IServiceEmulator
 /// <param name="AccountId">The stack's account.</param>
 /// <param name="ExecutionArn">The calling execution, when called from a state machine.</param>
 /// <param name="StateName">The calling state, when called from a state machine.</param>
-public sealed record ServiceCallContext(TimeProvider Clock, string Region, string AccountId, string? ExecutionArn, string? StateName);
+public sealed record ServiceCallContext(TimeProvider Clock, string Region, string AccountId, string? ExecutionArn, string? StateName)
+{
+    /// <summary>A <c>.sync</c> optimized integration (ecs:runTask.sync): the call returns when the job has finished.</summary>
+    public bool WaitForCompletion { get; init; }
+}
 
 /// <summary>
 /// A service error: <see cref="Code"/> is the SDK exception name (<c>NoSuchHostedZoneException</c>); Step Functions

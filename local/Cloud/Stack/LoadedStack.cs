@@ -57,6 +57,9 @@ public sealed class LoadedStack
     /// <summary>Events of other types (API, SQS, …): listed, never fired.</summary>
     public IReadOnlyList<UnsimulatedEvent> UnsimulatedEvents { get; }
 
+    /// <summary>The ECS task definitions (the Fargate job path), run by the <c>ecs</c> emulator as local processes.</summary>
+    public IReadOnlyList<Emulators.Ecs.EcsTaskDefinition> TaskDefinitions { get; init; } = [];
+
     /// <summary>A function by logical id, function name or ARN (with or without a qualifier).</summary>
     public FunctionDefinition? FindFunction(string nameOrArn)
     {

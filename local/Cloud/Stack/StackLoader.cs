@@ -107,6 +107,7 @@ public static partial class StackLoader
             var buckets = new List<BucketDefinition>();
             var schedules = new List<ScheduleDefinition>();
             var unsimulated = new List<UnsimulatedEvent>();
+            var taskDefinitions = new List<Emulators.Ecs.EcsTaskDefinition>();
             foreach (var resource in _template.Resources.Values.Where(r => !_absent.Contains(r.LogicalId)))
             {
                 switch (resource.Type)
@@ -126,10 +127,16 @@ public static partial class StackLoader
                     case "AWS::S3::Bucket":
                         buckets.Add(new BucketDefinition(resource.LogicalId, Identity(resource.LogicalId, resource.LogicalId).Ref));
                         break;
+                    case Emulators.Ecs.EcsTemplateResources.TaskDefinitionType:
+                        taskDefinitions.Add(LoadTaskDefinition(resource));
+                        break;
                 }
             }
 
-            return new LoadedStack(_templatePath, _stackName, _region, _settings.AccountId, parameters, functions, machines, topics, buckets, schedules, unsimulated);
+            return new LoadedStack(_templatePath, _stackName, _region, _settings.AccountId, parameters, functions, machines, topics, buckets, schedules, unsimulated)
+            {
+                TaskDefinitions = taskDefinitions,
+            };
         }
 
         /// <summary>
@@ -270,6 +277,12 @@ public static partial class StackLoader
                 case "AWS::IAM::Role":
                     var role = Named("RoleName", generated);
                     return new ResourceIdentity(resource.Type, role, Attributes(("Arn", $"arn:aws:iam::{account}:role/{role}"), ("RoleId", "AROA" + id.ToUpperInvariant())));
+                case Emulators.Ecs.EcsTemplateResources.ClusterType:
+                    var cluster = Named("ClusterName", generated);
+                    return new ResourceIdentity(resource.Type, cluster, Attributes(("Arn", Emulators.Ecs.EcsTemplateResources.ClusterArn(region, account, cluster))));
+                case Emulators.Ecs.EcsTemplateResources.TaskDefinitionType:
+                    var taskDefinition = Emulators.Ecs.EcsTemplateResources.TaskDefinitionArn(region, account, Named("Family", generated));
+                    return new ResourceIdentity(resource.Type, taskDefinition, Attributes(("TaskDefinitionArn", taskDefinition)));
                 default:
                     throw new StackLoadException($"{id}: resources of type {resource.Type} have no local identity, so Ref and Fn::GetAtt on it cannot be resolved");
             }
@@ -277,6 +290,20 @@ public static partial class StackLoader
 
         private static Dictionary<string, string> Attributes(params (string Name, string Value)[] pairs) =>
             pairs.ToDictionary(p => p.Name, p => p.Value, StringComparer.Ordinal);
+
+        private Emulators.Ecs.EcsTaskDefinition LoadTaskDefinition(TemplateResource resource)
+        {
+            var identity = Identity(resource.LogicalId, resource.LogicalId);
+            var family = identity.Ref[(identity.Ref.LastIndexOf('/') + 1)..^":1".Length];
+            try
+            {
+                return Emulators.Ecs.EcsTemplateResources.Load(resource.LogicalId, resource.Properties, family, identity.Ref, _resolver.ResolveString);
+            }
+            catch (ArgumentException e)
+            {
+                throw new StackLoadException(e.Message, e);
+            }
+        }
 
         private JsonObject FunctionGlobals() => _template.Globals["Function"] as JsonObject ?? [];
 
