@@ -17,6 +17,7 @@ internal sealed class IntrinsicResolver
 {
     private static readonly JsonNode NoValueMarker = JsonValue.Create("\u0000AWS::NoValue");
     private readonly IReadOnlyDictionary<string, string> _parameters;
+    private readonly IReadOnlySet<string> _listParameters;
     private readonly IReadOnlyDictionary<string, string> _pseudo;
     private readonly JsonObject _conditions;
     private readonly JsonObject _mappings;
@@ -31,15 +32,18 @@ internal sealed class IntrinsicResolver
     /// <param name="mappings">The template's Mappings section.</param>
     /// <param name="isResource">Whether a logical id names a resource.</param>
     /// <param name="resource">The identity of a resource (logical id, where it is asked for).</param>
+    /// <param name="listParameters">The parameters whose Ref is a list (CommaDelimitedList, List&lt;…&gt;): their value split at commas.</param>
     public IntrinsicResolver(
         IReadOnlyDictionary<string, string> parameters,
         IReadOnlyDictionary<string, string> pseudo,
         JsonObject conditions,
         JsonObject mappings,
         Func<string, bool> isResource,
-        Func<string, string, ResourceIdentity> resource)
+        Func<string, string, ResourceIdentity> resource,
+        IReadOnlySet<string>? listParameters = null)
     {
         _parameters = parameters;
+        _listParameters = listParameters ?? new HashSet<string>(StringComparer.Ordinal);
         _pseudo = pseudo;
         _conditions = conditions;
         _mappings = mappings;
@@ -198,7 +202,10 @@ internal sealed class IntrinsicResolver
 
         if (_parameters.TryGetValue(name, out var parameter))
         {
-            return JsonValue.Create(parameter);
+            // As CloudFormation: a list parameter is its value split at commas ("" is the list [""]).
+            return _listParameters.Contains(name)
+                ? new JsonArray([.. parameter.Split(',').Select(item => (JsonNode?)JsonValue.Create(item.Trim()))])
+                : JsonValue.Create(parameter);
         }
 
         if (_pseudo.TryGetValue(name, out var pseudo))

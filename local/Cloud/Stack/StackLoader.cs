@@ -91,7 +91,7 @@ public static partial class StackLoader
             };
             _resolver = new IntrinsicResolver(
                 parameters, pseudo, _template.Conditions, _template.Document["Mappings"] as JsonObject ?? [],
-                id => _template.Resources.ContainsKey(id), Identity);
+                id => _template.Resources.ContainsKey(id), Identity, ListParameters());
 
             foreach (var resource in _template.Resources.Values)
             {
@@ -210,6 +210,14 @@ public static partial class StackLoader
 
             return values;
         }
+
+        /// <summary>The parameters whose Type makes their Ref a list.</summary>
+        private HashSet<string> ListParameters() =>
+            _template.Parameters
+                .Where(p => p.Value?["Type"] is JsonValue type && type.TryGetValue<string>(out var name)
+                    && (name == "CommaDelimitedList" || name.StartsWith("List<", StringComparison.Ordinal)))
+                .Select(p => p.Key)
+                .ToHashSet(StringComparer.Ordinal);
 
         /// <summary>Ref and GetAtt values of a resource; computed on first use, since names may use other resources.</summary>
         private ResourceIdentity Identity(string logicalId, string where)
