@@ -8,12 +8,14 @@ namespace DisasterRecovery.Functions.PostgresAssess;
 public sealed class JobHistory(BackupCatalog catalog, RunnerEstimator estimator, TimeProvider time)
 {
     /// <summary>The estimate for <paramref name="request"/>'s job on a database <paramref name="assessment"/> describes.</summary>
-    public async Task<RunnerEstimate> EstimateAsync(PostgresAssessRequest request, string source, PostgresAssessResult assessment, CancellationToken cancellationToken)
+    public async Task<RunnerEstimate> EstimateAsync(
+        PostgresAssessRequest request, string source, PostgresAssessResult assessment, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         if (request.Job == JobKind.Backup)
         {
-            var entry = await catalog.FindLatestAsync(BackupEngine.Postgres, source, now, verifiedOnly: false, BackupKind.Full, cancellationToken).ConfigureAwait(false);
+            var entry = await catalog.FindLatestAsync(BackupEngine.Postgres, source, now, verifiedOnly: false, BackupKind.Full, cancellationToken)
+                .ConfigureAwait(false);
             var last = entry is null ? null : await catalog.ReadManifestAsync(entry, cancellationToken).ConfigureAwait(false);
             return estimator.Backup(last, assessment.SizeBytes, assessment.EstimatedRows);
         }

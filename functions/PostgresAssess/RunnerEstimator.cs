@@ -75,7 +75,8 @@ public sealed class RunnerEstimator(LambdaLimits backupFunction, LambdaLimits re
         {
             var seconds = Duration(backup);
             return Decide(JobKind.Restore, "backup-to-restore", backup, seconds * RestorePerDump,
-                string.Create(CultureInfo.InvariantCulture, $"backup {backup.BackupId} ({Count(Rows(backup))} rows) took {Seconds(seconds)} to dump, a restore up to {RestorePerDump:0.#}× that"));
+                string.Create(CultureInfo.InvariantCulture,
+                    $"backup {backup.BackupId} ({Count(Rows(backup))} rows) took {Seconds(seconds)} to dump, a restore up to {RestorePerDump:0.#}× that"));
         }
 
         if (sizeBytes is { } size)
@@ -95,7 +96,8 @@ public sealed class RunnerEstimator(LambdaLimits backupFunction, LambdaLimits re
         var fitsTime = withMargin <= limits.TimeoutSeconds;
         var fitsMemory = limits.MemoryMb >= JobMemoryMb;
         var verdict = string.Create(CultureInfo.InvariantCulture,
-            $"with the margin (×{MarginFactor:0.#} + {MarginSeconds} s) {Seconds(withMargin)} {(fitsTime ? "fits" : "exceeds")} {function}'s {limits.TimeoutSeconds} s timeout");
+            $"with the margin (×{MarginFactor:0.#} + {MarginSeconds} s) {Seconds(withMargin)} {(fitsTime ? "fits" : "exceeds")} " +
+            $"{function}'s {limits.TimeoutSeconds} s timeout");
         if (fitsTime && !fitsMemory)
         {
             verdict += string.Create(CultureInfo.InvariantCulture, $", but its {limits.MemoryMb} MB is below the {JobMemoryMb} MB the job needs");
@@ -105,7 +107,8 @@ public sealed class RunnerEstimator(LambdaLimits backupFunction, LambdaLimits re
         var reason = $"{runner}: {why}, so the {Name(job)} is estimated at {Seconds(estimated)}; {verdict}";
         return new RunnerEstimate(
             Name(job), basis, backup?.BackupId, backup is null ? null : Math.Round(Duration(backup), 3), backup is null ? null : Rows(backup),
-            backup?.Objects.Sum(o => o.StoredSize), Math.Round(estimated, 1), Math.Round(withMargin, 1), limits.TimeoutSeconds, limits.MemoryMb, runner, reason);
+            backup?.Objects.Sum(o => o.StoredSize), Math.Round(estimated, 1), Math.Round(withMargin, 1), limits.TimeoutSeconds, limits.MemoryMb,
+            runner, reason);
     }
 
     private RunnerEstimate Nothing(JobKind job, string why)

@@ -120,7 +120,9 @@ public sealed class SdkIntegrationTests
             """, """["Ecs.TaskFailedException"]""", "$.Content"));
 
         Assert.Equal(3, problems.Count);
-        Assert.StartsWith($"{File}: state 'Run': Parameters.Overrides.ContainerOverrides[0].Env is not a member of ecs:runTask.sync's ContainerOverride", problems[0],
+        Assert.StartsWith(
+            $"{File}: state 'Run': Parameters.Overrides.ContainerOverrides[0].Env is not a member of ecs:runTask.sync's ContainerOverride",
+            problems[0],
             StringComparison.Ordinal);
         Assert.StartsWith($"{File}: state 'Run': Retry matches Ecs.TaskFailedException, which is neither an error connect-ecs documents", problems[1],
             StringComparison.Ordinal);
@@ -389,7 +391,10 @@ public sealed class SdkIntegrationTests
     private static IReadOnlyList<string> Judge(string asl) =>
         Checker().DefinitionProblems(File, JsonNode.Parse(asl)!.AsObject());
 
-    /// <summary>ecs:runTask.sync with <paramref name="parameters"/> and a Retry on <paramref name="retry"/>, then s3:getObject reading <paramref name="body"/>.</summary>
+    /// <summary>
+    /// ecs:runTask.sync with <paramref name="parameters"/> and a Retry on <paramref name="retry"/>, then s3:getObject reading
+    /// <paramref name="body"/>.
+    /// </summary>
     private static string FargateJob(string parameters, string retry, string body) => $$"""
         {
           "StartAt": "Run",

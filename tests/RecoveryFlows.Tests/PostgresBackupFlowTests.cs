@@ -14,6 +14,7 @@ namespace DisasterRecovery.RecoveryFlows.Tests;
 public sealed class PostgresBackupFlowTests(RecoveryCloud env) : IClassFixture<RecoveryCloud>, IAsyncLifetime
 {
     private const string Machine = "PostgresBackupStateMachine";
+    private const string Failed = "DR: PostgreSQL backup FAILED";
 
     public Task InitializeAsync() => RecoveryCloud.ExecuteAsync(env.Database, """
         CREATE TABLE IF NOT EXISTS invoices (id bigint PRIMARY KEY, amount numeric(10,2) NOT NULL);
@@ -92,7 +93,7 @@ public sealed class PostgresBackupFlowTests(RecoveryCloud env) : IClassFixture<R
         Assert.Equal(("FAILED", "InvalidInputException"), (execution.Document.Status, execution.Document.Error));
         Assert.Contains("retentionTier: must be auto, daily, weekly or monthly, was 'hourly'", execution.Document.Cause, StringComparison.Ordinal);
         Assert.Contains("Read The Task's Error", execution.StatesEntered(env));
-        Assert.Contains(env.Cloud.Sns.Messages, m => m.Subject == "DR: PostgreSQL backup FAILED" && m.Message.Contains("backup-task-fails", StringComparison.Ordinal));
+        Assert.Contains(env.Cloud.Sns.Messages, m => m.Subject == Failed && m.Message.Contains("backup-task-fails", StringComparison.Ordinal));
         Assert.Contains("backup:failed:postgres-backup", await env.AuditTrailAsync());
         Assert.Equal(backupsBefore, await BackupCountAsync());
     }
@@ -117,7 +118,7 @@ public sealed class PostgresBackupFlowTests(RecoveryCloud env) : IClassFixture<R
 
         Assert.Equal(("FAILED", "InvalidInputException"), (execution.Status, execution.Error));
         Assert.Contains("retentionTier: must be auto, daily, weekly or monthly, was 'hourly'", execution.Cause, StringComparison.Ordinal);
-        Assert.Contains(env.Cloud.Sns.Messages, m => m.Subject == "DR: PostgreSQL backup FAILED" && m.Message.Contains("backup-bad-tier", StringComparison.Ordinal));
+        Assert.Contains(env.Cloud.Sns.Messages, m => m.Subject == Failed && m.Message.Contains("backup-bad-tier", StringComparison.Ordinal));
         Assert.Contains("backup:failed:postgres-backup", await env.AuditTrailAsync());
     }
 

@@ -36,7 +36,8 @@ public sealed class RestoreDatabaseRunnerTests(RecoveryCloud env) : IClassFixtur
         await env.InvokeAsync("PostgresVerifyFunction", $$"""{"backupId": "{{backup["backupId"]}}"}""");
 
         // Act
-        var execution = new ExecutionDocumentView(await env.RunAsync(Machine, new { reason = "runner", healthUrl = _platform.HealthUrl.ToString() }, "restore-runner"));
+        var input = new { reason = "runner", healthUrl = _platform.HealthUrl.ToString() };
+        var execution = new ExecutionDocumentView(await env.RunAsync(Machine, input, "restore-runner"));
 
         // Assert
         Assert.True(execution.Document.Status == "SUCCEEDED", $"{execution.Document.Status}: {execution.Document.Error}: {execution.Document.Cause}");
@@ -69,7 +70,8 @@ public sealed class RestoreDatabaseRunnerTests(RecoveryCloud env) : IClassFixtur
         Assert.True(execution.Document.Status == "SUCCEEDED", $"{execution.Document.Status}: {execution.Document.Error}: {execution.Document.Cause}");
         var output = JsonNode.Parse(execution.Document.Output!)!;
         Assert.Equal("fargate", output["restoreChoice"]!["runner"]!.GetValue<string>());
-        Assert.StartsWith("fargate: the input asked for it (the estimate said lambda: ", output["restoreChoice"]!["reason"]!.GetValue<string>(), StringComparison.Ordinal);
+        var reason = output["restoreChoice"]!["reason"]!.GetValue<string>();
+        Assert.StartsWith("fargate: the input asked for it (the estimate said lambda: ", reason, StringComparison.Ordinal);
         Assert.Equal(backup["backupId"]!.GetValue<string>(), output["restore"]!["backupId"]!.GetValue<string>());
         var task = Assert.Single(ecs.Tasks.Values, t => !tasksBefore.Contains(t.TaskArn));
         Assert.Equal(("PostgresRestoreTask", 0), (task.Definition.LogicalId, Assert.Single(task.Containers).ExitCode));
