@@ -179,5 +179,30 @@ public sealed class TemplateReferenceTests
             problems);
     }
 
+    [Fact]
+    public void UndefinedReferences_WhenRefNamesAPublishedVersion_ShouldAcceptItOnlyForAFunctionWithAutoPublishAlias()
+    {
+        var template = Parse("""
+            Resources:
+              Published:
+                Type: AWS::Serverless::Function
+                Properties: {PackageType: Image, AutoPublishAlias: live}
+              Unpublished:
+                Type: AWS::Serverless::Function
+                Properties: {PackageType: Image}
+              Settings:
+                Type: AWS::CloudFormation::CustomResource
+                Properties:
+                  ServiceToken: arn:aws:lambda:us-east-1:123456789012:function:resolver
+                  Version: !Ref Published.Version
+                  Alias: !Ref Published.Alias
+                  Other: !Ref Unpublished.Version
+            """);
+
+        var problems = TemplateChecks.UndefinedReferences(template);
+
+        Assert.Equal(["Resources.Settings.Properties.Other: Ref 'Unpublished.Version' is not a resource, parameter or pseudo parameter"], problems);
+    }
+
     private static SamTemplate Parse(string yaml) => SamTemplate.Parse(yaml, Path.GetTempPath());
 }

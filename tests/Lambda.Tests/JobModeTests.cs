@@ -117,7 +117,9 @@ public sealed class JobModeTests : IAsyncLifetime
     [Fact]
     public async Task Job_WhenEcsStopsTheTaskWithSigterm_ShouldCancelTheTokenBeforeTheDeadlineAndStillReport()
     {
-        var job = await RunAsync(new() { ["JOB_INPUT"] = """{"action":"wait-for-cancellation"}""" }, sendSigtermWhen: line => line.Contains("job started", StringComparison.Ordinal));
+        var job = await RunAsync(
+            new() { ["JOB_INPUT"] = """{"action":"wait-for-cancellation"}""" },
+            sendSigtermWhen: line => line.Contains("job started", StringComparison.Ordinal));
 
         Assert.Equal(0, job.ExitCode);
         using var result = await ResultAsync(job.Key);

@@ -201,7 +201,7 @@ public sealed class EmulatorModelShapeTests
     }
 
     /// <summary>A local cloud emulator's request shape in the form the model comparison takes.</summary>
-    private static DeclaredShape Declared(Shape shape) => shape switch
+    internal static DeclaredShape Declared(Shape shape) => shape switch
     {
         StructureShape structure => new DeclaredShape(
             "structure",

@@ -36,7 +36,8 @@ public static class LambdaRuntime
 
         if (!environment.TryGetValue(RuntimeApiVariable, out var runtimeApi) || string.IsNullOrWhiteSpace(runtimeApi))
         {
-            logger.Error($"{RuntimeApiVariable} is not set: this program is a Lambda function and runs under the Lambda Runtime API (or the local cloud's `invoke` command), or once with {LambdaJob.Argument}");
+            logger.Error($"{RuntimeApiVariable} is not set: this program is a Lambda function and runs under the Lambda Runtime API " +
+                         $"(or the local cloud's `invoke` command), or once with {LambdaJob.Argument}");
             return 2;
         }
 

@@ -51,7 +51,8 @@ public static class SecretSources
             var secretId = environment.GetValueOrDefault(InjectedSecretSource.IdVariable);
             return string.IsNullOrWhiteSpace(secretId)
                 ? throw new FunctionConfigurationException(
-                    $"{InjectedSecretSource.ValueVariable} is set but {InjectedSecretSource.IdVariable} is not: the injected secret must say which secret it is")
+                    $"{InjectedSecretSource.ValueVariable} is set but {InjectedSecretSource.IdVariable} is not: " +
+                    "the injected secret must say which secret it is")
                 : new InjectedSecretSource(secretId, injected);
         }
 

@@ -142,7 +142,8 @@ public static class DefinitionChecker
                 break;
             default:
                 problems.Add($"{here}/Resource: '{resource}' is not something the local cloud runs (it runs function ARNs, arn:aws:states:::lambda:invoke, " +
-                             $"arn:aws:states:::sns:publish, arn:aws:states:::eks:call, arn:aws:states:::ecs:runTask(.sync) and arn:aws:states:::aws-sdk: for {emulators.Describe()})");
+                             "arn:aws:states:::sns:publish, arn:aws:states:::eks:call, arn:aws:states:::ecs:runTask(.sync) " +
+                             $"and arn:aws:states:::aws-sdk: for {emulators.Describe()})");
                 break;
         }
     }

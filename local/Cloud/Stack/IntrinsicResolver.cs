@@ -17,12 +17,12 @@ internal sealed class IntrinsicResolver
 {
     private static readonly JsonNode NoValueMarker = JsonValue.Create("\u0000AWS::NoValue");
     private readonly IReadOnlyDictionary<string, string> _parameters;
-    private readonly IReadOnlySet<string> _listParameters;
     private readonly IReadOnlyDictionary<string, string> _pseudo;
     private readonly JsonObject _conditions;
     private readonly JsonObject _mappings;
     private readonly Func<string, string, ResourceIdentity> _resource;
     private readonly Func<string, bool> _isResource;
+    private readonly IReadOnlySet<string> _listParameters;
     private readonly Dictionary<string, bool> _conditionValues = new(StringComparer.Ordinal);
     private readonly HashSet<string> _evaluating = new(StringComparer.Ordinal);
 
@@ -32,7 +32,7 @@ internal sealed class IntrinsicResolver
     /// <param name="mappings">The template's Mappings section.</param>
     /// <param name="isResource">Whether a logical id names a resource.</param>
     /// <param name="resource">The identity of a resource (logical id, where it is asked for).</param>
-    /// <param name="listParameters">The parameters whose Ref is a list (CommaDelimitedList, List&lt;…&gt;): their value split at commas.</param>
+    /// <param name="listParameters">Parameters of a list type (CommaDelimitedList, List&lt;…&gt;): a Ref gives a list.</param>
     public IntrinsicResolver(
         IReadOnlyDictionary<string, string> parameters,
         IReadOnlyDictionary<string, string> pseudo,
@@ -42,8 +42,8 @@ internal sealed class IntrinsicResolver
         Func<string, string, ResourceIdentity> resource,
         IReadOnlySet<string>? listParameters = null)
     {
+        _listParameters = listParameters ?? new HashSet<string>();
         _parameters = parameters;
-        _listParameters = listParameters ?? new HashSet<string>(StringComparer.Ordinal);
         _pseudo = pseudo;
         _conditions = conditions;
         _mappings = mappings;
@@ -202,9 +202,8 @@ internal sealed class IntrinsicResolver
 
         if (_parameters.TryGetValue(name, out var parameter))
         {
-            // As CloudFormation: a list parameter is its value split at commas ("" is the list [""]).
             return _listParameters.Contains(name)
-                ? new JsonArray([.. parameter.Split(',').Select(item => (JsonNode?)JsonValue.Create(item.Trim()))])
+                ? new JsonArray(parameter.Split(',').Select(item => (JsonNode?)JsonValue.Create(item.Trim())).ToArray())
                 : JsonValue.Create(parameter);
         }
 

@@ -91,7 +91,9 @@ public static partial class StackLoader
             };
             _resolver = new IntrinsicResolver(
                 parameters, pseudo, _template.Conditions, _template.Document["Mappings"] as JsonObject ?? [],
-                id => _template.Resources.ContainsKey(id), Identity, ListParameters());
+                id => _template.Resources.ContainsKey(id), Identity,
+                _template.Parameters.Where(p => (p.Value?["Type"]?.GetValue<string>() ?? string.Empty) is "CommaDelimitedList" or ['L', 'i', 's', 't', '<', ..])
+                    .Select(p => p.Key).ToHashSet(StringComparer.Ordinal));
 
             foreach (var resource in _template.Resources.Values)
             {
@@ -211,14 +213,6 @@ public static partial class StackLoader
             return values;
         }
 
-        /// <summary>The parameters whose Type makes their Ref a list.</summary>
-        private HashSet<string> ListParameters() =>
-            _template.Parameters
-                .Where(p => p.Value?["Type"] is JsonValue type && type.TryGetValue<string>(out var name)
-                    && (name == "CommaDelimitedList" || name.StartsWith("List<", StringComparison.Ordinal)))
-                .Select(p => p.Key)
-                .ToHashSet(StringComparer.Ordinal);
-
         /// <summary>Ref and GetAtt values of a resource; computed on first use, since names may use other resources.</summary>
         private ResourceIdentity Identity(string logicalId, string where)
         {
@@ -287,7 +281,8 @@ public static partial class StackLoader
                     return new ResourceIdentity(resource.Type, role, Attributes(("Arn", $"arn:aws:iam::{account}:role/{role}"), ("RoleId", "AROA" + id.ToUpperInvariant())));
                 case Emulators.Ecs.EcsTemplateResources.ClusterType:
                     var cluster = Named("ClusterName", generated);
-                    return new ResourceIdentity(resource.Type, cluster, Attributes(("Arn", Emulators.Ecs.EcsTemplateResources.ClusterArn(region, account, cluster))));
+                    var clusterArn = Emulators.Ecs.EcsTemplateResources.ClusterArn(region, account, cluster);
+                    return new ResourceIdentity(resource.Type, cluster, Attributes(("Arn", clusterArn)));
                 case Emulators.Ecs.EcsTemplateResources.TaskDefinitionType:
                     var taskDefinition = Emulators.Ecs.EcsTemplateResources.TaskDefinitionArn(region, account, Named("Family", generated));
                     return new ResourceIdentity(resource.Type, taskDefinition, Attributes(("TaskDefinitionArn", taskDefinition)));

@@ -45,7 +45,10 @@ public static class LambdaJob
     /// environment (after <paramref name="environment"/> captured it) so child processes such as pg_dump never inherit it.
     /// </summary>
     public static async Task<int> RunProcessAsync(
-        Func<IReadOnlyDictionary<string, string>, ILambdaFunction> create, IReadOnlyDictionary<string, string> environment, string functionName, JsonLogger logger)
+        Func<IReadOnlyDictionary<string, string>, ILambdaFunction> create,
+        IReadOnlyDictionary<string, string> environment,
+        string functionName,
+        JsonLogger logger)
     {
         Environment.SetEnvironmentVariable(SecretVariable, null);
         using var stop = new CancellationTokenSource();
@@ -171,7 +174,8 @@ public static class LambdaJob
             var report = ErrorReport.From(error);
             log.Error(message, ("errorType", report.ErrorType), ("errorMessage", report.ErrorMessage));
             using var buffer = new MemoryStream();
-            using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+            var options = new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+            using (var json = new Utf8JsonWriter(buffer, options))
             {
                 json.WriteStartObject();
                 json.WriteString("errorType", report.ErrorType);

@@ -199,7 +199,8 @@ public sealed class EcsEmulator : ServiceEmulator
         {
             var at = command.FindIndex(part => part.EndsWith(".dll", StringComparison.Ordinal));
             (assembly, arguments) = at < 0
-                ? throw new TaskFailedException(ErrorNames.Runtime, $"The local cloud runs a container's assembly; the Command override of '{container.Name}' names none")
+                ? throw new TaskFailedException(
+                    ErrorNames.Runtime, $"The local cloud runs a container's assembly; the Command override of '{container.Name}' names none")
                 : (Path.GetFileNameWithoutExtension(command[at]), command[(at + 1)..]);
         }
 

@@ -210,7 +210,9 @@ public sealed class LocalContainer(string name)
         }
 
         // A container does not inherit the host's AWS settings: only what the task definition and the platform give it.
-        foreach (var inherited in info.Environment.Keys.Where(k => k.StartsWith("AWS_", StringComparison.Ordinal) || k.StartsWith("JOB_", StringComparison.Ordinal)).ToList())
+        var hostSettings = info.Environment.Keys
+            .Where(k => k.StartsWith("AWS_", StringComparison.Ordinal) || k.StartsWith("JOB_", StringComparison.Ordinal)).ToList();
+        foreach (var inherited in hostSettings)
         {
             info.Environment.Remove(inherited);
         }
