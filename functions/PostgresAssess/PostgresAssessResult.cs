@@ -20,4 +20,8 @@ public sealed record PostgresAssessResult(
     long? Conflicts,
     long? ChecksumFailures,
     DateTimeOffset? StatsResetAt,
-    DateTimeOffset AssessedAt);
+    DateTimeOffset AssessedAt)
+{
+    /// <summary>The job asked about (<c>estimateFor</c>): its estimated duration and the runner recommended for it.</summary>
+    public RunnerEstimate? Estimate { get; init; }
+}

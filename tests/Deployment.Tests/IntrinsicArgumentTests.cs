@@ -27,6 +27,14 @@ public sealed class IntrinsicArgumentTests
             ["$.instance.state.endpoint.Port"] = "RDS gives Endpoint.Port once the instance is available, the only time the flow reads it",
             ["$.snapshot.status"] = "RDS describes every snapshot with its Status",
             ["$.switch.configMap"] = "eks:call answers a GET that succeeded with the object as ResponseBody",
+            ["$.assessment.restoreReason"] = "PostgresAssessHandler always sets Estimate, whose Reason is a non-nullable string",
+            ["$.Body"] = "s3:getObject answers with the object's content as Body; the job wrote it (an absent object is NoSuchKey, not null)",
+        },
+        ["statemachines/postgres-backup.asl.json"] = new(StringComparer.Ordinal)
+        {
+            ["$.assessment.reason"] = "PostgresAssessHandler always sets Estimate, whose Reason is a non-nullable string",
+            ["$.ran.backup"] = "PostgresBackup returns its result record; a job writes {\"result\"} only when the function returned one",
+            ["$.Body"] = "s3:getObject answers with the object's content as Body; the job wrote it (an absent object is NoSuchKey, not null)",
         },
         ["statemachines/point-in-time-recovery.asl.json"] = new(StringComparer.Ordinal)
         {

@@ -100,6 +100,41 @@ public sealed class SdkIntegrationTests
     }
 
     [SkippableFact]
+    public void DefinitionProblems_WhenAFargateJobIsRunAndItsResultRead_ShouldFindNone()
+    {
+        var problems = Judge(FargateJob("""
+            {
+              "Cluster": "arn:aws:ecs:us-east-1:123456789012:cluster/jobs",
+              "TaskDefinition": "arn:aws:ecs:us-east-1:123456789012:task-definition/backup:1",
+              "LaunchType": "FARGATE",
+              "NetworkConfiguration": { "AwsvpcConfiguration": { "Subnets.$": "States.StringSplit('subnet-a,subnet-b', ',')", "SecurityGroups": [ "sg-1" ],
+                "AssignPublicIp": "DISABLED" } },
+              "Overrides": { "ContainerOverrides": [ { "Name": "job", "Environment": [ { "Name": "JOB_INPUT", "Value.$": "States.JsonToString($)" } ] } ] }
+            }
+            """, """["AmazonECS.Unknown", "Ecs.EcsException"]""", "$.Body"));
+
+        Assert.True(problems.Count == 0, string.Join('\n', problems));
+    }
+
+    [SkippableFact]
+    public void DefinitionProblems_WhenAFargateJobMisnamesAnOverrideAnErrorOrTheObjectBody_ShouldNameEach()
+    {
+        var problems = Judge(FargateJob("""
+            { "Cluster": "jobs", "TaskDefinition": "backup:1", "Overrides": { "ContainerOverrides": [ { "Name": "job", "Env": [] } ] } }
+            """, """["Ecs.TaskFailedException"]""", "$.Content"));
+
+        Assert.Equal(3, problems.Count);
+        Assert.StartsWith(
+            $"{File}: state 'Run': Parameters.Overrides.ContainerOverrides[0].Env is not a member of ecs:runTask.sync's ContainerOverride",
+            problems[0],
+            StringComparison.Ordinal);
+        Assert.StartsWith($"{File}: state 'Run': Retry matches Ecs.TaskFailedException, which is neither an error connect-ecs documents", problems[1],
+            StringComparison.Ordinal);
+        Assert.Contains("ResultSelector.document.$ reads $.Content from the result of s3:getObject, but GetObjectOutput has no member Content", problems[2],
+            StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
     public void DefinitionProblems_WhenParameterIsSpelledAsTheApiReferenceSpellsIt_ShouldNameTheJavaSdkSpelling()
     {
         var problem = Assert.Single(Judge(Task("rds:describeDBInstances", """{ "DBInstanceIdentifier.$": "$.instance" }""")));
@@ -379,6 +414,35 @@ public sealed class SdkIntegrationTests
 
     private static IReadOnlyList<string> Judge(string asl) =>
         Checker().DefinitionProblems(File, JsonNode.Parse(asl)!.AsObject());
+
+    /// <summary>
+    /// ecs:runTask.sync with <paramref name="parameters"/> and a Retry on <paramref name="retry"/>, then s3:getObject reading
+    /// <paramref name="body"/>.
+    /// </summary>
+    private static string FargateJob(string parameters, string retry, string body) => $$"""
+        {
+          "StartAt": "Run",
+          "States": {
+            "Run": {
+              "Type": "Task",
+              "Resource": "arn:aws:states:::ecs:runTask.sync",
+              "Parameters": {{parameters}},
+              "ResultPath": null,
+              "Retry": [ { "ErrorEquals": {{retry}} } ],
+              "Catch": [ { "ErrorEquals": [ "States.TaskFailed" ], "ResultPath": "$.error", "Next": "Read" } ],
+              "Next": "Read"
+            },
+            "Read": {
+              "Type": "Task",
+              "Resource": "arn:aws:states:::aws-sdk:s3:getObject",
+              "Parameters": { "Bucket": "backups", "Key.$": "States.Format('jobs/{}/backup.json', $$.Execution.Name)" },
+              "ResultSelector": { "document.$": "States.StringToJson({{body}})" },
+              "Retry": [ { "ErrorEquals": [ "S3.NoSuchKeyException", "S3.S3Exception" ] } ],
+              "End": true
+            }
+          }
+        }
+        """;
 
     /// <summary>A one-Task machine calling aws-sdk:<paramref name="call"/>.</summary>
     private static string Task(string call, string parameters, string? retry = null, string? selector = null) => $$"""

@@ -20,7 +20,7 @@ public sealed partial class EventSamplesTests
         ("service-health.json", ["start-execution", "ServiceHealthStateMachine", "--input", "events/service-health.json"]),
         ("health-check.json", ["invoke", "HealthCheckFunction", "--event", "events/health-check.json"]),
         ("audit-verify.json", ["invoke", "AuditVerifyFunction", "--event", "events/audit-verify.json"]),
-        ("postgres-backup.json", ["invoke", "PostgresBackupFunction", "--event", "events/postgres-backup.json"]),
+        ("postgres-backup.json", ["start-execution", "PostgresBackupStateMachine", "--input", "events/postgres-backup.json"]),
         ("postgres-verify.json", ["invoke", "PostgresVerifyFunction", "--event", "events/postgres-verify.json"]),
         ("postgres-restore.json", ["invoke", "PostgresRestoreFunction", "--event", "events/postgres-restore.json"]),
         ("point-in-time-recovery.json", ["restore-window"]),

@@ -12,6 +12,7 @@ namespace DisasterRecovery.RecoveryFlows.Tests;
 /// A stack deployed without the parameters production needs (issue 11 §2.10): each flow that uses one refuses at its
 /// start, naming the parameter and how to set it, before anything is stopped, restored or checked.
 /// </summary>
+[Collection(RecoveryFlowsCollection.Name)]
 public sealed class UnconfiguredStackTests : IDisposable
 {
     private readonly string _stateDirectory = Path.Combine(Path.GetTempPath(), "dr-unconfigured", Guid.NewGuid().ToString("N"));
@@ -35,7 +36,7 @@ public sealed class UnconfiguredStackTests : IDisposable
     [InlineData("ServiceHealthUrl", "Refuse Without The Health URL")]
     public async Task RestoreDatabase_WhenAParameterIsEmpty_ShouldRefuseAtItsStartNamingItAndChangeNothing(string parameter, string refusal)
     {
-        await using var cloud = Cloud(new Dictionary<string, string>(RecoveryCloud.ConfiguredStack) { [parameter] = "" });
+        await using var cloud = await CloudAsync(new Dictionary<string, string>(RecoveryCloud.ConfiguredStack) { [parameter] = "" });
 
         var execution = await cloud.RunExecutionAsync("RestoreDatabaseStateMachine", """{"reason": "unconfigured stack"}""");
 
@@ -51,7 +52,7 @@ public sealed class UnconfiguredStackTests : IDisposable
     [Fact]
     public async Task RestoreDatabase_WhenServiceHealthUrlIsEmptyButTheInputGivesOne_ShouldGoOnToCheckTheRequest()
     {
-        await using var cloud = Cloud(new Dictionary<string, string>(RecoveryCloud.ConfiguredStack) { ["ServiceHealthUrl"] = "" });
+        await using var cloud = await CloudAsync(new Dictionary<string, string>(RecoveryCloud.ConfiguredStack) { ["ServiceHealthUrl"] = "" });
 
         // before is malformed on purpose: the request check refuses it, so the test stops before any function runs.
         var execution = await cloud.RunExecutionAsync("RestoreDatabaseStateMachine", """{"healthUrl": "http://127.0.0.1:1/health", "before": "yesterday"}""");
@@ -67,7 +68,7 @@ public sealed class UnconfiguredStackTests : IDisposable
     [Fact]
     public async Task ServiceHealth_WhenServiceHealthUrlIsEmpty_ShouldRefuseTheScheduledRunNamingTheParameter()
     {
-        await using var cloud = Cloud(new Dictionary<string, string> { ["ServiceHealthUrl"] = "" });
+        await using var cloud = await CloudAsync(new Dictionary<string, string> { ["ServiceHealthUrl"] = "" });
         var schedule = cloud.Stack.Schedules.Single(s => s.TargetLogicalId == "ServiceHealthStateMachine");
 
         var execution = await cloud.RunExecutionAsync("ServiceHealthStateMachine", schedule.Input);
@@ -81,13 +82,18 @@ public sealed class UnconfiguredStackTests : IDisposable
         Assert.Empty(cloud.Sns.Messages);
     }
 
-    private LocalCloudHost Cloud(IReadOnlyDictionary<string, string> overrides) => LocalCloudHost.Create(new LocalCloudOptions
+    /// <summary>
+    /// A local cloud with these parameters, started with local/servers (its S3 included): the flows' S3 steps (reading a
+    /// Fargate job's result) need the S3 emulator to be accepted, even when the refusal comes first.
+    /// </summary>
+    private Task<LocalCloudHost> CloudAsync(IReadOnlyDictionary<string, string> overrides) => LocalCloudHost.StartAsync(new LocalCloudOptions
     {
         TemplatePath = RepositoryPaths.Of("template.yaml"),
         StateDirectory = _stateDirectory,
         Settings = new StackSettings { ParameterOverrides = overrides },
         Clock = new VirtualTimeProvider(),
         Random = new Random(11),
+        LocalServersInfoFile = LocalServers.InfoFile,
     });
 
     /// <summary>The states the execution entered, in order (from its GetExecutionHistory events).</summary>

@@ -76,6 +76,16 @@ internal static class IntegrationContracts
     };
 
     /// <summary>
+    /// "Run Amazon ECS or Fargate tasks with Step Functions" (connect-ecs): with Run a Job (.sync), a RunTask answer whose
+    /// Failures is not empty fails the Task with this name. A task that stops with a non-zero exit code fails it with
+    /// <c>States.TaskFailed</c>, one of <see cref="StatesErrors"/>.
+    /// </summary>
+    public static readonly IReadOnlySet<string> EcsRunTaskDocumentedErrors = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "AmazonECS.Unknown",
+    };
+
+    /// <summary>
     /// The services whose name in an aws-sdk resource differs from botocore's folder ("Learning to use AWS service SDK
     /// integrations": the supported services list); every other service is spelt as botocore spells it.
     /// </summary>
@@ -101,6 +111,7 @@ internal static class IntegrationContracts
             ("lambda:invoke", null or "waitForTaskToken") => (LambdaInvoke(models, pattern, functionErrors), null),
             ("sns:publish", null or "waitForTaskToken") => (SnsPublish(models, pattern), null),
             ("eks:call", null) => (EksCall(), null),
+            ("ecs:runTask", null or "sync" or "waitForTaskToken") => (EcsRunTask(models, pattern), null),
             _ => (null, $"{resource} is an optimized integration this judge does not know; add its documented parameters to {nameof(IntegrationContracts)}"),
         };
     }
@@ -183,6 +194,27 @@ internal static class IntegrationContracts
             SnsPublishParameters,
             output,
             _ => "is not an error name Step Functions documents for sns:publish (connect-sns names none): match States.TaskFailed");
+    }
+
+    /// <summary>
+    /// ecs:runTask (connect-ecs): RunTask's request as the ECS model gives it (the page lists RunTask's API reference
+    /// as its parameters). Request Response returns RunTask's answer; the guide does not document the .sync result (the
+    /// task as it stopped), so a flow that reads it is not judged. Errors: ECS's modelled errors in Step Functions'
+    /// spelling and the names connect-ecs documents.
+    /// </summary>
+    private static IntegrationContract EcsRunTask(BotocoreModels models, string? pattern)
+    {
+        var ecs = models.RequireService("ecs");
+        var runTask = ecs.Operation("runTask") ?? throw new InvalidOperationException("the ECS model has no RunTask");
+        return new IntegrationContract(
+            "ecs:runTask" + (pattern is null ? string.Empty : "." + pattern),
+            runTask.Input,
+            null,
+            pattern is null ? runTask.Output : ModelShape.Any,
+            name => EcsRunTaskDocumentedErrors.Contains(name) || ecs.ErrorNames.Contains(name) || name == ecs.GenericErrorName
+                ? null
+                : $"is neither an error connect-ecs documents ({string.Join(", ", EcsRunTaskDocumentedErrors)}) nor one the ECS model defines " +
+                  $"({ecs.ErrorPrefix}.<Java exception name>, or {ecs.GenericErrorName}); a task that exits non-zero fails with States.TaskFailed");
     }
 
     private static IntegrationContract EksCall()
