@@ -1,7 +1,8 @@
 using DisasterRecovery.Catalog;
 using DisasterRecovery.Core;
 using DisasterRecovery.Lambda;
-using DisasterRecovery.Postgres.Functions;
+using DisasterRecovery.Jobs;
+using DisasterRecovery.PostgresJobs;
 using DisasterRecovery.Secrets;
 
 namespace DisasterRecovery.Functions.PostgresAssess;
@@ -19,7 +20,7 @@ public sealed class PostgresAssessEntryPoint : ILambdaEntryPoint
         var settings = new EnvironmentSettings(environment);
         var secretId = settings.Required("DB_SECRET_ID", "the production database's Secrets Manager secret");
         var bucket = settings.Required("BACKUP_BUCKET", "the backup catalog's bucket, where the last backup's duration is read");
-        var source = settings.Optional(PostgresFunctionServices.SourceVariable, PostgresFunctionServices.DefaultSource);
+        var source = settings.Optional(JobServices.SourceVariable, JobServices.DefaultSource);
         try
         {
             BackupKeys.ValidateSource(source, "BACKUP_SOURCE");

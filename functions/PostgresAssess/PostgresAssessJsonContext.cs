@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using DisasterRecovery.PostgresJobs;
 
 namespace DisasterRecovery.Functions.PostgresAssess;
 

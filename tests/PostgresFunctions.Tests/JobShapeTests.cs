@@ -23,7 +23,6 @@ public sealed class JobShapeTests
     /// </summary>
     private static readonly Dictionary<string, string> NotYetInShape = new(StringComparer.Ordinal)
     {
-        ["PostgresAssess"] = "DatabaseAssessor is its domain code, still in the function project",
     };
 
     [Fact]

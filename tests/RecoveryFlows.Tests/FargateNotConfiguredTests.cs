@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using DisasterRecovery.LocalCloud;
-using DisasterRecovery.LocalCloud.Executions;
+using DisasterRecovery.LocalSfn;
 using DisasterRecovery.LocalCloud.Stack;
 using DisasterRecovery.LocalStepFunctions.Time;
 using DisasterRecovery.TestSupport;

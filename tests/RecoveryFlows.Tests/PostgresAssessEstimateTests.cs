@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using DisasterRecovery.Catalog;
-using DisasterRecovery.Functions.PostgresAssess;
+using DisasterRecovery.PostgresJobs;
 
 namespace DisasterRecovery.RecoveryFlows.Tests;
 
@@ -143,7 +143,7 @@ public sealed class PostgresAssessEstimateTests(RecoveryCloud env) : IClassFixtu
         return new BackupManifest
         {
             SchemaVersion = BackupManifest.CurrentSchemaVersion,
-            BackupId = "20261201T020000Z-a1b2c3d4",
+            BackupId = BackupId.Parse("20261201T020000Z-a1b2c3d4", "backupId"),
             Engine = BackupEngine.Postgres,
             Source = "technician-marketplace",
             Kind = BackupKind.Full,

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using Amazon.S3.Model;
-using DisasterRecovery.LocalCloud.Emulators.Ecs;
+using DisasterRecovery.LocalEcs;
 
 namespace DisasterRecovery.RecoveryFlows.Tests;
 

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using DisasterRecovery.LocalCloud.Emulators.Ecs;
+using DisasterRecovery.LocalEcs;
 using DisasterRecovery.LocalCloud.Platform;
 using Npgsql;
 
@@ -77,7 +77,7 @@ public sealed class RestoreDatabaseRunnerTests(RecoveryCloud env) : IClassFixtur
         Assert.Equal(("PostgresRestoreTask", 0), (task.Definition.LogicalId, Assert.Single(task.Containers).ExitCode));
         var instance = await env.DescribeInstanceAsync("restored-restore-fargate");
         var builder = new NpgsqlConnectionStringBuilder(DisasterRecovery.TestSupport.LocalServers.Postgres.ConnectionString(
-            DisasterRecovery.LocalCloud.Secrets.LocalDatabaseSecret.ApplicationDatabase))
+            DisasterRecovery.LocalCloud.Platform.LocalDatabaseSecret.ApplicationDatabase))
         {
             Host = "127.0.0.1",
             Port = instance["Endpoint"]!["Port"]!.GetValue<int>(),

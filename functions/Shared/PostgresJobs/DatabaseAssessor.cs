@@ -2,7 +2,7 @@ using DisasterRecovery.Core.Logging;
 using DisasterRecovery.Postgres;
 using Npgsql;
 
-namespace DisasterRecovery.Functions.PostgresAssess;
+namespace DisasterRecovery.PostgresJobs;
 
 /// <summary>Reads the plan's assessment query (<c>SELECT * FROM pg_stat_database</c>) for one database, plus its size and table count.</summary>
 public sealed class DatabaseAssessor(TimeProvider time)

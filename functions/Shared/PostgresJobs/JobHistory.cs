@@ -1,8 +1,9 @@
+using DisasterRecovery.Jobs;
 using DisasterRecovery.Catalog;
 using DisasterRecovery.Core;
 using DisasterRecovery.Postgres;
 
-namespace DisasterRecovery.Functions.PostgresAssess;
+namespace DisasterRecovery.PostgresJobs;
 
 /// <summary>Reads from the catalog the backup an estimate rests on, and estimates the job (<see cref="RunnerEstimator"/>).</summary>
 public sealed class JobHistory(BackupCatalog catalog, RunnerEstimator estimator, TimeProvider time)
@@ -24,7 +25,7 @@ public sealed class JobHistory(BackupCatalog catalog, RunnerEstimator estimator,
         {
             // The same choice PostgresRestore makes for the same fields, so the estimate is for the backup it will restore.
             var backup = await new PostgresBackupLocator(catalog).LocateAsync(
-                source, request.BackupId, request.Before ?? now, verifiedOnly: request.AllowUnverified != true, cancellationToken).ConfigureAwait(false);
+                source, JobRequestFields.BackupIdOf(request.BackupId), request.Before ?? now, verifiedOnly: request.AllowUnverified != true, cancellationToken).ConfigureAwait(false);
             return estimator.Restore(backup, null, assessment.SizeBytes);
         }
         catch (BackupNotFoundException e)

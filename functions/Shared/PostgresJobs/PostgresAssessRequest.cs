@@ -1,8 +1,8 @@
+using DisasterRecovery.Jobs;
 using DisasterRecovery.Core;
 using DisasterRecovery.Postgres;
-using DisasterRecovery.PostgresJobs;
 
-namespace DisasterRecovery.Functions.PostgresAssess;
+namespace DisasterRecovery.PostgresJobs;
 
 /// <summary>
 /// Which database to assess (plan §3.1 step 1; default the production secret's) and which job to estimate for it: its
@@ -40,7 +40,7 @@ public sealed record PostgresAssessRequest : IValidatable
             throw new InvalidInputException("estimateFor", $"must be backup or restore, was '{EstimateFor}'");
         }
 
-        PostgresRequestFields.Validate(Source, BackupId, null, null);
+        JobRequestFields.Validate(Source, BackupId, null, null);
         if (Job == JobKind.Backup && (BackupId is not null || Before is not null || AllowUnverified is not null))
         {
             var field = BackupId is not null ? "backupId" : Before is not null ? "before" : "allowUnverified";

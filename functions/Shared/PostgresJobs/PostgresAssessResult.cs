@@ -1,4 +1,4 @@
-namespace DisasterRecovery.Functions.PostgresAssess;
+namespace DisasterRecovery.PostgresJobs;
 
 /// <summary>
 /// What <c>pg_stat_database</c> and the catalog say about a database, taken before anything is stopped or restored, so

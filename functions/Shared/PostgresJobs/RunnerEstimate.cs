@@ -1,4 +1,4 @@
-namespace DisasterRecovery.Functions.PostgresAssess;
+namespace DisasterRecovery.PostgresJobs;
 
 /// <summary>
 /// Where a backup or restore job should run and why: the duration estimated for it, what the estimate rests on, and

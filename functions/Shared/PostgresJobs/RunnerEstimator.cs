@@ -1,7 +1,7 @@
 using System.Globalization;
 using DisasterRecovery.Catalog;
 
-namespace DisasterRecovery.Functions.PostgresAssess;
+namespace DisasterRecovery.PostgresJobs;
 
 /// <summary>
 /// Estimates how long a backup or restore job takes and recommends its runner: <c>lambda</c> when the estimate plus a
@@ -106,7 +106,7 @@ public sealed class RunnerEstimator(LambdaLimits backupFunction, LambdaLimits re
         var runner = fitsTime && fitsMemory ? Lambda : Fargate;
         var reason = $"{runner}: {why}, so the {Name(job)} is estimated at {Seconds(estimated)}; {verdict}";
         return new RunnerEstimate(
-            Name(job), basis, backup?.BackupId, backup is null ? null : Math.Round(Duration(backup), 3), backup is null ? null : Rows(backup),
+            Name(job), basis, backup?.BackupId.Value, backup is null ? null : Math.Round(Duration(backup), 3), backup is null ? null : Rows(backup),
             backup?.Objects.Sum(o => o.StoredSize), Math.Round(estimated, 1), Math.Round(withMargin, 1), limits.TimeoutSeconds, limits.MemoryMb,
             runner, reason);
     }
