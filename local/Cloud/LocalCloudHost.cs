@@ -263,7 +263,8 @@ public sealed class LocalCloudHost : IAsyncDisposable
             emulators.Register(new S3Emulator(s3));
         }
 
-        emulators.Register(new EcsEmulator(stack.Region, stack.AccountId, stack.TaskDefinitions, emulators.Get<SecretsManagerEmulator>().Store, s3?.FunctionEnvironment()));
+        var secretStore = emulators.Get<SecretsManagerEmulator>().Store;
+        emulators.Register(new EcsEmulator(stack.Region, stack.AccountId, stack.TaskDefinitions, secretStore, s3?.FunctionEnvironment()));
 
         return new LocalCloudHost(stack, Path.GetFullPath(options.StateDirectory), clock, emulators, options.Random, s3,
             options.AdvanceVirtualClockDuringTaskTokenWaits);

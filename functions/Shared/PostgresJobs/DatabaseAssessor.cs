@@ -40,7 +40,8 @@ public sealed class DatabaseAssessor(TimeProvider time)
         catch (Exception e) when (e is NpgsqlException or TimeoutException or System.Net.Sockets.SocketException && !cancellationToken.IsCancellationRequested)
         {
             var problem = e is PostgresException p ? $"{p.SqlState}: {p.MessageText}" : e.Message;
-            return new PostgresAssessResult(database.ToString(), false, SecretRedactor.Redact(problem), null, null, null, null, null, null, null, null, null, null, null, at);
+            return new PostgresAssessResult(
+                database.ToString(), false, SecretRedactor.Redact(problem), null, null, null, null, null, null, null, null, null, null, null, at);
         }
     }
 }

@@ -25,7 +25,8 @@ public sealed class JobHistory(BackupCatalog catalog, RunnerEstimator estimator,
         {
             // The same choice PostgresRestore makes for the same fields, so the estimate is for the backup it will restore.
             var backup = await new PostgresBackupLocator(catalog).LocateAsync(
-                source, JobRequestFields.BackupIdOf(request.BackupId), request.Before ?? now, verifiedOnly: request.AllowUnverified != true, cancellationToken).ConfigureAwait(false);
+                source, JobRequestFields.BackupIdOf(request.BackupId), request.Before ?? now, verifiedOnly: request.AllowUnverified != true,
+                cancellationToken).ConfigureAwait(false);
             return estimator.Restore(backup, null, assessment.SizeBytes);
         }
         catch (BackupNotFoundException e)

@@ -82,7 +82,8 @@ public sealed class RuntimeApiClient : IDisposable
     internal static byte[] ErrorReportBytes(ErrorReport error)
     {
         using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        var options = new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+        using (var writer = new Utf8JsonWriter(buffer, options))
         {
             JsonSerializer.Serialize(writer, error, RuntimeApiJsonContext.Default.ErrorReport);
         }
