@@ -1,7 +1,7 @@
 using DisasterRecovery.Catalog;
 using DisasterRecovery.Core;
-using DisasterRecovery.Lambda;
 using DisasterRecovery.Jobs;
+using DisasterRecovery.Lambda;
 using DisasterRecovery.PostgresJobs;
 using DisasterRecovery.Secrets;
 

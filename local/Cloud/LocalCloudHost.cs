@@ -1,9 +1,9 @@
-using DisasterRecovery.LocalEcs;
 using System.Diagnostics;
 using DisasterRecovery.LocalCloud.Dispatch;
 using DisasterRecovery.LocalCloud.Functions;
 using DisasterRecovery.LocalCloud.Stack;
 using DisasterRecovery.LocalCloudWatch;
+using DisasterRecovery.LocalEcs;
 using DisasterRecovery.LocalEks;
 using DisasterRecovery.LocalEmulation;
 using DisasterRecovery.LocalRds;
@@ -79,8 +79,11 @@ public sealed class LocalCloudHost : IAsyncDisposable
         SecretsExtension = new SecretsExtensionEndpoint(SecretsManager.Store);
         Functions = new FunctionHost(stack, platformEnvironment: s3?.FunctionEnvironment(), platformEnvironmentOnDemand: SecretsExtension.FunctionEnvironment);
         Dispatcher = new LocalTaskDispatcher(stack, Functions, emulators, clock);
-        Engine = new StateMachineEngine(Dispatcher, clock, new StateMachineEngineOptions { Region = stack.Region, AccountId = stack.AccountId, Random = random,
-            AdvanceVirtualClockDuringTaskTokenWaits = advanceDuringTokenWaits });
+        Engine = new StateMachineEngine(Dispatcher, clock, new StateMachineEngineOptions
+        {
+            Region = stack.Region, AccountId = stack.AccountId, Random = random,
+            AdvanceVirtualClockDuringTaskTokenWaits = advanceDuringTokenWaits
+        });
         Executions = new ExecutionStore(stateDirectory);
         emulators.Register(new SfnEmulator(Engine, Executions));
     }

@@ -52,8 +52,8 @@ public sealed class CommitProtocolTests : IAsyncLifetime
         info.Environment["FIXTURE_ACCESS_KEY_ID"] = LocalS3Host.AccessKeyId;
         info.Environment["FIXTURE_SECRET_ACCESS_KEY"] = LocalS3Host.SecretAccessKey;
         using var process = new Process { StartInfo = info };
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lines.Add(e.Data); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lines.Add("stderr: " + e.Data); };
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lines.Add(e.Data); } };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lines.Add("stderr: " + e.Data); } };
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
+using DisasterRecovery.LocalEcs;
 using DisasterRecovery.LocalEmulation;
 using DisasterRecovery.LocalSecretsManager;
-using DisasterRecovery.LocalEcs;
 using DisasterRecovery.LocalStepFunctions.Time;
 using DisasterRecovery.TestSupport.AwsModels;
 

@@ -94,8 +94,11 @@ public sealed class EmulatorModelShapeTests
             ["HostedZoneConfig"] = new JsonObject { ["Comment"] = "c", ["PrivateZone"] = true },
         }, Context, CancellationToken.None))!;
         var zoneId = zone["HostedZone"]!["Id"]!.GetValue<string>();
-        var recordSet = new JsonObject { ["Name"] = "api.drill.example.com", ["Type"] = "A", ["Ttl"] = 60,
-            ["ResourceRecords"] = new JsonArray(new JsonObject { ["Value"] = "192.0.2.1" }) };
+        var recordSet = new JsonObject
+        {
+            ["Name"] = "api.drill.example.com", ["Type"] = "A", ["Ttl"] = 60,
+            ["ResourceRecords"] = new JsonArray(new JsonObject { ["Value"] = "192.0.2.1" })
+        };
         var alias = new JsonObject
         {
             ["Name"] = "www.drill.example.com", ["Type"] = "A",

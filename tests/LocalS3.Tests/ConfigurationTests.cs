@@ -98,15 +98,15 @@ public class ConfigurationTests
         // Act + Assert
         await TestData.AssertS3ErrorAsync("InvalidRequest", HttpStatusCode.BadRequest, () =>
             host.Client.PutBucketReplicationAsync(new PutBucketReplicationRequest
-        {
-            BucketName = Bucket,
-            Configuration = new ReplicationConfiguration
             {
-                Role = "arn:aws:iam::123456789012:role/replication",
-                Rules = [new ReplicationRule { Id = "r", Status = ReplicationRuleStatus.Enabled,
+                BucketName = Bucket,
+                Configuration = new ReplicationConfiguration
+                {
+                    Role = "arn:aws:iam::123456789012:role/replication",
+                    Rules = [new ReplicationRule { Id = "r", Status = ReplicationRuleStatus.Enabled,
                     Destination = new ReplicationDestination { BucketArn = "arn:aws:s3:::x" } }],
-            },
-        }));
+                },
+            }));
     }
 
     [Fact]

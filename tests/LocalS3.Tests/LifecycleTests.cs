@@ -123,7 +123,8 @@ public class LifecycleTests
         // Assert
         Assert.Equal(
             new Dictionary<string,
-                string> { ["archive/small"] = "STANDARD", ["instant/large"] = "GLACIER_IR", ["instant/small"] = "STANDARD", ["sized/small"] = "GLACIER_IR" },
+                string>
+            { ["archive/small"] = "STANDARD", ["instant/large"] = "GLACIER_IR", ["instant/small"] = "STANDARD", ["sized/small"] = "GLACIER_IR" },
             firstRun);
         Assert.Equal("GLACIER", secondRun["archive/small"]);
         Assert.Equal("STANDARD", secondRun["instant/small"]);

@@ -19,8 +19,11 @@ public class MultipartTests
         await using var host = await StartAsync();
         var part1 = TestData.Bytes(FiveMiB, seed: 1);
         var part2 = TestData.Bytes(1024 * 1024, seed: 2);
-        var upload = await host.Client.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest { BucketName = Bucket, Key = "joined.bin",
-            ContentType = "application/x-dump" });
+        var upload = await host.Client.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest
+        {
+            BucketName = Bucket, Key = "joined.bin",
+            ContentType = "application/x-dump"
+        });
 
         // Act
         var responses = await Task.WhenAll(
@@ -94,12 +97,12 @@ public class MultipartTests
         // Act + Assert
         await TestData.AssertS3ErrorAsync("InvalidPart", HttpStatusCode.BadRequest, () =>
             host.Client.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
-        {
-            BucketName = Bucket,
-            Key = "k",
-            UploadId = upload.UploadId,
-            PartETags = [new PartETag(1, "\"00000000000000000000000000000000\"")],
-        }));
+            {
+                BucketName = Bucket,
+                Key = "k",
+                UploadId = upload.UploadId,
+                PartETags = [new PartETag(1, "\"00000000000000000000000000000000\"")],
+            }));
     }
 
     [Fact]
@@ -114,12 +117,12 @@ public class MultipartTests
         // Act + Assert
         await TestData.AssertS3ErrorAsync("EntityTooSmall", HttpStatusCode.BadRequest, () =>
             host.Client.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
-        {
-            BucketName = Bucket,
-            Key = "k",
-            UploadId = upload.UploadId,
-            PartETags = [new PartETag(first), new PartETag(second)],
-        }));
+            {
+                BucketName = Bucket,
+                Key = "k",
+                UploadId = upload.UploadId,
+                PartETags = [new PartETag(first), new PartETag(second)],
+            }));
     }
 
     [Fact]
@@ -196,13 +199,13 @@ public class MultipartTests
         // Act + Assert
         await TestData.AssertS3ErrorAsync("PreconditionFailed", HttpStatusCode.PreconditionFailed, () =>
             host.Client.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
-        {
-            BucketName = Bucket,
-            Key = "exists",
-            UploadId = upload.UploadId,
-            PartETags = [new PartETag(part)],
-            IfNoneMatch = "*",
-        }));
+            {
+                BucketName = Bucket,
+                Key = "exists",
+                UploadId = upload.UploadId,
+                PartETags = [new PartETag(part)],
+                IfNoneMatch = "*",
+            }));
         using var get = await host.Client.GetObjectAsync(Bucket, "exists");
         Assert.Equal("first", await new StreamReader(get.ResponseStream).ReadToEndAsync());
     }

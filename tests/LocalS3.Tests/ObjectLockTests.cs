@@ -231,10 +231,10 @@ public class ObjectLockTests
         Assert.Equal(VersionStatus.Enabled, versioning.VersioningConfig.Status);
         await TestData.AssertS3ErrorAsync("InvalidBucketState", HttpStatusCode.Conflict, () =>
             host.Client.PutBucketVersioningAsync(new PutBucketVersioningRequest
-        {
-            BucketName = Bucket,
-            VersioningConfig = new S3BucketVersioningConfig { Status = VersionStatus.Suspended },
-        }));
+            {
+                BucketName = Bucket,
+                VersioningConfig = new S3BucketVersioningConfig { Status = VersionStatus.Suspended },
+            }));
     }
 
     private static async Task<LocalS3Host> StartLockedAsync()

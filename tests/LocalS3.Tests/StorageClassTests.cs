@@ -28,10 +28,16 @@ public class StorageClassTests
 
         // Act
         await host.Client.PutObjectAsync(new PutObjectRequest { BucketName = Bucket, Key = "a-standard", ContentBody = "s" });
-        await host.Client.PutObjectAsync(new PutObjectRequest { BucketName = Bucket, Key = "b-ia", ContentBody = "i",
-            StorageClass = S3StorageClass.StandardInfrequentAccess });
-        await host.Client.PutObjectAsync(new PutObjectRequest { BucketName = Bucket, Key = "c-ir", ContentBody = "r",
-            StorageClass = S3StorageClass.GlacierInstantRetrieval });
+        await host.Client.PutObjectAsync(new PutObjectRequest
+        {
+            BucketName = Bucket, Key = "b-ia", ContentBody = "i",
+            StorageClass = S3StorageClass.StandardInfrequentAccess
+        });
+        await host.Client.PutObjectAsync(new PutObjectRequest
+        {
+            BucketName = Bucket, Key = "c-ir", ContentBody = "r",
+            StorageClass = S3StorageClass.GlacierInstantRetrieval
+        });
         var headStandard = await host.Client.GetObjectMetadataAsync(Bucket, "a-standard");
         var headIa = await host.Client.GetObjectMetadataAsync(Bucket, "b-ia");
         using var getIr = await host.Client.GetObjectAsync(Bucket, "c-ir");
@@ -118,8 +124,11 @@ public class StorageClassTests
     {
         // Arrange
         await using var host = await StartAsync();
-        await host.Client.PutObjectAsync(new PutObjectRequest { BucketName = Bucket, Key = "archived", ContentBody = "cold",
-            StorageClass = S3StorageClass.Glacier });
+        await host.Client.PutObjectAsync(new PutObjectRequest
+        {
+            BucketName = Bucket, Key = "archived", ContentBody = "cold",
+            StorageClass = S3StorageClass.Glacier
+        });
         var upload = await host.Client.InitiateMultipartUploadAsync(Bucket, "target");
 
         // Act
@@ -206,8 +215,11 @@ public class StorageClassTests
     {
         // Arrange
         await using var host = await StartAsync();
-        await host.Client.PutObjectAsync(new PutObjectRequest { BucketName = Bucket, Key = "k", ContentBody = "x",
-            StorageClass = S3StorageClass.StandardInfrequentAccess });
+        await host.Client.PutObjectAsync(new PutObjectRequest
+        {
+            BucketName = Bucket, Key = "k", ContentBody = "x",
+            StorageClass = S3StorageClass.StandardInfrequentAccess
+        });
 
         // Act
         await host.Client.CopyObjectAsync(new CopyObjectRequest
@@ -218,17 +230,20 @@ public class StorageClassTests
             DestinationKey = "k",
             StorageClass = S3StorageClass.GlacierInstantRetrieval,
         });
-        await host.Client.CopyObjectAsync(new CopyObjectRequest { SourceBucket = Bucket, SourceKey = "k", DestinationBucket = Bucket,
-            DestinationKey = "plain" });
+        await host.Client.CopyObjectAsync(new CopyObjectRequest
+        {
+            SourceBucket = Bucket, SourceKey = "k", DestinationBucket = Bucket,
+            DestinationKey = "plain"
+        });
         var sameClassAgain =
             await TestData.AssertS3ErrorAsync("InvalidRequest", HttpStatusCode.BadRequest, () => host.Client.CopyObjectAsync(new CopyObjectRequest
-        {
-            SourceBucket = Bucket,
-            SourceKey = "k",
-            DestinationBucket = Bucket,
-            DestinationKey = "k",
-            StorageClass = S3StorageClass.GlacierInstantRetrieval,
-        }));
+            {
+                SourceBucket = Bucket,
+                SourceKey = "k",
+                DestinationBucket = Bucket,
+                DestinationKey = "k",
+                StorageClass = S3StorageClass.GlacierInstantRetrieval,
+            }));
 
         // Assert
         Assert.Equal(S3StorageClass.GlacierInstantRetrieval, (await host.Client.GetObjectMetadataAsync(Bucket, "k")).StorageClass);

@@ -2,8 +2,8 @@ using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Amazon.S3.Model;
 using DisasterRecovery.LocalCloud.Dispatch;
-using DisasterRecovery.LocalEcs;
 using DisasterRecovery.LocalCloud.Stack;
+using DisasterRecovery.LocalEcs;
 using DisasterRecovery.LocalStepFunctions.Execution;
 using DisasterRecovery.TestSupport;
 

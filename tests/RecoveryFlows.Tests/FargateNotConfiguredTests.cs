@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using DisasterRecovery.LocalCloud;
-using DisasterRecovery.LocalSfn;
 using DisasterRecovery.LocalCloud.Stack;
+using DisasterRecovery.LocalSfn;
 using DisasterRecovery.LocalStepFunctions.Time;
 using DisasterRecovery.TestSupport;
 

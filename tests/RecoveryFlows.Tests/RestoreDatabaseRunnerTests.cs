@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
-using DisasterRecovery.LocalEcs;
 using DisasterRecovery.LocalCloud.Platform;
+using DisasterRecovery.LocalEcs;
 using Npgsql;
 
 namespace DisasterRecovery.RecoveryFlows.Tests;

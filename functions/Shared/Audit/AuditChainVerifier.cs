@@ -50,7 +50,7 @@ public sealed class AuditChainVerifier
 
         events.Sort((a, b) => a.Sequence.CompareTo(b.Sequence));
         var expected = 1L;
-        string? previousHash = AuditCanonicalJson.GenesisHash;
+        var previousHash = AuditCanonicalJson.GenesisHash;
         var verified = 0L;
         string? headHash = null;
         for (var start = 0; start < events.Count; start += ReadAhead)

@@ -1,6 +1,6 @@
-using DisasterRecovery.Jobs;
 using DisasterRecovery.Catalog;
 using DisasterRecovery.Core;
+using DisasterRecovery.Jobs;
 using DisasterRecovery.Postgres;
 
 namespace DisasterRecovery.PostgresJobs;

@@ -1,5 +1,5 @@
-using DisasterRecovery.Jobs;
 using DisasterRecovery.Core;
+using DisasterRecovery.Jobs;
 using DisasterRecovery.Postgres;
 
 namespace DisasterRecovery.PostgresJobs;

@@ -44,8 +44,11 @@ public sealed class PostgresCatalogBackup(BackupCatalog catalog, PostgresDumper 
         logger?.Info("backup started", ("backupId", writer.BackupId), ("source", spec.Source), ("database", database.ToString()));
 
         PostgresDumpIndex index;
-        await using (var dump = writer.OpenObject(PostgresBackupObjects.Dump, new BackupObjectOptions { Compression = Compression.None,
-            ContentType = PostgresBackupObjects.DumpContentType }))
+        await using (var dump = writer.OpenObject(PostgresBackupObjects.Dump, new BackupObjectOptions
+        {
+            Compression = Compression.None,
+            ContentType = PostgresBackupObjects.DumpContentType
+        }))
         {
             index = await dumper.DumpAsync(database, new CatalogDumpSink(dump), spec.Dump, cancellationToken).ConfigureAwait(false);
         }

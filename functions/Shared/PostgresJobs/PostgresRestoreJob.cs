@@ -38,12 +38,12 @@ public sealed class PostgresRestoreJob(PostgresJobServices services)
 
     protected override JobReport Report(PostgresRestoreRequest request, Plan plan, PostgresRestoreResult result) => new(result.BackupId,
         new Dictionary<string, string>
-    {
-        ["target"] = $"{result.TargetHost}:{result.TargetPort}/{result.TargetDatabase}",
-        ["tables"] = JobReport.Count(result.Tables),
-        ["rows"] = JobReport.Count(result.Rows),
-        ["replacedExisting"] = result.ReplacedExisting ? "true" : "false",
-    });
+        {
+            ["target"] = $"{result.TargetHost}:{result.TargetPort}/{result.TargetDatabase}",
+            ["tables"] = JobReport.Count(result.Tables),
+            ["rows"] = JobReport.Count(result.Rows),
+            ["replacedExisting"] = result.ReplacedExisting ? "true" : "false",
+        });
 
     protected override string Activity(Plan plan) => "the restore";
 

@@ -75,8 +75,11 @@ public sealed record RestoreWindowSample(string Instance, DateTimeOffset Earlies
     /// </summary>
     internal static Command Command(Func<ParseResult, CancellationToken, Task<LocalCloudHost>> host, Func<ParseResult, CliPaths> paths, TextWriter output)
     {
-        var instance = new Argument<string>("instance") { Description = "The DB instance (default: technician-marketplace).", DefaultValueFactory = _ =>
-            "technician-marketplace" };
+        var instance = new Argument<string>("instance")
+        {
+            Description = "The DB instance (default: technician-marketplace).", DefaultValueFactory = _ =>
+            "technician-marketplace"
+        };
         var command = new Command("restore-window",
             $"Prints a DB instance's restorable window and a ready {StateMachine} input: {SampleFile} with a restoreTime inside it.")
         {

@@ -1,5 +1,5 @@
-using DisasterRecovery.LocalEcs;
 using DisasterRecovery.LocalCloud.Schedules;
+using DisasterRecovery.LocalEcs;
 
 namespace DisasterRecovery.LocalCloud.Stack;
 

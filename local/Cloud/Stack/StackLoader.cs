@@ -1,13 +1,13 @@
-using DisasterRecovery.LocalEcs;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using DisasterRecovery.LocalCloud.Schedules;
-using DisasterRecovery.LocalTemplate;
+using DisasterRecovery.LocalEcs;
 using DisasterRecovery.LocalStepFunctions.Errors;
 using DisasterRecovery.LocalStepFunctions.Model;
+using DisasterRecovery.LocalTemplate;
 
 namespace DisasterRecovery.LocalCloud.Stack;
 

@@ -223,8 +223,8 @@ public sealed class LocalContainer(string name)
         }
 
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) onLine(e.Data); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) onLine(e.Data); };
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { onLine(e.Data); } };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { onLine(e.Data); } };
         process.Exited += (_, _) =>
         {
             process.WaitForExit(); // drains the redirected output

@@ -72,8 +72,11 @@ public sealed class S3Emulator : ServiceEmulator, IDisposable
 
     private Task<JsonNode?> CreateBucketAsync(JsonObject p, ServiceCallContext context, CancellationToken ct) => CallAsync(async () =>
     {
-        await _s3.PutBucketAsync(new PutBucketRequest { BucketName = Text(p, "Bucket"),
-            ObjectLockEnabledForBucket = p["ObjectLockEnabledForBucket"]?.GetValue<bool>() }, ct)
+        await _s3.PutBucketAsync(new PutBucketRequest
+        {
+            BucketName = Text(p, "Bucket"),
+            ObjectLockEnabledForBucket = p["ObjectLockEnabledForBucket"]?.GetValue<bool>()
+        }, ct)
             .ConfigureAwait(false);
         return new JsonObject { ["Location"] = "/" + Text(p, "Bucket") };
     });
@@ -125,8 +128,11 @@ public sealed class S3Emulator : ServiceEmulator, IDisposable
 
     private Task<JsonNode?> HeadObjectAsync(JsonObject p, ServiceCallContext context, CancellationToken ct) => CallAsync(async () =>
     {
-        var response = await _s3.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = Text(p, "Bucket"), Key = Text(p, "Key"),
-            VersionId = Text(p, "VersionId") }, ct)
+        var response = await _s3.GetObjectMetadataAsync(new GetObjectMetadataRequest
+        {
+            BucketName = Text(p, "Bucket"), Key = Text(p, "Key"),
+            VersionId = Text(p, "VersionId")
+        }, ct)
             .ConfigureAwait(false);
         return Describe(response.ContentLength, response.ETag, response.LastModified, response.Headers.ContentType, response.VersionId, response.Metadata);
     });

@@ -49,7 +49,7 @@ internal readonly record struct ByteRange(long Start, long Length)
             return null;
         }
 
-        long end = size - 1;
+        var end = size - 1;
         if (last.Length > 0)
         {
             if (!long.TryParse(last, NumberStyles.None, CultureInfo.InvariantCulture, out end) || end < start)

@@ -70,7 +70,7 @@ internal static class ObjectHeaders
             throw new S3Exception(S3Errors.InvalidArgument, S3Errors.LockModeAndDateTogetherMessage);
         }
 
-        string? mode = modeHeader is null ? null : ObjectLockModes.Parse(modeHeader);
+        var mode = modeHeader is null ? null : ObjectLockModes.Parse(modeHeader);
         DateTimeOffset? until = untilHeader is null ? null : ParseTimestamp(untilHeader, "x-amz-object-lock-retain-until-date");
         if (until is not null && until <= now)
         {

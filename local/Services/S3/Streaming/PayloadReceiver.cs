@@ -96,7 +96,7 @@ internal static class PayloadReceiver
     {
         var payloadHash = signing.PayloadHash;
         var isStreaming = payloadHash.StartsWith("STREAMING-", StringComparison.Ordinal);
-        long? expectedLength = request.ContentLength;
+        var expectedLength = request.ContentLength;
         Stream source = request.Body;
         AwsChunkedStream? chunked = null;
         if (isStreaming)
