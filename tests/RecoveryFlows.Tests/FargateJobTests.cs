@@ -109,15 +109,15 @@ public sealed class FargateJobTests(RecoveryCloud env) : IClassFixture<RecoveryC
             CREATE TABLE bulk (id bigint PRIMARY KEY, a text, b text);
             INSERT INTO bulk SELECT g, md5(g::text) || md5((g * 7)::text), md5((g * 13)::text) FROM generate_series(1, 1500000) g;
             """);
-        const string Source = "crash-test";
+        const string source = "crash-test";
         var ecs = env.Cloud.Emulators.Get<EcsEmulator>();
         var crashed = new TaskCompletionSource<(string TaskArn, string UploadKey)>(TaskCreationOptions.RunContinuationsAsynchronously);
-        void OnStarted(object? sender, EcsTaskEventArgs e) => _ = KillWhenUploadingAsync(e.Task, $"backups/postgres/{Source}/", crashed);
+        void OnStarted(object? sender, EcsTaskEventArgs e) => _ = KillWhenUploadingAsync(e.Task, $"backups/postgres/{source}/", crashed);
         ecs.TaskStarted += OnStarted;
         JobExecution execution;
         try
         {
-            execution = await RunJobAsync("PostgresBackupTask", new JsonObject { ["source"] = Source, ["retentionTier"] = "daily" }, "backup-crash");
+            execution = await RunJobAsync("PostgresBackupTask", new JsonObject { ["source"] = source, ["retentionTier"] = "daily" }, "backup-crash");
         }
         finally
         {
@@ -126,7 +126,7 @@ public sealed class FargateJobTests(RecoveryCloud env) : IClassFixture<RecoveryC
         }
 
         var (taskArn, uploadKey) = await crashed.Task.WaitAsync(TimeSpan.FromSeconds(5));
-        Assert.StartsWith($"backups/postgres/{Source}/", uploadKey, StringComparison.Ordinal);
+        Assert.StartsWith($"backups/postgres/{source}/", uploadKey, StringComparison.Ordinal);
         Assert.Equal("FAILED", execution.Status);
         Assert.Equal("States.TaskFailed", execution.Error);
         var cause = JsonNode.Parse(execution.Cause!)!;
@@ -137,10 +137,10 @@ public sealed class FargateJobTests(RecoveryCloud env) : IClassFixture<RecoveryC
 
         // Nothing committed: no index entry lists a backup of the source, no manifest exists.
         var keys = await ListKeysAsync(string.Empty);
-        Assert.DoesNotContain(keys, k => k.StartsWith($"catalog/postgres/{Source}/", StringComparison.Ordinal));
+        Assert.DoesNotContain(keys, k => k.StartsWith($"catalog/postgres/{source}/", StringComparison.Ordinal));
         Assert.DoesNotContain(keys, k =>
-            k.StartsWith($"backups/postgres/{Source}/", StringComparison.Ordinal) && k.EndsWith("/manifest.json", StringComparison.Ordinal));
-        var request = new JsonObject { ["source"] = Source, ["allowUnverified"] = true, ["target"] = Target(env.Database + "_never") };
+            k.StartsWith($"backups/postgres/{source}/", StringComparison.Ordinal) && k.EndsWith("/manifest.json", StringComparison.Ordinal));
+        var request = new JsonObject { ["source"] = source, ["allowUnverified"] = true, ["target"] = Target(env.Database + "_never") };
         var restore = await env.Cloud.Functions.InvokeAsync(
             env.Cloud.Functions.Find("PostgresRestoreFunction"), System.Text.Encoding.UTF8.GetBytes(request.ToJsonString()), CancellationToken.None);
         Assert.Equal("BackupNotFoundException", restore.Error?.ErrorType);

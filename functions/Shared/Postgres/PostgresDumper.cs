@@ -226,7 +226,7 @@ public sealed class PostgresDumper
         logger?.Debug("worker session ready", ("at", clock.Elapsed));
         using var encoder = new FrameEncoder(options.CompressionLevel);
         var buffer = new byte[1 << 18];
-        Task pending = Task.CompletedTask;
+        var pending = Task.CompletedTask;
         while (units.TryDequeue(out var unit))
         {
             cancellationToken.ThrowIfCancellationRequested();

@@ -57,7 +57,7 @@ public sealed partial class RdsEmulator
         var max = request.MaxRecords() ?? 100;
         List<SnapshotRecord> Select()
         {
-            IEnumerable<SnapshotRecord> all = _state.Snapshots.Where(s => s.Region == region);
+            var all = _state.Snapshots.Where(s => s.Region == region);
             if (snapshotName is not null)
             {
                 all = [FindSnapshot(region, snapshotName)];
