@@ -40,7 +40,8 @@ public sealed class PostgresAssessEntryPoint : ILambdaEntryPoint
         string defaultSecretId, string defaultSource, ISecretSource secrets, BackupCatalog catalog, RunnerEstimator estimator, TimeProvider time) =>
         new LambdaFunction<PostgresAssessRequest, PostgresAssessResult>(
             "PostgresAssess",
-            new PostgresAssessHandler(secrets, defaultSecretId, defaultSource, new DatabaseAssessor(time), new JobHistory(catalog, estimator, time)),
+            new PostgresAssessHandler(new PostgresAssessJob(
+                secrets, defaultSecretId, defaultSource, new DatabaseAssessor(time), new JobHistory(catalog, estimator, time))),
             PostgresAssessJsonContext.Default.PostgresAssessRequest,
             PostgresAssessJsonContext.Default.PostgresAssessResult);
 
