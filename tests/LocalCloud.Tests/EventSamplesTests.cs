@@ -20,6 +20,7 @@ public sealed partial class EventSamplesTests
         ("service-health.json", ["start-execution", "ServiceHealthStateMachine", "--input", "events/service-health.json"]),
         ("health-check.json", ["invoke", "HealthCheckFunction", "--event", "events/health-check.json"]),
         ("audit-verify.json", ["invoke", "AuditVerifyFunction", "--event", "events/audit-verify.json"]),
+        ("check-flow-input.json", ["invoke", "CheckFlowInputFunction", "--event", "events/check-flow-input.json"]),
         ("postgres-backup.json", ["start-execution", "PostgresBackupStateMachine", "--input", "events/postgres-backup.json"]),
         ("postgres-verify.json", ["invoke", "PostgresVerifyFunction", "--event", "events/postgres-verify.json"]),
         ("postgres-restore.json", ["invoke", "PostgresRestoreFunction", "--event", "events/postgres-restore.json"]),

@@ -1,0 +1,4 @@
+using DisasterRecovery.Functions.CheckFlowInput;
+using DisasterRecovery.Lambda;
+
+return await LambdaRuntime.RunAsync(CheckFlowInputEntryPoint.Create);
