@@ -135,7 +135,8 @@ public sealed class FlowInputCheckTests
 
         Assert.Equal("flow", error.Field);
         Assert.Equal(
-            "is not a known flow, was 'point-in-time'; known: point-in-time-recovery, postgres-backup, restore-database, service-health, sweep-abandoned-instances",
+            "is not a known flow, was 'point-in-time'; known: point-in-time-recovery, postgres-backup, restore-database, service-health, "
+            + "sweep-abandoned-instances",
             error.Problem);
     }
 
@@ -145,6 +146,7 @@ public sealed class FlowInputCheckTests
     [InlineData("postgres-backup", """{"runner": "fargate", "retentionTier": "hourly", "workers": 40}""")]
     [InlineData("postgres-backup", """{"database": {"secretId": "s", "host": "h", "port": 5432, "database": "d", "sslMode": "require"}}""")]
     [InlineData("service-health", """{"url": "", "expectedStatus": 200}""")]
-    [InlineData("point-in-time-recovery", """{"sourceInstance": "i", "restoreTime": "2026-11-26T14:29:00.5Z", "tables": ["pagila.payment"], "mode": null}""")]
+    [InlineData(
+        "point-in-time-recovery", """{"sourceInstance": "i", "restoreTime": "2026-11-26T14:29:00.5Z", "tables": ["pagila.payment"], "mode": null}""")]
     public void Check_WhenTheInputIsOneTheFlowTakes_ShouldPass(string flow, string input) => Passes(flow, input);
 }

@@ -66,6 +66,57 @@ public sealed class AdoptionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AdoptInstanceAsync_WhenTheDamageCameBeforeTheAdoption_ShouldRestoreToBeforeItFromTheServersBaseBackup()
+    {
+        // Everything here happens after local/servers start and before any emulator touched the cluster.
+        await using (var setup = await Connect())
+        {
+            await RdsTestEnvironment.ExecuteAsync(setup, "CREATE DATABASE technician_marketplace");
+        }
+
+        DateTime beforeMistake;
+        await using (var early = await Connect("technician_marketplace"))
+        {
+            await RdsTestEnvironment.ExecuteAsync(early, "CREATE TABLE technicians (name text); INSERT INTO technicians VALUES ('amina'), ('bo')");
+            await Task.Delay(50);
+            beforeMistake = (await RdsTestEnvironment.ScalarAsync<DateTime>(early, "SELECT clock_timestamp()")).ToUniversalTime();
+            await Task.Delay(50);
+            await RdsTestEnvironment.ExecuteAsync(early, "DELETE FROM technicians WHERE name = 'bo'");
+        }
+
+        var adopted = await _rds.Emulator.AdoptInstanceAsync(AdoptedInstance.FromServersJson(_private.ServersJson));
+        await _rds.Emulator.FlushWalArchiveAsync("technician-marketplace");
+        var window = (await _rds.CallAsync("describeDBInstanceAutomatedBackups", new JsonObject { ["DbInstanceIdentifier"] = "technician-marketplace" }))
+            ["DbInstanceAutomatedBackups"]![0]!["RestoreWindow"]!;
+        await _rds.CallAsync("restoreDBInstanceToPointInTime", new JsonObject
+        {
+            ["SourceDBInstanceIdentifier"] = "technician-marketplace",
+            ["TargetDBInstanceIdentifier"] = "before-the-adoption",
+            ["RestoreTime"] = beforeMistake.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture),
+        });
+        var (restored, _) = await _rds.WaitForInstanceAsync("before-the-adoption", "available");
+        await using var restoredConnection = await RdsTestEnvironment.ConnectAsync(restored, _servers.Postgres.Password, "technician_marketplace");
+        var technicians = await RdsTestEnvironment.ScalarAsync<long>(restoredConnection, "SELECT count(*) FROM technicians");
+
+        Assert.True(window["EarliestTime"]!.GetValue<DateTime>().ToUniversalTime() < beforeMistake, $"the window opens at {window["EarliestTime"]}");
+        Assert.True(
+            adopted["InstanceCreateTime"]!.GetValue<DateTime>().ToUniversalTime() > beforeMistake, "the adoption came after the damage in this test");
+        Assert.Equal(2, technicians);
+    }
+
+    [Fact]
+    public async Task AdoptInstanceAsync_WhenTheServersHaveNoBaseBackup_ShouldTakeOneItself()
+    {
+        var servers = AdoptedInstance.FromServersJson(_private.ServersJson) with { BaseBackupDirectory = null };
+
+        var adopted = await _rds.Emulator.AdoptInstanceAsync(servers);
+        var window = (await _rds.CallAsync("describeDBInstanceAutomatedBackups", new JsonObject { ["DbInstanceIdentifier"] = "technician-marketplace" }))
+            ["DbInstanceAutomatedBackups"]![0]!["RestoreWindow"]!;
+
+        Assert.True(window["EarliestTime"]!.GetValue<DateTime>() >= adopted["InstanceCreateTime"]!.GetValue<DateTime>());
+    }
+
+    [Fact]
     public async Task AdoptInstanceAsync_WhenCalledAgainAndDisposed_ShouldChangeNothingAndLeaveTheClusterRunning()
     {
         var servers = AdoptedInstance.FromServersJson(_private.ServersJson);

@@ -33,6 +33,24 @@ public sealed class InstanceLifecycleTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task DeleteDbInstance_WhenTheEmulatorStopsRightAfterIt_ShouldStillFinishTheDeleteAndRemoveTheFolders()
+    {
+        var instance = await _rds.CreateInstanceAsync("short-lived", RdsTestEnvironment.NewPassword(), backupRetentionPeriod: 0);
+        var resourceId = instance["DbiResourceId"]!.GetValue<string>();
+        var folder = Path.Combine(_rds.StateDirectory, "pg", "instances", resourceId);
+        Assert.True(Directory.Exists(folder), $"{folder} does not exist while the instance does");
+
+        var deleting = await _rds.CallAsync("deleteDBInstance", new JsonObject { ["DbInstanceIdentifier"] = "short-lived", ["SkipFinalSnapshot"] = true });
+        await _rds.Emulator.DisposeAsync(); // what the local cloud does when a flow's execution has ended
+        var state = await File.ReadAllTextAsync(Path.Combine(_rds.StateDirectory, "state.json"));
+
+        Assert.Equal("deleting", deleting["DbInstance"]!["DbInstanceStatus"]!.GetValue<string>());
+        Assert.False(Directory.Exists(folder), $"{folder} is left behind");
+        Assert.DoesNotContain(resourceId, state, StringComparison.Ordinal);
+        Assert.False(RdsTestEnvironment.PortOpen(instance["Endpoint"]!["Port"]!.GetValue<int>()));
+    }
+
+    [Fact]
     public async Task CreateDbInstance_WhenIdentifierIsTaken_ShouldFailWithDbInstanceAlreadyExists()
     {
         await _rds.CreateInstanceAsync("taken", RdsTestEnvironment.NewPassword(), backupRetentionPeriod: 0);

@@ -63,7 +63,8 @@ public sealed class FargateNotConfiguredTests : IAsyncLifetime
         Assert.StartsWith("The input asks for runner fargate, but the stack has no Fargate job network: deploy with --parameter-overrides DatabaseSubnetIds=",
             execution.Cause, StringComparison.Ordinal);
         Assert.EndsWith("Nothing was backed up.", execution.Cause, StringComparison.Ordinal);
-        Assert.Equal(["Apply Defaults", "Merge Defaults", "Is The Request Valid?", "Refuse Fargate Without Its Network"], StatesEntered(execution));
+        Assert.Equal(
+            ["Check the input", "Apply Defaults", "Merge Defaults", "Is The Request Valid?", "Refuse Fargate Without Its Network"], StatesEntered(execution));
         Assert.Empty(_cloud.Sns.Messages);
     }
 
@@ -75,7 +76,8 @@ public sealed class FargateNotConfiguredTests : IAsyncLifetime
 
         Assert.Equal(("FAILED", "StackNotConfigured"), (execution.Status, execution.Error));
         Assert.EndsWith("Nothing was stopped or restored.", execution.Cause, StringComparison.Ordinal);
-        Assert.Equal(["Apply Defaults", "Is The Stack Configured?", "Can The Restore Run Where Asked?", "Refuse Fargate Without Its Network"],
+        Assert.Equal(
+            ["Check the input", "Apply Defaults", "Is The Stack Configured?", "Can The Restore Run Where Asked?", "Refuse Fargate Without Its Network"],
             StatesEntered(execution));
         Assert.Empty(_cloud.Eks.Calls);
     }

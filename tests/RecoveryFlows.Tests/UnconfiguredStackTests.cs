@@ -43,7 +43,7 @@ public sealed class UnconfiguredStackTests : IDisposable
         Assert.Equal(("FAILED", "StackNotConfigured"), (execution.Status, execution.Error));
         Assert.StartsWith($"The stack parameter {parameter} is empty", execution.Cause, StringComparison.Ordinal);
         Assert.Contains($"deploy with --parameter-overrides {parameter}=<", execution.Cause, StringComparison.Ordinal);
-        Assert.Equal(["Apply Defaults", "Is The Stack Configured?", refusal], StatesEntered(execution));
+        Assert.Equal(["Check the input", "Apply Defaults", "Is The Stack Configured?", refusal], StatesEntered(execution));
         Assert.Empty(cloud.Eks.Calls);
         Assert.Equal(PlatformEmulators.SeedReplicas, cloud.Eks.Replicas(PlatformEmulators.Namespace, PlatformEmulators.Deployment));
         Assert.Empty(cloud.Sns.Messages);
@@ -54,14 +54,24 @@ public sealed class UnconfiguredStackTests : IDisposable
     {
         await using var cloud = await CloudAsync(new Dictionary<string, string>(RecoveryCloud.ConfiguredStack) { ["ServiceHealthUrl"] = "" });
 
-        // before is malformed on purpose: the request check refuses it, so the test stops before any function runs.
-        var execution = await cloud.RunExecutionAsync("RestoreDatabaseStateMachine", """{"healthUrl": "http://127.0.0.1:1/health", "before": "yesterday"}""");
+        // before is malformed on purpose: the input check refuses it, so the test stops before any function runs.
+        var refused = await cloud.RunExecutionAsync(
+            "RestoreDatabaseStateMachine", """{"healthUrl": "http://127.0.0.1:1/health", "before": "yesterday"}""");
 
-        Assert.Equal(("FAILED", "InvalidInputException"), (execution.Status, execution.Error));
-        Assert.StartsWith("The input field before must be an ISO 8601 timestamp", execution.Cause, StringComparison.Ordinal);
+        Assert.Equal(("FAILED", "InvalidInputException"), (refused.Status, refused.Error));
+        var message = JsonNode.Parse(refused.Cause!)!["errorMessage"]!.GetValue<string>();
+        Assert.StartsWith("before: must be an ISO 8601 timestamp", message, StringComparison.Ordinal);
+        Assert.Equal(["Check the input", "Input refused"], StatesEntered(refused));
+
+        // A well-formed one passes the stack's check (the input gives the URL) and the request's; with no verified backup
+        // that old, the flow fails in its assessment, before the application is touched.
+        var execution = await cloud.RunExecutionAsync(
+            "RestoreDatabaseStateMachine", """{"healthUrl": "http://127.0.0.1:1/health", "before": "2000-01-01T00:00:00Z"}""");
+
+        Assert.Equal("FAILED", execution.Status);
         Assert.Equal(
-            ["Apply Defaults", "Is The Stack Configured?", "Merge Defaults", "Is The Request Valid?", "Reject The Before Time"],
-            StatesEntered(execution));
+            ["Check the input", "Apply Defaults", "Is The Stack Configured?", "Merge Defaults", "Is The Request Valid?"], StatesEntered(execution)[..5]);
+        Assert.DoesNotContain("Refuse Without The Health URL", StatesEntered(execution));
         Assert.Empty(cloud.Eks.Calls);
     }
 
@@ -78,7 +88,8 @@ public sealed class UnconfiguredStackTests : IDisposable
             "the stack parameter ServiceHealthUrl, which is then empty: deploy with --parameter-overrides ServiceHealthUrl=<",
             execution.Cause,
             StringComparison.Ordinal);
-        Assert.Equal(["Apply Defaults", "Merge Defaults", "Is A Health URL Given?", "Refuse Without A Health URL"], StatesEntered(execution));
+        Assert.Equal(
+            ["Check the input", "Apply Defaults", "Merge Defaults", "Is A Health URL Given?", "Refuse Without A Health URL"], StatesEntered(execution));
         Assert.Empty(cloud.Sns.Messages);
     }
 

@@ -28,6 +28,12 @@ public sealed record AdoptedInstance
     /// <summary>Where its archive_command puts WAL; point-in-time restores read it.</summary>
     public required string WalArchive { get; init; }
 
+    /// <summary>
+    /// Where local/servers keeps the base backup it takes when it starts the cluster (<c>&lt;time&gt;/</c> folders with a
+    /// backup.json); the first adoption takes the newest usable one as its first automated backup. Null: none.
+    /// </summary>
+    public string? BaseBackupDirectory { get; init; }
+
     /// <summary>Its server log (for starting it again after a restart); defaults to a file in the emulator's folder.</summary>
     public string? LogFile { get; init; }
 
@@ -73,6 +79,7 @@ public sealed record AdoptedInstance
             SocketDirectory = pg.GetProperty("socketDirectory").GetString()!,
             DataDirectory = data,
             WalArchive = pg.GetProperty("walArchive").GetString()!,
+            BaseBackupDirectory = pg.TryGetProperty("baseBackups", out var baseBackups) ? baseBackups.GetString() : null,
             // local/servers logs next to the data folder.
             LogFile = Path.Combine(Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(data))!, "postgres.log"),
         };

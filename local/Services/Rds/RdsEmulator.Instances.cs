@@ -390,7 +390,8 @@ public sealed partial class RdsEmulator
             Save();
             var live = record;
             var response = Responses.Instance(this, record.Clone(), InstanceStatus.Deleting, null);
-            var finalSnapshotWork = finalSnapshot is null ? null : StartSnapshotWork(finalSnapshot, live.Clone(), after: previous?.Task).Task;
+            var finalSnapshotWork =
+                finalSnapshot is null ? null : StartSnapshotWork(finalSnapshot, live.Clone(), after: previous?.Task, finishesBeforeDispose: true).Task;
             StartWork(InstanceKey(record), InstanceStatus.Deleting, async cancellation =>
             {
                 if (finalSnapshotWork is not null)
@@ -425,7 +426,7 @@ public sealed partial class RdsEmulator
                 }
 
                 Log(LogLevel.Info, "DB instance deleted", ("identifier", live.Identifier), ("region", live.Region), ("automatedBackupsRetained", keepBackups));
-            }, e => SetStatusAsync(live, InstanceStatus.Failed, $"delete failed: {e.Message}"), after: previous?.Task);
+            }, e => SetStatusAsync(live, InstanceStatus.Failed, $"delete failed: {e.Message}"), after: previous?.Task, finishesBeforeDispose: true);
             return new JsonObject { ["DbInstance"] = response };
         }
         finally

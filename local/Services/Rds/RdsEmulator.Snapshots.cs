@@ -231,7 +231,7 @@ public sealed partial class RdsEmulator
     }
 
     /// <summary>Starts a snapshot's base backup in the background (caller holds the gate).</summary>
-    private PendingWork StartSnapshotWork(SnapshotRecord snapshot, InstanceRecord instance, Task? after) =>
+    private PendingWork StartSnapshotWork(SnapshotRecord snapshot, InstanceRecord instance, Task? after, bool finishesBeforeDispose = false) =>
         StartWork(SnapshotKey(snapshot), SnapshotStatus.Creating, async cancellation =>
         {
             var started = DateTimeOffset.UtcNow;
@@ -240,7 +240,7 @@ public sealed partial class RdsEmulator
             await SetSnapshotStatusAsync(snapshot, SnapshotStatus.Available, null).ConfigureAwait(false);
             Log(LogLevel.Info, "DB snapshot available", ("snapshot", snapshot.Identifier), ("instance", instance.Identifier),
                 ("elapsed", DateTimeOffset.UtcNow - started));
-        }, e => SetSnapshotStatusAsync(snapshot, SnapshotStatus.Failed, $"snapshot failed: {e.Message}"), after);
+        }, e => SetSnapshotStatusAsync(snapshot, SnapshotStatus.Failed, $"snapshot failed: {e.Message}"), after, finishesBeforeDispose);
 
     private async Task SetSnapshotStatusAsync(SnapshotRecord snapshot, string status, string? reason)
     {

@@ -161,8 +161,9 @@ public sealed partial class RdsEmulator : IAsyncDisposable
     }
 
     /// <summary>
-    /// Registers a running cluster someone else manages (local/servers) as a DB instance and takes its first
-    /// automated backup, so point-in-time restores can start from now. Calling it again for the same data folder
+    /// Registers a running cluster someone else manages (local/servers) as a DB instance with its first automated
+    /// backup: the base backup local/servers took when it started the cluster, when there is one still usable (see
+    /// TakeServersBaseBackupAsync), so point-in-time restores reach back to then; else one taken now. Calling it again for the same data folder
     /// (e.g. on every start of the local cloud) changes nothing, except that it stands in for RDS's daily backup window:
     /// a backup when the newest is a day old, else a pruning of the archive (see KeepAdoptedArchiveBoundedAsync).
     /// Returns the DBInstance.
@@ -277,7 +278,8 @@ public sealed partial class RdsEmulator : IAsyncDisposable
 
         Log(LogLevel.Info, "adopted cluster as DB instance", ("identifier", identifier), ("region", region), ("port", source.Port),
             ("dataDirectory", source.DataDirectory));
-        if (record.BackupRetentionPeriod > 0)
+        if (record.BackupRetentionPeriod > 0
+            && !await TakeServersBaseBackupAsync(record, source.BaseBackupDirectory, cancellationToken).ConfigureAwait(false))
         {
             await TakeAutomatedBackupAsync(identifier, region, cancellationToken).ConfigureAwait(false);
         }
@@ -335,8 +337,9 @@ public sealed partial class RdsEmulator : IAsyncDisposable
     }
 
     /// <summary>
-    /// Stops: background work is cancelled and awaited, then every cluster the emulator runs is stopped (adopted
-    /// clusters are left running). Instances keep their status in state.json, so the next
+    /// Stops: background work is cancelled and awaited, except deletes (and their final snapshots), which are awaited
+    /// to the end, so no instance is left <c>deleting</c> with its folders on disk; then every cluster the emulator
+    /// runs is stopped (adopted clusters are left running). Instances keep their status in state.json, so the next
     /// <see cref="OpenAsync"/> starts them again.
     /// </summary>
     public async ValueTask DisposeAsync()
@@ -602,11 +605,14 @@ public sealed partial class RdsEmulator : IAsyncDisposable
     /// <summary>
     /// Starts background work on a resource (caller holds the gate). <paramref name="body"/> runs with a
     /// cluster-work slot; <paramref name="onFailure"/> records a failure; cancellation by dispose is left for the
-    /// next open to settle.
+    /// next open to settle, except for work that <paramref name="finishesBeforeDispose"/> (deletes and their final
+    /// snapshots): dispose waits for it, so a deleted instance is gone with its folders when the host stops.
     /// </summary>
-    private PendingWork StartWork(string key, string inProgressStatus, Func<CancellationToken, Task> body, Func<Exception, Task> onFailure, Task? after = null)
+    private PendingWork StartWork(
+        string key, string inProgressStatus, Func<CancellationToken, Task> body, Func<Exception, Task> onFailure, Task? after = null,
+        bool finishesBeforeDispose = false)
     {
-        var cancellation = CancellationTokenSource.CreateLinkedTokenSource(_disposing.Token);
+        var cancellation = finishesBeforeDispose ? new CancellationTokenSource() : CancellationTokenSource.CreateLinkedTokenSource(_disposing.Token);
         var work = new PendingWork(inProgressStatus, cancellation);
         _work[key] = work;
         work.Task = Task.Run(async () =>
