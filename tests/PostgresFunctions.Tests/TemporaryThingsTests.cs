@@ -88,7 +88,7 @@ public sealed class TemporaryThingsTests : IAsyncLifetime
 
         // Assert
         var deadline = Assert.IsType<DeadlineExceededException>(error);
-        Assert.Contains("restore", deadline.Message, StringComparison.Ordinal);
+        Assert.Contains("restoring into", deadline.Message, StringComparison.Ordinal);
         Assert.Empty(await PostgresTestServer.LeftoverTemporaryDatabasesAsync(log));
         Assert.Contains("dr_restoring_", log, StringComparison.Ordinal);
         Assert.False(await PostgresTestServer.DatabaseExistsAsync(target));
