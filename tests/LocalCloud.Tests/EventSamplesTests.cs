@@ -27,6 +27,7 @@ public sealed partial class EventSamplesTests
         ("point-in-time-recovery.json", ["restore-window"]),
         ("restore-database.json", ["start-execution", "RestoreDatabaseStateMachine", "--input", "events/restore-database.json"]),
         ("sweep-abandoned-instances.json", ["start-execution", "SweepAbandonedInstancesStateMachine", "--input", "events/sweep-abandoned-instances.json"]),
+        ("sweep-temporary.json", ["invoke", "SweepTemporaryFunction", "--event", "events/sweep-temporary.json"]),
     ];
 
     [Fact]

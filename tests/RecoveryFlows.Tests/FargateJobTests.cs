@@ -147,6 +147,85 @@ public sealed class FargateJobTests(RecoveryCloud env) : IClassFixture<RecoveryC
     }
 
     [Fact]
+    public async Task Restore_WhenTheTaskIsStoppedDuringTheCopy_ShouldDropItsDatabaseAuditTheFailureAndExitNonZero()
+    {
+        // Arrange: enough rows that the COPY is still running when SIGTERM (ECS's StopTask) arrives.
+        await RecoveryCloud.ExecuteAsync(env.Database, """
+            CREATE TABLE bulk (id bigint PRIMARY KEY, a text);
+            INSERT INTO bulk SELECT g, md5(g::text) || md5((g * 7)::text) FROM generate_series(1, 300000) g;
+            """);
+        JsonNode backup;
+        try
+        {
+            backup = await env.InvokeAsync("PostgresBackupFunction", """{"retentionTier":"daily"}""");
+        }
+        finally
+        {
+            await RecoveryCloud.ExecuteAsync(env.Database, "DROP TABLE IF EXISTS bulk");
+        }
+
+        var target = env.Database + "_stopped";
+        var ecs = env.Cloud.Emulators.Get<EcsEmulator>();
+        var lines = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var stopped = 0;
+        void OnLine(object? sender, EcsTaskLogLineEventArgs e)
+        {
+            lines.Enqueue(e.Line);
+            if (e.Line.Contains("\"phase\":\"restore-copy\"", StringComparison.Ordinal) && Interlocked.Exchange(ref stopped, 1) == 0)
+            {
+                _ = ecs.Tasks[e.TaskArn].StopAsync("stopped by the test", EcsEmulator.StopTimeout);
+            }
+        }
+
+        ecs.LogLine += OnLine;
+        JobExecution execution;
+        try
+        {
+            // Act
+            execution = await RunJobAsync("PostgresRestoreTask",
+                new JsonObject { ["backupId"] = backup["backupId"]!.GetValue<string>(), ["target"] = Target(target) }, "restore-stop");
+        }
+        finally
+        {
+            ecs.LogLine -= OnLine;
+        }
+
+        // Assert: the task exited 1 (the job failed, reported), not 137 (killed); nothing is left; the failure is audited.
+        var log = string.Join('\n', lines);
+        Assert.Equal(1, stopped);
+        Assert.Equal("FAILED", execution.Status);
+        Assert.Equal(1, JsonNode.Parse(execution.Cause!)!["Containers"]![0]!["ExitCode"]!.GetValue<int>());
+        Assert.Contains("stop signal received", log, StringComparison.Ordinal);
+        Assert.Contains("dr_restoring_", log, StringComparison.Ordinal);
+        Assert.Empty(await PostgresTestServer.LeftoverTemporaryDatabasesAsync(log));
+        Assert.False(await PostgresTestServer.DatabaseExistsAsync(target));
+        var result = await ReadJsonAsync("jobs/restore-stop/restore-stop.json");
+        Assert.Equal("DeadlineExceededException", result["errorType"]!.GetValue<string>());
+        var failed = await AuditEventsAsync();
+        Assert.Contains(failed, e => e["action"]!.GetValue<string>() == "restore" && e["result"]!.GetValue<string>() == "failed"
+            && e["details"]!["target"]!.GetValue<string>() == target && e["details"]!["errorType"]!.GetValue<string>() == "DeadlineExceededException");
+    }
+
+    /// <summary>Every audit event in the stack's audit bucket.</summary>
+    private async Task<List<JsonNode>> AuditEventsAsync()
+    {
+        var bucket = env.Cloud.Stack.Buckets.Single(b => b.LogicalId == "AuditBucket").BucketName;
+        using var s3 = env.Cloud.S3!.CreateClient();
+        var events = new List<JsonNode>();
+        var listing = await s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = bucket, Prefix = "audit/" });
+        foreach (var item in listing.S3Objects ?? [])
+        {
+            using var response = await s3.GetObjectAsync(bucket, item.Key);
+            if (JsonNode.Parse(response.ResponseStream) is { } node && node["action"] is not null)
+            {
+                events.Add(node);
+            }
+        }
+
+        return events;
+    }
+
+    [Fact]
     public void RunTask_WhenTheTestMachineIsChecked_ShouldBeRunnableLocally()
     {
         var machine = TestMachine("PostgresBackupTask", "backup");

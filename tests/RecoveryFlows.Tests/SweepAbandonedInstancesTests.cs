@@ -275,6 +275,12 @@ public sealed class SweepCloud : IAsyncLifetime
             AdvanceVirtualClockDuringTaskTokenWaits = true,
         });
         await Cloud.GetRdsAsync();
+
+        // The stack's database secret, as deployed: the flow's temporary-things sweep (SweepTemporary) reads it.
+        var secret = DisasterRecovery.LocalCloud.Platform.LocalDatabaseSecret.For(
+            DisasterRecovery.LocalCloud.Platform.LocalServersInfo.Read(DisasterRecovery.TestSupport.LocalServers.InfoFile), "postgres");
+        Cloud.SecretsManager.Store.PutValue(DisasterRecovery.LocalCloud.Platform.LocalDatabaseSecret.SecretId,
+            new DisasterRecovery.LocalSecretsManager.SecretValueUpdate { SecretString = secret.ToSecretString() });
     }
 
     public async Task DisposeAsync()
