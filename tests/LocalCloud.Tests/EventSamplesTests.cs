@@ -22,6 +22,7 @@ public sealed partial class EventSamplesTests
         ("audit-verify.json", ["invoke", "AuditVerifyFunction", "--event", "events/audit-verify.json"]),
         ("postgres-backup.json", ["start-execution", "PostgresBackupStateMachine", "--input", "events/postgres-backup.json"]),
         ("postgres-verify.json", ["invoke", "PostgresVerifyFunction", "--event", "events/postgres-verify.json"]),
+        ("verify-backup.json", ["start-execution", "VerifyBackupStateMachine", "--input", "events/verify-backup.json"]),
         ("postgres-restore.json", ["invoke", "PostgresRestoreFunction", "--event", "events/postgres-restore.json"]),
         ("point-in-time-recovery.json", ["restore-window"]),
         ("restore-database.json", ["start-execution", "RestoreDatabaseStateMachine", "--input", "events/restore-database.json"]),

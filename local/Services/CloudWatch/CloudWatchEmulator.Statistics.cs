@@ -32,6 +32,10 @@ public sealed partial class CloudWatchEmulator
     public void SetServiceMetric(string metricNamespace, string metricName, IReadOnlyDictionary<string, string> dimensions, double value) =>
         _serviceMetricOverrides[MetricKey(metricNamespace, metricName, dimensions)] = value;
 
+    /// <summary>Undoes <see cref="SetServiceMetric"/>: the service's own reading counts again.</summary>
+    public void RemoveServiceMetric(string metricNamespace, string metricName, IReadOnlyDictionary<string, string> dimensions) =>
+        _serviceMetricOverrides.TryRemove(MetricKey(metricNamespace, metricName, dimensions), out _);
+
     private void AddStatisticsActions()
     {
         var dimension = Shape.Structure(Req("Name", Shape.String), Req("Value", Shape.String));
