@@ -260,7 +260,8 @@ public sealed class LocalCloudHost : IAsyncDisposable
         var rds = new RdsServiceEmulator(Path.Combine(options.StateDirectory, "rds"), stack.Region, stack.AccountId,
             options.LocalServersInfoFile ?? Platform.PlatformEmulators.ServersJsonBeside(options.StateDirectory))
         { ManagedSecrets = new SecretsManagerForRds(emulators) };
-        emulators.Register(new CloudWatchEmulator(Path.Combine(options.StateDirectory, "cloudwatch.json")) { ServiceMetrics = new RdsMetricsForCloudWatch(rds) });
+        emulators.Register(
+            new CloudWatchEmulator(Path.Combine(options.StateDirectory, "cloudwatch.json")) { ServiceMetrics = new RdsMetricsForCloudWatch(rds) });
         emulators.Register(rds);
         Platform.PlatformEmulators.Register(emulators, options.StateDirectory, stack, clock, options.LocalServersInfoFile);
         if (s3 is not null)

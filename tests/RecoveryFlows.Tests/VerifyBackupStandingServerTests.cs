@@ -79,7 +79,8 @@ public sealed class VerifyBackupStandingServerTests(StandingScratchCloud env) : 
         Assert.Null(await env.InstanceStatusAsync("verify-verify-standing"));
         Assert.Equal(0L, await VerifyBackupData.ScratchDatabasesAsync());
         Assert.Equal(0L, await ScratchDatabasesOnStandingServerAsync());
-        Assert.Contains(env.Cloud.Sns.Messages, m => m.Subject == "DR: backup verified" && m.Message.Contains(StandingScratchCloud.ScratchInstance, StringComparison.Ordinal));
+        Assert.Contains(env.Cloud.Sns.Messages,
+            m => m.Subject == "DR: backup verified" && m.Message.Contains(StandingScratchCloud.ScratchInstance, StringComparison.Ordinal));
     }
 
     [Fact]

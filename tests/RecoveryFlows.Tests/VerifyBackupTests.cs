@@ -65,7 +65,8 @@ public sealed class VerifyBackupTests(RecoveryCloud env) : IClassFixture<Recover
         Assert.Contains("storage-full", execution.Cause, StringComparison.Ordinal);
         Assert.Null(await env.InstanceStatusAfterDeletionAsync("verify-verify-doomed"));
         Assert.Contains("verification:failed:verify-backup", await env.AuditTrailAsync());
-        Assert.Contains(env.Cloud.Sns.Messages, m => m.Subject == "DR: backup verification FAILED" && m.Message.Contains("verify-doomed", StringComparison.Ordinal));
+        Assert.Contains(env.Cloud.Sns.Messages,
+            m => m.Subject == "DR: backup verification FAILED" && m.Message.Contains("verify-doomed", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -99,7 +100,7 @@ public sealed class VerifyBackupTests(RecoveryCloud env) : IClassFixture<Recover
         Assert.Equal("production", output["server"]!["kind"]!.GetValue<string>());
         Assert.Equal(backup["backupId"]!.GetValue<string>(), output["measure"]!["backupId"]!.GetValue<string>());
         Assert.True(output["verification"]!["passed"]!.GetValue<bool>());
-        Assert.True(output["storage"]!["freeBytes"]![0]!.GetValue<double>() > 0);
+        Assert.True(output["storage"]!["datapoints"]![0]!["Minimum"]!.GetValue<double>() > 0);
         Assert.Null(await env.InstanceStatusAsync("verify-verify-production"));
     }
 
@@ -111,7 +112,8 @@ public sealed class VerifyBackupTests(RecoveryCloud env) : IClassFixture<Recover
         var verifiedBefore = await VerifyBackupData.VerifiedIndexAsync(env);
 
         // Act
-        var result = await env.Cloud.Functions.InvokeAsync(env.Cloud.Functions.Find("PostgresVerifyFunction"), Encoding.UTF8.GetBytes("{}"), CancellationToken.None);
+        var function = env.Cloud.Functions.Find("PostgresVerifyFunction");
+        var result = await env.Cloud.Functions.InvokeAsync(function, Encoding.UTF8.GetBytes("{}"), CancellationToken.None);
 
         // Assert
         Assert.Equal("InvalidInputException", result.Error?.ErrorType);

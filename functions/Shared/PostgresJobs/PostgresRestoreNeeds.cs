@@ -44,7 +44,8 @@ public sealed record PostgresRestoreNeeds(long RawBytes, long RequiredFreeBytes,
             throw new InsufficientStorageException(
                 string.Create(CultureInfo.InvariantCulture,
                     $"the scratch server has {free:F0} bytes free (freeStorageBytes) but restoring backup {backupId} needs {RequiredFreeBytes} bytes ") +
-                string.Create(CultureInfo.InvariantCulture, $"(raw dump {RawBytes} bytes × {Factor} + {FixedBytes} for WAL and temporary files); nothing was restored"));
+                string.Create(CultureInfo.InvariantCulture,
+                    $"(raw dump {RawBytes} bytes × {Factor} + {FixedBytes} for WAL and temporary files); nothing was restored"));
         }
     }
 }

@@ -28,7 +28,8 @@ public static class PostgresVerifyServerChoice
             : null;
         if (field is not null)
         {
-            throw new InvalidInputException(field, "applies to verifying a backup in a scratch database; with 'database' the restored database is checked in place");
+            throw new InvalidInputException(field,
+                "applies to verifying a backup in a scratch database; with 'database' the restored database is checked in place");
         }
     }
 

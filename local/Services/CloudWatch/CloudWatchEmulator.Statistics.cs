@@ -104,7 +104,8 @@ public sealed partial class CloudWatchEmulator
         return new JsonObject { ["Label"] = name, ["Datapoints"] = datapoints };
     }
 
-    private async Task<double?> ReadServiceMetricAsync(string ns, string name, IReadOnlyDictionary<string, string> dimensions, CancellationToken cancellationToken)
+    private async Task<double?> ReadServiceMetricAsync(
+        string ns, string name, IReadOnlyDictionary<string, string> dimensions, CancellationToken cancellationToken)
     {
         if (_serviceMetricOverrides.TryGetValue(MetricKey(ns, name, dimensions), out var set))
         {
