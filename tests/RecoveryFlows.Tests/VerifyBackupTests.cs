@@ -70,6 +70,38 @@ public sealed class VerifyBackupTests(RecoveryCloud env) : IClassFixture<Recover
     }
 
     [Fact]
+    public async Task Verify_WhenTheVerificationFails_ShouldRecordTheFailedVerdictAndStillDeleteTheScratchInstance()
+    {
+        // Arrange: a table owned by a role that a new instance does not have, so the scratch restore fails.
+        await RecoveryCloud.ExecuteAsync(env.Database, """
+            DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'verify_test_owner') THEN CREATE ROLE verify_test_owner NOLOGIN; END IF; END $$;
+            CREATE TABLE owned_elsewhere (id int PRIMARY KEY);
+            ALTER TABLE owned_elsewhere OWNER TO verify_test_owner;
+            """);
+        try
+        {
+            var backup = await env.InvokeAsync("PostgresBackupFunction", "{}");
+
+            // Act
+            var execution = await env.RunAsync(Machine, new { }, "verify-fails");
+
+            // Assert: the verdict is recorded as failed, the instance is gone, the failure audited and published.
+            Assert.Equal("FAILED", execution.Status);
+            Assert.Equal("BackupVerificationFailedException", execution.Error);
+            Assert.Contains("verify_test_owner", execution.Cause, StringComparison.Ordinal);
+            Assert.Null(await env.InstanceStatusAfterDeletionAsync("verify-verify-fails"));
+            var backupId = backup["backupId"]!.GetValue<string>();
+            Assert.DoesNotContain(await VerifyBackupData.VerifiedIndexAsync(env), k => k.Contains(backupId, StringComparison.Ordinal));
+            Assert.Contains("verification:failed:verify-backup", await env.AuditTrailAsync());
+        }
+        finally
+        {
+            await RecoveryCloud.ExecuteAsync(env.Database, "DROP TABLE owned_elsewhere");
+            await RecoveryCloud.ExecuteAsync("postgres", "DROP ROLE verify_test_owner");
+        }
+    }
+
+    [Fact]
     public async Task Verify_WhenThePollCapIsReachedWhileTheInstanceIsCreated_ShouldStillDeleteTheScratchInstance()
     {
         // Arrange: one poll only, so the flow fails while the instance it created is still being created.
