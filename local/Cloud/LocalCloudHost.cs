@@ -257,9 +257,12 @@ public sealed class LocalCloudHost : IAsyncDisposable
         var emulators = new ServiceEmulatorRegistry();
         emulators.Register(new SnsEmulator(arn => stack.FindTopic(arn) is not null, Path.Combine(options.StateDirectory, "sns.json")));
         emulators.Register(new Route53Emulator(Path.Combine(options.StateDirectory, "route53.json"), options.Route53PropagationDelay));
-        emulators.Register(new CloudWatchEmulator(Path.Combine(options.StateDirectory, "cloudwatch.json")));
-        emulators.Register(new RdsServiceEmulator(Path.Combine(options.StateDirectory, "rds"), stack.Region, stack.AccountId,
-            options.LocalServersInfoFile ?? Platform.PlatformEmulators.ServersJsonBeside(options.StateDirectory)));
+        var rds = new RdsServiceEmulator(Path.Combine(options.StateDirectory, "rds"), stack.Region, stack.AccountId,
+            options.LocalServersInfoFile ?? Platform.PlatformEmulators.ServersJsonBeside(options.StateDirectory))
+        { ManagedSecrets = new SecretsManagerForRds(emulators) };
+        emulators.Register(
+            new CloudWatchEmulator(Path.Combine(options.StateDirectory, "cloudwatch.json")) { ServiceMetrics = new RdsMetricsForCloudWatch(rds) });
+        emulators.Register(rds);
         Platform.PlatformEmulators.Register(emulators, options.StateDirectory, stack, clock, options.LocalServersInfoFile);
         if (s3 is not null)
         {

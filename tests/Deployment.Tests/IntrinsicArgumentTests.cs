@@ -47,6 +47,15 @@ public sealed class IntrinsicArgumentTests
             ["$.identifier"] = "each Map item is a DBInstance from describeDBInstances, which RDS always describes with its DBInstanceIdentifier",
             ["$.run.status"] = "Step Functions describes every execution with its Status; the not-found branch sets a literal one",
         },
+        ["statemachines/verify-backup.asl.json"] = new(StringComparer.Ordinal)
+        {
+            ["$.measure.backupId"] = "PostgresVerifyResult.BackupId is a non-nullable string",
+            ["$.verification.tables"] = "PostgresVerifyResult.Tables is an int",
+            ["$.verification.rows"] = "PostgresVerifyResult.Rows is a long",
+            ["$.server.state.status"] = "RDS describes every instance with its DBInstanceStatus",
+            ["$.error.Error"] = "every way into Audit Failure sets $.error: a Catch (Step Functions' Error) or a Pass that sets Error",
+            ["$.error.Cause"] = "every way into Audit Failure sets $.error: a Catch (Step Functions' Cause) or a Pass that sets Cause",
+        },
         ["statemachines/service-health.asl.json"] = new(StringComparer.Ordinal)
         {
             ["$.health.attempts"] = "HealthCheckResult.Attempts is an int",

@@ -23,6 +23,7 @@ public sealed partial class EventSamplesTests
         ("check-flow-input.json", ["invoke", "CheckFlowInputFunction", "--event", "events/check-flow-input.json"]),
         ("postgres-backup.json", ["start-execution", "PostgresBackupStateMachine", "--input", "events/postgres-backup.json"]),
         ("postgres-verify.json", ["invoke", "PostgresVerifyFunction", "--event", "events/postgres-verify.json"]),
+        ("verify-backup.json", ["start-execution", "VerifyBackupStateMachine", "--input", "events/verify-backup.json"]),
         ("postgres-restore.json", ["invoke", "PostgresRestoreFunction", "--event", "events/postgres-restore.json"]),
         ("point-in-time-recovery.json", ["restore-window"]),
         ("restore-database.json", ["start-execution", "RestoreDatabaseStateMachine", "--input", "events/restore-database.json"]),

@@ -39,6 +39,9 @@ internal sealed class PostgresFunctionKit : IAsyncDisposable
     public const string SecretId = "technician-marketplace/postgres";
     public const string Source = "marketplace-test";
 
+    /// <summary>A scratch server configured apart from production's secret (SCRATCH_SECRET_ID): here the same test server.</summary>
+    public const string ScratchSecretId = "technician-marketplace/postgres-scratch";
+
     private readonly List<string> _databases = [];
 
     private PostgresFunctionKit(LocalS3Host s3, string backupBucket, string auditBucket, string sourceDatabase)
@@ -49,6 +52,7 @@ internal sealed class PostgresFunctionKit : IAsyncDisposable
         SourceDatabase = sourceDatabase;
         _databases.Add(sourceDatabase);
         Secrets.Put(SecretId, SecretFor(sourceDatabase));
+        Secrets.Put(ScratchSecretId, SecretFor("postgres"));
     }
 
     public LocalS3Host S3 { get; }
@@ -124,7 +128,7 @@ internal sealed class PostgresFunctionKit : IAsyncDisposable
 
     public ILambdaFunction Restore() => PostgresRestoreEntryPoint.Create(Services());
 
-    public ILambdaFunction Verify() => PostgresVerifyEntryPoint.Create(Services());
+    public ILambdaFunction Verify(string? scratchSecretId = ScratchSecretId) => PostgresVerifyEntryPoint.Create(Services(), scratchSecretId);
 
     /// <summary>Invokes a function as the hosts do (JSON in, JSON out); a function error is thrown.</summary>
     public async Task<JsonElement> InvokeAsync(ILambdaFunction function, string payload, TimeProvider? contextClock = null)

@@ -67,7 +67,7 @@ public sealed class PostgresAssessEstimateTests(RecoveryCloud env) : IClassFixtu
     {
         // Arrange: a verified backup, then a newer unverified one that a restore must not pick.
         var verified = await env.InvokeAsync("PostgresBackupFunction", "{}");
-        await env.InvokeAsync("PostgresVerifyFunction", $$"""{"backupId": "{{verified["backupId"]}}"}""");
+        await env.InvokeAsync("PostgresVerifyFunction", $$"""{"backupId": "{{verified["backupId"]}}", "onProductionServer": true}""");
         await env.InvokeAsync("PostgresBackupFunction", "{}");
         var seconds = Math.Max(1, (verified["completedAt"]!.GetValue<DateTimeOffset>() - verified["startedAt"]!.GetValue<DateTimeOffset>()).TotalSeconds);
 

@@ -20,7 +20,7 @@ namespace DisasterRecovery.RecoveryFlows.Tests;
 /// database on it that the secret <c>technician-marketplace/postgres</c> points at. Executions run on a virtual clock;
 /// the functions and the clusters do real work.
 /// </summary>
-public sealed class RecoveryCloud : IAsyncLifetime
+public class RecoveryCloud : IAsyncLifetime
 {
     public const string Instance = "technician-marketplace";
 
@@ -33,6 +33,9 @@ public sealed class RecoveryCloud : IAsyncLifetime
         ["EksEndpoint"] = "https://local-eks.invalid",
         ["EksCertificateAuthority"] = "TG9jYWwgRUtTIGVtdWxhdG9y",
     };
+
+    /// <summary>The stack parameters this cloud is loaded with: <see cref="ConfiguredStack"/> unless a fixture adds some.</summary>
+    protected virtual IReadOnlyDictionary<string, string> StackParameters => ConfiguredStack;
 
     private readonly string _stateDirectory = Path.Combine(Path.GetTempPath(), "dr-recovery-flows", Guid.NewGuid().ToString("N"));
 
@@ -51,7 +54,7 @@ public sealed class RecoveryCloud : IAsyncLifetime
         {
             TemplatePath = RepositoryPaths.Of("template.yaml"),
             StateDirectory = _stateDirectory,
-            Settings = new StackSettings { ParameterOverrides = ConfiguredStack },
+            Settings = new StackSettings { ParameterOverrides = StackParameters },
             Clock = new VirtualTimeProvider(),
             Random = new Random(11),
             LocalServersInfoFile = serversInfo,

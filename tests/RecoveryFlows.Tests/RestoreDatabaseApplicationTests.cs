@@ -60,7 +60,7 @@ public sealed class RestoreDatabaseApplicationTests(RecoveryCloud env) : IClassF
         // Arrange: a verified backup, the backend stopped, and another client that changes the ConfigMap right after
         // the flow has read it (its PUT then carries a stale resourceVersion).
         await env.InvokeAsync("PostgresBackupFunction", "{}");
-        await env.InvokeAsync("PostgresVerifyFunction", "{}");
+        await env.InvokeAsync("PostgresVerifyFunction", """{"onProductionServer": true}""");
         env.Cloud.Eks.ScaleDeployment(PlatformEmulators.Namespace, PlatformEmulators.Deployment, 0);
         var callsBefore = env.Cloud.Eks.Calls.Count;
         var changed = false;

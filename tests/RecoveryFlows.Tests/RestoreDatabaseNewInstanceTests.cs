@@ -31,7 +31,7 @@ public sealed class RestoreDatabaseNewInstanceTests(RecoveryCloud env) : IClassF
     {
         // Arrange
         await env.InvokeAsync("PostgresBackupFunction", "{}");
-        await env.InvokeAsync("PostgresVerifyFunction", "{}");
+        await env.InvokeAsync("PostgresVerifyFunction", """{"onProductionServer": true}""");
         const string name = "restore-placed";
 
         // Act

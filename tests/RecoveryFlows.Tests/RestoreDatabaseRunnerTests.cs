@@ -33,7 +33,7 @@ public sealed class RestoreDatabaseRunnerTests(RecoveryCloud env) : IClassFixtur
     {
         // Arrange
         var backup = await env.InvokeAsync("PostgresBackupFunction", "{}");
-        await env.InvokeAsync("PostgresVerifyFunction", $$"""{"backupId": "{{backup["backupId"]}}"}""");
+        await env.InvokeAsync("PostgresVerifyFunction", $$"""{"backupId": "{{backup["backupId"]}}", "onProductionServer": true}""");
 
         // Act
         var input = new { reason = "runner", healthUrl = _platform.HealthUrl.ToString() };
@@ -57,7 +57,7 @@ public sealed class RestoreDatabaseRunnerTests(RecoveryCloud env) : IClassFixtur
     {
         // Arrange
         var backup = await env.InvokeAsync("PostgresBackupFunction", "{}");
-        await env.InvokeAsync("PostgresVerifyFunction", $$"""{"backupId": "{{backup["backupId"]}}"}""");
+        await env.InvokeAsync("PostgresVerifyFunction", $$"""{"backupId": "{{backup["backupId"]}}", "onProductionServer": true}""");
         var parts = await env.RowsAsync("parts");
         var ecs = env.Cloud.Emulators.Get<EcsEmulator>();
         var tasksBefore = ecs.Tasks.Keys.ToHashSet(StringComparer.Ordinal);

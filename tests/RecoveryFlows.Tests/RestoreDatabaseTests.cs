@@ -40,7 +40,7 @@ public sealed class RestoreDatabaseTests(RecoveryCloud env) : IClassFixture<Reco
     {
         // Arrange: the night's backup, verified; then a corruption.
         await env.InvokeAsync("PostgresBackupFunction", "{}");
-        var verified = await env.InvokeAsync("PostgresVerifyFunction", "{}");
+        var verified = await env.InvokeAsync("PostgresVerifyFunction", """{"onProductionServer": true}""");
         var jobsGood = await env.RowsAsync("jobs");
         var reviewsGood = await env.RowsAsync("reviews");
         await RecoveryCloud.ExecuteAsync(env.Database, "UPDATE jobs SET price = -1 WHERE id % 3 = 0; DELETE FROM reviews WHERE rating = 5;");

@@ -161,6 +161,13 @@ public sealed class DatabaseOperationException(string message, Exception? inner 
 public sealed class RestoreTargetNotEmptyException(string message)
     : DisasterRecoveryException(message);
 
+/// <summary>
+/// The server a restore or verification would write to has less free storage than the job needs (the message names both
+/// figures and where they come from); nothing was created or changed.
+/// </summary>
+public sealed class InsufficientStorageException(string message)
+    : DisasterRecoveryException(message);
+
 /// <summary>The operation was cancelled (the invocation's deadline came, or the caller cancelled) before it finished; nothing was committed.</summary>
 public sealed class DeadlineExceededException(string message, Exception? inner = null)
     : DisasterRecoveryException(message, inner);

@@ -16,30 +16,52 @@ namespace DisasterRecovery.PostgresJobs;
 public sealed class PostgresVerifyJob(PostgresJobServices services, string? scratchSecretId)
     : CatalogJob<PostgresVerifyRequest, PostgresVerifyJob.Plan, PostgresVerifyResult>(services.Jobs, "postgres", AuditActions.Verification)
 {
-    /// <summary>The located backup and the mode that verifies it, its database resolved.</summary>
-    public sealed record Plan(BackupManifest Manifest, IPostgresVerifyMode Mode);
+    /// <summary>The located backup and the mode that verifies it, its database resolved; what a scratch restore of it needs.</summary>
+    public sealed record Plan(BackupManifest Manifest, IPostgresVerifyMode Mode, PostgresRestoreNeeds? Needs = null);
 
     protected override async Task<Plan> PrepareAsync(PostgresVerifyRequest request, JobRun run)
     {
-        var manifest = await new PostgresBackupLocator(Services.Catalog).LocateAsync(
+        var scratch = request.Database is null && request.MeasureOnly != true
+            ? PostgresVerifyServerChoice.Choose(request, scratchSecretId, Services.DefaultSecretId)
+            : null;
+        var locator = new PostgresBackupLocator(Services.Catalog);
+        var manifest = await locator.LocateAsync(
             run.Source, JobRequestFields.BackupIdOf(request.BackupId), Services.Time.GetUtcNow(), verifiedOnly: false,
                 run.CancellationToken).ConfigureAwait(false);
         var verifier = new PostgresVerifier(services.Tools, run.Logger);
-        var mode = request.Database is { } restored
-            ? await PostgresRestoredDatabaseCheck.ResolveAsync(restored, Services, verifier, run).ConfigureAwait(false)
-            : await PostgresBackupVerification.ResolveAsync(
-                request.Scratch ?? new DatabaseConnection { SecretId = scratchSecretId ?? Services.DefaultSecretId }, Services, verifier,
-                    run).ConfigureAwait(false);
-        return new Plan(manifest, mode);
+        if (request.Database is { } restored)
+        {
+            return new Plan(manifest, await PostgresRestoredDatabaseCheck.ResolveAsync(restored, Services, verifier, run).ConfigureAwait(false));
+        }
+
+        PostgresRestoreNeeds? needs = null;
+        try
+        {
+            needs = PostgresRestoreNeeds.Of(await locator.ReadIndexAsync(manifest, run.CancellationToken).ConfigureAwait(false));
+        }
+        catch (ChecksumMismatchException) when (scratch is not null)
+        {
+            // A damaged index fails the verification, which records that verdict without restoring anything.
+        }
+
+        needs?.RequireFree(request.FreeStorageBytes, manifest.BackupId.Value);
+        var mode = scratch is null
+            ? new PostgresBackupMeasure(Services.Time)
+            : await PostgresBackupVerification.ResolveAsync(scratch, Services, verifier, run).ConfigureAwait(false);
+        return new Plan(manifest, mode, needs);
     }
 
-    protected override Task<PostgresVerifyResult> ExecuteAsync(PostgresVerifyRequest request, Plan plan, JobRun run) =>
-        plan.Mode.RunAsync(plan.Manifest, new PostgresVerifyOptions
+    protected override async Task<PostgresVerifyResult> ExecuteAsync(PostgresVerifyRequest request, Plan plan, JobRun run)
+    {
+        var options = new PostgresVerifyOptions
         {
             Workers = request.Workers ?? 2,
             IntegrityChecks = request.IntegrityChecks ?? true,
             Owner = run.Actor,
-        }, run);
+        };
+        var result = await plan.Mode.RunAsync(plan.Manifest, options, run).ConfigureAwait(false);
+        return result with { Needs = plan.Needs };
+    }
 
     /// <summary>What killed verifications left on the scratch server: their <c>dr_verify_</c> databases (a check in place creates none).</summary>
     protected override async Task<TemporarySweep?> SweepExpiredAsync(PostgresVerifyRequest request, Plan plan, JobRun run) =>
@@ -107,6 +129,27 @@ public sealed class PostgresBackupVerification(BackupCatalog catalog, PostgresVe
         return new PostgresVerifyResult(manifest.BackupId.Value, run.Source, "backup", verification.Passed,
             [.. verification.Checks.Select(c => new PostgresVerifyCheck(c.Name, c.Passed, c.Detail))],
             verification.Counts?.Count ?? 0, verification.Counts?.Sum(c => c.Count) ?? 0, key, run.ElapsedSeconds);
+    }
+}
+
+/// <summary>
+/// Mode <c>measure</c> (<c>measureOnly</c>): the backup located and what restoring it needs read from its index, so a flow can
+/// size a scratch instance and check a server's free storage before it creates or changes anything; nothing is restored
+/// or recorded beside the manifest.
+/// </summary>
+public sealed class PostgresBackupMeasure(TimeProvider time) : IPostgresVerifyMode
+{
+    public string Subject => "backup";
+
+    public string Activity => "the measurement";
+
+    public Task<PostgresVerifyResult> RunAsync(BackupManifest manifest, PostgresVerifyOptions options, JobRun run)
+    {
+        var now = time.GetUtcNow();
+        return Task.FromResult(new PostgresVerifyResult(manifest.BackupId.Value, run.Source, "measure", true, [], 0, 0, null, run.ElapsedSeconds)
+        {
+            MetricWindow = new StorageMetricWindow(now.AddMinutes(-15), now),
+        });
     }
 }
 

@@ -36,10 +36,23 @@ public sealed record PostgresVerifyRequest : IJobRequest
     /// <summary>Who asked (an execution ARN); default this function and request.</summary>
     public string? RequestedBy { get; init; }
 
+    /// <summary>The explicit opt-in to restore the scratch copy on production's own server (the default secret's, when neither
+    /// <c>scratch</c> nor SCRATCH_SECRET_ID names another); without it such a verification is refused. Default false.</summary>
+    public bool? OnProductionServer { get; init; }
+
+    /// <summary>The scratch server's free storage in bytes, as the caller measured it (CloudWatch FreeStorageSpace, or a new
+    /// instance's allocated storage; CloudWatch reports a double); the verification refuses to start when it is below what the restore needs.</summary>
+    public double? FreeStorageBytes { get; init; }
+
+    /// <summary>Only locate the backup and answer what restoring it needs (<see cref="PostgresRestoreNeeds"/>); nothing is
+    /// restored or recorded beside the manifest. Default false.</summary>
+    public bool? MeasureOnly { get; init; }
+
     public void Validate()
     {
         JobRequestFields.Validate(Source, BackupId, Workers, RequestedBy);
         Scratch?.Validate("scratch");
+        PostgresVerifyServerChoice.Validate(this);
         if (Database is not null)
         {
             Database.Validate("database");

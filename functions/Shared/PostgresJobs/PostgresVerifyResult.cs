@@ -6,7 +6,7 @@ public sealed record PostgresVerifyCheck(string Name, bool Passed, string? Detai
 /// <summary>A passed verification (a failed one is recorded, then raised as BackupVerificationFailedException).</summary>
 /// <param name="BackupId">The backup verified, or restored from.</param>
 /// <param name="Source">The catalog source.</param>
-/// <param name="Mode"><c>backup</c> (scratch restore) or <c>restored-database</c> (in place).</param>
+/// <param name="Mode"><c>backup</c> (scratch restore), <c>restored-database</c> (in place) or <c>measure</c> (what a restore needs).</param>
 /// <param name="Passed">Every check passed.</param>
 /// <param name="Checks">Every check, with what it found.</param>
 /// <param name="Tables">Tables compared.</param>
@@ -22,4 +22,15 @@ public sealed record PostgresVerifyResult(
     int Tables,
     long Rows,
     string? VerificationKey,
-    double DurationSeconds);
+    double DurationSeconds)
+{
+    /// <summary>What restoring the backup needs (raw size, free storage, a new scratch instance's storage); null in mode <c>restored-database</c>.</summary>
+    public PostgresRestoreNeeds? Needs { get; init; }
+
+    /// <summary>Mode <c>measure</c>: the last 15 minutes, the window a flow reads the server's CloudWatch FreeStorageSpace in (ASL cannot
+    /// subtract times).</summary>
+    public StorageMetricWindow? MetricWindow { get; init; }
+}
+
+/// <summary>A time window for a CloudWatch statistics query.</summary>
+public sealed record StorageMetricWindow(DateTimeOffset StartTime, DateTimeOffset EndTime);

@@ -110,8 +110,9 @@ public sealed class BackupAndVerifyStep : IDrillStep
         var backupTook = clock.Elapsed;
         var backupId = backup["backupId"]!.GetValue<string>();
         clock.Restart();
-        var verify =
-            await Drill.InvokeAsync(context, "PostgresVerifyFunction", new JsonObject { ["backupId"] = backupId }, cancellationToken).ConfigureAwait(false);
+        // The drill's local servers have no scratch server beside production's: it opts in (the verify-backup flow does not need to).
+        var verify = await Drill.InvokeAsync(context, "PostgresVerifyFunction", new JsonObject { ["backupId"] = backupId, ["onProductionServer"] = true },
+            cancellationToken).ConfigureAwait(false);
         context.LastVerifiedBackupAt =
             DateTimeOffset.Parse(backup["completedAt"]!.GetValue<string>(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
         var stored = backup["storedBytes"]!.GetValue<long>() / 1024.0 / 1024.0;

@@ -4,8 +4,9 @@ using static DisasterRecovery.LocalEmulation.Member;
 
 namespace DisasterRecovery.LocalCloudWatch;
 
-/// <summary>CloudWatch PutMetricData, recorded to <c>cloudwatch.json</c> with CloudWatch's own validation rules.</summary>
-public sealed class CloudWatchEmulator : ServiceEmulator
+/// <summary>CloudWatch PutMetricData, recorded to <c>cloudwatch.json</c> with CloudWatch's own validation rules; GetMetricStatistics of the
+/// metrics AWS services publish (CloudWatchEmulator.Statistics.cs).</summary>
+public sealed partial class CloudWatchEmulator : ServiceEmulator
 {
     /// <summary>The units CloudWatch accepts.</summary>
     public static readonly IReadOnlySet<string> Units = new HashSet<string>(StringComparer.Ordinal)
@@ -40,6 +41,7 @@ public sealed class CloudWatchEmulator : ServiceEmulator
             Opt("MetricData", Shape.List(datum)),
             Opt("EntityMetricData", Shape.List(Shape.Any)),
             Opt("StrictEntityValidation", Shape.Boolean)), PutMetricData);
+        AddStatisticsActions();
     }
 
     /// <inheritdoc />

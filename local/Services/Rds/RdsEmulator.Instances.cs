@@ -27,11 +27,7 @@ public sealed partial class RdsEmulator
             throw RdsErrors.NotImplemented("An Aurora cluster member (DbClusterIdentifier)");
         }
 
-        if (request.Bool("ManageMasterUserPassword") == true)
-        {
-            throw RdsErrors.NotImplemented("A master password managed in Secrets Manager (ManageMasterUserPassword)");
-        }
-
+        var password = MasterPassword(request, out var managedPassword);
         var master = request.String("MasterUsername");
         if (string.IsNullOrEmpty(master))
         {
@@ -44,7 +40,6 @@ public sealed partial class RdsEmulator
                 "The parameter MasterUsername is not a valid identifier: 1 to 63 letters, digits or underscores, starting with a letter, not a reserved word.");
         }
 
-        var password = request.String("MasterUserPassword");
         if (string.IsNullOrEmpty(password))
         {
             throw RdsErrors.InvalidParameterValue("The parameter MasterUserPassword must be provided and must not be blank.");
@@ -83,6 +78,11 @@ public sealed partial class RdsEmulator
             record.CopyTagsToSnapshot = request.Bool("CopyTagsToSnapshot") ?? false;
             record.Tags = MergeTags([], tags);
             record.EngineVersion = _host.Version;
+            if (managedPassword)
+            {
+                StoreManagedSecret(record, password);
+            }
+
             _state.Instances.Add(record);
             Save();
             StartProvisioning(record, "create", async cancellation =>

@@ -59,6 +59,9 @@ public sealed class RdsEmulatorOptions
     /// <summary>Faults to inject (throttled calls, instances ending in a bad status); null for none.</summary>
     public RdsFaultInjector? FaultInjector { get; init; }
 
+    /// <summary>Where managed master passwords are kept (ManageMasterUserPassword); null refuses them as not implemented.</summary>
+    public IRdsManagedSecrets? ManagedSecrets { get; init; }
+
     /// <summary>Where operations are logged (one JSON line each); null for silence. Passwords are never logged.</summary>
     public JsonLogger? Logger { get; init; }
 }

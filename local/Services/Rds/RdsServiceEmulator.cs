@@ -62,6 +62,9 @@ public sealed class RdsServiceEmulator : IServiceEmulator, IAsyncDisposable
     /// </summary>
     public RdsFaultInjector FaultInjector { get; } = new();
 
+    /// <summary>Where instances created with ManageMasterUserPassword keep their master secret (the local cloud's Secrets Manager).</summary>
+    public IRdsManagedSecrets? ManagedSecrets { get; init; }
+
     /// <summary>True once the emulator has been opened.</summary>
     public bool IsOpen => Volatile.Read(ref _emulator) is not null;
 
@@ -101,6 +104,7 @@ public sealed class RdsServiceEmulator : IServiceEmulator, IAsyncDisposable
                     AccountId = AccountId,
                     Logger = new JsonLogger("LocalRds", _log, TimeProvider.System),
                     FaultInjector = FaultInjector,
+                    ManagedSecrets = ManagedSecrets,
                 }, cancellationToken).ConfigureAwait(false);
                 if (_serversInfoFile is not null && File.Exists(_serversInfoFile))
                 {

@@ -37,6 +37,11 @@ internal static class Responses
         }
 
         result["AllocatedStorage"] = instance.AllocatedStorage;
+        if (instance.MasterUserSecretArn is { } secretArn)
+        {
+            result["MasterUserSecret"] = new JsonObject { ["SecretArn"] = secretArn, ["SecretStatus"] = "active" };
+        }
+
         if (instance.InstanceCreateTime is { } created)
         {
             result["InstanceCreateTime"] = RdsTime.Format(created);

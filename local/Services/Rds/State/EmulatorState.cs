@@ -58,6 +58,9 @@ internal sealed class InstanceRecord
 
     public string MasterUsername { get; set; } = string.Empty;
 
+    /// <summary>The Secrets Manager secret holding the master password when RDS manages it (ManageMasterUserPassword).</summary>
+    public string? MasterUserSecretArn { get; set; }
+
     public string? DbName { get; set; }
 
     public string DbInstanceClass { get; set; } = "db.t3.micro";
