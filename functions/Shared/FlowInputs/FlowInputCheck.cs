@@ -17,6 +17,7 @@ public static class FlowInputCheck
         FlowInputKind.Of(FlowInputsJsonContext.Default.RestoreDatabaseInput),
         FlowInputKind.Of(FlowInputsJsonContext.Default.ServiceHealthInput),
         FlowInputKind.Of(FlowInputsJsonContext.Default.SweepAbandonedInstancesInput),
+        FlowInputKind.Of(FlowInputsJsonContext.Default.VerifyBackupInput),
     ];
 
     /// <summary>The flow's input kind; <see cref="InvalidInputException"/> on <c>flow</c> naming the known flows otherwise.</summary>

@@ -15,6 +15,7 @@ namespace DisasterRecovery.FlowInputs;
 [JsonSerializable(typeof(RestoreDatabaseInput))]
 [JsonSerializable(typeof(ServiceHealthInput))]
 [JsonSerializable(typeof(SweepAbandonedInstancesInput))]
+[JsonSerializable(typeof(VerifyBackupInput))]
 [JsonSerializable(typeof(CheckFlowInputRequest))]
 [JsonSerializable(typeof(CheckFlowInputResult))]
 public sealed partial class FlowInputsJsonContext : JsonSerializerContext;
