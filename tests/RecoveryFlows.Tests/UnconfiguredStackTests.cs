@@ -50,28 +50,26 @@ public sealed class UnconfiguredStackTests : IDisposable
     }
 
     [Fact]
-    public async Task RestoreDatabase_WhenServiceHealthUrlIsEmptyButTheInputGivesOne_ShouldGoOnToCheckTheRequest()
+    public async Task RestoreDatabase_WhenServiceHealthUrlIsEmptyButTheInputGivesOne_ShouldGoOnPastTheStackCheck()
     {
-        await using var cloud = await CloudAsync(new Dictionary<string, string>(RecoveryCloud.ConfiguredStack) { ["ServiceHealthUrl"] = "" });
+        // No Fargate network either, so an input asking for Fargate is refused right after the stack check: nothing runs.
+        await using var cloud = await CloudAsync(
+            new Dictionary<string, string>(RecoveryCloud.ConfiguredStack) { ["ServiceHealthUrl"] = "", ["DatabaseSubnetIds"] = "" });
 
-        // before is malformed on purpose: the input check refuses it, so the test stops before any function runs.
+        // before is malformed on purpose: the input check refuses it first.
         var refused = await cloud.RunExecutionAsync(
             "RestoreDatabaseStateMachine", """{"healthUrl": "http://127.0.0.1:1/health", "before": "yesterday"}""");
+        var execution = await cloud.RunExecutionAsync(
+            "RestoreDatabaseStateMachine", """{"healthUrl": "http://127.0.0.1:1/health", "runner": "fargate"}""");
 
         Assert.Equal(("FAILED", "InvalidInputException"), (refused.Status, refused.Error));
         var message = JsonNode.Parse(refused.Cause!)!["errorMessage"]!.GetValue<string>();
         Assert.StartsWith("before: must be an ISO 8601 timestamp", message, StringComparison.Ordinal);
         Assert.Equal(["Check the input", "Input refused"], StatesEntered(refused));
-
-        // A well-formed one passes the stack's check (the input gives the URL) and the request's; with no verified backup
-        // that old, the flow fails in its assessment, before the application is touched.
-        var execution = await cloud.RunExecutionAsync(
-            "RestoreDatabaseStateMachine", """{"healthUrl": "http://127.0.0.1:1/health", "before": "2000-01-01T00:00:00Z"}""");
-
-        Assert.Equal("FAILED", execution.Status);
+        Assert.Equal(("FAILED", "StackNotConfigured"), (execution.Status, execution.Error));
         Assert.Equal(
-            ["Check the input", "Apply Defaults", "Is The Stack Configured?", "Merge Defaults", "Is The Request Valid?"], StatesEntered(execution)[..5]);
-        Assert.DoesNotContain("Refuse Without The Health URL", StatesEntered(execution));
+            ["Check the input", "Apply Defaults", "Is The Stack Configured?", "Can The Restore Run Where Asked?", "Refuse Fargate Without Its Network"],
+            StatesEntered(execution));
         Assert.Empty(cloud.Eks.Calls);
     }
 
