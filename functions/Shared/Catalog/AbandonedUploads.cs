@@ -21,7 +21,8 @@ public sealed class AbandonedUploads(IAmazonS3 s3, string bucket, TimeProvider? 
     /// Aborts every upload under <paramref name="prefix"/> (default: every backup, <see cref="BackupKeys.BackupsRoot"/>) idle for
     /// <paramref name="idle"/> or more (default <see cref="DefaultIdle"/>); returns what it aborted, and what it could not.
     /// </summary>
-    public async Task<IReadOnlyList<SweptTemporary>> AbortExpiredAsync(string? prefix = null, TimeSpan? idle = null, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<SweptTemporary>> AbortExpiredAsync(string? prefix = null, TimeSpan? idle = null,
+        CancellationToken cancellationToken = default)
     {
         prefix ??= BackupKeys.BackupsRoot;
         var limit = idle ?? DefaultIdle;
@@ -65,7 +66,13 @@ public sealed class AbandonedUploads(IAmazonS3 s3, string bucket, TimeProvider? 
             int? partMarker = null;
             do
             {
-                var request = new ListPartsRequest { BucketName = bucket, Key = upload.Key, UploadId = upload.UploadId, PartNumberMarker = partMarker?.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+                var request = new ListPartsRequest
+                {
+                    BucketName = bucket,
+                    Key = upload.Key,
+                    UploadId = upload.UploadId,
+                    PartNumberMarker = partMarker?.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                };
                 var parts = await s3.ListPartsAsync(request, cancellationToken).ConfigureAwait(false);
                 foreach (var part in parts.Parts ?? [])
                 {

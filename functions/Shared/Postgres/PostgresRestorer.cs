@@ -555,7 +555,8 @@ public sealed class PostgresRestorer
         var originalComment = await TemporaryDatabases.CommentOfAsync(maintenance, target, cancellationToken).ConfigureAwait(false);
         await TemporaryDatabases.HoldAsync(maintenance, replaced, cancellationToken).ConfigureAwait(false);
         await TemporaryDatabases.MarkAsync(maintenance, target,
-            new TemporaryDatabaseLease(TemporaryDatabases.Replaced, owner, DateTimeOffset.UtcNow, target, originalComment), cancellationToken).ConfigureAwait(false);
+            new TemporaryDatabaseLease(TemporaryDatabases.Replaced, owner, DateTimeOffset.UtcNow, target, originalComment), cancellationToken)
+            .ConfigureAwait(false);
         await ExecuteAsync(maintenance, $"ALTER DATABASE {Ident(target)} WITH ALLOW_CONNECTIONS false", cancellationToken).ConfigureAwait(false);
         try
         {

@@ -295,7 +295,8 @@ public static class TemporaryDatabases
 
             if (lease?.Replaces is not { } target)
             {
-                return Outcome(SweptTemporary.Left, $"a renamed-away restore target{size} whose original name is unknown (no lease): rename it back or drop it by hand");
+                return Outcome(SweptTemporary.Left,
+                    $"a renamed-away restore target{size} whose original name is unknown (no lease): rename it back or drop it by hand");
             }
 
             if (await ExistsAsync(maintenance, target, cancellationToken).ConfigureAwait(false))

@@ -50,7 +50,8 @@ public sealed class TemporarySweeper(PostgresJobServices services, string? scrat
         var idle = TimeSpan.FromMinutes(request.UploadIdleMinutes ?? AbandonedUploads.DefaultIdle.TotalMinutes);
         var places = servers.Select(server => (Func<Task<TemporarySweep>>)(() =>
                 PostgresTemporarySweeps.DatabasesAsync(server, null, grace, jobs.Time, logger, cancellationToken)))
-            .Append(() => PostgresTemporarySweeps.UploadsAsync(jobs.S3, jobs.Catalog.Bucket, BackupKeys.BackupsRoot, idle, jobs.Time, logger, cancellationToken))
+            .Append(() =>
+                PostgresTemporarySweeps.UploadsAsync(jobs.S3, jobs.Catalog.Bucket, BackupKeys.BackupsRoot, idle, jobs.Time, logger, cancellationToken))
             .ToList();
         var swept = new List<SweptTemporary>();
         var audited = 0;
