@@ -34,7 +34,7 @@ public sealed class RequestTests
         "tables[0]", "a name is missing at position 1")]
     [InlineData("""{"mode":"preview","tables":[null],"target":{"secretId":"p"},"source":{"secretId":"s"}}""", "tables[0]", "is required")]
     [InlineData(
-        """{"mode":"preview","tables":["jobs","public.jobs"],"target":{"secretId":"p"},"source":{"secretId":"s"}}""",
+        """{"mode":"preview","tables":["public.jobs","\"public\".JOBS"],"target":{"secretId":"p"},"source":{"secretId":"s"}}""",
         "tables[1]", "already named by tables[0]")]
     [InlineData(
         """{"mode":"preview","tables":["settings","JOBS","\"jobs\""],"target":{"secretId":"p"},"source":{"secretId":"s"}}""",
