@@ -90,7 +90,7 @@ public sealed class RequestTests
         using var context = Context();
 
         var error = await Assert.ThrowsAsync<InvalidInputException>(() => Function(new InMemorySecretSourceForTests()).InvokeAsync(
-            Encoding.UTF8.GetBytes($$"""{"mode":"check","plannedMode":"{{planned}}","tables":["jobs"],"target":{"secretId":"p"}}"""), context));
+            Encoding.UTF8.GetBytes($$$"""{"mode":"check","plannedMode":"{{{planned}}}","tables":["jobs"],"target":{"secretId":"p"}}"""), context));
 
         Assert.Equal("mode", error.Field);
         Assert.DoesNotContain("plannedMode", error.Message, StringComparison.Ordinal);

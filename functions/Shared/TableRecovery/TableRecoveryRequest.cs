@@ -54,7 +54,7 @@ public sealed record TableRecoveryRequest : IValidatable
 
     /// <summary>
     /// The mode check plans for. The flows pass their own input's <c>mode</c> here, so a bad value is reported under
-    /// <c>mode</c>, the field the person starting the flow wrote, with <c>plannedMode</c> named in the problem.
+    /// <c>mode</c>, the field the person starting the flow wrote; <c>plannedMode</c>, which they never wrote, is not named.
     /// </summary>
     internal TableRecoveryMode ParsedPlannedMode
     {
@@ -66,7 +66,7 @@ public sealed record TableRecoveryRequest : IValidatable
             {
                 var was = PlannedMode is null ? "it is missing" : $"was '{PlannedMode}'";
                 throw new InvalidInputException("mode",
-                    $"must be the mode that will run after the restore: {expected} (check receives it as plannedMode), {was}");
+                    $"must be the mode that will run after the restore: {expected}, {was}");
             }
 
             return planned.Value;
