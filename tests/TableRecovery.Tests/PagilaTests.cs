@@ -163,7 +163,8 @@ public sealed class PagilaTests
         if (mode == "insert-missing")
         {
             Assert.Equal(3L, result.Tables[0].Inserted);
-            Assert.Equal(await RecoveryScenario.RowsAsync(scenario.Recovered, "shop.orders"), await RecoveryScenario.RowsAsync(scenario.Production, "shop.orders"));
+            Assert.Equal(
+                await RecoveryScenario.RowsAsync(scenario.Recovered, "shop.orders"), await RecoveryScenario.RowsAsync(scenario.Production, "shop.orders"));
         }
     }
 
@@ -172,7 +173,8 @@ public sealed class PagilaTests
     {
         await using var scenario = await RecoveryScenario.CreateAsync("pagila.sql", null);
         var user = await RecoveryScenario.ScalarAsync<string>(scenario.Production, "SELECT current_user::text");
-        await RecoveryScenario.ExecuteAsync(scenario.Production, $"CREATE SCHEMA {SqlText.Ident(user)}; CREATE TABLE {SqlText.Ident(user)}.orders (id int PRIMARY KEY)");
+        await RecoveryScenario.ExecuteAsync(scenario.Production,
+            $"CREATE SCHEMA {SqlText.Ident(user)}; CREATE TABLE {SqlText.Ident(user)}.orders (id int PRIMARY KEY)");
 
         var result = await scenario.RunAsync(new TableRecoveryRequest
         {

@@ -61,8 +61,8 @@ internal sealed class WriteOrder
         return Of(plans, edges);
     }
 
-    /// <summary>Orders <paramref name="plans"/> by <paramref name="edges"/>; <see cref="InvalidInputException"/> (field <c>tables</c>) for a cycle that cannot be
-    /// deferred.</summary>
+    /// <summary>Orders <paramref name="plans"/> by <paramref name="edges"/>; <see cref="InvalidInputException"/> (field <c>tables</c>) for a cycle
+    /// that cannot be deferred.</summary>
     public static WriteOrder Of(IReadOnlyList<TablePlan> plans, IReadOnlyList<ForeignKeyEdge> edges)
     {
         var pending = edges.ToList();
