@@ -65,18 +65,22 @@ internal sealed class RecoveryScenario : IAsyncDisposable
     public JsonLogger Logger => new("TableRecovery", Log, TimeProvider.System);
 
     /// <summary>Builds production, copies it as the recovered instance, then runs the accident (or not) in production.</summary>
-    public static async Task<RecoveryScenario> CreateAsync(bool accident = true)
+    public static async Task<RecoveryScenario> CreateAsync(bool accident = true) => await CreateAsync("scenario.sql", accident ? Accident : null);
+
+    /// <summary>Builds production from <paramref name="fixture"/>, copies it as the recovered instance, then runs <paramref name="accidentSql"/> in
+    /// production.</summary>
+    public static async Task<RecoveryScenario> CreateAsync(string fixture, string? accidentSql)
     {
         var production = await Server.CreateScratchDatabaseAsync("tr_prod");
         var recovered = $"tr_rec_{Guid.NewGuid():N}";
         var scenario = new RecoveryScenario(production, recovered);
         try
         {
-            await ExecuteAsync(production, File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "scenario.sql")));
+            await ExecuteAsync(production, File.ReadAllText(Path.Combine(AppContext.BaseDirectory, fixture)));
             await ExecuteAsync("postgres", $"CREATE DATABASE {SqlText.Ident(recovered)} TEMPLATE {SqlText.Ident(production)}");
-            if (accident)
+            if (accidentSql is not null)
             {
-                await ExecuteAsync(production, Accident);
+                await ExecuteAsync(production, accidentSql);
             }
 
             return scenario;

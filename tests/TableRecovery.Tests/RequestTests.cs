@@ -34,7 +34,7 @@ public sealed class RequestTests
         "tables[0]", "a name is missing at position 1")]
     [InlineData("""{"mode":"preview","tables":[null],"target":{"secretId":"p"},"source":{"secretId":"s"}}""", "tables[0]", "is required")]
     [InlineData(
-        """{"mode":"preview","tables":["jobs","public.jobs"],"target":{"secretId":"p"},"source":{"secretId":"s"}}""",
+        """{"mode":"preview","tables":["public.jobs","\"public\".JOBS"],"target":{"secretId":"p"},"source":{"secretId":"s"}}""",
         "tables[1]", "already named by tables[0]")]
     [InlineData(
         """{"mode":"preview","tables":["settings","JOBS","\"jobs\""],"target":{"secretId":"p"},"source":{"secretId":"s"}}""",
@@ -52,15 +52,15 @@ public sealed class RequestTests
     [InlineData(
         """{"mode":"replace","tables":["jobs"],"target":{"secretId":"p"},"source":{"secretId":"s"},"catalogSource":"tm"}""",
         "catalogSource", "only used by mode check")]
-    [InlineData("""{"mode":"check","tables":["jobs"],"target":{"secretId":"p"}}""", "mode", "(check receives it as plannedMode), it is missing")]
+    [InlineData("""{"mode":"check","tables":["jobs"],"target":{"secretId":"p"}}""", "mode", "replace or side-table, it is missing")]
     [InlineData(
         """{"mode":"check","plannedMode":"check","tables":["jobs"],"target":{"secretId":"p"}}""",
         "mode",
         "must be the mode that will run after the restore: preview, insert-missing, replace or side-table"
-            + " (check receives it as plannedMode), was 'check'")]
+            + ", was 'check'")]
     [InlineData(
         """{"mode":"check","plannedMode":"restore","tables":["jobs"],"target":{"secretId":"p"}}""",
-        "mode", "preview, insert-missing, replace or side-table (check receives it as plannedMode), was 'restore'")]
+        "mode", "preview, insert-missing, replace or side-table, was 'restore'")]
     [InlineData(
         """{"mode":"check","plannedMode":"replace","tables":["jobs"],"target":{"secretId":"p"},"source":{"secretId":"s"}}""",
         "source", "not used by check")]
@@ -78,6 +78,23 @@ public sealed class RequestTests
         Assert.Equal(field, error.Field);
         Assert.Contains(problem, error.Problem, StringComparison.Ordinal);
         Assert.Empty(secrets.Requested);
+    }
+
+    [Theory]
+    [InlineData("insert_missing")]
+    [InlineData("Replace")]
+    [InlineData("check")]
+    public async Task Invoke_WhenThePlannedModeIsMisspelled_ShouldNameTheFlowsModeFieldOnly(string planned)
+    {
+        // The flow passes its input's mode as plannedMode: the person who misspelled it wrote "mode", never "plannedMode".
+        using var context = Context();
+
+        var error = await Assert.ThrowsAsync<InvalidInputException>(() => Function(new InMemorySecretSourceForTests()).InvokeAsync(
+            Encoding.UTF8.GetBytes($$$"""{"mode":"check","plannedMode":"{{{planned}}}","tables":["jobs"],"target":{"secretId":"p"}}"""), context));
+
+        Assert.Equal("mode", error.Field);
+        Assert.DoesNotContain("plannedMode", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"was '{planned}'", error.Problem, StringComparison.Ordinal);
     }
 
     [Fact]

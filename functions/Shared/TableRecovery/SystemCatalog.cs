@@ -170,21 +170,38 @@ internal static class SystemCatalog
         return keys;
     }
 
-    /// <summary>Foreign-key edges (referencing → referenced) among <paramref name="tables"/>, self-references left out.</summary>
-    public static async Task<IReadOnlyList<(uint Referencing, uint Referenced)>> ForeignKeyEdgesAsync(NpgsqlConnection connection, uint[] tables,
-        CancellationToken cancellationToken)
+    /// <summary>
+    /// Foreign keys between two of <paramref name="tables"/> (referencing → referenced), self-references left out. A key counts for a
+    /// table when it is declared on the table, on one of its partitions (Pagila declares payment's keys on each partition) or on a
+    /// partitioned table above it, on either end; each is named once (as declared, not its per-partition clones).
+    /// </summary>
+    public static async Task<IReadOnlyList<(uint Referencing, uint Referenced, string Constraint, bool Deferrable)>> ForeignKeyEdgesAsync(
+        NpgsqlConnection connection, uint[] tables, CancellationToken cancellationToken)
     {
         const string sql = """
-            SELECT DISTINCT k.conrelid, k.confrelid FROM pg_catalog.pg_constraint k
-            WHERE k.contype = 'f' AND k.conrelid = ANY($1) AND k.confrelid = ANY($1) AND k.conrelid <> k.confrelid
+            WITH chosen AS (SELECT root FROM pg_catalog.unnest($1::pg_catalog.oid[]) AS t(root)),
+            family AS (
+                SELECT root, root AS relid FROM chosen
+                UNION
+                SELECT c.root, p.relid FROM chosen c CROSS JOIN LATERAL pg_catalog.pg_partition_tree(c.root) p
+                UNION
+                SELECT c.root, a.relid FROM chosen c CROSS JOIN LATERAL pg_catalog.pg_partition_ancestors(c.root) a
+            )
+            SELECT DISTINCT fr.root, ft.root, pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(k.conname), k.condeferrable
+            FROM pg_catalog.pg_constraint k
+            JOIN pg_catalog.pg_namespace n ON n.oid = k.connamespace
+            JOIN family fr ON fr.relid = k.conrelid
+            JOIN family ft ON ft.relid = k.confrelid
+            WHERE k.contype = 'f' AND k.conparentid = 0 AND fr.root <> ft.root
+            ORDER BY 3
             """;
-        var edges = new List<(uint, uint)>();
+        var edges = new List<(uint, uint, string, bool)>();
         await using var command = new NpgsqlCommand(sql, connection);
         command.Parameters.Add(new NpgsqlParameter { Value = tables, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Oid });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            edges.Add((reader.GetFieldValue<uint>(0), reader.GetFieldValue<uint>(1)));
+            edges.Add((reader.GetFieldValue<uint>(0), reader.GetFieldValue<uint>(1), reader.GetString(2), reader.GetBoolean(3)));
         }
 
         return edges;

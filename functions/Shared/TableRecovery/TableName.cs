@@ -11,7 +11,8 @@ namespace DisasterRecovery.TableRecovery;
 /// </summary>
 public sealed record TableName(string Schema, string Name)
 {
-    /// <summary>The schema of a name written without one. Fixed rather than the server's search_path, so a request means the same table everywhere.</summary>
+    /// <summary>The schema <see cref="Parse"/> gives a name written without one. A request's unqualified names are not parsed with it: they are
+    /// resolved through production's search_path (<see cref="RequestedTable"/>, <see cref="TableNameResolver"/>).</summary>
     public const string DefaultSchema = "public";
 
     /// <summary>PostgreSQL's identifier limit (NAMEDATALEN - 1), in bytes.</summary>
@@ -28,6 +29,14 @@ public sealed record TableName(string Schema, string Name)
 
     /// <summary>Parses a table name as the request wrote it; <see cref="InvalidInputException"/> naming <paramref name="field"/> when it is not one.</summary>
     public static TableName Parse(string? text, string field)
+    {
+        var parts = ParseParts(text, field);
+        return parts.Count == 1 ? new TableName(DefaultSchema, parts[0]) : new TableName(parts[0], parts[1]);
+    }
+
+    /// <summary>The one or two identifiers of a table name, folded as PostgreSQL folds them; <see cref="InvalidInputException"/> naming
+    /// <paramref name="field"/> when the text is not a table name.</summary>
+    internal static IReadOnlyList<string> ParseParts(string? text, string field)
     {
         if (string.IsNullOrEmpty(text))
         {
@@ -54,12 +63,9 @@ public sealed record TableName(string Schema, string Name)
             position++;
         }
 
-        return parts.Count switch
-        {
-            1 => new TableName(DefaultSchema, parts[0]),
-            2 => new TableName(parts[0], parts[1]),
-            _ => throw new InvalidInputException(field, $"'{text}' has {parts.Count} parts; write table or schema.table (no database part)"),
-        };
+        return parts.Count <= 2
+            ? parts
+            : throw new InvalidInputException(field, $"'{text}' has {parts.Count} parts; write table or schema.table (no database part)");
     }
 
     /// <summary>Parses a name as pg_dump writes it in a manifest (<c>public.jobs</c>, <c>"Sales"."Order Items"</c>); null when it is not a schema-qualified
@@ -174,6 +180,24 @@ public sealed record TableName(string Schema, string Name)
         part.Length > 0 && (part[0] is >= 'a' and <= 'z' or '_') && part.All(c => c is >= 'a' and <= 'z' or >= '0' and <= '9' or '_')
             ? part
             : SqlText.Ident(part);
+}
+
+/// <summary>A table as a request named it: <see cref="Schema"/> is null when the name has none, and is then resolved through production's
+/// search_path as PostgreSQL would resolve it for the connecting role.</summary>
+/// <param name="Text">The name as written.</param>
+/// <param name="Schema">The schema written, folded; null when none was.</param>
+/// <param name="Name">The table's name, folded.</param>
+public sealed record RequestedTable(string Text, string? Schema, string Name)
+{
+    /// <summary>Parses a request's table name; <see cref="InvalidInputException"/> naming <paramref name="field"/> when it is not one.</summary>
+    public static RequestedTable Parse(string? text, string field)
+    {
+        var parts = TableName.ParseParts(text, field);
+        return parts.Count == 1 ? new RequestedTable(text!, null, parts[0]) : new RequestedTable(text!, parts[0], parts[1]);
+    }
+
+    /// <summary>The table when the schema was written; null otherwise.</summary>
+    public TableName? Qualified => Schema is null ? null : new TableName(Schema, Name);
 }
 
 /// <summary>Quoting for SQL text. Every identifier goes through <see cref="Ident"/>, every literal through <see cref="Literal"/>.</summary>

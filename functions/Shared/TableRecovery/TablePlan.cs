@@ -3,11 +3,24 @@ using System.Diagnostics;
 namespace DisasterRecovery.TableRecovery;
 
 /// <summary>What is known about one requested table on both sides, and what happened to it. Built before anything is written.</summary>
-internal sealed class TablePlan(int index, TableName name)
+internal sealed class TablePlan(int index, RequestedTable requested)
 {
+    private TableName? _name = requested.Qualified;
+
     public int Index { get; } = index;
 
-    public TableName Name { get; } = name;
+    /// <summary>The name as the request wrote it.</summary>
+    public RequestedTable Requested { get; } = requested;
+
+    /// <summary>The table: as written, or as production's search_path resolved a name written without a schema.</summary>
+    public TableName Name
+    {
+        get => _name ?? throw new InvalidOperationException($"{Requested.Text} is used before its schema was resolved");
+        set => _name = value;
+    }
+
+    /// <summary>How a name without a schema was resolved; null for a qualified name.</summary>
+    public string? ResolvedBy { get; set; }
 
     /// <summary>The request field that named it, for errors: <c>tables[2]</c>.</summary>
     public string Field => $"tables[{Index}]";
@@ -101,7 +114,9 @@ internal sealed class TablePlan(int index, TableName name)
         Samples,
         SequencesAdvanced,
         Warnings,
-        Math.Round(Clock.Elapsed.TotalMilliseconds, 1));
+        Math.Round(Clock.Elapsed.TotalMilliseconds, 1),
+        Requested.Text,
+        ResolvedBy);
 
     /// <summary>Describes how production's columns differ from the recovered ones (name, type, generated); null when they agree.</summary>
     public static string? CompareColumns(IReadOnlyList<ColumnInfo> production, IReadOnlyList<ColumnInfo> source)

@@ -33,7 +33,8 @@ public sealed record TableRecoveryRequest : IValidatable
     /// <summary>Production: where the rows go.</summary>
     public DatabaseConnection? Target { get; init; }
 
-    /// <summary>1-20 distinct tables: <c>jobs</c> (= public.jobs), <c>"Order Items"</c>, <c>sales."Order Items"</c>.</summary>
+    /// <summary>1-20 distinct tables: <c>jobs</c> (the first <c>jobs</c> production's search_path finds for the connecting role, as PostgreSQL would),
+    /// <c>"Order Items"</c>, <c>sales."Order Items"</c>.</summary>
     public IReadOnlyList<string?>? Tables { get; init; }
 
     /// <summary>For <c>check</c> only: the backup catalog source (e.g. <c>technician-marketplace</c>) whose latest PostgreSQL backup may list a table dropped
@@ -53,7 +54,7 @@ public sealed record TableRecoveryRequest : IValidatable
 
     /// <summary>
     /// The mode check plans for. The flows pass their own input's <c>mode</c> here, so a bad value is reported under
-    /// <c>mode</c>, the field the person starting the flow wrote, with <c>plannedMode</c> named in the problem.
+    /// <c>mode</c>, the field the person starting the flow wrote; <c>plannedMode</c>, which they never wrote, is not named.
     /// </summary>
     internal TableRecoveryMode ParsedPlannedMode
     {
@@ -65,7 +66,7 @@ public sealed record TableRecoveryRequest : IValidatable
             {
                 var was = PlannedMode is null ? "it is missing" : $"was '{PlannedMode}'";
                 throw new InvalidInputException("mode",
-                    $"must be the mode that will run after the restore: {expected} (check receives it as plannedMode), {was}");
+                    $"must be the mode that will run after the restore: {expected}, {was}");
             }
 
             return planned.Value;
@@ -75,8 +76,8 @@ public sealed record TableRecoveryRequest : IValidatable
     /// <summary>The mode whose rules apply: the planned one for <c>check</c>.</summary>
     internal TableRecoveryMode EffectiveMode => ParsedMode == TableRecoveryMode.Check ? ParsedPlannedMode : ParsedMode;
 
-    /// <summary>The parsed table names, in request order.</summary>
-    internal IReadOnlyList<TableName> TableNames
+    /// <summary>The parsed table names, in request order (a name without a schema is resolved later, on production).</summary>
+    internal IReadOnlyList<RequestedTable> TableNames
     {
         get
         {
@@ -90,17 +91,18 @@ public sealed record TableRecoveryRequest : IValidatable
                 throw new InvalidInputException("tables", $"names {Tables.Count} tables; at most {MaxTables} per request");
             }
 
-            var names = new List<TableName>(Tables.Count);
-            var seen = new Dictionary<TableName, int>();
+            var names = new List<RequestedTable>(Tables.Count);
+            var seen = new Dictionary<(string?, string), int>();
             for (var i = 0; i < Tables.Count; i++)
             {
-                var name = TableName.Parse(Tables[i], $"tables[{i}]");
-                if (seen.TryGetValue(name, out var first))
+                var name = RequestedTable.Parse(Tables[i], $"tables[{i}]");
+                if (seen.TryGetValue((name.Schema, name.Name), out var first))
                 {
-                    throw new InvalidInputException($"tables[{i}]", $"'{Tables[i]}' is {name}, already named by tables[{first}]");
+                    throw new InvalidInputException($"tables[{i}]",
+                        $"'{Tables[i]}' is {(object?)name.Qualified ?? name.Name}, already named by tables[{first}]");
                 }
 
-                seen.Add(name, i);
+                seen.Add((name.Schema, name.Name), i);
                 names.Add(name);
             }
 

@@ -9,6 +9,8 @@ namespace DisasterRecovery.TableRecovery;
 /// <param name="BackupId">For check: the backup whose manifest was consulted for tables missing from production.</param>
 /// <param name="StartedAt">When the work started (UTC).</param>
 /// <param name="DurationMs">How long it took.</param>
+/// <param name="Views">Views and materialized views that used a table production had lost (found on the recovered instance, views over views
+/// too), in creation order: recreated by insert-missing and replace when production lacks them; named by preview; empty otherwise.</param>
 public sealed record TableRecoveryResult(
     string Mode,
     string? PlannedMode,
@@ -17,10 +19,20 @@ public sealed record TableRecoveryResult(
     TableRecoveryTotals Totals,
     string? BackupId,
     DateTimeOffset StartedAt,
-    double DurationMs);
+    double DurationMs,
+    IReadOnlyList<TableRecoveryViewResult> Views);
+
+/// <summary>A view (or materialized view) that depended on a table missing from production.</summary>
+/// <param name="View">The view, schema-qualified (<c>pagila.film_list</c>).</param>
+/// <param name="Kind"><c>view</c> or <c>materialized view</c>.</param>
+/// <param name="Table">The recovered table it depends on (directly or through other views).</param>
+/// <param name="Recreated">True when it was recreated in production from the recovered instance's definition (a materialized view also refreshed).</param>
+/// <param name="Reason">Why it was not recreated: production has a relation of that name, the mode does not write, or the statement's error.</param>
+public sealed record TableRecoveryViewResult(string View, string Kind, string Table, bool Recreated, string? Reason);
 
 /// <summary>One table's figures. Counts are null when they were not computed (no primary key to compare by, or check).</summary>
-/// <param name="Table">The table, schema-qualified, quoted as pg_dump quotes it.</param>
+/// <param name="Table">The table, schema-qualified, quoted as pg_dump quotes it: for a name written without a schema, the table production's
+/// search_path chose.</param>
 /// <param name="Mode">The mode that ran (check, preview, insert-missing, replace, side-table).</param>
 /// <param name="InProduction">Whether production had the table before the request.</param>
 /// <param name="Recreated">True when the table was absent from production and was recreated from the recovered instance's definition.</param>
@@ -38,6 +50,9 @@ public sealed record TableRecoveryResult(
 /// <param name="SequencesAdvanced">Sequences moved forward so they are not behind the rows now in the table.</param>
 /// <param name="Warnings">What an operator should know (foreign keys not recreated, figures not computed and why).</param>
 /// <param name="DurationMs">Time spent on this table.</param>
+/// <param name="Requested">The name as the request wrote it.</param>
+/// <param name="ResolvedBy">For a name written without a schema: the search_path it was resolved through (the connecting role's, on production) and
+/// the schema chosen; null for a qualified name.</param>
 public sealed record TableRecoveryTableResult(
     string Table,
     string Mode,
@@ -56,7 +71,9 @@ public sealed record TableRecoveryTableResult(
     IReadOnlyList<IReadOnlyDictionary<string, string>> Samples,
     IReadOnlyList<string> SequencesAdvanced,
     IReadOnlyList<string> Warnings,
-    double DurationMs);
+    double DurationMs,
+    string Requested,
+    string? ResolvedBy);
 
 /// <summary>Sums over a request's tables.</summary>
 public sealed record TableRecoveryTotals(

@@ -86,12 +86,32 @@ public sealed class TableRecoveryService
         var targetEndpoint = await request.Target!.ResolveAsync(_secrets, "target", cancellationToken).ConfigureAwait(false);
         var inBackup = new Dictionary<TablePlan, bool>();
         string? backupId = null;
+        (string BackupId, HashSet<TableName> Listed)? listing = null;
+        var listingRead = false;
+        async Task<(string BackupId, HashSet<TableName> Listed)?> ListingAsync(CancellationToken token)
+        {
+            if (!listingRead)
+            {
+                listing = await ReadBackupListingAsync(request, token).ConfigureAwait(false);
+                listingRead = true;
+            }
+
+            return listing;
+        }
+
         await using (var target = await DatabaseErrors.OpenAsync(targetEndpoint, null, "target", cancellationToken).ConfigureAwait(false))
         {
-            var step = "reading production's catalog";
+            var step = "reading production's search_path";
             try
             {
+                var path = await SearchPath.ReadAsync(target, cancellationToken).ConfigureAwait(false);
+                step = "reading production's catalog";
                 await SystemCatalog.ExecuteAsync(target, SystemCatalog.SessionSetup, cancellationToken).ConfigureAwait(false);
+                step = "resolving the table names without a schema";
+                await TableNameResolver.ResolveAsync(target, path, plans, request.CatalogSource is null || _catalog is null
+                        ? null
+                        : async (name, token) => (await ListingAsync(token).ConfigureAwait(false))?.Listed.Contains(name) == true,
+                    cancellationToken).ConfigureAwait(false);
                 foreach (var plan in plans)
                 {
                     plan.Clock.Start();
@@ -111,6 +131,12 @@ public sealed class TableRecoveryService
                 {
                     await RefuseOutsideReferencesAsync(target, plans, cancellationToken).ConfigureAwait(false);
                 }
+
+                step = "ordering the tables by their foreign keys";
+                if (planned is TableRecoveryMode.InsertMissing or TableRecoveryMode.Replace)
+                {
+                    _ = await WriteOrder.PlanAsync(null, target, plans, cancellationToken).ConfigureAwait(false);
+                }
             }
             catch (Exception e)
             {
@@ -129,23 +155,20 @@ public sealed class TableRecoveryService
             }
 
             var at = request.RestoreTime ?? _time.GetUtcNow();
-            var entry = await _catalog!.FindLatestAsync(BackupEngine.Postgres, request.CatalogSource, at, verifiedOnly: false,
-                cancellationToken: cancellationToken).ConfigureAwait(false)
+            var (listedIn, listed) = await ListingAsync(cancellationToken).ConfigureAwait(false)
                 ?? throw new InvalidInputException(first.Field,
                     $"no table {first.Name} in production, and no PostgreSQL backup of '{request.CatalogSource}' completed at or before " +
                         $"{at.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ} to find it in");
-            var manifest = await _catalog.ReadManifestAsync(entry, cancellationToken).ConfigureAwait(false);
-            backupId = manifest.BackupId.Value;
-            var listed = (manifest.Contents ?? []).Select(c => TableName.TryParseQualified(c.Name)).OfType<TableName>().ToHashSet();
+            backupId = listedIn;
             foreach (var plan in absent)
             {
                 if (!listed.Contains(plan.Name))
                 {
-                    throw new InvalidInputException(plan.Field, $"no table {plan.Name} in production or in the latest backup ({manifest.BackupId})");
+                    throw new InvalidInputException(plan.Field, $"no table {plan.Name} in production or in the latest backup ({listedIn})");
                 }
 
                 inBackup[plan] = true;
-                plan.Warnings.Add($"not in production; listed in backup {manifest.BackupId}: it will be recreated from the recovered instance's definition");
+                plan.Warnings.Add($"not in production; listed in backup {listedIn}: it will be recreated from the recovered instance's definition");
             }
         }
 
@@ -158,7 +181,22 @@ public sealed class TableRecoveryService
 
         return new TableRecoveryResult(
             TableRecoveryModes.Of(TableRecoveryMode.Check), TableRecoveryModes.Of(planned), false, tables, TableRecoveryTotals.Of(tables), backupId, startedAt,
-            Math.Round(clock.Elapsed.TotalMilliseconds, 1));
+            Math.Round(clock.Elapsed.TotalMilliseconds, 1), []);
+    }
+
+    /// <summary>The tables the latest backup of <c>catalogSource</c> at or before <c>restoreTime</c> lists, with its id; null when there is none.</summary>
+    private async Task<(string BackupId, HashSet<TableName> Listed)?> ReadBackupListingAsync(TableRecoveryRequest request, CancellationToken cancellationToken)
+    {
+        var at = request.RestoreTime ?? _time.GetUtcNow();
+        var entry = await _catalog!.FindLatestAsync(BackupEngine.Postgres, request.CatalogSource!, at, verifiedOnly: false,
+            cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (entry is null)
+        {
+            return null;
+        }
+
+        var manifest = await _catalog.ReadManifestAsync(entry, cancellationToken).ConfigureAwait(false);
+        return (manifest.BackupId.Value, (manifest.Contents ?? []).Select(c => TableName.TryParseQualified(c.Name)).OfType<TableName>().ToHashSet());
     }
 
     /// <summary>The checks that need production only; shared by check and the real run so both refuse the same things.</summary>
@@ -238,10 +276,14 @@ public sealed class TableRecoveryService
         await using var source = await DatabaseErrors.OpenAsync(sourceEndpoint, null, "source", cancellationToken).ConfigureAwait(false);
         await using var target = await DatabaseErrors.OpenAsync(targetEndpoint, null, "target", cancellationToken).ConfigureAwait(false);
         NpgsqlTransaction? transaction = null;
+        IReadOnlyList<TableRecoveryViewResult> views = [];
         var step = "preparing the sessions";
         var committing = false;
         try
         {
+            step = "reading production's search_path";
+            var path = await SearchPath.ReadAsync(target, cancellationToken).ConfigureAwait(false);
+            step = "preparing the sessions";
             await SystemCatalog.ExecuteAsync(source, SystemCatalog.SessionSetup, cancellationToken).ConfigureAwait(false);
             await SystemCatalog.ExecuteAsync(target, SystemCatalog.SessionSetup, cancellationToken).ConfigureAwait(false);
             var sourceIdentity = await SystemCatalog.DatabaseIdentityAsync(source, cancellationToken).ConfigureAwait(false);
@@ -253,6 +295,10 @@ public sealed class TableRecoveryService
             // One snapshot of the recovered instance for every table; one transaction in production for everything.
             await SystemCatalog.ExecuteAsync(source, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", cancellationToken).ConfigureAwait(false);
             transaction = await target.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            step = "resolving the table names without a schema";
+            await TableNameResolver.ResolveAsync(target, path, plans,
+                async (name, token) => await SystemCatalog.FindRelationAsync(source, name, token).ConfigureAwait(false) is not null,
+                cancellationToken).ConfigureAwait(false);
 
             foreach (var plan in plans)
             {
@@ -268,7 +314,12 @@ public sealed class TableRecoveryService
                 await RefuseOutsideReferencesAsync(target, plans, cancellationToken).ConfigureAwait(false);
             }
 
-            var order = await WriteOrderAsync(source, plans, cancellationToken).ConfigureAwait(false);
+            // Parents before children, from both catalogs (partitions' keys too); a cycle of deferrable keys is deferred, any other refused.
+            step = "ordering the tables by their foreign keys";
+            var order = mode is TableRecoveryMode.InsertMissing or TableRecoveryMode.Replace
+                ? await WriteOrder.PlanAsync(source, target, plans, cancellationToken).ConfigureAwait(false)
+                : null;
+            var inserts = order?.Inserts ?? plans;
 
             // Read: stage the recovered rows in production's session and compare (or, for side-table, write the side table).
             foreach (var plan in plans)
@@ -297,7 +348,14 @@ public sealed class TableRecoveryService
             // Write: recreate dropped tables, insert or replace rows, in foreign-key order, then keys and sequences.
             if (mode is TableRecoveryMode.InsertMissing or TableRecoveryMode.Replace)
             {
-                foreach (var plan in order.Where(p => p.Recreate))
+                if (order!.SetConstraintsSql is { } defer)
+                {
+                    step = "deferring the foreign keys of a cycle to commit";
+                    await SystemCatalog.ExecuteAsync(target, defer, cancellationToken).ConfigureAwait(false);
+                    logger.Info("foreign keys deferred to commit", ("constraints", string.Join(", ", order.Deferred)));
+                }
+
+                foreach (var plan in inserts.Where(p => p.Recreate))
                 {
                     plan.Clock.Start();
                     step = $"recreating {plan.Display} from the recovered instance's definition";
@@ -308,7 +366,7 @@ public sealed class TableRecoveryService
                     plan.Clock.Stop();
                 }
 
-                var truncate = order.Where(p => p.InProduction && !p.Recreate && mode == TableRecoveryMode.Replace).ToList();
+                var truncate = order.Deletes.Where(p => p.InProduction && !p.Recreate && mode == TableRecoveryMode.Replace).ToList();
                 if (truncate.Count > 0)
                 {
                     step = "emptying the tables to replace";
@@ -316,7 +374,7 @@ public sealed class TableRecoveryService
                         cancellationToken).ConfigureAwait(false);
                 }
 
-                foreach (var plan in order)
+                foreach (var plan in inserts)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
                     plan.Clock.Start();
@@ -329,7 +387,7 @@ public sealed class TableRecoveryService
                     }
                 }
 
-                foreach (var plan in order.Where(p => p.Recreate))
+                foreach (var plan in inserts.Where(p => p.Recreate))
                 {
                     cancellationToken.ThrowIfCancellationRequested();
                     plan.Clock.Start();
@@ -338,7 +396,7 @@ public sealed class TableRecoveryService
                     plan.Clock.Stop();
                 }
 
-                foreach (var plan in order)
+                foreach (var plan in inserts)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
                     plan.Clock.Start();
@@ -346,6 +404,22 @@ public sealed class TableRecoveryService
                     await SequenceCatchUp.RunAsync(source, target, plan, cancellationToken).ConfigureAwait(false);
                     plan.Clock.Stop();
                 }
+
+                // Views that DROP TABLE … CASCADE took with a recreated table: recreated where production lacks them.
+                step = "recreating the views lost with the dropped tables";
+                var lost = await DependentViews.FindAsync(source, inserts.Where(p => p.Recreate).ToList(), cancellationToken).ConfigureAwait(false);
+                views = await DependentViews.RecreateAsync(source, target, transaction, lost, cancellationToken).ConfigureAwait(false);
+                foreach (var view in views)
+                {
+                    logger.Info(view.Recreated ? "view recreated" : "view not recreated", ("view", view.View), ("kind", view.Kind), ("table", view.Table),
+                        ("reason", view.Reason));
+                }
+            }
+            else if (mode == TableRecoveryMode.Preview)
+            {
+                step = "looking for views lost with the dropped tables";
+                var lost = await DependentViews.FindAsync(source, plans.Where(p => !p.InProduction).ToList(), cancellationToken).ConfigureAwait(false);
+                views = await DependentViews.DescribeAsync(target, lost, cancellationToken).ConfigureAwait(false);
             }
 
             cancellationToken.ThrowIfCancellationRequested();
@@ -394,7 +468,8 @@ public sealed class TableRecoveryService
         }
 
         return new TableRecoveryResult(
-            TableRecoveryModes.Of(mode), null, writes, tables, TableRecoveryTotals.Of(tables), null, startedAt, Math.Round(clock.Elapsed.TotalMilliseconds, 1));
+            TableRecoveryModes.Of(mode), null, writes, tables, TableRecoveryTotals.Of(tables), null, startedAt, Math.Round(clock.Elapsed.TotalMilliseconds, 1),
+            views);
     }
 
     private async Task PlanAsync(
@@ -465,31 +540,6 @@ public sealed class TableRecoveryService
         }
 
         plan.Definition = await DroppedTableDefinition.ReadAsync(_tools, sourceEndpoint, plan.Name, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>Parents before children (by the recovered instance's foreign keys), so each insert finds the rows it references; request order
-    /// otherwise.</summary>
-    private static async Task<IReadOnlyList<TablePlan>> WriteOrderAsync(NpgsqlConnection source, List<TablePlan> plans, CancellationToken cancellationToken)
-    {
-        var byOid = plans.ToDictionary(p => p.Source!.Oid);
-        var edges = await SystemCatalog.ForeignKeyEdgesAsync(source, byOid.Keys.ToArray(), cancellationToken).ConfigureAwait(false);
-        var parents = plans.ToDictionary(p => p, _ => new HashSet<TablePlan>());
-        foreach (var (referencing, referenced) in edges)
-        {
-            parents[byOid[referencing]].Add(byOid[referenced]);
-        }
-
-        var order = new List<TablePlan>();
-        var remaining = plans.ToList();
-        while (remaining.Count > 0)
-        {
-            // A cycle has no table without pending parents: take the first in request order (deferrable keys still work).
-            var next = remaining.FirstOrDefault(p => parents[p].All(order.Contains)) ?? remaining[0];
-            order.Add(next);
-            remaining.Remove(next);
-        }
-
-        return order;
     }
 
     private static async Task StageAsync(NpgsqlConnection source, NpgsqlConnection target, TablePlan plan, CancellationToken cancellationToken)
