@@ -211,8 +211,8 @@ public sealed class EksEmulatorTests
     [InlineData("PUT", ScalePath, """{ "spec": { "replicas": 1 } }""", "EKS.400", "BadRequest")]
     [InlineData("PUT", ScalePath, """{ "apiVersion": "apps/v1", "kind": "Deployment", "metadata": { "name": "backend" } }""", "EKS.400", "BadRequest")]
     [InlineData("PUT", ScalePath, """[ { "op": "replace" } ]""", "EKS.400", "BadRequest")]
-    [InlineData("PUT", "/apis/apps/v1/namespaces/production/deployments/backend", """{ "apiVersion": "autoscaling/v1", "kind": "Scale", "metadata": { "name": "backend" } }""",
-        "EKS.400", "BadRequest")]
+    [InlineData("PUT", "/apis/apps/v1/namespaces/production/deployments/backend",
+        """{ "apiVersion": "autoscaling/v1", "kind": "Scale", "metadata": { "name": "backend" } }""", "EKS.400", "BadRequest")]
     [InlineData("DELETE", "/apis/apps/v1/namespaces/production/deployments/backend", null, "EKS.405", "MethodNotAllowed")]
     [InlineData("GET", "/api/v1/namespaces/production/pods", null, "EKS.404", "NotFound")]
     public async Task Call_WhenTheRequestIsNotOneTheClusterAccepts_ShouldFailAsTheIntegrationReportsIt(

@@ -18,7 +18,8 @@ public sealed class TaskFaultsTests
     {
         // Arrange
         using var folder = new TempFolder();
-        await using var cloud = TestCloud.Create(TestCloud.WriteTemplate(folder, new Dictionary<string, string> { ["Machine"] = Machine }), folder.Path + "/state");
+        var template = TestCloud.WriteTemplate(folder, new Dictionary<string, string> { ["Machine"] = Machine });
+        await using var cloud = TestCloud.Create(template, folder.Path + "/state");
         cloud.Dispatcher.Faults.FailOnce("Read The Deployment", "Injected.Failure", "the test says so");
 
         // Act

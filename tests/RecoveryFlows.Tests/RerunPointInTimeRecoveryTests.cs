@@ -62,7 +62,9 @@ public sealed class RerunPointInTimeRecoveryTests(RecoveryCloud env) : IClassFix
         if (firstArn is not null)
         {
             Assert.Contains(audit, e => e.Actor == firstArn && e.Result == "failed" && e.Details.Contains(Injected, StringComparison.Ordinal));
-            Assert.Contains(env.Cloud.Sns.Messages, m => m.Subject == "DR: point-in-time recovery FAILED" && m.Message.Contains(first, StringComparison.Ordinal));
+            Assert.Contains(
+                env.Cloud.Sns.Messages,
+                m => m.Subject == "DR: point-in-time recovery FAILED" && m.Message.Contains(first, StringComparison.Ordinal));
         }
     }
 }

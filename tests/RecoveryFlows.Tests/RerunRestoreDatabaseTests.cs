@@ -87,7 +87,9 @@ public sealed class RerunRestoreDatabaseTests(RestoreRerunCloud rerun) : IClassF
         var superseded = failingState is "Restart The Application" or "Check The Application" ? new[] { $"restored-{first}-final" } : [];
         Assert.Equal(evidence.Concat(superseded).Order(StringComparer.Ordinal), await Env.SnapshotsAsync(first));
 
-        var report = Assert.Single(Env.Cloud.Sns.Messages, m => m.Subject == "DR: database restored" && m.Message.Contains(runName + " finished", StringComparison.Ordinal));
+        var report = Assert.Single(
+            Env.Cloud.Sns.Messages,
+            m => m.Subject == "DR: database restored" && m.Message.Contains(runName + " finished", StringComparison.Ordinal));
         var audit = await Env.AuditEventsAsync();
         Assert.Contains(audit, e => e.Actor == run.ExecutionArn && e.Result == "succeeded");
         if (firstArn is not null)
@@ -128,7 +130,9 @@ public sealed class RerunRestoreDatabaseTests(RestoreRerunCloud rerun) : IClassF
         Assert.Equal(rerun.OriginalData.OrderBy(p => p.Key).ToArray(), inUse.OrderBy(p => p.Key).ToArray());
         Assert.DoesNotContain(ConfigMapAnnotations().Keys, k => k.StartsWith("dr.marketplace/", StringComparison.Ordinal));
         Assert.DoesNotContain(DeploymentAnnotations().Keys, k => k.StartsWith("dr.marketplace/", StringComparison.Ordinal));
-        Assert.Contains(Env.Cloud.Sns.Messages, m => m.Subject == "DR: database reverted" && m.Message.Contains(RecoveryCloud.Instance, StringComparison.Ordinal));
+        Assert.Contains(
+            Env.Cloud.Sns.Messages,
+            m => m.Subject == "DR: database reverted" && m.Message.Contains(RecoveryCloud.Instance, StringComparison.Ordinal));
         Assert.Contains(await Env.AuditEventsAsync(), e => e.Actor == revert.ExecutionArn && e.Result == "succeeded" && e.Details.Contains("revert-database"));
         Assert.Equal(("FAILED", "NothingToRevert"), (again.Status, again.Error));
         Assert.Equal(["GET backend-database 200"],

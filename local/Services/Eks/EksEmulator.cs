@@ -12,8 +12,9 @@ namespace DisasterRecovery.LocalEks;
 /// The optimized EKS integration <c>arn:aws:states:::eks:call</c> against a recorded Kubernetes cluster kept in
 /// <c>eks.json</c>: Deployments, with GET and PUT of <c>/apis/apps/v1/namespaces/{ns}/deployments/{name}</c> (the whole
 /// object, its metadata's labels and annotations kept as sent, as the API server keeps them) and GET and PUT of its
-/// <c>/scale</c> subresource (which, as on the API server, changes only spec.replicas: annotations sent in a Scale are dropped) (an autoscaling/v1 Scale, with the deployment's <c>resourceVersion</c> as an
-/// optimistic-concurrency precondition), so a flow can do what <c>kubectl scale deployment/backend --replicas=0 -n
+/// <c>/scale</c> subresource (an autoscaling/v1 Scale, with the deployment's <c>resourceVersion</c> as an
+/// optimistic-concurrency precondition; as on the API server, a PUT of it changes only spec.replicas, annotations
+/// sent in a Scale are dropped), so a flow can do what <c>kubectl scale deployment/backend --replicas=0 -n
 /// production</c> does; and ConfigMaps, with GET and PUT of <c>/api/v1/namespaces/{ns}/configmaps/{name}</c> and GET
 /// (list) and POST (create) of <c>/api/v1/namespaces/{ns}/configmaps</c>. Objects are answered as the API server
 /// serialises them: fields Kubernetes marks <c>omitempty</c> are absent when zero or empty (a Scale at 0 replicas has
