@@ -95,7 +95,10 @@ public sealed class RerunRestoreDatabaseTests(RestoreRerunCloud rerun) : IClassF
         if (firstArn is not null)
         {
             Assert.Contains(firstArn, report.Message, StringComparison.Ordinal);
-            Assert.Equal(["started", "failed"], audit.Where(e => e.Actor == firstArn).Select(e => e.Result).ToArray());
+            // The flow's own events (its functions audit their steps under the same actor); the log's keys are not in time order.
+            Assert.Equal(["failed", "started"],
+                audit.Where(e => e.Actor == firstArn && e.Details.Contains("\"kind\":\"restore-database\"", StringComparison.Ordinal))
+                    .Select(e => e.Result).Order(StringComparer.Ordinal).ToArray());
             var succeeded = audit.Single(e => e.Actor == run.ExecutionArn && e.Result == "succeeded");
             Assert.Contains(firstArn, succeeded.Details, StringComparison.Ordinal);
         }

@@ -6,7 +6,7 @@ namespace DisasterRecovery.RecoveryFlows.Tests;
 
 /// <summary>
 /// statemachines/restore-database.asl.json against the application as a failed run can leave it, and against another
-/// client of the cluster: the backend already at 0 replicas (Kubernetes then leaves spec.replicas out of its Scale), and
+/// client of the cluster: the backend already at 0 replicas without the record a run of the flow leaves (someone else stopped it), and
 /// the ConfigMap changed between the flow's GET and its PUT.
 /// </summary>
 [Collection(RecoveryFlowsCollection.Name)]
