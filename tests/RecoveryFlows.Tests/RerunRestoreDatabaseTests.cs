@@ -99,7 +99,8 @@ public sealed class RerunRestoreDatabaseTests(RestoreRerunCloud rerun) : IClassF
             Assert.Equal(["failed", "started"],
                 audit.Where(e => e.Actor == firstArn && e.Details.Contains("\"kind\":\"restore-database\"", StringComparison.Ordinal))
                     .Select(e => e.Result).Order(StringComparer.Ordinal).ToArray());
-            var succeeded = audit.Single(e => e.Actor == run.ExecutionArn && e.Result == "succeeded");
+            var succeeded = audit.Single(e => e.Actor == run.ExecutionArn && e.Result == "succeeded" &&
+                                              e.Details.Contains("\"kind\":\"restore-database\"", StringComparison.Ordinal));
             Assert.Contains(firstArn, succeeded.Details, StringComparison.Ordinal);
         }
     }
