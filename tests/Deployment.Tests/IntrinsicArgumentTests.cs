@@ -29,6 +29,22 @@ public sealed class IntrinsicArgumentTests
             ["$.switch.configMap"] = "eks:call answers a GET that succeeded with the object as ResponseBody",
             ["$.assessment.restoreReason"] = "PostgresAssessHandler always sets Estimate, whose Reason is a non-nullable string",
             ["$.Body"] = "s3:getObject answers with the object's content as Body; the job wrote it (an absent object is NoSuchKey, not null)",
+            ["$.application.deployment"] = "eks:call answers a GET that succeeded with the Deployment as ResponseBody",
+            ["$.application.deployment.metadata"] = "the API server answers every object with its metadata",
+            ["$.application.deployment.spec"] = "the API server answers a Deployment with its spec",
+            ["$.switch.configMap.metadata"] = "the API server answers every object with its metadata",
+            ["$.switch.configMap.metadata.annotations"] = "reached only after a Choice found an annotation of it to be a string",
+            ["$.application.deployment.metadata.annotations['dr.marketplace/original-replicas']"] =
+                "a Choice right before tests it IsString (brackets are not followed)",
+            ["$.application.deployment.metadata.annotations['dr.marketplace/annotations-before-stop']"] =
+                "a Choice right before tests it IsString (brackets are not followed)",
+            ["$.switch.configMap.metadata.annotations['dr.marketplace/previous']"] = "a Choice right before tests it IsString (brackets are not followed)",
+            ["$.revert.previous.data"] = "only the revert path reaches it, after Is The Record Of The Switch Complete? tested it IsNull: false",
+            ["$.revert.previous.instance"] = "only the revert path reaches it, after Is The Record Of The Switch Complete? tested it IsString: true",
+            ["$.superseded.identifier"] = "the literal 'none' (Nothing Superseded Yet) or an annotation a Choice tested IsString",
+            ["$.earlier.stoppedBy"] = "the literal 'none' (Assume No Earlier Run) or an annotation a Choice tested IsString",
+            ["$.earlier.switchedBy"] = "the literal 'none' (Assume No Earlier Run) or an annotation a Choice tested IsString",
+            ["$.restoreChoice.runner"] = "one of the Restore On … Pass states sets it to a literal on every way to the restore",
         },
         ["statemachines/postgres-backup.asl.json"] = new(StringComparer.Ordinal)
         {

@@ -64,6 +64,36 @@ public sealed class EksEmulatorTests
     }
 
     [Fact]
+    public async Task PutDeployment_WhenAnnotationsAndReplicasChangeInOneRequest_ShouldKeepTheAnnotationsWhereAScalePutDropsThem()
+    {
+        // Arrange: the seeded backend as GET returns it, with an annotation added and replicas 0; then a Scale carrying another.
+        using var folder = new TempFolder();
+        await using var cloud = Cloud(folder, Machine("GET", "/apis/apps/v1/namespaces/production/deployments/backend"));
+        var deployment = cloud.Eks.Deployment("production", "backend")!.DeepClone().AsObject();
+        deployment["metadata"]!["annotations"]!["dr.marketplace/original-replicas"] = "3";
+        deployment["spec"]!["replicas"] = 0;
+        var put = TestCloud.WriteTemplate(folder, new Dictionary<string, string>
+        {
+            ["PutDeployment"] = Machine("PUT", "/apis/apps/v1/namespaces/production/deployments/backend", deployment.ToJsonString()),
+            ["PutScale"] = Machine("PUT", ScalePath, ScaleBody(2, """ "annotations": { "dropped": "yes" } """)),
+        });
+        await using var flows = TestCloud.Create(put, folder.Path + "/state");
+
+        // Act
+        var first = await flows.RunExecutionAsync("PutDeployment", "{}");
+        var annotationsAfterPut = flows.Eks.Deployment("production", "backend")!["metadata"]!["annotations"]!.ToJsonString();
+        var second = await flows.RunExecutionAsync("PutScale", "{}");
+
+        // Assert
+        Assert.True((first.Status, second.Status) == ("SUCCEEDED", "SUCCEEDED"), $"{first.Cause} {second.Cause}");
+        Assert.Equal("""{"deployment.kubernetes.io/revision":"1","dr.marketplace/original-replicas":"3"}""", annotationsAfterPut);
+        var after = flows.Eks.Deployment("production", "backend")!;
+        Assert.Equal(2, flows.Eks.Replicas("production", "backend"));
+        Assert.Equal(annotationsAfterPut, after["metadata"]!["annotations"]!.ToJsonString());
+        Assert.Equal("3", after["metadata"]!["resourceVersion"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task GetScale_WhenTheDeploymentIsAtZeroReplicas_ShouldOmitSpecReplicasAsTheApiServerDoes()
     {
         using var folder = new TempFolder();
@@ -181,7 +211,8 @@ public sealed class EksEmulatorTests
     [InlineData("PUT", ScalePath, """{ "spec": { "replicas": 1 } }""", "EKS.400", "BadRequest")]
     [InlineData("PUT", ScalePath, """{ "apiVersion": "apps/v1", "kind": "Deployment", "metadata": { "name": "backend" } }""", "EKS.400", "BadRequest")]
     [InlineData("PUT", ScalePath, """[ { "op": "replace" } ]""", "EKS.400", "BadRequest")]
-    [InlineData("PUT", "/apis/apps/v1/namespaces/production/deployments/backend", """{ "metadata": { "name": "backend" } }""", "EKS.405", "MethodNotAllowed")]
+    [InlineData("PUT", "/apis/apps/v1/namespaces/production/deployments/backend",
+        """{ "apiVersion": "autoscaling/v1", "kind": "Scale", "metadata": { "name": "backend" } }""", "EKS.400", "BadRequest")]
     [InlineData("DELETE", "/apis/apps/v1/namespaces/production/deployments/backend", null, "EKS.405", "MethodNotAllowed")]
     [InlineData("GET", "/api/v1/namespaces/production/pods", null, "EKS.404", "NotFound")]
     public async Task Call_WhenTheRequestIsNotOneTheClusterAccepts_ShouldFailAsTheIntegrationReportsIt(

@@ -6,7 +6,7 @@ namespace DisasterRecovery.RecoveryFlows.Tests;
 
 /// <summary>
 /// statemachines/restore-database.asl.json against the application as a failed run can leave it, and against another
-/// client of the cluster: the backend already at 0 replicas (Kubernetes then leaves spec.replicas out of its Scale), and
+/// client of the cluster: the backend already at 0 replicas without the record a run of the flow leaves (someone else stopped it), and
 /// the ConfigMap changed between the flow's GET and its PUT.
 /// </summary>
 [Collection(RecoveryFlowsCollection.Name)]
@@ -47,7 +47,7 @@ public sealed class RestoreDatabaseApplicationTests(RecoveryCloud env) : IClassF
         Assert.Contains(env.Cloud.Sns.Messages, m => m.Subject == "DR: database restore FAILED (nothing changed)" &&
                                                     m.Message.Contains("restore-stopped", StringComparison.Ordinal) &&
                                                     m.Message.Contains("ApplicationAlreadyStopped", StringComparison.Ordinal));
-        Assert.Equal(["GET scale 200"], env.Cloud.Eks.Calls.Skip(callsBefore).Select(c => $"{c.Method} {c.Path.Split('/')[^1]} {c.StatusCode}").ToArray());
+        Assert.Equal(["GET backend 200"], env.Cloud.Eks.Calls.Skip(callsBefore).Select(c => $"{c.Method} {c.Path.Split('/')[^1]} {c.StatusCode}").ToArray());
         Assert.Equal(0, env.Cloud.Eks.Replicas(PlatformEmulators.Namespace, PlatformEmulators.Deployment));
         Assert.Null(await SnapshotStatusAsync("evidence-restore-stopped"));
 
@@ -88,8 +88,8 @@ public sealed class RestoreDatabaseApplicationTests(RecoveryCloud env) : IClassF
             var inUse = env.Cloud.Eks.ConfigMapInUse(PlatformEmulators.Namespace, PlatformEmulators.Deployment, DatabaseConfigMap.Name)!;
             Assert.Equal(port.ToString(System.Globalization.CultureInfo.InvariantCulture), inUse[DatabaseConfigMap.PortKey]);
             Assert.Equal("20", inUse["POOL_SIZE"]);
-            Assert.Equal(["GET scale 200", "PUT scale 200", $"GET {DatabaseConfigMap.Name} 200", $"PUT {DatabaseConfigMap.Name} 409",
-                          $"GET {DatabaseConfigMap.Name} 200", $"PUT {DatabaseConfigMap.Name} 200", "GET scale 200", "PUT scale 200"],
+            Assert.Equal(["GET backend 200", "PUT backend 200", $"GET {DatabaseConfigMap.Name} 200", $"PUT {DatabaseConfigMap.Name} 409",
+                          $"GET {DatabaseConfigMap.Name} 200", $"PUT {DatabaseConfigMap.Name} 200", "GET backend 200", "PUT backend 200"],
                 env.Cloud.Eks.Calls.Skip(callsBefore).Select(c => $"{c.Method} {c.Path.Split('/')[^1]} {c.StatusCode}").ToArray());
             Assert.Contains(
                 env.Cloud.Sns.Messages,

@@ -62,7 +62,8 @@ public sealed class RestoreDatabaseTests(RecoveryCloud env) : IClassFixture<Reco
         Assert.Equal(PlatformEmulators.SeedReplicas, env.Cloud.Eks.Replicas(PlatformEmulators.Namespace, PlatformEmulators.Deployment));
         var calls = env.Cloud.Eks.Calls.Skip(callsBefore).Select(c => $"{c.Method} {c.Path.Split('/')[^1]} {c.StatusCode}").ToList();
         Assert.Equal(
-            ["GET scale 200", "PUT scale 200", $"GET {DatabaseConfigMap.Name} 200", $"PUT {DatabaseConfigMap.Name} 200", "GET scale 200", "PUT scale 200"],
+            ["GET backend 200", "PUT backend 200", $"GET {DatabaseConfigMap.Name} 200", $"PUT {DatabaseConfigMap.Name} 200",
+             "GET backend 200", "PUT backend 200"],
             calls);
         Assert.Equal(jobsCorrupted, await env.RowsAsync("jobs"));
         Assert.Equal("available", await SnapshotStatusAsync("evidence-restore-happy"));

@@ -50,9 +50,13 @@ public sealed class LocalTaskDispatcher : ITaskResourceInvoker
     /// <summary>A <c>.waitForTaskToken</c> task has delivered its token and now waits for SendTaskSuccess/Failure.</summary>
     public event EventHandler<TaskTokenIssuedEventArgs>? TaskTokenIssued;
 
+    /// <summary>Failures tests inject: <c>Faults.FailOnce(stateName, error, cause)</c> fails that Task once instead of running it.</summary>
+    public TaskFaults Faults { get; } = new();
+
     /// <inheritdoc />
     public async Task<JsonNode?> InvokeAsync(TaskInvocation invocation, CancellationToken cancellationToken)
     {
+        Faults.ThrowIfPending(invocation.StateName, invocation.ExecutionArn);
         var result = TaskResource.Classify(invocation.BaseResource) switch
         {
             LambdaInvokeResource => await InvokeLambdaIntegrationAsync(invocation, cancellationToken).ConfigureAwait(false),

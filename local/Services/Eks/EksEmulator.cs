@@ -10,9 +10,11 @@ namespace DisasterRecovery.LocalEks;
 
 /// <summary>
 /// The optimized EKS integration <c>arn:aws:states:::eks:call</c> against a recorded Kubernetes cluster kept in
-/// <c>eks.json</c>: Deployments, with GET of <c>/apis/apps/v1/namespaces/{ns}/deployments/{name}</c> and GET and PUT
-/// of its <c>/scale</c> subresource (an autoscaling/v1 Scale, with the deployment's <c>resourceVersion</c> as an
-/// optimistic-concurrency precondition), so a flow can do what <c>kubectl scale deployment/backend --replicas=0 -n
+/// <c>eks.json</c>: Deployments, with GET and PUT of <c>/apis/apps/v1/namespaces/{ns}/deployments/{name}</c> (the whole
+/// object, its metadata's labels and annotations kept as sent, as the API server keeps them) and GET and PUT of its
+/// <c>/scale</c> subresource (an autoscaling/v1 Scale, with the deployment's <c>resourceVersion</c> as an
+/// optimistic-concurrency precondition; as on the API server, a PUT of it changes only spec.replicas, annotations
+/// sent in a Scale are dropped), so a flow can do what <c>kubectl scale deployment/backend --replicas=0 -n
 /// production</c> does; and ConfigMaps, with GET and PUT of <c>/api/v1/namespaces/{ns}/configmaps/{name}</c> and GET
 /// (list) and POST (create) of <c>/api/v1/namespaces/{ns}/configmaps</c>. Objects are answered as the API server
 /// serialises them: fields Kubernetes marks <c>omitempty</c> are absent when zero or empty (a Scale at 0 replicas has
@@ -268,11 +270,10 @@ public sealed partial class EksEmulator : ServiceEmulator
     private static (int Status, JsonObject Body) AnswerDeployment(
         EksState state, string method, string path, string contentType, string ns, string name, bool scale, JsonNode? body, DateTimeOffset now)
     {
-        var served = scale ? method is "GET" or "PUT" or "PATCH" : method is "GET" or "PATCH";
-        if (!served)
+        if (method is not ("GET" or "PUT" or "PATCH"))
         {
             return (405, EksKubernetesObjects.Failure(405, "MethodNotAllowed",
-                $"the local EKS emulator serves GET and PATCH of a deployment and GET, PUT and PATCH of its /scale, not {method} {path}"));
+                $"the local EKS emulator serves GET, PUT and PATCH of a deployment and of its /scale, not {method} {path}"));
         }
 
         if (method == "PATCH" && UnsupportedPatch(contentType) is { } unsupported)
@@ -295,10 +296,11 @@ public sealed partial class EksEmulator : ServiceEmulator
         {
             return (400, EksKubernetesObjects.Failure(400, "BadRequest", method == "PATCH"
                 ? "the local EKS emulator applies a PATCH as a JSON merge patch (application/merge-patch+json): the RequestBody must be a JSON object"
-                : "the RequestBody of a PUT of /scale must be the whole autoscaling/v1 Scale, a JSON object"));
+                : scale ? "the RequestBody of a PUT of /scale must be the whole autoscaling/v1 Scale, a JSON object"
+                    : "the RequestBody of a PUT of a deployment must be the whole apps/v1 Deployment, a JSON object"));
         }
 
-        if (scale && ScaleTypeProblem(request) is { } typeProblem)
+        if ((scale ? ScaleTypeProblem(request) : DeploymentTypeProblem(request)) is { } typeProblem)
         {
             return typeProblem;
         }
@@ -370,7 +372,25 @@ public sealed partial class EksEmulator : ServiceEmulator
         return null;
     }
 
-    /// <summary>The patched deployment with what clients cannot change restored, generation and status updated.</summary>
+    /// <summary>400 when a deployment body says it is something other than an apps/v1 Deployment.</summary>
+    private static (int Status, JsonObject Body)? DeploymentTypeProblem(JsonObject body)
+    {
+        if (body["apiVersion"] is { } apiVersion && StringOf(apiVersion) != "apps/v1")
+        {
+            return (400, EksKubernetesObjects.Failure(400, "BadRequest",
+                $"the API version in the data ({apiVersion.ToJsonString()}) does not match the expected API version (apps/v1)"));
+        }
+
+        if (body["kind"] is { } kind && StringOf(kind) != "Deployment")
+        {
+            return (400, EksKubernetesObjects.Failure(400, "BadRequest",
+                $"the kind in the data ({kind.ToJsonString()}) does not match the expected kind (Deployment)"));
+        }
+
+        return null;
+    }
+
+    /// <summary>The patched or replaced deployment with what clients cannot change restored, generation and status updated.</summary>
     private static JsonObject Settled(JsonObject before, JsonObject patched)
     {
         var result = (JsonObject)patched.DeepClone();
