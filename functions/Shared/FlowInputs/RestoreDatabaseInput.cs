@@ -5,7 +5,7 @@ namespace DisasterRecovery.FlowInputs;
 /// <summary>
 /// statemachines/restore-database.asl.json's input, every field optional: which backup (the newest verified one
 /// completed at or before <c>before</c>), which instance, the poll cap, the health URL, why, how many replicas to
-/// restart a stopped application with, and where the restore runs.
+/// restart a stopped application with, where the restore runs, and whether to restore or revert.
 /// </summary>
 public sealed record RestoreDatabaseInput : IFlowInput
 {
@@ -42,6 +42,10 @@ public sealed record RestoreDatabaseInput : IFlowInput
     /// <summary><c>lambda</c> or <c>fargate</c>; default PostgresAssess's estimate.</summary>
     public string? Runner { get; init; }
 
+    /// <summary><c>restore</c> (default) or <c>revert</c>: point the application back to the endpoint before the first switch
+    /// (recorded on the ConfigMap) and restart it at its recorded replica count.</summary>
+    public string? Mode { get; init; }
+
     public void Validate()
     {
         FlowInputFields.Timestamp(Before, "before");
@@ -54,5 +58,6 @@ public sealed record RestoreDatabaseInput : IFlowInput
 
         FlowInputFields.AtLeast(Replicas, 1, "replicas");
         FlowInputFields.OneOf(Runner, "runner", "lambda", "fargate");
+        FlowInputFields.OneOf(Mode, "mode", "restore", "revert");
     }
 }
