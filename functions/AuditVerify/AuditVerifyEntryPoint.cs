@@ -7,7 +7,8 @@ namespace DisasterRecovery.Functions.AuditVerify;
 
 /// <summary>
 /// Wires the real dependencies from the environment: the audit log (<see cref="AuditEnvironment"/>: <c>AUDIT_BUCKET</c>,
-/// <c>AUDIT_PREFIX</c>), <c>BACKUP_BUCKET</c> (optional: the daily protection check covers it too), and <c>AWS_ENDPOINT_URL_S3</c> for the local cloud. Found by the local cloud
+/// <c>AUDIT_PREFIX</c>), <c>BACKUP_BUCKET</c> (optional: the daily protection check covers it too),
+/// and <c>AWS_ENDPOINT_URL_S3</c> for the local cloud. Found by the local cloud
 /// through <see cref="ILambdaEntryPoint"/>.
 /// </summary>
 public sealed class AuditVerifyEntryPoint : ILambdaEntryPoint

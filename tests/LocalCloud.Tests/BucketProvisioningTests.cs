@@ -25,10 +25,11 @@ public sealed class BucketProvisioningTests
             var versioning = await client.GetBucketVersioningAsync(new GetBucketVersioningRequest { BucketName = bucket });
             Assert.Equal(VersionStatus.Enabled, versioning.VersioningConfig.Status);
             var encryption = await client.GetBucketEncryptionAsync(new GetBucketEncryptionRequest { BucketName = bucket });
-            Assert.Equal(ServerSideEncryptionMethod.AES256,
-                Assert.Single(encryption.ServerSideEncryptionConfiguration.ServerSideEncryptionRules).ServerSideEncryptionByDefault.ServerSideEncryptionAlgorithm);
+            var rule = Assert.Single(encryption.ServerSideEncryptionConfiguration.ServerSideEncryptionRules);
+            Assert.Equal(ServerSideEncryptionMethod.AES256, rule.ServerSideEncryptionByDefault.ServerSideEncryptionAlgorithm);
             var block = (await client.GetPublicAccessBlockAsync(new GetPublicAccessBlockRequest { BucketName = bucket })).PublicAccessBlockConfiguration;
-            Assert.True(block.BlockPublicAcls == true && block.IgnorePublicAcls == true && block.BlockPublicPolicy == true && block.RestrictPublicBuckets == true);
+            Assert.True(block.BlockPublicAcls == true && block.IgnorePublicAcls == true);
+            Assert.True(block.BlockPublicPolicy == true && block.RestrictPublicBuckets == true);
             var ownership = await client.GetBucketOwnershipControlsAsync(new GetBucketOwnershipControlsRequest { BucketName = bucket });
             Assert.Equal(ObjectOwnership.BucketOwnerEnforced, Assert.Single(ownership.OwnershipControls.Rules).ObjectOwnership);
             var policy = await client.GetBucketPolicyAsync(new GetBucketPolicyRequest { BucketName = bucket });
@@ -88,7 +89,8 @@ public sealed class BucketProvisioningTests
         Assert.Equal(ObjectLockRetentionMode.Governance, lockConfiguration.ObjectLockConfiguration.Rule.DefaultRetention.Mode);
         Assert.NotNull(await s3.GetBucketEncryptionAsync(new GetBucketEncryptionRequest { BucketName = "drill-reports" }));
         Assert.Contains(second.BucketChanges, c => c.Contains("versioning never enabled → Enabled", StringComparison.Ordinal));
-        Assert.Contains(second.BucketChanges, c => c.Contains("Object Lock turned on", StringComparison.Ordinal) && c.Contains("rm -rf", StringComparison.Ordinal));
+        Assert.Contains(second.BucketChanges,
+            c => c.Contains("Object Lock turned on", StringComparison.Ordinal) && c.Contains("rm -rf", StringComparison.Ordinal));
         var fresh = await s3.PutObjectAsync(new PutObjectRequest { BucketName = "drill-reports", Key = "new.json", ContentBody = "{}" });
         var locked = await Assert.ThrowsAsync<AmazonS3Exception>(() =>
             s3.DeleteObjectAsync(new DeleteObjectRequest { BucketName = "drill-reports", Key = "new.json", VersionId = fresh.VersionId }));
@@ -155,7 +157,8 @@ internal static class DrillBuckets
             StateDirectory = Path.Combine(stateRoot, "cloud", "s3"), Port = 0, RequestLog = null,
         }))
         {
-            using var client = new DisasterRecovery.LocalS3.S3Connection(server.Endpoint, server.AccessKeyId, server.SecretAccessKey, server.Region).CreateClient();
+            var connection = new DisasterRecovery.LocalS3.S3Connection(server.Endpoint, server.AccessKeyId, server.SecretAccessKey, server.Region);
+            using var client = connection.CreateClient();
             var buckets = (await client.ListBucketsAsync()).Buckets.Select(b => b.BucketName).ToList();
             var backupBucket = buckets.Single(b => b.Contains("-backups-", StringComparison.Ordinal));
             var auditBucket = buckets.Single(b => b.Contains("-audit-logs-", StringComparison.Ordinal));

@@ -135,7 +135,10 @@ public class BucketAccessSettingsTests
                 [
                     new ServerSideEncryptionRule
                     {
-                        ServerSideEncryptionByDefault = new ServerSideEncryptionByDefault { ServerSideEncryptionAlgorithm = new ServerSideEncryptionMethod("ROT13") },
+                        ServerSideEncryptionByDefault = new ServerSideEncryptionByDefault
+                        {
+                            ServerSideEncryptionAlgorithm = new ServerSideEncryptionMethod("ROT13"),
+                        },
                     },
                 ],
             },

@@ -128,7 +128,8 @@ public sealed class AuditLog
     {
         if (!_bucketChecked)
         {
-            await BucketProtection.RequireAsync(_s3, _options.Bucket, "the audit log", _options.AllowUnprotectedBucket, _options.Retention is null, cancellationToken)
+            var (allowed, needsDefaultRetention) = (_options.AllowUnprotectedBucket, _options.Retention is null);
+            await BucketProtection.RequireAsync(_s3, _options.Bucket, "the audit log", allowed, needsDefaultRetention, cancellationToken)
                 .ConfigureAwait(false);
             _bucketChecked = true;
         }

@@ -51,7 +51,8 @@ internal sealed class BucketProvisioner(IAmazonS3 s3, string s3StateDirectory)
         }
 
         var versioning = await CurrentVersioningAsync(name, cancellationToken).ConfigureAwait(false);
-        var wantedVersioning = declared.Versioning ?? (declared.ObjectLock ? VersionStatus.Enabled : versioning == VersionStatus.Enabled ? VersionStatus.Suspended : null);
+        var wantedVersioning = declared.Versioning
+            ?? (declared.ObjectLock ? VersionStatus.Enabled : versioning == VersionStatus.Enabled ? VersionStatus.Suspended : null);
         if (wantedVersioning is not null && wantedVersioning != versioning)
         {
             await s3.PutBucketVersioningAsync(new PutBucketVersioningRequest
@@ -91,7 +92,8 @@ internal sealed class BucketProvisioner(IAmazonS3 s3, string s3StateDirectory)
         var objectLock = properties.Bool("ObjectLockEnabled") ?? false;
         if (lockConfiguration is not null && !objectLock)
         {
-            throw properties.Problem("ObjectLockConfiguration", "needs ObjectLockEnabled: true (S3 applies a lock configuration only to a bucket with Object Lock)");
+            throw properties.Problem("ObjectLockConfiguration",
+                "needs ObjectLockEnabled: true (S3 applies a lock configuration only to a bucket with Object Lock)");
         }
 
         var status = properties.Object("VersioningConfiguration")?.OnlyKnown("Status").RequiredText("Status");
@@ -115,7 +117,10 @@ internal sealed class BucketProvisioner(IAmazonS3 s3, string s3StateDirectory)
             properties.Object("OwnershipControls") is { } ownership ? Ownership(ownership) : null,
             bucket.PolicyDocument?.ToJsonString(),
             properties.Object("ReplicationConfiguration") is { } replication ? ReplicationProperty.Configuration(replication) : null,
-            properties.Node["Tags"] is null ? null : [.. properties.Objects("Tags").Select(t => new Tag { Key = t.OnlyKnown("Key", "Value").RequiredText("Key"), Value = t.RequiredText("Value") })]);
+            properties.Node["Tags"] is null
+                ? null
+                : [.. properties.Objects("Tags")
+                    .Select(t => new Tag { Key = t.OnlyKnown("Key", "Value").RequiredText("Key"), Value = t.RequiredText("Value") })]);
     }
 
     private static ObjectLockConfiguration LockConfiguration(TemplateProperty? property)
@@ -140,7 +145,9 @@ internal sealed class BucketProvisioner(IAmazonS3 s3, string s3StateDirectory)
             {
                 DefaultRetention = new DefaultRetention
                 {
-                    Mode = mode is "GOVERNANCE" or "COMPLIANCE" ? new ObjectLockRetentionMode(mode) : throw retention.Problem("Mode", $"must be GOVERNANCE or COMPLIANCE, was '{mode}'"),
+                    Mode = mode is "GOVERNANCE" or "COMPLIANCE"
+                        ? new ObjectLockRetentionMode(mode)
+                        : throw retention.Problem("Mode", $"must be GOVERNANCE or COMPLIANCE, was '{mode}'"),
                     Days = retention.Int("Days"),
                     Years = retention.Int("Years"),
                 },

@@ -95,7 +95,9 @@ internal static class LifecycleProperty
     private static LifecycleFilter Filter(TemplateProperty rule)
     {
         var prefix = rule.Text("Prefix");
-        var tags = rule.Objects("TagFilters").Select(tag => new Tag { Key = tag.OnlyKnown("Key", "Value").RequiredText("Key"), Value = tag.Text("Value") }).ToList();
+        var tags = rule.Objects("TagFilters")
+            .Select(tag => new Tag { Key = tag.OnlyKnown("Key", "Value").RequiredText("Key"), Value = tag.Text("Value") })
+            .ToList();
         var greater = rule.Long("ObjectSizeGreaterThan");
         var less = rule.Long("ObjectSizeLessThan");
         var count = (prefix is null ? 0 : 1) + tags.Count + (greater is null ? 0 : 1) + (less is null ? 0 : 1);

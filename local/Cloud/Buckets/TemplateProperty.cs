@@ -37,11 +37,15 @@ internal sealed record TemplateProperty(JsonObject Node, string Path)
     public string RequiredText(string name) => Text(name) ?? throw Problem(name, "is required");
 
     public int? Int(string name) => Text(name) is { } text
-        ? int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value : throw Problem(name, $"must be a whole number, was '{text}'")
+        ? int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value)
+            ? value
+            : throw Problem(name, $"must be a whole number, was '{text}'")
         : null;
 
     public long? Long(string name) => Text(name) is { } text
-        ? long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value : throw Problem(name, $"must be a whole number, was '{text}'")
+        ? long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value)
+            ? value
+            : throw Problem(name, $"must be a whole number, was '{text}'")
         : null;
 
     public bool? Bool(string name) => Text(name) switch
@@ -65,7 +69,8 @@ internal sealed record TemplateProperty(JsonObject Node, string Path)
         {
             if (!known.Contains(name, StringComparer.Ordinal))
             {
-                throw Problem(name, $"is not applied by the local cloud's S3 (it applies {string.Join(", ", known)} here); remove it or add it to local/Cloud/Buckets");
+                throw Problem(name,
+                    $"is not applied by the local cloud's S3 (it applies {string.Join(", ", known)} here); remove it or add it to local/Cloud/Buckets");
             }
         }
 
