@@ -276,6 +276,13 @@ public sealed class LocalCloudHost : IAsyncDisposable
             options.AdvanceVirtualClockDuringTaskTokenWaits);
     }
 
+    /// <summary>
+    /// What bringing buckets of an earlier run in line with the template changed (versioning, Object Lock), one sentence
+    /// each; empty when every bucket was new or already as declared. local/dr prints them.
+    /// </summary>
+    public IReadOnlyList<string> BucketChanges { get; private set; } = [];
+
+    /// <summary>Creates the template's buckets as declared, or brings those of an earlier run in line (see <see cref="Buckets.BucketProvisioner"/>).</summary>
     private async Task CreateBucketsAsync(CancellationToken cancellationToken)
     {
         if (S3 is null || Stack.Buckets.Count == 0)
@@ -284,17 +291,14 @@ public sealed class LocalCloudHost : IAsyncDisposable
         }
 
         using var client = S3.CreateClient();
+        var provisioner = new Buckets.BucketProvisioner(client, Path.Combine(StateDirectory, "s3"));
+        var changes = new List<string>();
         foreach (var bucket in Stack.Buckets)
         {
-            try
-            {
-                await client.PutBucketAsync(bucket.BucketName, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Amazon.S3.AmazonS3Exception e) when (e.ErrorCode is "BucketAlreadyOwnedByYou" or "BucketAlreadyExists")
-            {
-                // Created by an earlier run: the state folder keeps the local S3 data.
-            }
+            changes.AddRange(await provisioner.ApplyAsync(bucket, cancellationToken).ConfigureAwait(false));
         }
+
+        BucketChanges = changes;
     }
 
     /// <summary>The current second, UTC: where a virtual clock starts, so its timestamps read like today's.</summary>

@@ -31,7 +31,11 @@ internal static class CatalogTestKit
         IAmazonS3? client = null,
         Action<PartUploaded>? partUploaded = null,
         int partSize = BackupCatalogOptions.DefaultPartSize) =>
-        new(client ?? host.Client, new BackupCatalogOptions { Bucket = bucket, PartUploaded = partUploaded, PartSize = partSize }, host.Clock);
+        new(client ?? host.Client, new BackupCatalogOptions
+        {
+            // Most catalog tests use plain buckets; BucketProtectionTests holds the refusal of an unprotected one.
+            Bucket = bucket, PartUploaded = partUploaded, PartSize = partSize, AllowUnprotectedBackups = true,
+        }, host.Clock);
 
     /// <summary>Pseudo-random bytes, the same for the same seed.</summary>
     public static byte[] Bytes(int length, int seed)

@@ -95,6 +95,7 @@ public sealed class PlatformAndDrillTests
         var executions = Directory.GetFiles(Path.Combine(folder.Path, "cloud", "executions"), "drill-*.json", SearchOption.AllDirectories);
         Assert.Equal(3, executions.Length);
         Assert.All(executions, e => Assert.Contains("\"status\": \"SUCCEEDED\"", File.ReadAllText(e), StringComparison.Ordinal));
+        await DrillBuckets.AssertBackupsLockedAndOverwriteReportedAsync(folder.Path);
     }
 
     [Fact]

@@ -46,7 +46,7 @@ public sealed class CheckTests : IAsyncLifetime
         });
         var bucket = "backups-" + Guid.NewGuid().ToString("N")[..16];
         await _client.PutBucketAsync(new PutBucketRequest { BucketName = bucket });
-        _catalog = new BackupCatalog(_client, new BackupCatalogOptions { Bucket = bucket }, new FakeTimeProvider(BackupTime));
+        _catalog = new BackupCatalog(_client, new BackupCatalogOptions { Bucket = bucket, AllowUnprotectedBackups = true }, new FakeTimeProvider(BackupTime));
 
         await using var backup = await _catalog.BeginBackupAsync(new BackupRequest
         {

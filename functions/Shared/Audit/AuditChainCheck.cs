@@ -2,8 +2,11 @@ using DisasterRecovery.Core.Logging;
 
 namespace DisasterRecovery.Audit;
 
-/// <summary>Runs the chain verifier and logs the verdict. A broken chain is returned, not thrown.</summary>
-public sealed class AuditChainCheck(AuditChainVerifier verifier)
+/// <summary>
+/// Runs the chain verifier and logs the verdict, then (when given) the buckets' protection check, whose findings join the
+/// report. A broken chain or an unprotected bucket is returned, not thrown.
+/// </summary>
+public sealed class AuditChainCheck(AuditChainVerifier verifier, BucketProtectionCheck? protection = null)
 {
     /// <param name="logger">Where the verdict is logged: intact as info, broken as an error naming the first problem.</param>
     /// <param name="cancellationToken">Stops the walk.</param>
@@ -26,6 +29,6 @@ public sealed class AuditChainCheck(AuditChainVerifier verifier)
                 ("firstProblem", report.FirstProblem), ("detail", report.FirstProblemDetail), ("issueCount", report.IssueCount));
         }
 
-        return report;
+        return protection is null ? report : report with { BucketProtection = await protection.RunAsync(logger, cancellationToken).ConfigureAwait(false) };
     }
 }

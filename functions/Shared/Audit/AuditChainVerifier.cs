@@ -72,7 +72,14 @@ public sealed class AuditChainVerifier
                 }
 
                 expected = sequence + 1;
-                var record = AuditCanonicalJson.TryParse(bodies[i], out var unreadable);
+                if (bodies[i].Failure is { } failure)
+                {
+                    issues.Add(new AuditChainIssue(sequence, key, AuditChainProblem.Unreadable, failure));
+                    previousHash = null; // Its hash is unknown, so the next event's link cannot be checked.
+                    continue;
+                }
+
+                var record = AuditCanonicalJson.TryParse(bodies[i].Body, out var unreadable);
                 if (record is null)
                 {
                     issues.Add(new AuditChainIssue(sequence, key, AuditChainProblem.Altered, unreadable!));
@@ -199,7 +206,12 @@ public sealed class AuditChainVerifier
         return issues;
     }
 
-    private async Task<byte[]> ReadAsync(string key, CancellationToken cancellationToken)
+    /// <summary>
+    /// An event's bytes, or why they cannot be read: a checksum that does not match what S3 stored (the SDK's
+    /// "Expected hash not equal to calculated hash"), access denied, or an S3 error that outlasted the SDK's retries.
+    /// Those are findings about one event, reported with it; only a missing bucket ends the walk.
+    /// </summary>
+    private async Task<EventRead> ReadAsync(string key, CancellationToken cancellationToken)
     {
         try
         {
@@ -207,14 +219,28 @@ public sealed class AuditChainVerifier
                 .ConfigureAwait(false);
             using var buffer = new MemoryStream();
             await response.ResponseStream.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
-            return buffer.ToArray();
+            return new EventRead(buffer.ToArray(), null);
         }
         catch (AmazonS3Exception e) when (S3Failures.IsNotFound(e))
         {
             // Deleted between the listing and the read: an empty body reads as an unreadable event.
-            return [];
+            return new EventRead([], null);
+        }
+        catch (AmazonS3Exception e) when (S3Failures.IsAccessDenied(e))
+        {
+            return new EventRead([], $"the event cannot be read: access denied ({(int)e.StatusCode} {e.ErrorCode})");
+        }
+        catch (AmazonS3Exception e)
+        {
+            return new EventRead([], $"the event cannot be read: S3 answered {(int)e.StatusCode} {e.ErrorCode} after the SDK's retries ({e.Message})");
+        }
+        catch (Amazon.Runtime.AmazonClientException e)
+        {
+            return new EventRead([], $"the event cannot be read: its bytes do not match the checksum S3 stored with it, or the read failed ({e.Message})");
         }
     }
+
+    private sealed record EventRead(byte[] Body, string? Failure);
 }
 
 /// <summary>What is wrong with an event.</summary>
@@ -241,6 +267,10 @@ public enum AuditChainProblem
     [System.Text.Json.Serialization.JsonStringEnumMemberName("rewritten")]
     Rewritten,
 
+    /// <summary>The event could not be read (checksum mismatch, access denied, an S3 error after retries); the detail says which.</summary>
+    [System.Text.Json.Serialization.JsonStringEnumMemberName("unreadable")]
+    Unreadable,
+
     /// <summary>An object in the events folder that the log never writes.</summary>
     [System.Text.Json.Serialization.JsonStringEnumMemberName("unexpected")]
     Unexpected,
@@ -264,4 +294,8 @@ public sealed record AuditChainReport(
     string? FirstProblemDetail,
     int IssueCount,
     IReadOnlyList<AuditChainIssue> Issues,
-    DateTimeOffset VerifiedAt);
+    DateTimeOffset VerifiedAt)
+{
+    /// <summary>The daily protection check of the audit and backup buckets (<see cref="BucketProtectionCheck"/>), when it ran.</summary>
+    public IReadOnlyList<BucketProtectionFinding>? BucketProtection { get; init; }
+}

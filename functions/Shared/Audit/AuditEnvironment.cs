@@ -4,7 +4,8 @@ namespace DisasterRecovery.Audit;
 
 /// <summary>
 /// The one place a function reads where its audit log is: <c>AUDIT_BUCKET</c> (required) and <c>AUDIT_PREFIX</c>
-/// (default <c>audit/</c>; unset or blank is the default). Every function that writes or verifies the log
+/// (default <c>audit/</c>; unset or blank is the default), and whether the stack accepts an unprotected audit bucket
+/// (<c>ALLOW_UNPROTECTED_BACKUPS</c>, see BucketProtection). Every function that writes or verifies the log
 /// (AuditRecord, AuditVerify, the engine jobs) reads it here, so they cannot disagree about which log it is.
 /// </summary>
 public static class AuditEnvironment
@@ -22,6 +23,7 @@ public static class AuditEnvironment
         {
             Bucket = settings.Required(BucketVariable, "the audit log's bucket"),
             Prefix = settings.Optional(PrefixVariable, AuditLogOptions.DefaultPrefix),
+            AllowUnprotectedBucket = DisasterRecovery.Catalog.BucketProtection.AllowedBy(environment),
         };
         try
         {

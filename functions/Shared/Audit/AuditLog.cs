@@ -19,6 +19,7 @@ public sealed class AuditLog
     private readonly AuditLogOptions _options;
     private readonly JsonLogger _logger;
     private readonly TimeProvider _time;
+    private bool _bucketChecked;
 
     public AuditLog(IAmazonS3 s3, AuditLogOptions options, JsonLogger logger, TimeProvider? time = null)
     {
@@ -40,6 +41,7 @@ public sealed class AuditLog
     public async Task<AuditRecord> AppendAsync(AuditEvent auditEvent, CancellationToken cancellationToken = default)
     {
         Validate(auditEvent);
+        await EnsureBucketProtectedAsync(cancellationToken).ConfigureAwait(false);
         var eventId = auditEvent.EventId ?? Guid.NewGuid().ToString("D");
         var relatedIds = auditEvent.RelatedIds?.ToArray() ?? [];
         var details = new SortedDictionary<string, string>(
@@ -119,6 +121,18 @@ public sealed class AuditLog
         }
 
         return (sequence, record.Hash);
+    }
+
+    /// <summary>Once per log: refuses a bucket that would not keep the events (see <see cref="AuditLogOptions.AllowUnprotectedBucket"/>).</summary>
+    private async Task EnsureBucketProtectedAsync(CancellationToken cancellationToken)
+    {
+        if (!_bucketChecked)
+        {
+            var (allowed, needsDefaultRetention) = (_options.AllowUnprotectedBucket, _options.Retention is null);
+            await BucketProtection.RequireAsync(_s3, _options.Bucket, "the audit log", allowed, needsDefaultRetention, cancellationToken)
+                .ConfigureAwait(false);
+            _bucketChecked = true;
+        }
     }
 
     private static void Validate(AuditEvent auditEvent)

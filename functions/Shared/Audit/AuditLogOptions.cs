@@ -24,6 +24,12 @@ public sealed class AuditLogOptions
     /// <summary>Mode of <see cref="Retention"/>: COMPLIANCE by default.</summary>
     public ObjectLockMode LockMode { get; init; } = ObjectLockMode.Compliance;
 
+    /// <summary>
+    /// Let events go to a bucket without versioning, Object Lock or a retention for them. False by default: the first
+    /// append refuses such a bucket (<see cref="DisasterRecovery.Catalog.BucketProtection"/>).
+    /// </summary>
+    public bool AllowUnprotectedBucket { get; init; }
+
     /// <summary>How many times an append re-reads the head and tries the next sequence before giving up.</summary>
     public int MaxAppendAttempts { get; init; } = 64;
 

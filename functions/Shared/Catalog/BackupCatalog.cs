@@ -51,6 +51,7 @@ public sealed class BackupCatalog
         var now = Time.GetUtcNow();
         var id = request.BackupId ?? BackupId.New(now);
         ValidateRequest(request);
+        await BucketProtection.RequireAsync(S3, Bucket, "the backup catalog", Options.AllowUnprotectedBackups, false, cancellationToken).ConfigureAwait(false);
         var settings = await WriteSettingsAsync(request.RetentionTier, now, cancellationToken).ConfigureAwait(false);
         return new BackupWriter(this, request, id, now, settings);
     }

@@ -28,6 +28,12 @@ public sealed class BackupCatalogOptions
     /// </summary>
     public ObjectLockMode LockMode { get; init; } = ObjectLockMode.Compliance;
 
+    /// <summary>
+    /// Let backups go to a bucket without versioning or Object Lock (their objects then carry no retention). False by default:
+    /// <see cref="BackupCatalog.BeginBackupAsync"/> refuses such a bucket (<see cref="BucketProtection"/>).
+    /// </summary>
+    public bool AllowUnprotectedBackups { get; init; }
+
     /// <summary>Server-side encryption for every object written.</summary>
     public BackupEncryption Encryption { get; init; } = BackupEncryption.SseS3;
 

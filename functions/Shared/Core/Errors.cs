@@ -120,6 +120,13 @@ public sealed class BackupLockedException : DisasterRecoveryException
             : $"'{key}' is retained in {mode} mode until {retainUntil?.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}";
 }
 
+/// <summary>
+/// A bucket backups or audit events would be written to lacks what keeps them immutable (versioning, Object Lock, for the
+/// audit log a default retention), and the stack does not allow unprotected writes; nothing was written.
+/// </summary>
+public sealed class BucketNotProtectedException(string message)
+    : DisasterRecoveryException(message);
+
 /// <summary>The audit log could not claim the next sequence number: too many concurrent appenders won first.</summary>
 public sealed class AuditLogContentionException(string message)
     : DisasterRecoveryException(message);

@@ -15,6 +15,7 @@ namespace DisasterRecovery.Jobs;
 /// <item><c>DB_SECRET_ID</c> (required): the production database's secret, used when a request names none;</item>
 /// <item><c>BACKUP_SOURCE</c> (default <c>technician-marketplace</c>): the catalog source name of that database;</item>
 /// <item><c>PARAMETERS_SECRETS_EXTENSION_HTTP_PORT</c>, <c>AWS_SESSION_TOKEN</c>: the secrets extension (or <c>DB_SECRET_JSON</c> in a Fargate task);</item>
+/// <item><c>ALLOW_UNPROTECTED_BACKUPS</c> (default false): whether backups may go to a bucket without versioning or Object Lock;</item>
 /// <item><c>AWS_ENDPOINT_URL_S3</c>: the local cloud's S3.</item>
 /// </list>
 /// </summary>
@@ -73,7 +74,7 @@ public sealed class JobServices
         time ??= TimeProvider.System;
         return new JobServices(
             s3,
-            new BackupCatalog(s3, new BackupCatalogOptions { Bucket = bucket }, time),
+            new BackupCatalog(s3, new BackupCatalogOptions { Bucket = bucket, AllowUnprotectedBackups = BucketProtection.AllowedBy(environment) }, time),
             audit,
             secrets ?? SecretSources.FromEnvironment(environment),
             secretId,

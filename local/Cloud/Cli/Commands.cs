@@ -32,7 +32,18 @@ internal sealed class Commands(GlobalOptions globals, CliConsole console)
     private CliPaths Paths(ParseResult parse) => new(console, parse.GetValue(globals.Template), parse.GetValue(globals.StateDirectory));
 
     /// <summary>The local cloud for one command, with its in-process LocalS3 endpoint (dispose it to stop that).</summary>
-    private Task<LocalCloudHost> HostAsync(ParseResult parse, CancellationToken cancellationToken, TimeProvider? clock = null)
+    private async Task<LocalCloudHost> HostAsync(ParseResult parse, CancellationToken cancellationToken, TimeProvider? clock = null)
+    {
+        var host = await StartHostAsync(parse, cancellationToken, clock).ConfigureAwait(false);
+        foreach (var change in host.BucketChanges)
+        {
+            console.Error.WriteLine($"local/dr: bucket brought in line with the template: {change}");
+        }
+
+        return host;
+    }
+
+    private Task<LocalCloudHost> StartHostAsync(ParseResult parse, CancellationToken cancellationToken, TimeProvider? clock)
     {
         var paths = Paths(parse);
         return LocalCloudHost.StartAsync(new LocalCloudOptions

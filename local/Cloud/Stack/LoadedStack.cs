@@ -129,7 +129,17 @@ public sealed record StateMachineDefinition(
 public sealed record TopicDefinition(string LogicalId, string TopicName, string Arn);
 
 /// <summary>An <c>AWS::S3::Bucket</c>.</summary>
-public sealed record BucketDefinition(string LogicalId, string BucketName);
+public sealed record BucketDefinition(string LogicalId, string BucketName)
+{
+    /// <summary>The resource's Properties with every intrinsic resolved (empty when it has none).</summary>
+    public System.Text.Json.Nodes.JsonObject Properties { get; init; } = [];
+
+    /// <summary>The PolicyDocument of the <c>AWS::S3::BucketPolicy</c> naming this bucket, resolved; null when none does.</summary>
+    public System.Text.Json.Nodes.JsonObject? PolicyDocument { get; init; }
+
+    /// <summary>The logical id of that bucket policy.</summary>
+    public string? PolicyLogicalId { get; init; }
+}
 
 /// <summary>What a schedule fires.</summary>
 public enum ScheduleTargetKind

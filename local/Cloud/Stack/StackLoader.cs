@@ -128,7 +128,10 @@ public static partial class StackLoader
                         topics.Add(new TopicDefinition(resource.LogicalId, identity.Attributes["TopicName"], identity.Ref));
                         break;
                     case "AWS::S3::Bucket":
-                        buckets.Add(new BucketDefinition(resource.LogicalId, Identity(resource.LogicalId, resource.LogicalId).Ref));
+                        buckets.Add(new BucketDefinition(resource.LogicalId, Identity(resource.LogicalId, resource.LogicalId).Ref)
+                        {
+                            Properties = _resolver.Resolve(resource.Properties, resource.LogicalId) as JsonObject ?? [],
+                        });
                         break;
                     case EcsTemplateResources.TaskDefinitionType:
                         taskDefinitions.Add(LoadTaskDefinition(resource));
@@ -136,6 +139,8 @@ public static partial class StackLoader
                 }
             }
 
+            BucketPolicies.Attach(buckets, _template.Resources.Values.Where(r => r.Type == BucketPolicies.Type && !_absent.Contains(r.LogicalId))
+                .Select(r => (r.LogicalId, _resolver.Resolve(r.Properties, r.LogicalId) as JsonObject ?? [])));
             return new LoadedStack(_templatePath, _stackName, _region, _settings.AccountId, parameters, functions, machines, topics, buckets, schedules,
                 unsimulated)
             {

@@ -18,6 +18,7 @@ var catalog = new BackupCatalog(s3, new BackupCatalogOptions
 {
     Bucket = bucket,
     PartSize = BackupCatalogOptions.MinimumPartSize,
+    AllowUnprotectedBackups = true, // the crash tests' plain bucket; BucketProtectionTests covers the refusal
     PartUploaded = part => Console.WriteLine($"part-uploaded {part.PartNumber}"),
 });
 

@@ -50,6 +50,12 @@ internal static class S3Errors
         new("MethodNotAllowed", HttpStatusCode.MethodNotAllowed, "The specified method is not allowed against this resource.");
     public static readonly S3ErrorKind MissingContentLength =
         new("MissingContentLength", HttpStatusCode.LengthRequired, "You must provide the Content-Length HTTP header.");
+    public static readonly S3ErrorKind MalformedPolicy = new("MalformedPolicy", HttpStatusCode.BadRequest, "Policies must be valid JSON");
+    public static readonly S3ErrorKind NoSuchBucketPolicy = new("NoSuchBucketPolicy", HttpStatusCode.NotFound, "The bucket policy does not exist");
+    public static readonly S3ErrorKind NoSuchPublicAccessBlockConfiguration =
+        new("NoSuchPublicAccessBlockConfiguration", HttpStatusCode.NotFound, "The public access block configuration was not found");
+    public static readonly S3ErrorKind OwnershipControlsNotFoundError =
+        new("OwnershipControlsNotFoundError", HttpStatusCode.NotFound, "The bucket ownership controls were not found");
     public static readonly S3ErrorKind NoSuchBucket = new("NoSuchBucket", HttpStatusCode.NotFound, "The specified bucket does not exist");
     public static readonly S3ErrorKind NoSuchKey = new("NoSuchKey", HttpStatusCode.NotFound, "The specified key does not exist.");
     public static readonly S3ErrorKind NoSuchLifecycleConfiguration =

@@ -19,6 +19,7 @@ internal sealed class S3Router
     [
         "uploadId", "uploads", "versioning", "object-lock", "lifecycle", "replication", "encryption",
         "location", "tagging", "versions", "delete", "retention", "legal-hold",
+        "publicAccessBlock", "ownershipControls", "policy",
     ];
 
     /// <summary>Query parameters that only modify an operation.</summary>
@@ -120,6 +121,15 @@ internal sealed class S3Router
         ("DELETE", "lifecycle") => new("DeleteBucketLifecycle", operations.DeleteBucketLifecycle),
         ("DELETE", "replication") => Document("DeleteBucketReplication", operations.DeleteBucketDocument, BucketDocument.Replication),
         ("DELETE", "encryption") => Document("DeleteBucketEncryption", operations.DeleteBucketDocument, BucketDocument.Encryption),
+        ("GET", "publicAccessBlock") => Document("GetPublicAccessBlock", operations.GetBucketDocument, S3Operations.PublicAccessBlock),
+        ("PUT", "publicAccessBlock") => new("PutPublicAccessBlock", operations.PutPublicAccessBlock),
+        ("DELETE", "publicAccessBlock") => Document("DeletePublicAccessBlock", operations.DeleteBucketDocument, S3Operations.PublicAccessBlock),
+        ("GET", "ownershipControls") => Document("GetBucketOwnershipControls", operations.GetBucketDocument, S3Operations.OwnershipControls),
+        ("PUT", "ownershipControls") => new("PutBucketOwnershipControls", operations.PutBucketOwnershipControls),
+        ("DELETE", "ownershipControls") => Document("DeleteBucketOwnershipControls", operations.DeleteBucketDocument, S3Operations.OwnershipControls),
+        ("GET", "policy") => new("GetBucketPolicy", operations.GetBucketPolicy),
+        ("PUT", "policy") => new("PutBucketPolicy", operations.PutBucketPolicy),
+        ("DELETE", "policy") => Document("DeleteBucketPolicy", operations.DeleteBucketDocument, S3Operations.Policy),
         ("HEAD", null) => new("HeadBucket", operations.HeadBucket),
         ("POST", "delete") => new("DeleteObjects", operations.DeleteObjects),
         _ => null,

@@ -35,7 +35,13 @@ internal sealed partial class S3Operations
     {
         var bucket = store.GetBucket(call.Bucket).Record;
         var body = await ReadBodyAsync(call);
-        S3Xml.RequireRoot(S3Xml.Parse(body), document.RootElement);
+        var root = S3Xml.Parse(body);
+        S3Xml.RequireRoot(root, document.RootElement);
+        if (document == BucketDocument.Encryption)
+        {
+            EnsureEncryptionShape(root);
+        }
+
         if (document == BucketDocument.Replication && bucket.Versioning != VersioningStatus.Enabled)
         {
             throw new S3Exception(S3Errors.InvalidRequest, S3Errors.ReplicationNeedsVersioningMessage);
