@@ -9,8 +9,8 @@ namespace DisasterRecovery.JobCrash.Tests;
 /// </summary>
 public sealed class JobCrashFixture : IAsyncLifetime
 {
-    /// <summary>Job rows in the source database (and as many event rows): about 60 MB on disk with indexes.</summary>
-    public const int Rows = 200_000;
+    /// <summary>Job rows in the source database (and as many event rows): about 30 MB on disk with indexes.</summary>
+    public const int Rows = 100_000;
 
     public CrashWorld World { get; private set; } = null!;
 
