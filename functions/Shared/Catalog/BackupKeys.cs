@@ -34,6 +34,9 @@ public static class BackupKeys
 
     private const int InvertedDigits = 19;
 
+    /// <summary><c>backups/&lt;engine&gt;/&lt;source&gt;/</c>: every backup of one source (a sweep's prefix).</summary>
+    public static string SourceFolder(BackupEngine engine, string source) => $"{BackupsRoot}{CatalogNames.Of(engine)}/{ValidateSource(source)}/";
+
     /// <summary><c>backups/&lt;engine&gt;/&lt;source&gt;/&lt;yyyy&gt;/&lt;mm&gt;/&lt;dd&gt;/&lt;backupId&gt;/</c></summary>
     public static string BackupFolder(BackupEngine engine, string source, BackupId backupId)
     {

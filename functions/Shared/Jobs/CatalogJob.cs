@@ -50,7 +50,11 @@ public abstract class CatalogJob<TRequest, TPlan, TResult>
         try
         {
             plan = await PrepareAsync(request, run).ConfigureAwait(false);
-            result = await DeadlineExceeded.MapAsync(() => ExecuteAsync(request, plan, run), Activity(plan), run.CancellationToken).ConfigureAwait(false);
+            result = await DeadlineExceeded.MapAsync(async () =>
+            {
+                await SweepAtStartAsync(request, plan, run).ConfigureAwait(false);
+                return await ExecuteAsync(request, plan, run).ConfigureAwait(false);
+            }, Activity(plan), run.CancellationToken).ConfigureAwait(false);
         }
         catch (Exception e)
         {
@@ -79,6 +83,13 @@ public abstract class CatalogJob<TRequest, TPlan, TResult>
         return report.Failure is { } failure ? throw failure : result;
     }
 
+    /// <summary>
+    /// Removes the expired temporary things of this job's kind where it is about to work (its server's temporary databases, its
+    /// bucket's abandoned uploads): what a killed earlier run left. Never a live one: see the engine's lease convention. Runs
+    /// after <see cref="PrepareAsync"/>, before <see cref="ExecuteAsync"/>; none by default.
+    /// </summary>
+    protected virtual Task<TemporarySweep?> SweepExpiredAsync(TRequest request, TPlan plan, JobRun run) => Task.FromResult<TemporarySweep?>(null);
+
     /// <summary>Resolves what the request leaves to defaults and secrets, and locates the backup.</summary>
     protected abstract Task<TPlan> PrepareAsync(TRequest request, JobRun run);
 
@@ -96,6 +107,29 @@ public abstract class CatalogJob<TRequest, TPlan, TResult>
 
     /// <summary>Details a failed run's audit event records beside the error.</summary>
     protected virtual IReadOnlyDictionary<string, string>? FailureDetails(TRequest request) => null;
+
+    /// <summary>
+    /// The start-of-job sweep, audited when it found something. A sweep that fails is logged and the job goes on (a restore in a
+    /// disaster must not wait on yesterday's leftovers); the deadline still stops it.
+    /// </summary>
+    private async Task SweepAtStartAsync(TRequest request, TPlan plan, JobRun run)
+    {
+        TemporarySweep? sweep;
+        try
+        {
+            sweep = await SweepExpiredAsync(request, plan, run).ConfigureAwait(false);
+        }
+        catch (Exception e) when (!run.CancellationToken.IsCancellationRequested)
+        {
+            run.Logger.Warn("could not sweep expired temporary things before starting; going on", ("error", e));
+            return;
+        }
+
+        if (sweep is not null && TemporarySweepAudit.Event(sweep.Resource, run.Actor, $"{Action}-start", sweep.Swept) is { } auditEvent)
+        {
+            await AppendAsync(run, auditEvent, quietly: true, run.CancellationToken).ConfigureAwait(false);
+        }
+    }
 
     /// <summary>Appends an audit event; a failure to append is logged and swallowed only when <paramref name="quietly"/> (on a path that is already
     /// failing).</summary>

@@ -19,7 +19,7 @@ public interface ILambdaContext
 
     TimeSpan RemainingTime { get; }
 
-    /// <summary>Fires shortly before <see cref="Deadline"/>, leaving time to clean up and report.</summary>
+    /// <summary>Fires a safety margin before <see cref="Deadline"/> (max(10 s, 5 %), at most half the time left), leaving time to clean up and report.</summary>
     CancellationToken CancellationToken { get; }
 
     /// <summary>Structured logger stamped with this request id.</summary>

@@ -56,8 +56,9 @@ public sealed class LambdaContext : ILambdaContext, IDisposable
     public JsonLogger Logger { get; }
 
     /// <summary>
-    /// How long before the deadline the token fires: a tenth of the time left, between 250 ms and
-    /// 2 s, so a short invocation still gets to run and a long one still gets to report.
+    /// How long after now the token fires: before the deadline by a safety margin of 5 % of the time left, at least 10 s
+    /// (what a job needs to stop, drop its temporary database, abort its upload and write its audit event before it is
+    /// killed), but never more than half the time left, so a short invocation still gets to run.
     /// </summary>
     public static TimeSpan CancelAfter(TimeSpan timeLeft)
     {
@@ -66,9 +67,19 @@ public sealed class LambdaContext : ILambdaContext, IDisposable
             return TimeSpan.Zero;
         }
 
-        var margin = TimeSpan.FromTicks(Math.Clamp(timeLeft.Ticks / 10, TimeSpan.FromMilliseconds(250).Ticks, TimeSpan.FromSeconds(2).Ticks));
-        var after = timeLeft - margin;
-        return after > TimeSpan.Zero ? after : TimeSpan.Zero;
+        return timeLeft - SafetyMargin(timeLeft);
+    }
+
+    /// <summary>The safety margin kept before a deadline <paramref name="timeLeft"/> away: max(10 s, 5 %), at most half of it.</summary>
+    public static TimeSpan SafetyMargin(TimeSpan timeLeft)
+    {
+        if (timeLeft <= TimeSpan.Zero)
+        {
+            return TimeSpan.Zero;
+        }
+
+        var margin = TimeSpan.FromTicks(Math.Max(TimeSpan.FromSeconds(10).Ticks, timeLeft.Ticks / 20));
+        return margin < timeLeft / 2 ? margin : timeLeft / 2;
     }
 
     public void Dispose()

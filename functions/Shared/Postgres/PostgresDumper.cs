@@ -88,6 +88,7 @@ public sealed class PostgresDumper
         var cancellationToken = failed.Token;
 
         CopyOutSession.ReserveThreads(options.Workers);
+        JobPhase.Enter(_logger, JobPhase.Connect, ("database", source.ToString()));
         var pgDumpVersionTask = _tools.VersionAsync("pg_dump", cancellationToken);
         // The workers' connections open (and take the session settings) while the coordinator connects
         // and exports the snapshot; they import it below. Connecting is then off the path to the first COPY.
@@ -129,6 +130,7 @@ public sealed class PostgresDumper
         }
 
         _logger?.Debug("snapshot taken and tables locked", ("at", clock.Elapsed));
+        JobPhase.Enter(_logger, JobPhase.Dump, ("database", source.Database), ("tables", tables.Count));
         _logger?.Info("dump started", ("database", source.Database), ("tables", tables.Count), ("snapshot", snapshot.Id),
             ("serverVersion", snapshot.ServerVersion), ("workers", options.Workers), ("copy", CopyOutSession.Implementation), ("zstd",
                 FrameEncoder.Implementation));

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Security.Cryptography;
 using System.Text;
 using DisasterRecovery.Core;
 using DisasterRecovery.Core.Logging;
@@ -19,6 +18,9 @@ public sealed record PostgresRestoreOptions
 
     /// <summary>The database to connect to for CREATE/ALTER/DROP DATABASE.</summary>
     public string MaintenanceDatabase { get; init; } = "postgres";
+
+    /// <summary>Who restores (an execution ARN, <c>function#requestId</c>): the owner in the temporary databases' leases.</summary>
+    public string Owner { get; init; } = "unknown";
 
     /// <summary>
     /// Null in production: every table loads in one transaction with COPY FREEZE. Set only by the benchmark
@@ -74,6 +76,7 @@ public sealed class PostgresRestorer
         options.Validate();
         target.Validate("target");
         var clock = Stopwatch.StartNew();
+        JobPhase.Enter(_logger, JobPhase.Connect, ("target", target.ToString()));
         await using var maintenance = await DatabaseErrors.OpenAsync(target, options.MaintenanceDatabase, cancellationToken).ConfigureAwait(false);
         var existing = await DescribeTargetAsync(maintenance, target, cancellationToken).ConfigureAwait(false);
         if (existing is { Tables: > 0 } && !options.Replace)
@@ -83,7 +86,7 @@ public sealed class PostgresRestorer
                 "restore into a new database name, or set replace to swap it out after a successful restore. It was not touched");
         }
 
-        var temporary = await CreateDatabaseAsync(maintenance, index, "dr_restoring_", cancellationToken).ConfigureAwait(false);
+        var temporary = await CreateDatabaseAsync(maintenance, index, TemporaryDatabases.Restore, options.Owner, cancellationToken).ConfigureAwait(false);
         _logger?.Info("restore started", ("target", target.ToString()), ("temporaryDatabase", temporary), ("workers", options.Workers));
         try
         {
@@ -93,11 +96,13 @@ public sealed class PostgresRestorer
                 await ExecuteAsync(maintenance, $"ALTER DATABASE {Ident(temporary)} OWNER TO {Ident(existing.Owner)}", cancellationToken).ConfigureAwait(false);
             }
 
-            await SwapAsync(maintenance, temporary, target.Database, existing is not null, cancellationToken).ConfigureAwait(false);
+            JobPhase.Enter(_logger, JobPhase.Rename, ("temporaryDatabase", temporary), ("target", target.Database));
+            await SwapAsync(maintenance, temporary, target.Database, existing is not null, options.Owner, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e)
         {
             _logger?.Error("restore failed; dropping the temporary database", ("temporaryDatabase", temporary), ("error", e));
+            JobPhase.Enter(_logger, JobPhase.Drop, ("database", temporary));
             await DropDatabaseQuietlyAsync(target, options.MaintenanceDatabase, temporary).ConfigureAwait(false);
             var error = DatabaseErrors.ForOperation(e, $"restoring into {target}", cancellationToken);
             if (ReferenceEquals(error, e))
@@ -113,17 +118,14 @@ public sealed class PostgresRestorer
         return result;
     }
 
-    /// <summary>Creates an empty database like the source's (encoding, locale) under a fresh name with <paramref name="prefix"/>.</summary>
-    internal static async Task<string> CreateDatabaseAsync(NpgsqlConnection maintenance, PostgresDumpIndex index, string prefix,
-        CancellationToken cancellationToken)
-    {
-        var name = prefix + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
-        await ExecuteAsync(maintenance,
-            $"CREATE DATABASE {Ident(name)} TEMPLATE template0 ENCODING {Literal(index.Encoding)} LC_COLLATE {Literal(index.Collate)} LC_CTYPE " +
-                $"{Literal(index.Ctype)}",
-            cancellationToken).ConfigureAwait(false);
-        return name;
-    }
+    /// <summary>
+    /// Creates an empty database like the source's (encoding, locale) under a fresh name of <paramref name="kind"/>, leased to
+    /// <paramref name="owner"/> for as long as <paramref name="maintenance"/> stays open (<see cref="TemporaryDatabases"/>).
+    /// </summary>
+    internal static Task<string> CreateDatabaseAsync(NpgsqlConnection maintenance, PostgresDumpIndex index, string kind, string owner,
+        CancellationToken cancellationToken) =>
+        TemporaryDatabases.CreateAsync(maintenance, kind, owner, DateTimeOffset.UtcNow,
+            $"TEMPLATE template0 ENCODING {Literal(index.Encoding)} LC_COLLATE {Literal(index.Collate)} LC_CTYPE {Literal(index.Ctype)}", cancellationToken);
 
     /// <summary>Drops a database, ending its sessions; never throws (it runs on failure paths).</summary>
     internal async Task DropDatabaseQuietlyAsync(PostgresEndpoint server, string maintenanceDatabase, string name)
@@ -170,6 +172,8 @@ public sealed class PostgresRestorer
         var foreignKeys = script?.Entries.Where(e => e.Type == "FK CONSTRAINT").ToList() ?? [];
         var scheduledKeys = attachments.Count == 0 ? foreignKeys : [];
         var schedule = new LoadSchedule(segments.Where(s => s.Kind == DumpSegmentKind.TableData), indexes, workers, scheduledKeys, splitTable);
+        JobPhase.Enter(_logger, JobPhase.RestoreCopy, ("database", database.Database), ("tables", index.Tables.Count));
+        var indexBuildLogged = 0;
         await RunParallelAsync(workers, schedule.Jobs, database, async (connection, token) =>
         {
             if (script is not null)
@@ -186,6 +190,11 @@ public sealed class PostgresRestorer
                 }
                 else
                 {
+                    if (Interlocked.Exchange(ref indexBuildLogged, 1) == 0)
+                    {
+                        JobPhase.Enter(_logger, JobPhase.IndexBuild, ("database", database.Database));
+                    }
+
                     await RunEntryAsync(connection, job.Entry!, token).ConfigureAwait(false);
                 }
 
@@ -194,6 +203,10 @@ public sealed class PostgresRestorer
             }
         }, cancellationToken).ConfigureAwait(false);
         var dataTime = clock.Elapsed;
+        if (Interlocked.Exchange(ref indexBuildLogged, 1) == 0)
+        {
+            JobPhase.Enter(_logger, JobPhase.IndexBuild, ("database", database.Database));
+        }
 
         foreach (var sequenceData in segments.Where(s => s.Kind == DumpSegmentKind.SequenceData))
         {
@@ -523,16 +536,26 @@ public sealed class PostgresRestorer
         return new TargetInfo(owner, (long)(await count.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!);
     }
 
-    /// <summary>Renames the restored database to the target's name; an existing target is renamed away first and dropped after.</summary>
-    private async Task SwapAsync(NpgsqlConnection maintenance, string restored, string target, bool targetExists, CancellationToken cancellationToken)
+    /// <summary>
+    /// Renames the restored database to the target's name; an existing target is renamed away first and dropped after. The
+    /// renamed-away target is leased like a temporary database (<see cref="TemporaryDatabases.Replaced"/>, its lease naming the
+    /// target and keeping its comment): if the restore dies between the two renames, a sweep renames it back.
+    /// </summary>
+    private async Task SwapAsync(NpgsqlConnection maintenance, string restored, string target, bool targetExists, string owner,
+        CancellationToken cancellationToken)
     {
         if (!targetExists)
         {
             await ExecuteAsync(maintenance, $"ALTER DATABASE {Ident(restored)} RENAME TO {Ident(target)}", cancellationToken).ConfigureAwait(false);
+            await TemporaryDatabases.CommentAsync(maintenance, target, null, CancellationToken.None).ConfigureAwait(false);
             return;
         }
 
-        var replaced = "dr_replaced_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
+        var replaced = TemporaryDatabases.NewName(TemporaryDatabases.Replaced);
+        var originalComment = await TemporaryDatabases.CommentOfAsync(maintenance, target, cancellationToken).ConfigureAwait(false);
+        await TemporaryDatabases.HoldAsync(maintenance, replaced, cancellationToken).ConfigureAwait(false);
+        await TemporaryDatabases.MarkAsync(maintenance, target,
+            new TemporaryDatabaseLease(TemporaryDatabases.Replaced, owner, DateTimeOffset.UtcNow, target, originalComment), cancellationToken).ConfigureAwait(false);
         await ExecuteAsync(maintenance, $"ALTER DATABASE {Ident(target)} WITH ALLOW_CONNECTIONS false", cancellationToken).ConfigureAwait(false);
         try
         {
@@ -545,12 +568,16 @@ public sealed class PostgresRestorer
         catch
         {
             await ExecuteAsync(maintenance, $"ALTER DATABASE {Ident(target)} WITH ALLOW_CONNECTIONS true", CancellationToken.None).ConfigureAwait(false);
+            await TemporaryDatabases.CommentAsync(maintenance, target, originalComment, CancellationToken.None).ConfigureAwait(false);
             throw;
         }
 
         await ExecuteAsync(maintenance, $"ALTER DATABASE {Ident(restored)} RENAME TO {Ident(target)}", CancellationToken.None).ConfigureAwait(false);
+        await TemporaryDatabases.CommentAsync(maintenance, target, originalComment, CancellationToken.None).ConfigureAwait(false);
         _logger?.Info("restored database swapped in; dropping the one it replaced", ("target", target), ("replaced", replaced));
+        JobPhase.Enter(_logger, JobPhase.Drop, ("database", replaced));
         await ExecuteAsync(maintenance, $"DROP DATABASE {Ident(replaced)} WITH (FORCE)", CancellationToken.None).ConfigureAwait(false);
+        await TemporaryDatabases.ReleaseAsync(maintenance, replaced).ConfigureAwait(false);
     }
 
     /// <summary>

@@ -19,6 +19,9 @@ public sealed record PostgresVerifyOptions
     /// <summary>Run the integrity SQL (orphaned foreign keys, invalid indexes, amcheck).</summary>
     public bool IntegrityChecks { get; init; } = true;
 
+    /// <summary>Who verifies (an execution ARN, <c>function#requestId</c>): the owner in the scratch database's lease.</summary>
+    public string Owner { get; init; } = "unknown";
+
     public void Validate()
     {
         Require.InRange(Workers, 1, 32, "workers");
@@ -80,12 +83,11 @@ public sealed class PostgresVerifier
         var clock = Stopwatch.StartNew();
         var checks = new List<PostgresCheck>();
         var counts = new List<PostgresTableCount>();
-        string scratch;
-        await using (var maintenance = await DatabaseErrors.OpenAsync(server, options.MaintenanceDatabase, cancellationToken).ConfigureAwait(false))
-        {
-            scratch = await PostgresRestorer.CreateDatabaseAsync(maintenance, index, "dr_verify_", cancellationToken).ConfigureAwait(false);
-        }
-
+        // The maintenance session holds the scratch database's lease until it is dropped: a killed verification releases it.
+        JobPhase.Enter(_logger, JobPhase.Connect, ("server", $"{server.Host}:{server.Port}"));
+        await using var maintenance = await DatabaseErrors.OpenAsync(server, options.MaintenanceDatabase, cancellationToken).ConfigureAwait(false);
+        var scratch = await PostgresRestorer.CreateDatabaseAsync(maintenance, index, TemporaryDatabases.Verify, options.Owner, cancellationToken)
+            .ConfigureAwait(false);
         var database = server.WithDatabase(scratch);
         _logger?.Info("verification started", ("scratchDatabase", scratch), ("tables", index.Tables.Count));
         try
@@ -102,6 +104,7 @@ public sealed class PostgresVerifier
                 return new PostgresVerificationResult(false, checks, counts, clock.Elapsed);
             }
 
+            JobPhase.Enter(_logger, JobPhase.VerifyCompare, ("database", scratch));
             counts.AddRange(await CountTablesAsync(database, index, options.Workers, cancellationToken).ConfigureAwait(false));
             checks.Add(TableContentsCheck(counts, "the dump's snapshot"));
             if (options.IntegrityChecks)
@@ -111,7 +114,9 @@ public sealed class PostgresVerifier
         }
         finally
         {
+            JobPhase.Enter(_logger, JobPhase.Drop, ("database", scratch));
             await _restorer.DropDatabaseQuietlyAsync(server, options.MaintenanceDatabase, scratch).ConfigureAwait(false);
+            await TemporaryDatabases.ReleaseAsync(maintenance, scratch).ConfigureAwait(false);
         }
 
         var passed = checks.All(c => c.Passed);
@@ -134,6 +139,7 @@ public sealed class PostgresVerifier
         database.Validate("database");
         var clock = Stopwatch.StartNew();
         var checks = new List<PostgresCheck>();
+        JobPhase.Enter(_logger, JobPhase.VerifyCompare, ("database", database.Database));
         var counts = await CountTablesAsync(database, index, options.Workers, cancellationToken).ConfigureAwait(false);
         checks.Add(TableContentsCheck(counts, "the backup"));
         if (options.IntegrityChecks)

@@ -38,6 +38,11 @@ public sealed class PostgresBackupJob(PostgresJobServices services)
             index.WalLsn, index.ServerVersion, Math.Round((manifest.CompletedAt - manifest.StartedAt).TotalSeconds, 3));
     }
 
+    /// <summary>What killed backups of this source left in the bucket: multipart uploads no part has renewed for an hour.</summary>
+    protected override async Task<TemporarySweep?> SweepExpiredAsync(PostgresBackupRequest request, Plan plan, JobRun run) =>
+        await PostgresTemporarySweeps.UploadsAsync(Services.S3, Services.Catalog.Bucket, BackupKeys.SourceFolder(BackupEngine.Postgres, run.Source),
+            AbandonedUploads.DefaultIdle, Services.Time, run.Logger, run.CancellationToken).ConfigureAwait(false);
+
     protected override JobReport Report(PostgresBackupRequest request, Plan plan, PostgresBackupResult result) => new(result.BackupId, new Dictionary<string,
         string>
     {

@@ -53,12 +53,14 @@ public sealed class PostgresCatalogBackup(BackupCatalog catalog, PostgresDumper 
             index = await dumper.DumpAsync(database, new CatalogDumpSink(dump), spec.Dump, cancellationToken).ConfigureAwait(false);
         }
 
+        JobPhase.Enter(logger, JobPhase.Upload, ("backupId", writer.BackupId), ("object", PostgresBackupObjects.Index));
         using (var indexJson = new MemoryStream(index.ToJson(), writable: false))
         {
             await writer.WriteObjectAsync(PostgresBackupObjects.Index, indexJson, new BackupObjectOptions { ContentType = "application/json" },
                 cancellationToken).ConfigureAwait(false);
         }
 
+        JobPhase.Enter(logger, JobPhase.Commit, ("backupId", writer.BackupId));
         var committed = await writer.CommitAsync(new BackupCompletion
         {
             ConsistencyPoint = new PostgresConsistencyPoint(index.WalLsn ?? "unknown", index.SnapshotId, index.Timeline),

@@ -28,13 +28,18 @@ public sealed class PostgresRestoreJob(PostgresJobServices services)
     protected override async Task<PostgresRestoreResult> ExecuteAsync(PostgresRestoreRequest request, Plan plan, JobRun run)
     {
         var restore = new PostgresCatalogRestore(Services.Catalog, new PostgresRestorer(services.Tools, run.Logger), run.Logger);
-        var options = new PostgresRestoreOptions { Replace = request.Replace == true, Workers = request.Workers ?? 2 };
+        var options = new PostgresRestoreOptions { Replace = request.Replace == true, Workers = request.Workers ?? 2, Owner = run.Actor };
         var (manifest, restored) = await restore.RunAsync(plan.Manifest, plan.Target, options, run.CancellationToken).ConfigureAwait(false);
         return new PostgresRestoreResult(
             manifest.BackupId.Value, run.Source, manifest.CompletedAt, (manifest.ConsistencyPoint as PostgresConsistencyPoint)?.Lsn,
             plan.Target.Host, plan.Target.Port, plan.Target.Database, restored.Tables, restored.Rows, restored.ReplacedExisting,
             Math.Round(restored.Elapsed.TotalSeconds, 3));
     }
+
+    /// <summary>What killed restores left on the target's server: their <c>dr_restoring_</c> databases, and targets they renamed away.</summary>
+    protected override async Task<TemporarySweep?> SweepExpiredAsync(PostgresRestoreRequest request, Plan plan, JobRun run) =>
+        await PostgresTemporarySweeps.DatabasesAsync(plan.Target, [TemporaryDatabases.Restore, TemporaryDatabases.Replaced], TemporaryDatabases.DefaultGrace,
+            Services.Time, run.Logger, run.CancellationToken).ConfigureAwait(false);
 
     protected override JobReport Report(PostgresRestoreRequest request, Plan plan, PostgresRestoreResult result) => new(result.BackupId,
         new Dictionary<string, string>

@@ -34,7 +34,19 @@ public sealed class PostgresVerifyJob(PostgresJobServices services, string? scra
     }
 
     protected override Task<PostgresVerifyResult> ExecuteAsync(PostgresVerifyRequest request, Plan plan, JobRun run) =>
-        plan.Mode.RunAsync(plan.Manifest, new PostgresVerifyOptions { Workers = request.Workers ?? 2, IntegrityChecks = request.IntegrityChecks ?? true }, run);
+        plan.Mode.RunAsync(plan.Manifest, new PostgresVerifyOptions
+        {
+            Workers = request.Workers ?? 2,
+            IntegrityChecks = request.IntegrityChecks ?? true,
+            Owner = run.Actor,
+        }, run);
+
+    /// <summary>What killed verifications left on the scratch server: their <c>dr_verify_</c> databases (a check in place creates none).</summary>
+    protected override async Task<TemporarySweep?> SweepExpiredAsync(PostgresVerifyRequest request, Plan plan, JobRun run) =>
+        plan.Mode is PostgresBackupVerification verification
+            ? await PostgresTemporarySweeps.DatabasesAsync(verification.ScratchServer, [TemporaryDatabases.Verify], TemporaryDatabases.DefaultGrace,
+                Services.Time, run.Logger, run.CancellationToken).ConfigureAwait(false)
+            : null;
 
     protected override JobReport Report(PostgresVerifyRequest request, Plan plan, PostgresVerifyResult result)
     {
@@ -75,6 +87,9 @@ public sealed class PostgresBackupVerification(BackupCatalog catalog, PostgresVe
     : IPostgresVerifyMode
 {
     public string Subject => "backup";
+
+    /// <summary>The server the scratch database is restored on.</summary>
+    public PostgresEndpoint ScratchServer => scratchServer;
 
     public string Activity => "the verification";
 
