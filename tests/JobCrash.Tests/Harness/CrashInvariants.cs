@@ -1,6 +1,7 @@
 using Amazon.S3.Model;
 using DisasterRecovery.Audit;
 using DisasterRecovery.Catalog;
+using DisasterRecovery.Postgres;
 using DisasterRecovery.TestSupport;
 
 namespace DisasterRecovery.JobCrash.Tests.Harness;
@@ -92,7 +93,11 @@ public sealed class CrashInvariants(CrashWorld world)
             : new InvariantResult(name, false, $"neither original nor the backup's content: {now}");
     }
 
-    /// <summary>Temporary databases on the server (restore, verify, swap) and open multipart uploads in the backup bucket.</summary>
+    /// <summary>
+    /// Temporary databases on the server (restore, verify, swap) whose lease names one of the crash runs as owner, or that
+    /// carry no lease (other test assemblies may restore on the same server at the same time: their databases are theirs),
+    /// and open multipart uploads in the world's own backup bucket.
+    /// </summary>
     public async Task<Leftovers> LeftoversAsync()
     {
         var databases = new List<string>();
@@ -100,11 +105,15 @@ public sealed class CrashInvariants(CrashWorld world)
         {
             await connection.OpenAsync();
             await using var command = new Npgsql.NpgsqlCommand(
-                $"SELECT datname FROM pg_database WHERE datname ~ '{TemporaryDatabasePattern}' ORDER BY 1", connection);
+                $"SELECT datname, shobj_description(oid, 'pg_database') FROM pg_database WHERE datname ~ '{TemporaryDatabasePattern}' ORDER BY 1", connection);
             await using var reader = await command.ExecuteReaderAsync();
             while (await reader.ReadAsync())
             {
-                databases.Add(reader.GetString(0));
+                var lease = TemporaryDatabaseLease.Parse(reader.IsDBNull(1) ? null : reader.GetString(1));
+                if (lease is null || lease.Owner.StartsWith(CrashRunner.ActorPrefix, StringComparison.Ordinal))
+                {
+                    databases.Add(reader.GetString(0));
+                }
             }
         }
 

@@ -40,7 +40,7 @@ public sealed class CrashPlan(int seed)
     public static readonly IReadOnlyDictionary<CrashJob, string[]> Phases = new Dictionary<CrashJob, string[]>
     {
         [CrashJob.Backup] = ["connect", "dump", "upload", "commit"],
-        [CrashJob.Restore] = ["connect", "restore-copy", "index-build", "rename"],
+        [CrashJob.Restore] = ["connect", "restore-copy", "index-build", "rename", "drop"],
         [CrashJob.Verify] = ["connect", "restore-copy", "index-build", "verify-compare", "drop"],
     };
 

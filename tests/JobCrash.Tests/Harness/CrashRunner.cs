@@ -22,6 +22,9 @@ public sealed record CrashOutcome(
 /// </summary>
 public sealed class CrashRunner(CrashWorld world, ICrashSweeper? sweeper, Action<string>? log = null)
 {
+    /// <summary>Every crash run's actor (<c>requestedBy</c>, the owner in its leases) starts with this.</summary>
+    public const string ActorPrefix = "crash-";
+
     /// <summary>ECS's default stop timeout: a task still running this long after SIGTERM is SIGKILLed.</summary>
     public static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(30);
 
@@ -33,7 +36,7 @@ public sealed class CrashRunner(CrashWorld world, ICrashSweeper? sweeper, Action
     /// <summary>Commits the backup that restores and verifications read (a job process run to completion).</summary>
     public async Task PrepareAsync()
     {
-        var (exit, job) = await RunToCompletionAsync(CrashJob.Backup, "crash-setup");
+        var (exit, job) = await RunToCompletionAsync(CrashJob.Backup, ActorPrefix + "setup");
         await using (job)
         {
             if (exit != 0)
@@ -54,7 +57,7 @@ public sealed class CrashRunner(CrashWorld world, ICrashSweeper? sweeper, Action
         }
 
         var before = await _invariants.LeftoversAsync();
-        var actor = $"crash-{seed}-{plan.Number}";
+        var actor = $"{ActorPrefix}{seed}-{plan.Number}";
         var invariants = new List<InvariantResult>();
         string phase;
         bool killed;
@@ -98,6 +101,7 @@ public sealed class CrashRunner(CrashWorld world, ICrashSweeper? sweeper, Action
         }
 
         var auditedUpTo = (await world.AuditRecordsAsync()).Select(r => r.Sequence).DefaultIfEmpty(0).Max();
+        await CrashWorld.AgeLeasesAsync(after.Databases);
         var recovery = await RecoverAsync(plan, actor, invariants);
         var remaining = Except(await _invariants.LeftoversAsync(), before);
         invariants.Add(new InvariantResult(CrashInvariants.NothingLeftAfterRecovery, remaining.IsEmpty, $"left after {recovery}: {remaining}"));

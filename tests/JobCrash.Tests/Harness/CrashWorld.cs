@@ -1,6 +1,7 @@
 using System.Text.Json;
 using DisasterRecovery.Audit;
 using DisasterRecovery.Catalog;
+using DisasterRecovery.Postgres;
 using DisasterRecovery.TestSupport;
 
 namespace DisasterRecovery.JobCrash.Tests.Harness;
@@ -15,6 +16,16 @@ public sealed class CrashWorld : IAsyncDisposable
 {
     public const string SecretId = "technician-marketplace/postgres";
     public const string Source = "crash-test";
+
+    /// <summary>
+    /// How far the local S3's clock runs behind the jobs' clocks. A multipart upload's lease is its newest part's time
+    /// (leases' <c>AbandonedUploads</c>): with the S3 clock an idle period (1 h) behind, an upload no running job renews is
+    /// already expired when the next run or the sweep looks, as it is when the next scheduled run comes a day later.
+    /// </summary>
+    public static readonly TimeSpan S3ClockLag = AbandonedUploads.DefaultIdle + TimeSpan.FromMinutes(5);
+
+    /// <summary>How far a killed job's database leases are moved back: past the grace period, as for a run a day later.</summary>
+    public static readonly TimeSpan LeaseAge = TemporaryDatabases.DefaultGrace + TimeSpan.FromMinutes(1);
 
     private readonly List<string> _databases = [];
 
@@ -56,7 +67,7 @@ public sealed class CrashWorld : IAsyncDisposable
     /// <summary>Builds the world: servers, buckets, a source database of <paramref name="rows"/> job rows (about 160 bytes each, plus indexes).</summary>
     public static async Task<CrashWorld> CreateAsync(int rows)
     {
-        var s3 = await LocalS3Host.StartAsync();
+        var s3 = await LocalS3Host.StartAsync(clockStart: DateTimeOffset.UtcNow - S3ClockLag);
         var backupBucket = await s3.CreateBucketAsync(objectLock: true);
         var auditBucket = await s3.CreateBucketAsync(objectLock: true);
         var source = await PostgresTestServer.CreateDatabaseAsync("dr_crash_src");
@@ -107,6 +118,24 @@ public sealed class CrashWorld : IAsyncDisposable
         return environment;
     }
 
+    /// <summary>
+    /// Moves the leases of <paramref name="databases"/> back by <see cref="LeaseAge"/>, as if the next run or sweep came after the
+    /// grace period; a database without a lease (killed between CREATE and COMMENT) is expired already once unheld.
+    /// </summary>
+    public static async Task AgeLeasesAsync(IEnumerable<string> databases)
+    {
+        foreach (var name in databases)
+        {
+            var comment = await PostgresTestServer.ScalarAsync<object>("postgres",
+                $"SELECT coalesce(shobj_description(oid, 'pg_database'), '') FROM pg_database WHERE datname = '{name.Replace("'", "''")}'");
+            if (TemporaryDatabaseLease.Parse(comment as string) is { } lease)
+            {
+                var aged = lease with { CreatedAt = lease.CreatedAt - LeaseAge };
+                await PostgresTestServer.ExecuteAsync("postgres", $"COMMENT ON DATABASE \"{name.Replace("\"", "\"\"")}\" IS '{aged.ToJson().Replace("'", "''")}'");
+            }
+        }
+    }
+
     /// <summary>Every audit record so far, oldest first.</summary>
     public async Task<List<AuditRecord>> AuditRecordsAsync()
     {
@@ -129,7 +158,8 @@ public sealed class CrashWorld : IAsyncDisposable
         await S3.DisposeAsync();
     }
 
-    private string SecretJson() => JsonSerializer.Serialize(new Dictionary<string, object>
+    /// <summary>The database secret (RDS format) the task gets injected as DB_SECRET_JSON.</summary>
+    public string SecretJson() => JsonSerializer.Serialize(new Dictionary<string, object>
     {
         ["engine"] = "postgres",
         ["host"] = PostgresTestServer.Server.Host,
