@@ -44,8 +44,8 @@ public sealed class CrashPlan(int seed)
         [CrashJob.Verify] = ["connect", "restore-copy", "index-build", "verify-compare", "drop"],
     };
 
-    /// <summary>Phases that last long (data moves); the others are a statement or two.</summary>
-    private static readonly HashSet<string> LongPhases = new(StringComparer.Ordinal) { "dump", "upload", "restore-copy", "index-build", "verify-compare" };
+    /// <summary>Phases that last long (data moves); the others (upload: the dump's index, after the data) are a request or a statement or two.</summary>
+    private static readonly HashSet<string> LongPhases = new(StringComparer.Ordinal) { "dump", "restore-copy", "index-build", "verify-compare" };
 
     private readonly Random _random = new(seed);
     private int _number;
