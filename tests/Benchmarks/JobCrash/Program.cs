@@ -16,8 +16,8 @@ if (CrashArguments.Parse(args) is not { } arguments)
     return 2;
 }
 
-Console.WriteLine($"JobCrash: {arguments.Kills} kills, seed {arguments.Seed} (--seed {arguments.Seed} replays it), source database of {arguments.Rows} job rows; " +
-    $"load average at start {File.ReadAllText("/proc/loadavg").Trim()}");
+Console.WriteLine($"JobCrash: {arguments.Kills} kills, seed {arguments.Seed} (--seed {arguments.Seed} replays it), " +
+    $"source database of {arguments.Rows} job rows; load average at start {File.ReadAllText("/proc/loadavg").Trim()}");
 await using var world = await CrashWorld.CreateAsync(arguments.Rows);
 var runner = new CrashRunner(world, CrashSweepers.Default, Console.WriteLine);
 await runner.PrepareAsync();

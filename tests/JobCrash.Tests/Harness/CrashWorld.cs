@@ -131,7 +131,9 @@ public sealed class CrashWorld : IAsyncDisposable
             if (TemporaryDatabaseLease.Parse(comment as string) is { } lease)
             {
                 var aged = lease with { CreatedAt = lease.CreatedAt - LeaseAge };
-                await PostgresTestServer.ExecuteAsync("postgres", $"COMMENT ON DATABASE \"{name.Replace("\"", "\"\"")}\" IS '{aged.ToJson().Replace("'", "''")}'");
+                var quoted = "\"" + name.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+                var literal = "'" + aged.ToJson().Replace("'", "''", StringComparison.Ordinal) + "'";
+                await PostgresTestServer.ExecuteAsync("postgres", $"COMMENT ON DATABASE {quoted} IS {literal}");
             }
         }
     }

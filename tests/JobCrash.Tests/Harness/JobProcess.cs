@@ -56,8 +56,9 @@ public sealed class JobProcess : IAsyncDisposable
         };
         info.ArgumentList.Add(assemblyPath);
         info.ArgumentList.Add("--job");
-        foreach (var inherited in info.Environment.Keys.Where(k => k.StartsWith("AWS_", StringComparison.Ordinal) || k.StartsWith("DB_", StringComparison.Ordinal)
-            || k.StartsWith("JOB_", StringComparison.Ordinal) || k.StartsWith("PG", StringComparison.Ordinal)).ToList())
+        // Nothing of the test process's own AWS, database or job settings reaches the job: it gets the task's environment only.
+        string[] notInherited = ["AWS_", "DB_", "JOB_", "PG"];
+        foreach (var inherited in info.Environment.Keys.Where(k => notInherited.Any(p => k.StartsWith(p, StringComparison.Ordinal))).ToList())
         {
             info.Environment.Remove(inherited);
         }
