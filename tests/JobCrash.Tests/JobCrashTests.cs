@@ -11,7 +11,7 @@ namespace DisasterRecovery.JobCrash.Tests;
 /// </summary>
 public sealed class JobCrashTests(JobCrashFixture fixture, ITestOutputHelper output) : IClassFixture<JobCrashFixture>
 {
-    /// <summary>Kills per job and signal: small enough for CI (the class runs in about two minutes on two cores).</summary>
+    /// <summary>Kills that land in a running job, per job and signal: small enough for CI.</summary>
     private const int KillsEach = 2;
 
     [Fact]
@@ -48,8 +48,8 @@ public sealed class JobCrashTests(JobCrashFixture fixture, ITestOutputHelper out
         var runner = new CrashRunner(fixture.World, CrashSweepers.Default, output.WriteLine);
         var tally = new CrashTally();
 
-        // Act
-        for (var i = 0; i < KillsEach; i++)
+        // Act: a kill planned late in a short last phase can find the job already ended; such a case is drawn again, twice at most.
+        for (var attempt = 0; attempt < 2 * KillsEach && tally.Kills < KillsEach; attempt++)
         {
             tally.Add(await runner.RunAsync(plan.Next(job, signal), seed));
         }

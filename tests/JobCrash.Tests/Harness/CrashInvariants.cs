@@ -76,8 +76,18 @@ public sealed class CrashInvariants(CrashWorld world)
     /// <summary>The target holds its original rows, or every row of the backup; not missing, not half-restored.</summary>
     public async Task<InvariantResult> TargetUntouchedOrCompleteAsync(bool completeOnly = false)
     {
-        var now = await DatabaseFingerprint.TryReadAsync(world.RestoreTarget);
         var name = completeOnly ? TargetCompleteAfterNextRun : TargetUntouchedOrComplete;
+        DatabaseFingerprint? now;
+        try
+        {
+            now = await DatabaseFingerprint.TryReadAsync(world.RestoreTarget);
+        }
+        catch (Npgsql.PostgresException e)
+        {
+            // e.g. 55000: a swap left the target refusing connections.
+            return new InvariantResult(name, false, $"the target {world.RestoreTarget} cannot be read: {e.SqlState} {e.MessageText}");
+        }
+
         if (now is null)
         {
             return new InvariantResult(name, false, $"the target database {world.RestoreTarget} does not exist");
@@ -119,6 +129,27 @@ public sealed class CrashInvariants(CrashWorld world)
 
         var uploads = await world.S3.Client.ListMultipartUploadsAsync(new ListMultipartUploadsRequest { BucketName = world.BackupBucket });
         return new Leftovers(databases, [.. (uploads.MultipartUploads ?? []).Select(u => u.Key)]);
+    }
+
+    /// <summary>
+    /// Waits (30 s at most) until no session holds the lease lock of a leftover database: a statement the killed job had sent
+    /// (a DROP DATABASE, a rename) runs to its end in the server even after the client is gone, and may remove what it named.
+    /// </summary>
+    public static async Task SettleAsync(Leftovers left)
+    {
+        var keys = left.Databases.Select(TemporaryDatabases.LockKey).ToList();
+        for (var waited = 0; keys.Count > 0 && waited < 150; waited++)
+        {
+            var held = await PostgresTestServer.ScalarAsync<long>("postgres",
+                $"SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = {TemporaryDatabases.LockClass} AND objsubid = 2 " +
+                    $"AND objid::bigint IN ({string.Join(", ", keys)})");
+            if (held == 0)
+            {
+                return;
+            }
+
+            await Task.Delay(200);
+        }
     }
 
     /// <summary>Each thing a killed job left is named in an audit event appended after <paramref name="afterSequence"/>.</summary>

@@ -89,6 +89,12 @@ public sealed class CrashRunner(CrashWorld world, ICrashSweeper? sweeper, Action
         }
 
         var after = Except(await _invariants.LeftoversAsync(), before);
+        if (!after.IsEmpty)
+        {
+            await CrashInvariants.SettleAsync(after);
+            after = Except(await _invariants.LeftoversAsync(), before);
+        }
+
         invariants.Add(await _invariants.NoPartialBackupListedAsync());
         if (plan.Job == CrashJob.Restore)
         {

@@ -133,7 +133,14 @@ public sealed class CrashWorld : IAsyncDisposable
                 var aged = lease with { CreatedAt = lease.CreatedAt - LeaseAge };
                 var quoted = "\"" + name.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
                 var literal = "'" + aged.ToJson().Replace("'", "''", StringComparison.Ordinal) + "'";
-                await PostgresTestServer.ExecuteAsync("postgres", $"COMMENT ON DATABASE {quoted} IS {literal}");
+                try
+                {
+                    await PostgresTestServer.ExecuteAsync("postgres", $"COMMENT ON DATABASE {quoted} IS {literal}");
+                }
+                catch (Npgsql.PostgresException e) when (e.SqlState == "3D000")
+                {
+                    // Gone meanwhile: a DROP the killed job had sent finished in the server after the client died.
+                }
             }
         }
     }
