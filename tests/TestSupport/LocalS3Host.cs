@@ -40,11 +40,12 @@ public sealed class LocalS3Host : IAsyncDisposable
 
     public string Endpoint => Server.Endpoint.ToString();
 
-    /// <summary>Starts a server over <paramref name="stateDirectory"/>, or over a fresh temp folder when null.</summary>
-    public static async Task<LocalS3Host> StartAsync(string? stateDirectory = null)
+    /// <summary>Starts a server over <paramref name="stateDirectory"/>, or over a fresh temp folder when null; its clock starts at
+    /// <paramref name="clockStart"/> (default now).</summary>
+    public static async Task<LocalS3Host> StartAsync(string? stateDirectory = null, DateTimeOffset? clockStart = null)
     {
         var directory = stateDirectory ?? Path.Combine(Path.GetTempPath(), "dr-local-s3-tests", Guid.NewGuid().ToString("N"));
-        var host = new LocalS3Host(directory, new FakeTimeProvider(DateTimeOffset.UtcNow), new StringWriter());
+        var host = new LocalS3Host(directory, new FakeTimeProvider(clockStart ?? DateTimeOffset.UtcNow), new StringWriter());
         await host.StartServerAsync();
         return host;
     }
