@@ -140,6 +140,45 @@ public sealed class TemporaryDatabasesTests
     }
 
     [Fact]
+    public async Task SweepAsync_WhenARestoreDiedBeforeItsSwap_ShouldReopenTheTargetWithItsCommentAndNeverDropIt()
+    {
+        // Arrange: what SwapAsync leaves if killed after leasing the target and closing it to connections, before the renames' transaction.
+        var target = await PostgresTestServer.CreateDatabaseAsync("swap_closed");
+        await PostgresTestServer.ExecuteAsync(target, "CREATE TABLE kept (id int); INSERT INTO kept VALUES (1), (2), (3)");
+        await using (var killed = new NpgsqlConnection(Server.ConnectionString()))
+        {
+            await killed.OpenAsync();
+            await TemporaryDatabases.HoldAsync(killed, target, CancellationToken.None);
+            await TemporaryDatabases.MarkAsync(killed, target, new TemporaryDatabaseLease(TemporaryDatabases.Replaced, "killed-restore",
+                DateTimeOffset.UtcNow.AddHours(-1), target, "orders"), CancellationToken.None);
+            await PostgresTestServer.ExecuteAsync("postgres", $"ALTER DATABASE \"{target}\" WITH ALLOW_CONNECTIONS false");
+
+            // While the restore's session lives, a sweep leaves the target alone.
+            var whileAlive = await TemporaryDatabases.SweepAsync(Server, new TemporaryDatabaseSweepOptions { Grace = TimeSpan.Zero }, null,
+                CancellationToken.None);
+            Assert.DoesNotContain(whileAlive, s => s.Name == target);
+        }
+
+        try
+        {
+            // Act
+            var swept = await TemporaryDatabases.SweepAsync(Server, null, null, CancellationToken.None);
+
+            // Assert: reopened, its rows and comment as they were.
+            var reopened = Assert.Single(swept, s => s.Name == target);
+            Assert.Equal(SweptTemporary.Restored, reopened.Outcome);
+            Assert.Equal(3L, await PostgresTestServer.ScalarAsync<long>(target, "SELECT count(*) FROM kept"));
+            Assert.Equal("orders", await PostgresTestServer.ScalarAsync<string>("postgres",
+                $"SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = '{target}'"));
+        }
+        finally
+        {
+            await PostgresTestServer.ExecuteAsync("postgres", $"ALTER DATABASE \"{target}\" WITH ALLOW_CONNECTIONS true");
+            await PostgresTestServer.DropDatabaseAsync(target);
+        }
+    }
+
+    [Fact]
     public void LeaseParse_WhenTheCommentIsNotALease_ShouldBeNull()
     {
         // Arrange

@@ -551,8 +551,11 @@ public sealed class PostgresRestorer
             return;
         }
 
+        // The target is leased under its own name first (lock and comment), so a job killed before the swap leaves a target that
+        // the sweep (or the next restore's start) reopens; the two renames are one transaction, so the target's name never goes missing.
         var replaced = TemporaryDatabases.NewName(TemporaryDatabases.Replaced);
         var originalComment = await TemporaryDatabases.CommentOfAsync(maintenance, target, cancellationToken).ConfigureAwait(false);
+        await TemporaryDatabases.HoldAsync(maintenance, target, cancellationToken).ConfigureAwait(false);
         await TemporaryDatabases.HoldAsync(maintenance, replaced, cancellationToken).ConfigureAwait(false);
         await TemporaryDatabases.MarkAsync(maintenance, target,
             new TemporaryDatabaseLease(TemporaryDatabases.Replaced, owner, DateTimeOffset.UtcNow, target, originalComment), cancellationToken)
@@ -564,17 +567,22 @@ public sealed class PostgresRestorer
                 $"SELECT pg_catalog.pg_terminate_backend(pid) FROM pg_catalog.pg_stat_activity WHERE datname = {Literal(target)} AND pid <> " +
                     $"pg_catalog.pg_backend_pid()",
                 cancellationToken).ConfigureAwait(false);
+            await using var swap = await maintenance.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
             await ExecuteAsync(maintenance, $"ALTER DATABASE {Ident(target)} RENAME TO {Ident(replaced)}", cancellationToken).ConfigureAwait(false);
+            await ExecuteAsync(maintenance, $"ALTER DATABASE {Ident(restored)} RENAME TO {Ident(target)}", cancellationToken).ConfigureAwait(false);
+            await TemporaryDatabases.CommentAsync(maintenance, target, originalComment, cancellationToken).ConfigureAwait(false);
+            await swap.CommitAsync(CancellationToken.None).ConfigureAwait(false);
         }
         catch
         {
+            // The transaction rolled back: the target is as it was; reopen it and give it back its comment.
             await ExecuteAsync(maintenance, $"ALTER DATABASE {Ident(target)} WITH ALLOW_CONNECTIONS true", CancellationToken.None).ConfigureAwait(false);
             await TemporaryDatabases.CommentAsync(maintenance, target, originalComment, CancellationToken.None).ConfigureAwait(false);
+            await TemporaryDatabases.ReleaseAsync(maintenance, target).ConfigureAwait(false);
             throw;
         }
 
-        await ExecuteAsync(maintenance, $"ALTER DATABASE {Ident(restored)} RENAME TO {Ident(target)}", CancellationToken.None).ConfigureAwait(false);
-        await TemporaryDatabases.CommentAsync(maintenance, target, originalComment, CancellationToken.None).ConfigureAwait(false);
+        await TemporaryDatabases.ReleaseAsync(maintenance, target).ConfigureAwait(false);
         _logger?.Info("restored database swapped in; dropping the one it replaced", ("target", target), ("replaced", replaced));
         JobPhase.Enter(_logger, JobPhase.Drop, ("database", replaced));
         await ExecuteAsync(maintenance, $"DROP DATABASE {Ident(replaced)} WITH (FORCE)", CancellationToken.None).ConfigureAwait(false);

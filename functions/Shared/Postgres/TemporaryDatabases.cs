@@ -81,7 +81,7 @@ public sealed record TemporaryDatabaseLease(string Kind, string Owner, DateTimeO
 }
 
 /// <summary>A temporary database as a sweep sees it.</summary>
-/// <param name="Name">Its name (<c>dr_restoring_…</c>, <c>dr_verify_…</c>, <c>dr_replaced_…</c>).</param>
+/// <param name="Name">Its name (<c>dr_restoring_…</c>, <c>dr_verify_…</c>, <c>dr_replaced_…</c>, or a restore target's own name while its swap is leased).</param>
 /// <param name="Kind">The kind its name's prefix says.</param>
 /// <param name="Lease">Its lease; null when its comment holds none (created before leases, or its job died between CREATE and COMMENT).</param>
 /// <param name="Held">True while a session holds its advisory lock: its job is alive.</param>
@@ -209,6 +209,7 @@ public static class TemporaryDatabases
                    CASE WHEN pg_catalog.has_database_privilege(d.oid, 'CONNECT') THEN pg_catalog.pg_database_size(d.oid) END
             FROM pg_catalog.pg_database d
             WHERE d.datname LIKE 'dr\_restoring\_%' OR d.datname LIKE 'dr\_verify\_%' OR d.datname LIKE 'dr\_replaced\_%'
+               OR pg_catalog.shobj_description(d.oid, 'pg_database') LIKE '{"dr":"temporary","kind":"replaced"%'
             ORDER BY d.datname
             """, maintenance);
         var rows = new List<(string Name, string? Comment, long? Size)>();
@@ -222,7 +223,8 @@ public static class TemporaryDatabases
 
         foreach (var (name, comment, size) in rows)
         {
-            var kind = Prefixes.First(p => name.StartsWith(p.Prefix, StringComparison.Ordinal)).Kind;
+            // A restore target under its own name with a replaced lease: its restore died before (or during) the swap.
+            var kind = Prefixes.FirstOrDefault(p => name.StartsWith(p.Prefix, StringComparison.Ordinal)).Kind ?? Replaced;
             found.Add(new TemporaryDatabase(name, kind, TemporaryDatabaseLease.Parse(comment),
                 await IsHeldElsewhereAsync(maintenance, name, cancellationToken).ConfigureAwait(false), size));
         }
@@ -291,6 +293,15 @@ public static class TemporaryDatabases
             {
                 await DropAsync(maintenance, database.Name, cancellationToken).ConfigureAwait(false);
                 return Outcome(SweptTemporary.Removed, $"dropped{size}: {why}");
+            }
+
+            if (lease?.Replaces is { } own && own == database.Name)
+            {
+                await PostgresDumper.ExecuteAsync(maintenance, $"ALTER DATABASE {PostgresRestorer.Ident(own)} WITH ALLOW_CONNECTIONS true", cancellationToken)
+                    .ConfigureAwait(false);
+                await CommentAsync(maintenance, own, lease.OriginalComment, cancellationToken).ConfigureAwait(false);
+                return Outcome(SweptTemporary.Restored, "reopened with its own comment: its restore died before the restored database took its name; "
+                    + "the database itself was never changed");
             }
 
             if (lease?.Replaces is not { } target)
