@@ -73,7 +73,7 @@ internal sealed class PostgresFunctionKit : IAsyncDisposable
     {
         var s3 = await LocalS3Host.StartAsync();
         var backupBucket = await s3.CreateBucketAsync(objectLock: true);
-        var auditBucket = await s3.CreateBucketAsync(objectLock: true);
+        var auditBucket = await s3.CreateBucketAsync(objectLock: true, defaultRetentionDays: 1);
         var database = await PostgresTestServer.CreateDatabaseAsync("dr_fn_src");
         await PostgresTestServer.ExecuteAsync(database, $"""
             CREATE SCHEMA "Sales";

@@ -69,7 +69,7 @@ public sealed class CrashWorld : IAsyncDisposable
     {
         var s3 = await LocalS3Host.StartAsync(clockStart: DateTimeOffset.UtcNow - S3ClockLag);
         var backupBucket = await s3.CreateBucketAsync(objectLock: true);
-        var auditBucket = await s3.CreateBucketAsync(objectLock: true);
+        var auditBucket = await s3.CreateBucketAsync(objectLock: true, defaultRetentionDays: 1);
         var source = await PostgresTestServer.CreateDatabaseAsync("dr_crash_src");
         var target = "dr_crash_target_" + Guid.NewGuid().ToString("N")[..12];
         var world = new CrashWorld(s3, backupBucket, auditBucket, source, target);
