@@ -18,7 +18,7 @@ public sealed class FlowInputCheckTests
 
         Assert.Equal("bogus", error.Field);
         Assert.Equal(
-            "is not a field of the restore-database flow's input; it takes before, sourceInstance, maxPolls, healthUrl, reason, replicas, runner",
+            "is not a field of the restore-database flow's input; it takes before, sourceInstance, maxPolls, healthUrl, reason, replicas, runner, mode",
             error.Problem);
     }
 
@@ -136,7 +136,7 @@ public sealed class FlowInputCheckTests
         Assert.Equal("flow", error.Field);
         Assert.Equal(
             "is not a known flow, was 'point-in-time'; known: point-in-time-recovery, postgres-backup, restore-database, service-health, "
-            + "sweep-abandoned-instances",
+            + "sweep-abandoned-instances, verify-backup",
             error.Problem);
     }
 
