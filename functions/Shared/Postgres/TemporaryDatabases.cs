@@ -81,7 +81,9 @@ public sealed record TemporaryDatabaseLease(string Kind, string Owner, DateTimeO
 }
 
 /// <summary>A temporary database as a sweep sees it.</summary>
-/// <param name="Name">Its name (<c>dr_restoring_…</c>, <c>dr_verify_…</c>, <c>dr_replaced_…</c>, or a restore target's own name while its swap is leased).</param>
+/// <param name="Name">
+/// Its name (<c>dr_restoring_…</c>, <c>dr_verify_…</c>, <c>dr_replaced_…</c>, or a restore target's own name while its swap is leased).
+/// </param>
 /// <param name="Kind">The kind its name's prefix says.</param>
 /// <param name="Lease">Its lease; null when its comment holds none (created before leases, or its job died between CREATE and COMMENT).</param>
 /// <param name="Held">True while a session holds its advisory lock: its job is alive.</param>
