@@ -168,7 +168,8 @@ public sealed class CrashRunner(CrashWorld world, ICrashSweeper? sweeper, Action
                 ["target"] = new JsonObject { ["secretId"] = CrashWorld.SecretId, ["database"] = world.RestoreTarget },
                 ["replace"] = true,
             },
-            _ => new JsonObject { ["backupId"] = world.BackupId },
+            // One server here, production's: the verification opts in to restoring its scratch copy there.
+            _ => new JsonObject { ["backupId"] = world.BackupId, ["onProductionServer"] = true },
         };
         input["source"] = CrashWorld.Source;
         input["requestedBy"] = actor;
