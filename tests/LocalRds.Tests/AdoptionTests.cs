@@ -98,9 +98,8 @@ public sealed class AdoptionTests : IAsyncLifetime
         await using var restoredConnection = await RdsTestEnvironment.ConnectAsync(restored, _servers.Postgres.Password, "technician_marketplace");
         var technicians = await RdsTestEnvironment.ScalarAsync<long>(restoredConnection, "SELECT count(*) FROM technicians");
 
-        Assert.True(window["EarliestTime"]!.GetValue<DateTime>().ToUniversalTime() < beforeMistake, $"the window opens at {window["EarliestTime"]}");
-        Assert.True(
-            adopted["InstanceCreateTime"]!.GetValue<DateTime>().ToUniversalTime() > beforeMistake, "the adoption came after the damage in this test");
+        Assert.True(Utc(window["EarliestTime"]) < beforeMistake, $"the window opens at {window["EarliestTime"]}");
+        Assert.True(Utc(adopted["InstanceCreateTime"]) > beforeMistake, "the adoption came after the damage in this test");
         Assert.Equal(2, technicians);
     }
 
@@ -113,8 +112,12 @@ public sealed class AdoptionTests : IAsyncLifetime
         var window = (await _rds.CallAsync("describeDBInstanceAutomatedBackups", new JsonObject { ["DbInstanceIdentifier"] = "technician-marketplace" }))
             ["DbInstanceAutomatedBackups"]![0]!["RestoreWindow"]!;
 
-        Assert.True(window["EarliestTime"]!.GetValue<DateTime>() >= adopted["InstanceCreateTime"]!.GetValue<DateTime>());
+        Assert.True(Utc(window["EarliestTime"]) >= Utc(adopted["InstanceCreateTime"]));
     }
+
+    /// <summary>An RDS timestamp (ISO 8601 text) as a UTC DateTime.</summary>
+    private static DateTime Utc(JsonNode? time) =>
+        DateTime.Parse(time!.GetValue<string>(), CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal);
 
     [Fact]
     public async Task AdoptInstanceAsync_WhenCalledAgainAndDisposed_ShouldChangeNothingAndLeaveTheClusterRunning()
