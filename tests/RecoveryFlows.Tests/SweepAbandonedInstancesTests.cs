@@ -316,14 +316,22 @@ public sealed class SweepListingTests : IAsyncLifetime
     private readonly string _stateDirectory = Path.Combine(Path.GetTempPath(), "dr-sweep-listing", Guid.NewGuid().ToString("N"));
     private DisasterRecovery.LocalCloud.LocalCloudHost _cloud = null!;
 
-    public async Task InitializeAsync() => _cloud = await DisasterRecovery.LocalCloud.LocalCloudHost.StartAsync(
-        new DisasterRecovery.LocalCloud.LocalCloudOptions
-        {
-            TemplatePath = DisasterRecovery.TestSupport.RepositoryPaths.Of("template.yaml"),
-            StateDirectory = _stateDirectory,
-            Clock = new DisasterRecovery.LocalStepFunctions.Time.VirtualTimeProvider(),
-            Random = new Random(11),
-        });
+    public async Task InitializeAsync()
+    {
+        _cloud = await DisasterRecovery.LocalCloud.LocalCloudHost.StartAsync(
+            new DisasterRecovery.LocalCloud.LocalCloudOptions
+            {
+                TemplatePath = DisasterRecovery.TestSupport.RepositoryPaths.Of("template.yaml"),
+                StateDirectory = _stateDirectory,
+                Clock = new DisasterRecovery.LocalStepFunctions.Time.VirtualTimeProvider(),
+                Random = new Random(11),
+            });
+
+        // The stack's database secret, as deployed: the flow's temporary-things sweep (SweepTemporary) reads it.
+        var secret = DisasterRecovery.LocalCloud.Platform.LocalDatabaseSecret.For(
+            DisasterRecovery.LocalCloud.Platform.LocalServersInfo.Read(DisasterRecovery.TestSupport.LocalServers.InfoFile), "postgres");
+        _cloud.SecretsManager.Store.CreateIfAbsent(DisasterRecovery.LocalCloud.Platform.LocalDatabaseSecret.SecretId, secret.ToSecretString());
+    }
 
     public async Task DisposeAsync()
     {
