@@ -151,7 +151,7 @@ public sealed class RerunRestoreDatabaseTests(RestoreRerunCloud rerun) : IClassF
         var execution = await Env.RunAsync(Machine, new { mode = "undo", healthUrl = rerun.Platform.HealthUrl.ToString() }, "rerun-bad-mode");
 
         Assert.Equal(("FAILED", "InvalidInputException"), (execution.Status, execution.Error));
-        Assert.Contains("The input field mode must be", execution.Cause, StringComparison.Ordinal);
+        Assert.Contains("mode: must be one of", execution.Cause, StringComparison.Ordinal);
         Assert.Equal(callsBefore, Env.Cloud.Eks.Calls.Count);
     }
 
@@ -191,7 +191,7 @@ public sealed class RestoreRerunCloud : IAsyncLifetime
             INSERT INTO jobs (title) SELECT 'job ' || g FROM generate_series(1, 200) g;
             """);
         await Env.InvokeAsync("PostgresBackupFunction", "{}");
-        await Env.InvokeAsync("PostgresVerifyFunction", "{}");
+        await Env.InvokeAsync("PostgresVerifyFunction", """{"onProductionServer": true}""");
         await ResetApplicationAsync();
         Platform = await LocalPlatformStandIn.StartAsync(servers, LocalPlatformState.Of(Env.Cloud));
     }
