@@ -57,6 +57,7 @@ public sealed class IntrinsicArgumentTests
             ["$.side.identifier"] = "RDS answers restoreDBInstanceToPointInTime with the DBInstanceIdentifier it creates",
             ["$.side.state.status"] = "RDS describes every instance with its DBInstanceStatus",
             ["$.preview.totals"] = "TableRecoveryResult.Totals is a non-nullable record",
+            ["$.preview.views"] = "TableRecoveryResult.Views is a non-nullable list",
         },
         ["statemachines/sweep-abandoned-instances.asl.json"] = new(StringComparer.Ordinal)
         {
