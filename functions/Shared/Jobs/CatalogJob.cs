@@ -70,6 +70,7 @@ public abstract class CatalogJob<TRequest, TPlan, TResult>
             throw;
         }
 
+        // The work is done: its audit event is written even when a stop signal or the deadline's margin came meanwhile.
         var report = Report(request, plan, result);
         await AppendAsync(run, new AuditEvent
         {
@@ -79,7 +80,7 @@ public abstract class CatalogJob<TRequest, TPlan, TResult>
             Result = report.Passed ? AuditResults.Succeeded : AuditResults.Failed,
             RelatedIds = [report.BackupId],
             Details = report.Details,
-        }, quietly: !report.Passed, run.CancellationToken).ConfigureAwait(false);
+        }, quietly: !report.Passed, CancellationToken.None).ConfigureAwait(false);
         return report.Failure is { } failure ? throw failure : result;
     }
 
