@@ -156,8 +156,9 @@ public sealed class CliTests
 
         Assert.True(run.ExitCode == 0, run.ToString());
         var lines = run.Output.Split('\n');
-        // The machine first checks it was given a URL (a Choice), then checks it (a Task), then decides (a Choice).
-        var order = new[] { "ExecutionStarted", "ChoiceStateEntered", "TaskStateEntered", "TaskScheduled", "TaskSucceeded", "SucceedStateEntered",
+        // The machine first checks its input (a Task, as every flow does), then whether it was given a URL (a Choice), then checks
+        // the URL (a Task) and decides (a Choice).
+        var order = new[] { "ExecutionStarted", "TaskStateEntered", "TaskScheduled", "TaskSucceeded", "ChoiceStateEntered", "SucceedStateEntered",
             "ExecutionSucceeded" }
             .Select(type => Array.FindIndex(lines, l => TimestampedEvent(type).IsMatch(l))).ToList();
         Assert.DoesNotContain(-1, order);

@@ -58,6 +58,9 @@ public sealed class EmulatorModelShapeTests
         var models = BotocoreModels.Require();
         using var folder = new TempFolder();
         var emulators = Emulators(folder);
+        // A data point to return: the shape of Datapoints is checked, not only the empty answer.
+        emulators.OfType<CloudWatchEmulator>().Single()
+            .SetServiceMetric("AWS/RDS", "FreeStorageSpace", new Dictionary<string, string> { ["DBInstanceIdentifier"] = "db" }, 1e9);
         var calls = new List<(string Service, string Action, JsonObject Parameters)>
         {
             ("sns", "publish", new() { ["TopicArn"] = "arn:aws:sns:us-east-1:000000000000:alerts", ["Message"] = "hello" }),
@@ -66,6 +69,13 @@ public sealed class EmulatorModelShapeTests
             {
                 ["Namespace"] = "DR",
                     ["MetricData"] = new JsonArray(new JsonObject { ["MetricName"] = "RecoverySeconds", ["Value"] = 12, ["Unit"] = "Seconds" }),
+            }),
+            ("cloudwatch", "getMetricStatistics", new()
+            {
+                ["Namespace"] = "AWS/RDS", ["MetricName"] = "FreeStorageSpace",
+                ["Dimensions"] = new JsonArray(new JsonObject { ["Name"] = "DBInstanceIdentifier", ["Value"] = "db" }),
+                ["StartTime"] = "2026-12-07T00:00:00Z", ["EndTime"] = "2026-12-07T00:05:00Z", ["Period"] = 300,
+                ["Statistics"] = new JsonArray("Minimum", "SampleCount"), ["Unit"] = "Bytes",
             }),
             ("secretsmanager", "createSecret", new() { ["Name"] = "app/db", ["SecretString"] = "{}", ["Description"] = "d",
                 ["Tags"] = new JsonArray(new JsonObject { ["Key"] = "k", ["Value"] = "v" }) }),

@@ -27,6 +27,7 @@ public sealed partial class EventSamplesTests
         ("postgres-restore.json", ["invoke", "PostgresRestoreFunction", "--event", "events/postgres-restore.json"]),
         ("point-in-time-recovery.json", ["restore-window"]),
         ("restore-database.json", ["start-execution", "RestoreDatabaseStateMachine", "--input", "events/restore-database.json"]),
+        ("restore-database-revert.json", ["start-execution", "RestoreDatabaseStateMachine", "--input", "events/restore-database-revert.json"]),
         ("sweep-abandoned-instances.json", ["start-execution", "SweepAbandonedInstancesStateMachine", "--input", "events/sweep-abandoned-instances.json"]),
         ("sweep-temporary.json", ["invoke", "SweepTemporaryFunction", "--event", "events/sweep-temporary.json"]),
     ];
