@@ -143,6 +143,70 @@ public sealed class FidelityTests(FidelityFixture fixture) : IClassFixture<Fidel
     }
 
     [Fact]
+    public void DumpAsync_WhenObjectsHaveOwnersAndGrantees_ShouldRecordTheRolesInTheIndex()
+    {
+        var names = fixture.Index.Roles!.Select(r => r.Name).ToList();
+
+        Assert.Contains(fixture.Owner, names);
+        Assert.Contains(fixture.Reader, names);
+        Assert.DoesNotContain(names, n => n.StartsWith("pg_", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("restore")]
+    [InlineData("verify")]
+    public async Task RestoreAndVerify_WhenTheServerLacksTheRolesTheDumpNames_ShouldCreateThemNoLoginAndSucceed(string operation)
+    {
+        // Arrange: the server no longer has the roles by their names (as a new instance has only its master user).
+        var target = fixture.NewName("fidelity_roles");
+        var away = "_away_" + operation;
+        await PostgresTestServer.ExecuteAsync("postgres",
+            $"ALTER ROLE \"{fixture.Owner}\" RENAME TO \"{fixture.Owner}{away}\"; ALTER ROLE \"{fixture.Reader}\" RENAME TO \"{fixture.Reader}{away}\"");
+        try
+        {
+            // Act
+            var checks = string.Empty;
+            IReadOnlyList<string> created = [];
+            if (operation == "restore")
+            {
+                var result = await new PostgresRestorer(PostgresTestServer.Tools, _engineLog.Logger)
+                    .RestoreAsync(new FileDumpSource(fixture.DumpPath), fixture.Index, PostgresTestServer.Endpoint(target));
+                created = result.RolesCreated;
+            }
+            else
+            {
+                var result = await new PostgresVerifier(PostgresTestServer.Tools, _engineLog.Logger)
+                    .VerifyAsync(new FileDumpSource(fixture.DumpPath), fixture.Index, PostgresTestServer.Endpoint("postgres"));
+                Assert.True(result.Passed, string.Join("; ", result.Checks.Select(c => $"{c.Name}: {c.Passed} {c.Detail}")));
+                checks = result.Checks[0].Detail ?? string.Empty;
+            }
+
+            // Assert: the roles exist again, without login; the restored objects are theirs, with their grants.
+            Assert.False(await PostgresTestServer.ScalarAsync<bool>("postgres", $"SELECT rolcanlogin FROM pg_roles WHERE rolname = '{fixture.Owner}'"));
+            Assert.False(await PostgresTestServer.ScalarAsync<bool>("postgres", $"SELECT rolcanlogin FROM pg_roles WHERE rolname = '{fixture.Reader}'"));
+            if (operation == "restore")
+            {
+                Assert.Equal([fixture.Owner, fixture.Reader], created.Order(StringComparer.Ordinal));
+                Assert.Equal(fixture.Owner, await PostgresTestServer.ScalarAsync<string>(
+                    target, "SELECT tableowner::text FROM pg_tables WHERE schemaname = 'app' AND tablename = 'orders'"));
+                Assert.True(await PostgresTestServer.ScalarAsync<bool>(target, $"SELECT has_table_privilege('{fixture.Reader}', 'app.people', 'SELECT')"));
+                Assert.Equal(fixture.SourceData, await PostgresTestServer.DataAsync(target));
+            }
+            else
+            {
+                Assert.Contains(fixture.Owner, checks, StringComparison.Ordinal);
+                Assert.Empty(await PostgresTestServer.LeftoverTemporaryDatabasesAsync(_engineLog.Log.ToString()));
+            }
+        }
+        finally
+        {
+            await PostgresTestServer.DropDatabaseAsync(target);
+            await PostgresTestServer.ExecuteAsync("postgres", $"DROP ROLE IF EXISTS \"{fixture.Owner}\"; DROP ROLE IF EXISTS \"{fixture.Reader}\"; " +
+                $"ALTER ROLE \"{fixture.Owner}{away}\" RENAME TO \"{fixture.Owner}\"; ALTER ROLE \"{fixture.Reader}{away}\" RENAME TO \"{fixture.Reader}\"");
+        }
+    }
+
+    [Fact]
     public async Task RestoreAsync_WhenTargetHasTablesAndReplaceIsNotSet_ShouldRefuseAndLeaveItUntouched()
     {
         var target = await fixture.NewDatabaseAsync("fidelity_busy");

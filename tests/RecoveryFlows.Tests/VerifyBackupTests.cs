@@ -22,13 +22,30 @@ public sealed class VerifyBackupTests(RecoveryCloud env) : IClassFixture<Recover
     [Fact]
     public async Task Verify_WhenNoScratchServerIsConfigured_ShouldCreateAScratchInstanceVerifyThereRecordItAndDeleteTheInstance()
     {
-        // Arrange
-        var backup = await env.InvokeAsync("PostgresBackupFunction", "{}");
-        var backupId = backup["backupId"]!.GetValue<string>();
+        // Arrange: a table owned by a role the new instance does not have (it has only its master user), as an application's
+        // tables are on RDS: the verification creates the role there.
+        await RecoveryCloud.ExecuteAsync(env.Database, """
+            DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'verify_test_owner') THEN CREATE ROLE verify_test_owner NOLOGIN; END IF; END $$;
+            CREATE TABLE owned_elsewhere (id int PRIMARY KEY);
+            ALTER TABLE owned_elsewhere OWNER TO verify_test_owner;
+            """);
         var secretsBefore = env.Cloud.SecretsManager.Store.Names.Count;
+        JsonNode backup;
+        DisasterRecovery.LocalSfn.ExecutionDocument execution;
+        try
+        {
+            backup = await env.InvokeAsync("PostgresBackupFunction", "{}");
 
-        // Act
-        var execution = await env.RunAsync(Machine, new { }, "verify-happy");
+            // Act
+            execution = await env.RunAsync(Machine, new { }, "verify-happy");
+        }
+        finally
+        {
+            await RecoveryCloud.ExecuteAsync(env.Database, "DROP TABLE owned_elsewhere");
+            await RecoveryCloud.ExecuteAsync("postgres", "DROP ROLE verify_test_owner");
+        }
+
+        var backupId = backup["backupId"]!.GetValue<string>();
 
         // Assert: verified on the new instance, recorded beside the manifest and in the verified index, the instance gone.
         Assert.True(execution.Status == "SUCCEEDED", $"{execution.Status}: {execution.Error}: {execution.Cause}");
@@ -39,6 +56,7 @@ public sealed class VerifyBackupTests(RecoveryCloud env) : IClassFixture<Recover
         Assert.Equal(20, output["measure"]!["needs"]!["scratchStorageGiB"]!.GetValue<int>());
         var record = await VerifyBackupData.ReadBackupObjectAsync(env, output["verification"]!["verificationKey"]!.GetValue<string>());
         Assert.True(record["passed"]!.GetValue<bool>());
+        Assert.Contains(record["checks"]!.AsArray(), c => c!["detail"]?.GetValue<string>().Contains("verify_test_owner", StringComparison.Ordinal) == true);
         Assert.Contains(await VerifyBackupData.VerifiedIndexAsync(env), key => key.Contains(backupId, StringComparison.Ordinal));
         Assert.Null(await env.InstanceStatusAfterDeletionAsync("verify-verify-happy"));
         Assert.Equal(secretsBefore + 1, env.Cloud.SecretsManager.Store.Names.Count);
@@ -72,11 +90,12 @@ public sealed class VerifyBackupTests(RecoveryCloud env) : IClassFixture<Recover
     [Fact]
     public async Task Verify_WhenTheVerificationFails_ShouldRecordTheFailedVerdictAndStillDeleteTheScratchInstance()
     {
-        // Arrange: a table owned by a role that a new instance does not have, so the scratch restore fails.
+        // Arrange: rows whose foreign key (added NOT VALID) points at no row: the restore succeeds, the integrity check fails.
         await RecoveryCloud.ExecuteAsync(env.Database, """
-            DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'verify_test_owner') THEN CREATE ROLE verify_test_owner NOLOGIN; END IF; END $$;
-            CREATE TABLE owned_elsewhere (id int PRIMARY KEY);
-            ALTER TABLE owned_elsewhere OWNER TO verify_test_owner;
+            CREATE TABLE verify_parents (id int PRIMARY KEY);
+            CREATE TABLE verify_orphans (id int PRIMARY KEY, parent int);
+            INSERT INTO verify_orphans VALUES (1, 42);
+            ALTER TABLE verify_orphans ADD CONSTRAINT verify_orphans_parent FOREIGN KEY (parent) REFERENCES verify_parents NOT VALID;
             """);
         try
         {
@@ -88,7 +107,7 @@ public sealed class VerifyBackupTests(RecoveryCloud env) : IClassFixture<Recover
             // Assert: the verdict is recorded as failed, the instance is gone, the failure audited and published.
             Assert.Equal("FAILED", execution.Status);
             Assert.Equal("BackupVerificationFailedException", execution.Error);
-            Assert.Contains("verify_test_owner", execution.Cause, StringComparison.Ordinal);
+            Assert.Contains("verify_orphans_parent", execution.Cause, StringComparison.Ordinal);
             Assert.Null(await env.InstanceStatusAfterDeletionAsync("verify-verify-fails"));
             var backupId = backup["backupId"]!.GetValue<string>();
             Assert.DoesNotContain(await VerifyBackupData.VerifiedIndexAsync(env), k => k.Contains(backupId, StringComparison.Ordinal));
@@ -96,8 +115,7 @@ public sealed class VerifyBackupTests(RecoveryCloud env) : IClassFixture<Recover
         }
         finally
         {
-            await RecoveryCloud.ExecuteAsync(env.Database, "DROP TABLE owned_elsewhere");
-            await RecoveryCloud.ExecuteAsync("postgres", "DROP ROLE verify_test_owner");
+            await RecoveryCloud.ExecuteAsync(env.Database, "DROP TABLE verify_orphans, verify_parents");
         }
     }
 

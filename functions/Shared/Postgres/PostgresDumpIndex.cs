@@ -68,6 +68,12 @@ public sealed record PostgresDumpIndex
     /// <summary>Every table whose rows are in the dump, biggest first.</summary>
     public required IReadOnlyList<DumpedTable> Tables { get; init; }
 
+    /// <summary>
+    /// The roles the database's objects name (owners, grantees), created where missing before a restore; null in an index
+    /// written before roles were recorded (a restore then needs them to exist).
+    /// </summary>
+    public IReadOnlyList<DumpedRole>? Roles { get; init; }
+
     /// <summary>The JSON of this index (camelCase, indented).</summary>
     public byte[] ToJson() => JsonSerializer.SerializeToUtf8Bytes(this, PostgresJsonContext.Default.PostgresDumpIndex);
 

@@ -120,6 +120,7 @@ public sealed class PostgresDumper
 
         _logger?.Debug("pg_dump runs and sessions started", ("at", clock.Elapsed));
         var tables = await DumpableTables.ListAsync(coordinator, cancellationToken).ConfigureAwait(false);
+        var roles = await DumpRoles.ListAsync(coordinator, cancellationToken).ConfigureAwait(false);
         _logger?.Debug("tables listed", ("at", clock.Elapsed));
         if (tables.Count > 0)
         {
@@ -207,6 +208,7 @@ public sealed class PostgresDumper
             StoredLength = appender.StoredLength,
             StoredSha256 = appender.ObjectSha256(),
             Segments = [.. appender.Segments],
+            Roles = roles,
             Tables = [.. tables.Select(t => totals[t.Oid].ToDumpedTable(
                 appender.Segments.Where(s => s.Table == t.Qualified).Sum(s => s.RawLength),
                 hashed: options.ContentHashMaxTableBytes is not { } limit || t.RelationSize <= limit))],

@@ -37,7 +37,11 @@ public sealed record PostgresRestoreOptions
 }
 
 /// <summary>What a restore did.</summary>
-public sealed record PostgresRestoreResult(string Database, int Tables, long Rows, bool ReplacedExisting, TimeSpan Elapsed);
+public sealed record PostgresRestoreResult(string Database, int Tables, long Rows, bool ReplacedExisting, TimeSpan Elapsed)
+{
+    /// <summary>The roles the dump names that the server lacked, created <c>NOLOGIN</c> before the restore (<see cref="DumpRoles"/>).</summary>
+    public IReadOnlyList<string> RolesCreated { get; init; } = [];
+}
 
 /// <summary>
 /// Restores a dump made by <see cref="PostgresDumper"/>, in parallel where it pays:
@@ -86,6 +90,7 @@ public sealed class PostgresRestorer
                 "restore into a new database name, or set replace to swap it out after a successful restore. It was not touched");
         }
 
+        var rolesCreated = await DumpRoles.EnsureAsync(maintenance, index.Roles, _logger, cancellationToken).ConfigureAwait(false);
         var temporary = await CreateDatabaseAsync(maintenance, index, TemporaryDatabases.Restore, options.Owner, cancellationToken).ConfigureAwait(false);
         _logger?.Info("restore started", ("target", target.ToString()), ("temporaryDatabase", temporary), ("workers", options.Workers));
         try
@@ -113,7 +118,10 @@ public sealed class PostgresRestorer
             throw error;
         }
 
-        var result = new PostgresRestoreResult(target.Database, index.Tables.Count, index.Tables.Sum(t => t.Rows), existing is not null, clock.Elapsed);
+        var result = new PostgresRestoreResult(target.Database, index.Tables.Count, index.Tables.Sum(t => t.Rows), existing is not null, clock.Elapsed)
+        {
+            RolesCreated = rolesCreated,
+        };
         _logger?.Info("restore complete", ("target", target.ToString()), ("tables", result.Tables), ("rows", result.Rows), ("elapsed", result.Elapsed));
         return result;
     }

@@ -86,6 +86,7 @@ public sealed class PostgresVerifier
         // The maintenance session holds the scratch database's lease until it is dropped: a killed verification releases it.
         JobPhase.Enter(_logger, JobPhase.Connect, ("server", $"{server.Host}:{server.Port}"));
         await using var maintenance = await DatabaseErrors.OpenAsync(server, options.MaintenanceDatabase, cancellationToken).ConfigureAwait(false);
+        var rolesCreated = await DumpRoles.EnsureAsync(maintenance, index.Roles, _logger, cancellationToken).ConfigureAwait(false);
         var scratch = await PostgresRestorer.CreateDatabaseAsync(maintenance, index, TemporaryDatabases.Verify, options.Owner, cancellationToken)
             .ConfigureAwait(false);
         var database = server.WithDatabase(scratch);
@@ -96,7 +97,8 @@ public sealed class PostgresVerifier
             {
                 var restoreClock = Stopwatch.StartNew();
                 await _restorer.LoadAsync(source, index, database, options.Workers, cancellationToken).ConfigureAwait(false);
-                checks.Add(new PostgresCheck("restore", true, $"restored into scratch database {scratch} in {restoreClock.Elapsed.TotalSeconds:F1} s"));
+                var roles = rolesCreated.Count == 0 ? string.Empty : $" (created the roles it names that the server lacked: {string.Join(", ", rolesCreated)})";
+                checks.Add(new PostgresCheck("restore", true, $"restored into scratch database {scratch} in {restoreClock.Elapsed.TotalSeconds:F1} s{roles}"));
             }
             catch (Exception e) when (e is ChecksumMismatchException or PostgresToolException or DatabaseOperationException)
             {

@@ -33,7 +33,10 @@ public sealed class PostgresRestoreJob(PostgresJobServices services)
         return new PostgresRestoreResult(
             manifest.BackupId.Value, run.Source, manifest.CompletedAt, (manifest.ConsistencyPoint as PostgresConsistencyPoint)?.Lsn,
             plan.Target.Host, plan.Target.Port, plan.Target.Database, restored.Tables, restored.Rows, restored.ReplacedExisting,
-            Math.Round(restored.Elapsed.TotalSeconds, 3));
+            Math.Round(restored.Elapsed.TotalSeconds, 3))
+        {
+            RolesCreated = restored.RolesCreated,
+        };
     }
 
     /// <summary>What killed restores left on the target's server: their <c>dr_restoring_</c> databases, and targets they renamed away.</summary>
@@ -48,6 +51,7 @@ public sealed class PostgresRestoreJob(PostgresJobServices services)
             ["tables"] = JobReport.Count(result.Tables),
             ["rows"] = JobReport.Count(result.Rows),
             ["replacedExisting"] = result.ReplacedExisting ? "true" : "false",
+            ["rolesCreated"] = string.Join(",", result.RolesCreated),
         });
 
     protected override string Activity(Plan plan) => "the restore";

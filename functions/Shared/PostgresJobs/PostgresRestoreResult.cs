@@ -12,4 +12,11 @@ public sealed record PostgresRestoreResult(
     int Tables,
     long Rows,
     bool ReplacedExisting,
-    double DurationSeconds);
+    double DurationSeconds)
+{
+    /// <summary>
+    /// The roles the backup's objects name that the target server lacked, created there <c>NOLOGIN</c> (a backup holds no
+    /// passwords): a login role among them needs its password set before the application can connect as it.
+    /// </summary>
+    public IReadOnlyList<string> RolesCreated { get; init; } = [];
+}
