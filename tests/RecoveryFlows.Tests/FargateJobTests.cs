@@ -15,7 +15,6 @@ namespace DisasterRecovery.RecoveryFlows.Tests;
 /// overrides, the result object read back with <c>aws-sdk:s3:getObject</c>), each task a real <c>dotnet &lt;Function&gt;.dll --job</c>
 /// process against the shared cluster and the local S3. Compared with the same requests on the Lambda path.
 /// </summary>
-[Collection(RecoveryFlowsCollection.Name)]
 public sealed class FargateJobTests(RecoveryCloud env) : IClassFixture<RecoveryCloud>, IAsyncLifetime
 {
     private const string DumpIndexName = "dump.index.json";

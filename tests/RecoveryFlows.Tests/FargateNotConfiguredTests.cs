@@ -12,7 +12,6 @@ namespace DisasterRecovery.RecoveryFlows.Tests;
 /// definitions): an input that asks for runner fargate is refused at the flow's start, naming the parameters, before
 /// anything is backed up, stopped or restored.
 /// </summary>
-[Collection(RecoveryFlowsCollection.Name)]
 public sealed class FargateNotConfiguredTests : IAsyncLifetime
 {
     private readonly string _stateDirectory = Path.Combine(Path.GetTempPath(), "dr-no-fargate", Guid.NewGuid().ToString("N"));

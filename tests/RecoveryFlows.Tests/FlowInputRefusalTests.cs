@@ -8,7 +8,6 @@ namespace DisasterRecovery.RecoveryFlows.Tests;
 /// first state (<c>Check the input</c> → <c>Input refused</c>), naming the field, and runs nothing else: no other
 /// function, no RDS instance, no notification, no audit event.
 /// </summary>
-[Collection(RecoveryFlowsCollection.Name)]
 public sealed class FlowInputRefusalTests(RecoveryCloud env) : IClassFixture<RecoveryCloud>
 {
     [Theory]

@@ -8,7 +8,6 @@ namespace DisasterRecovery.RecoveryFlows.Tests;
 /// partitioned payment whose foreign keys are declared on the partitions, composite keys, a trigger, views over views, a
 /// materialized view; a schema found first through search_path): real WAL replay to a side instance, real TableRecovery.
 /// </summary>
-[Collection(RecoveryFlowsCollection.Name)]
 public sealed class PointInTimeRecoveryPagilaTests(RecoveryCloud env) : IClassFixture<RecoveryCloud>
 {
     private const string Machine = "PointInTimeRecoveryStateMachine";

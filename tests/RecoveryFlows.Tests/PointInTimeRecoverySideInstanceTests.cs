@@ -7,7 +7,6 @@ namespace DisasterRecovery.RecoveryFlows.Tests;
 /// The point-in-time-recovery flow's side instance through the local cloud: restored into production's network and
 /// groups, tagged for the sweeper, polled no longer than useful, and deleted even when RDS throttles the cleanup.
 /// </summary>
-[Collection(RecoveryFlowsCollection.Name)]
 public sealed class PointInTimeRecoverySideInstanceTests(RecoveryCloud env) : IClassFixture<RecoveryCloud>
 {
     private const string Machine = "PointInTimeRecoveryStateMachine";

@@ -8,7 +8,6 @@ namespace DisasterRecovery.RecoveryFlows.Tests;
 /// TableRecovery into production, the side instance deleted on success and on failure. One class fixture, so the
 /// adoption's base backup is taken once; the tests run one after another (xunit runs a class's tests serially).
 /// </summary>
-[Collection(RecoveryFlowsCollection.Name)]
 public sealed class PointInTimeRecoveryTests(RecoveryCloud env) : IClassFixture<RecoveryCloud>
 {
     private const string Machine = "PointInTimeRecoveryStateMachine";
@@ -212,11 +211,4 @@ public sealed class PointInTimeRecoveryTests(RecoveryCloud env) : IClassFixture<
         INSERT INTO reviews (job_id, rating, body) SELECT g, (g % 5) + 1, 'review of job ' || g FROM generate_series(1, 500, 2) g;
         INSERT INTO audit_notes SELECT now(), 'note ' || g FROM generate_series(1, 10) g;
         """);
-}
-
-/// <summary>The flows' test classes share the machine's one PostgreSQL cluster and run one at a time.</summary>
-[CollectionDefinition(Name)]
-public sealed class RecoveryFlowsCollection
-{
-    public const string Name = "Recovery flows on the shared cluster";
 }

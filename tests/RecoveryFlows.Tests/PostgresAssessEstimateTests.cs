@@ -11,7 +11,6 @@ namespace DisasterRecovery.RecoveryFlows.Tests;
 /// when there is no backup yet, from the last backup's manifest (start and commit times) when there is one, from the
 /// backup a restore would pick; and its runner recommendation held against the function's limits.
 /// </summary>
-[Collection(RecoveryFlowsCollection.Name)]
 public sealed class PostgresAssessEstimateTests(RecoveryCloud env) : IClassFixture<RecoveryCloud>
 {
     private const string Assess = "PostgresAssessFunction";

@@ -10,7 +10,6 @@ namespace DisasterRecovery.RecoveryFlows.Tests;
 /// small database and the output says so and why; an input that asks for Fargate runs the same job as a task and returns
 /// its result; a failed backup on either runner is notified, audited and named by the job's own error.
 /// </summary>
-[Collection(RecoveryFlowsCollection.Name)]
 public sealed class PostgresBackupFlowTests(RecoveryCloud env) : IClassFixture<RecoveryCloud>, IAsyncLifetime
 {
     private const string Machine = "PostgresBackupStateMachine";

@@ -59,7 +59,10 @@ public class RecoveryCloud : IAsyncLifetime
             Random = new Random(11),
             LocalServersInfoFile = serversInfo,
         });
-        await Cloud.GetRdsAsync();
+        // A fresh automated backup beside the one local/servers took at its start (which stays, so nothing is pruned from the
+        // shared WAL archive): a point-in-time restore starts from the newest backup before its time, so it replays only the
+        // WAL written since this fixture started, not all that every test assembly wrote since the servers started.
+        await (await Cloud.GetRdsAsync()).TakeAutomatedBackupAsync(Instance);
         await ExecuteAsync("postgres", $"CREATE DATABASE \"{Database}\"");
         var secret = LocalDatabaseSecret.For(DisasterRecovery.LocalCloud.Platform.LocalServersInfo.Read(serversInfo), Database);
         Cloud.SecretsManager.Store.PutValue(LocalDatabaseSecret.SecretId, new SecretValueUpdate { SecretString = secret.ToSecretString() });

@@ -7,7 +7,6 @@ namespace DisasterRecovery.RecoveryFlows.Tests;
 /// failure) and production's tables (one transaction). The second run must end as one clean run (the no-fault case):
 /// the rows back, no side instance left, no snapshot, and the audit log naming both runs.
 /// </summary>
-[Collection(RecoveryFlowsCollection.Name)]
 public sealed class RerunPointInTimeRecoveryTests(RecoveryCloud env) : IClassFixture<RecoveryCloud>
 {
     private const string Machine = "PointInTimeRecoveryStateMachine";

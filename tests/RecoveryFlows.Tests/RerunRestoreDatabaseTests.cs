@@ -12,7 +12,6 @@ namespace DisasterRecovery.RecoveryFlows.Tests;
 /// ConfigMap's record naming the endpoint before any switch, no instance but production and the second run's, no
 /// snapshot but the evidence ones, and audit and report naming both runs. The no-fault case is that clean run.
 /// </summary>
-[Collection(RecoveryFlowsCollection.Name)]
 public sealed class RerunRestoreDatabaseTests(RestoreRerunCloud rerun) : IClassFixture<RestoreRerunCloud>, IAsyncLifetime
 {
     private const string Machine = "RestoreDatabaseStateMachine";

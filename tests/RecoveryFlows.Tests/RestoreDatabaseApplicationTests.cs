@@ -9,7 +9,6 @@ namespace DisasterRecovery.RecoveryFlows.Tests;
 /// client of the cluster: the backend already at 0 replicas without the record a run of the flow leaves (someone else stopped it), and
 /// the ConfigMap changed between the flow's GET and its PUT.
 /// </summary>
-[Collection(RecoveryFlowsCollection.Name)]
 public sealed class RestoreDatabaseApplicationTests(RecoveryCloud env) : IClassFixture<RecoveryCloud>, IAsyncLifetime
 {
     private const string Machine = "RestoreDatabaseStateMachine";

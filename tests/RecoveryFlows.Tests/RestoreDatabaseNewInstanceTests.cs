@@ -8,7 +8,6 @@ namespace DisasterRecovery.RecoveryFlows.Tests;
 /// groups, tagged for the sweeper and promoted right before the switch; polled no longer than useful and deleted even
 /// when RDS throttles the cleanup.
 /// </summary>
-[Collection(RecoveryFlowsCollection.Name)]
 public sealed class RestoreDatabaseNewInstanceTests(RecoveryCloud env) : IClassFixture<RecoveryCloud>, IAsyncLifetime
 {
     private const string Machine = "RestoreDatabaseStateMachine";

@@ -10,7 +10,6 @@ namespace DisasterRecovery.RecoveryFlows.Tests;
 /// pick and the flow chooses Lambda for a small one, saying why in its output, audit event and report; an input's runner
 /// overrides it, and with fargate the same PostgresRestore runs as a task (through the ECS emulator) into the new instance.
 /// </summary>
-[Collection(RecoveryFlowsCollection.Name)]
 public sealed class RestoreDatabaseRunnerTests(RecoveryCloud env) : IClassFixture<RecoveryCloud>, IAsyncLifetime
 {
     private const string Machine = "RestoreDatabaseStateMachine";

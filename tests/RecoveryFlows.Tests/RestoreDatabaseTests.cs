@@ -9,7 +9,6 @@ namespace DisasterRecovery.RecoveryFlows.Tests;
 /// EKS emulator, an evidence snapshot and a new instance on real PostgreSQL clusters, the newest verified backup
 /// restored into it by PostgresRestore, checked by PostgresVerify, the ConfigMap switched, /health checked.
 /// </summary>
-[Collection(RecoveryFlowsCollection.Name)]
 public sealed class RestoreDatabaseTests(RecoveryCloud env) : IClassFixture<RecoveryCloud>, IAsyncLifetime
 {
     private const string Machine = "RestoreDatabaseStateMachine";

@@ -5,7 +5,6 @@ namespace DisasterRecovery.RecoveryFlows.Tests;
 /// after the execution, that delete still finishes: no instance left <c>deleting</c>, no cluster folder on disk, with no
 /// further call to the RDS emulator (issue 20 item 6). Its own cloud, since it stops the RDS emulator.
 /// </summary>
-[Collection(RecoveryFlowsCollection.Name)]
 public sealed class SideInstanceDeletionTests
 {
     [Fact]

@@ -13,7 +13,6 @@ namespace DisasterRecovery.RecoveryFlows.Tests;
 /// restored here from a snapshot, not by the flows themselves; their executions are of a small state machine that
 /// waits on a task token, so one can stay RUNNING and another be stopped (StopExecution) mid-way.
 /// </summary>
-[Collection(RecoveryFlowsCollection.Name)]
 public sealed class SweepAbandonedInstancesTests(SweepCloud env) : IClassFixture<SweepCloud>
 {
     private const string Sweeper = "SweepAbandonedInstancesStateMachine";

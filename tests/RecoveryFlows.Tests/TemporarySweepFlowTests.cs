@@ -10,7 +10,6 @@ namespace DisasterRecovery.RecoveryFlows.Tests;
 /// it invokes SweepTemporary, which removes the temporary databases killed jobs left on the stack's database server, never a
 /// live job's, and audits them.
 /// </summary>
-[Collection(RecoveryFlowsCollection.Name)]
 public sealed class TemporarySweepFlowTests(RecoveryCloud env) : IClassFixture<RecoveryCloud>
 {
     private const string Sweeper = "SweepAbandonedInstancesStateMachine";

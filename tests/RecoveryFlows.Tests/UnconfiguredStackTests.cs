@@ -12,7 +12,6 @@ namespace DisasterRecovery.RecoveryFlows.Tests;
 /// A stack deployed without the parameters production needs (issue 11 §2.10): each flow that uses one refuses at its
 /// start, naming the parameter and how to set it, before anything is stopped, restored or checked.
 /// </summary>
-[Collection(RecoveryFlowsCollection.Name)]
 public sealed class UnconfiguredStackTests : IDisposable
 {
     private readonly string _stateDirectory = Path.Combine(Path.GetTempPath(), "dr-unconfigured", Guid.NewGuid().ToString("N"));

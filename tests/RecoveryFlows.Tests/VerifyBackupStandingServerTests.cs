@@ -20,7 +20,6 @@ public sealed class StandingScratchCloud : RecoveryCloud
 }
 
 /// <summary>statemachines/verify-backup.asl.json with a standing scratch server: verified there, nothing created or deleted.</summary>
-[Collection(RecoveryFlowsCollection.Name)]
 public sealed class VerifyBackupStandingServerTests(StandingScratchCloud env) : IClassFixture<StandingScratchCloud>, IAsyncLifetime
 {
     private const string Machine = "VerifyBackupStateMachine";
@@ -77,7 +76,7 @@ public sealed class VerifyBackupStandingServerTests(StandingScratchCloud env) : 
         Assert.True(output["verification"]!["passed"]!.GetValue<bool>());
         Assert.Equal("available", await env.InstanceStatusAsync(StandingScratchCloud.ScratchInstance));
         Assert.Null(await env.InstanceStatusAsync("verify-verify-standing"));
-        Assert.Equal(0L, await VerifyBackupData.ScratchDatabasesAsync());
+        Assert.Equal(0L, await VerifyBackupData.ScratchDatabasesAsync(":verify-standing"));
         Assert.Equal(0L, await ScratchDatabasesOnStandingServerAsync());
         Assert.Contains(env.Cloud.Sns.Messages,
             m => m.Subject == "DR: backup verified" && m.Message.Contains(StandingScratchCloud.ScratchInstance, StringComparison.Ordinal));

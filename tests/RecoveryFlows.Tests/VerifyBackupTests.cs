@@ -1,6 +1,8 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using Amazon.S3.Model;
+using DisasterRecovery.TestSupport;
+using Npgsql;
 
 namespace DisasterRecovery.RecoveryFlows.Tests;
 
@@ -10,7 +12,6 @@ namespace DisasterRecovery.RecoveryFlows.Tests;
 /// production's server only with the input's opt-in; refused, changing nothing, on a server without the free storage the
 /// restore needs.
 /// </summary>
-[Collection(RecoveryFlowsCollection.Name)]
 public sealed class VerifyBackupTests(RecoveryCloud env) : IClassFixture<RecoveryCloud>, IAsyncLifetime
 {
     private const string Machine = "VerifyBackupStateMachine";
@@ -64,7 +65,7 @@ public sealed class VerifyBackupTests(RecoveryCloud env) : IClassFixture<Recover
         Assert.DoesNotContain("password", execution.Output!, StringComparison.OrdinalIgnoreCase);
         Assert.Contains(env.Cloud.Sns.Messages, m => m.Subject == "DR: backup verified" && m.Message.Contains("verify-verify-happy", StringComparison.Ordinal));
         Assert.Contains("verification:succeeded:verify-backup", await env.AuditTrailAsync());
-        Assert.Equal(0L, await VerifyBackupData.ScratchDatabasesAsync());
+        Assert.Equal(0L, await VerifyBackupData.ScratchDatabasesAsync(":verify-happy"));
     }
 
     [Fact]
@@ -170,7 +171,7 @@ public sealed class VerifyBackupTests(RecoveryCloud env) : IClassFixture<Recover
         Assert.StartsWith("onProductionServer:", result.Error!.ErrorMessage, StringComparison.Ordinal);
         Assert.Contains("\"onProductionServer\": true", result.Error.ErrorMessage, StringComparison.Ordinal);
         Assert.Equal(verifiedBefore, await VerifyBackupData.VerifiedIndexAsync(env));
-        Assert.Equal(0L, await VerifyBackupData.ScratchDatabasesAsync());
+        Assert.Equal(0L, await VerifyBackupData.ScratchDatabasesAsync("#" + result.RequestId));
     }
 
     [Fact]
@@ -192,7 +193,7 @@ public sealed class VerifyBackupTests(RecoveryCloud env) : IClassFixture<Recover
             Assert.Contains("has 1000000 bytes free", execution.Cause, StringComparison.Ordinal);
             Assert.Matches(@"needs \d+ bytes \(raw dump \d+ bytes × 2 \+ 1073741824", execution.Cause!);
             Assert.Equal(verifiedBefore, await VerifyBackupData.VerifiedIndexAsync(env));
-            Assert.Equal(0L, await VerifyBackupData.ScratchDatabasesAsync());
+            Assert.Equal(0L, await VerifyBackupData.ScratchDatabasesAsync(":verify-full"));
             Assert.Null(await env.InstanceStatusAsync("verify-verify-full"));
             Assert.Contains("verification:failed:verify-backup", await env.AuditTrailAsync());
         }
@@ -214,9 +215,21 @@ internal static class VerifyBackupData
         INSERT INTO reviews (job_id, rating) SELECT g, (g % 5) + 1 FROM generate_series(1, 300, 3) g;
         """);
 
-    /// <summary>Scratch databases (dr_verify_*) on the local servers' cluster, production's server.</summary>
-    public static Task<long> ScratchDatabasesAsync() =>
-        RecoveryCloud.ScalarAsync<long>("postgres", "SELECT count(*) FROM pg_database WHERE datname LIKE 'dr\\_verify\\_%'");
+    /// <summary>
+    /// Scratch databases (dr_verify_*) on the local servers' cluster, production's server, leased to an owner that ends with
+    /// <paramref name="ownerSuffix"/> (<c>:&lt;execution name&gt;</c> for a flow, <c>#&lt;request id&gt;</c> for an invocation): other
+    /// test classes verify on the same cluster at the same time, each under its own owner.
+    /// </summary>
+    public static async Task<long> ScratchDatabasesAsync(string ownerSuffix)
+    {
+        await using var connection = new NpgsqlConnection(LocalServers.Postgres.ConnectionString("postgres"));
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "SELECT count(*) FROM pg_database WHERE datname LIKE 'dr\\_verify\\_%' " +
+            "AND (shobj_description(oid, 'pg_database')::jsonb ->> 'owner') LIKE '%' || $1", connection);
+        command.Parameters.Add(new NpgsqlParameter { Value = ownerSuffix });
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
 
     /// <summary>The catalog's verified index (every passed verification), as keys.</summary>
     public static async Task<List<string>> VerifiedIndexAsync(RecoveryCloud env)
