@@ -140,7 +140,7 @@ public sealed class TemporaryDatabasesTests
     }
 
     [Fact]
-    public async Task SweepAsync_WhenARestoreDiedBeforeItsSwap_ShouldReopenTheTargetWithItsCommentAndNeverDropIt()
+    public async Task SweepAsync_WhenARestoreDiedBeforeItsSwap_ShouldReopenTheTargetAtOnceWithItsCommentAndNeverDropIt()
     {
         // Arrange: what SwapAsync leaves if killed after leasing the target and closing it to connections, before the renames' transaction.
         var target = await PostgresTestServer.CreateDatabaseAsync("swap_closed");
@@ -149,8 +149,9 @@ public sealed class TemporaryDatabasesTests
         {
             await killed.OpenAsync();
             await TemporaryDatabases.HoldAsync(killed, target, CancellationToken.None);
+            // Leased just now: a closed target is production out of service, reopened as soon as its restore is dead, grace or not.
             await TemporaryDatabases.MarkAsync(killed, target, new TemporaryDatabaseLease(TemporaryDatabases.Replaced, "killed-restore",
-                DateTimeOffset.UtcNow.AddHours(-1), target, "orders"), CancellationToken.None);
+                DateTimeOffset.UtcNow, target, "orders"), CancellationToken.None);
             await PostgresTestServer.ExecuteAsync("postgres", $"ALTER DATABASE \"{target}\" WITH ALLOW_CONNECTIONS false");
 
             // While the restore's session lives, a sweep leaves the target alone.

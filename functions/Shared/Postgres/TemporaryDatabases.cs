@@ -251,8 +251,10 @@ public static class TemporaryDatabases
         var now = options.Time.GetUtcNow();
         foreach (var database in await ListAsync(maintenance, cancellationToken).ConfigureAwait(false))
         {
+            // The grace does not hold back a restore target its dead restore left closed to connections (or renamed away):
+            // that is production's database out of service, and with no session holding its lease no restore can finish it.
             if ((options.Kinds is { } kinds && !kinds.Contains(database.Kind)) || database.Held
-                || (database.Lease is { } lease && now - lease.CreatedAt < options.Grace))
+                || (database.Lease is { } lease && now - lease.CreatedAt < options.Grace && !IsTargetOutOfService(database, lease)))
             {
                 continue;
             }
@@ -268,6 +270,10 @@ public static class TemporaryDatabases
 
         return swept;
     }
+
+    /// <summary>A restore target under its own name, closed for a swap, or renamed away from its name by a restore that has not swapped.</summary>
+    private static bool IsTargetOutOfService(TemporaryDatabase database, TemporaryDatabaseLease lease) =>
+        database.Kind == Replaced && lease.Replaces is not null;
 
     private static async Task<SweptTemporary?> SweepOneAsync(NpgsqlConnection maintenance, TemporaryDatabase database, string location,
         CancellationToken cancellationToken)
