@@ -132,18 +132,22 @@ public sealed class CrashInvariants(CrashWorld world)
     }
 
     /// <summary>
-    /// Waits (30 s at most) until no session holds the lease lock of a leftover database: a statement the killed job had sent
-    /// (a DROP DATABASE, a rename) runs to its end in the server even after the client is gone, and may remove what it named.
+    /// Waits (30 s at most) until no session holds the lease lock of a leftover database and none is running a statement that
+    /// names one: a statement the killed job had sent (a DROP DATABASE, a rename) runs to its end in the server even after the
+    /// client is gone, and may remove what it named; the job's drop runs on a session of its own, not the one holding the lease.
     /// </summary>
     public static async Task SettleAsync(Leftovers left)
     {
         var keys = left.Databases.Select(TemporaryDatabases.LockKey).ToList();
+        var mentions = string.Join(" OR ", left.Databases.Select(d => $"query LIKE '%{d.Replace("'", "''", StringComparison.Ordinal)}%'"));
         for (var waited = 0; keys.Count > 0 && waited < 150; waited++)
         {
             var held = await PostgresTestServer.ScalarAsync<long>("postgres",
                 $"SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = {TemporaryDatabases.LockClass} AND objsubid = 2 " +
                     $"AND objid::bigint IN ({string.Join(", ", keys)})");
-            if (held == 0)
+            var running = await PostgresTestServer.ScalarAsync<long>("postgres",
+                $"SELECT count(*) FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND state = 'active' AND ({mentions})");
+            if (held == 0 && running == 0)
             {
                 return;
             }
