@@ -243,7 +243,8 @@ internal sealed class RdbInput
         switch (encoding)
         {
             case 0:
-                return keep ? Decimal((sbyte)ReadByte(what)) : null;
+                var small = (sbyte)ReadByte(what);
+                return keep ? Decimal(small) : null;
             case 1:
                 return keep ? Decimal(BinaryPrimitives.ReadInt16LittleEndian(ReadSpan(2, what))) : SkipAndNull(2, what);
             case 2:
