@@ -29,11 +29,11 @@ internal static class IntsetFormat
             throw blob.Problem(4, $"a count of {(bytes.Length - 8) / (int)width} (non-zero)", count.ToString(CultureInfo.InvariantCulture));
         }
 
-        long previous = long.MinValue;
+        var previous = long.MinValue;
         for (var i = 0; i < count; i++)
         {
             var at = 8 + (i * (int)width);
-            long value = width switch
+            var value = width switch
             {
                 2 => BinaryPrimitives.ReadInt16LittleEndian(bytes[at..]),
                 4 => BinaryPrimitives.ReadInt32LittleEndian(bytes[at..]),

@@ -255,7 +255,7 @@ internal sealed class RdbInput
                 var dataAt = Offset;
                 var compressed = new byte[compressedLength];
                 ReadInto(compressed, what);
-                byte[]? output = keep ? new byte[length] : null;
+                var output = keep ? new byte[length] : null;
                 var problem = keep ? Lzf.Decompress(compressed, output) : Lzf.Validate(compressed, length);
                 if (problem is not null)
                 {
