@@ -11,9 +11,10 @@ internal sealed class CaptureBuffer
 
     public int Length { get; private set; }
 
+    /// <summary>Makes room for <paramref name="extra"/> more bytes and the DUMP trailer.</summary>
     public void Reserve(long extra)
     {
-        var needed = Length + extra;
+        var needed = Length + extra + Dump.DumpPayload.TrailerLength;
         if (needed <= _bytes.Length)
         {
             return;
@@ -41,11 +42,14 @@ internal sealed class CaptureBuffer
         _bytes[Length++] = value;
     }
 
-    /// <summary>The captured bytes and <paramref name="trailer"/> more, as one memory over the same array.</summary>
-    public Memory<byte> Finish(int trailer)
+    /// <summary>The last <paramref name="count"/> bytes captured.</summary>
+    public ReadOnlySpan<byte> Last(int count) => _bytes.AsSpan(Length - count, count);
+
+    /// <summary>The captured bytes and room for the DUMP trailer after them, as one memory over the same array.</summary>
+    public Memory<byte> Finish()
     {
-        Reserve(trailer);
-        Length += trailer;
+        Reserve(0);
+        Length += Dump.DumpPayload.TrailerLength;
         return _bytes.AsMemory(0, Length);
     }
 }

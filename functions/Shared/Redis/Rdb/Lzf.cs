@@ -19,7 +19,7 @@ internal static class Lzf
     /// <summary>Checks that the input decompresses to exactly <paramref name="length"/> bytes, keeping only an 8 KB window.</summary>
     public static string? Validate(ReadOnlySpan<byte> input, long length)
     {
-        Span<byte> window = new byte[Window];
+        Span<byte> window = stackalloc byte[Window];
         return Run(input, window, length, ring: true);
     }
 

@@ -207,7 +207,7 @@ internal sealed class RdbInput
     /// <summary>Reads past <paramref name="count"/> bytes (captured when capturing).</summary>
     public void Skip(long count, string what)
     {
-        _capture?.Reserve(count);
+        ReserveCapture(count);
         while (count > 0)
         {
             if (_position == _end)
@@ -223,7 +223,7 @@ internal sealed class RdbInput
 
     private void ReadInto(Span<byte> target, string what)
     {
-        _capture?.Reserve(target.Length);
+        ReserveCapture(target.Length);
         while (target.Length > 0)
         {
             if (_position == _end)
@@ -284,6 +284,16 @@ internal sealed class RdbInput
         }
 
         return (int)length;
+    }
+
+    /// <summary>Sizes the capture for <paramref name="count"/> more bytes, after what was consumed before them.</summary>
+    private void ReserveCapture(long count)
+    {
+        if (_capture is not null)
+        {
+            Fold();
+            _capture.Reserve(count);
+        }
     }
 
     /// <summary>Folds the consumed bytes into the checksum and the capture.</summary>

@@ -163,7 +163,7 @@ internal sealed class RdbReader
             return ReadOnlyMemory<byte>.Empty;
         }
 
-        var payload = _input.EndCapture().Finish(DumpPayload.TrailerLength);
+        var payload = _input.EndCapture().Finish();
         DumpPayload.WriteTrailer(payload.Span, Version);
         return payload;
     }
