@@ -19,7 +19,8 @@ public static class KeySnapshot
             RedisType.String => [Hex(database.StringGet(key))],
             RedisType.List => database.ListRange(key).Select(Hex),
             RedisType.Set => database.SetMembers(key).Select(Hex).Order(StringComparer.Ordinal),
-            RedisType.SortedSet => database.SortedSetRangeByRankWithScores(key).Select(e => Hex(e.Element) + "=" + e.Score.ToString("R", System.Globalization.CultureInfo.InvariantCulture)),
+            RedisType.SortedSet => database.SortedSetRangeByRankWithScores(key)
+                .Select(e => Hex(e.Element) + "=" + e.Score.ToString("R", System.Globalization.CultureInfo.InvariantCulture)),
             RedisType.Hash => database.HashGetAll(key).Select(e => Hex(e.Name) + "=" + Hex(e.Value)).Order(StringComparer.Ordinal),
             _ => [Hex((byte[]?)database.KeyDump(key) is { } dump ? (RedisValue)dump : RedisValue.Null)],
         };
