@@ -55,28 +55,47 @@ public static class RdbFile
         long expired = 0;
         var functions = 0;
         var count = 0;
-        while (reader.Next() is { } entry)
+        long current = 0;
+        var currentDatabase = -1;
+        while (reader.MoveNext())
         {
             if (++count % 1024 == 0)
             {
                 cancellationToken.ThrowIfCancellationRequested();
             }
 
-            if (entry.Kind == RdbEntryKind.FunctionLibrary)
+            if (reader.Kind == RdbEntryKind.FunctionLibrary)
             {
                 functions++;
             }
-            else if (entry.ExpireAtUnixMs < nowMs)
+            else if (reader.ExpireAtUnixMs < nowMs)
             {
                 expired++;
             }
+            else if (reader.Database == currentDatabase)
+            {
+                current++;
+            }
             else
             {
-                keys[entry.Database] = keys.GetValueOrDefault(entry.Database) + 1;
+                // Keys come grouped by database: count in a local, fold into the dictionary when the database changes.
+                Flush(keys, currentDatabase, current);
+                currentDatabase = reader.Database;
+                current = 1;
             }
         }
 
+        Flush(keys, currentDatabase, current);
+
         return new RdbSummary(reader.Version, reader.Aux, keys, expired, functions, reader.ChecksumVerified);
+    }
+
+    private static void Flush(SortedDictionary<int, long> keys, int database, long count)
+    {
+        if (count > 0)
+        {
+            keys[database] = keys.GetValueOrDefault(database) + count;
+        }
     }
 
     private static bool ReadBatch(RdbReader reader, List<RdbEntry> batch, CancellationToken cancellationToken)
@@ -85,11 +104,12 @@ public static class RdbFile
         long bytes = 0;
         while (batch.Count < BatchEntries && bytes < BatchBytes)
         {
-            if (reader.Next() is not { } entry)
+            if (!reader.MoveNext())
             {
                 return true;
             }
 
+            var entry = reader.Entry;
             batch.Add(entry);
             bytes += entry.DumpPayload.Length + entry.Key.Length;
         }

@@ -37,17 +37,45 @@ internal sealed class RdbReader
 
     public long BytesRead => _input.Offset;
 
-    /// <summary>The next key or function library, or null after the end-of-file opcode and the checksum were checked.</summary>
-    public RdbEntry? Next()
+    /// <summary>What <see cref="MoveNext"/> found: a key or a function library.</summary>
+    public RdbEntryKind Kind { get; private set; }
+
+    /// <summary>The database of the current key.</summary>
+    public int Database => _database;
+
+    /// <summary>The current key's expiry (Unix milliseconds), if it has one.</summary>
+    public long? ExpireAtUnixMs { get; private set; }
+
+    /// <summary>The current key's LRU idle seconds, if the file recorded them.</summary>
+    public long? IdleSeconds { get; private set; }
+
+    /// <summary>The current key's LFU frequency, if the file recorded it.</summary>
+    public int? Frequency { get; private set; }
+
+    /// <summary>The current key's name (empty unless payloads are captured: verification does not keep keys).</summary>
+    public byte[] Key { get; private set; } = [];
+
+    /// <summary>The current DUMP payload (empty unless payloads are captured).</summary>
+    public ReadOnlyMemory<byte> Payload { get; private set; }
+
+    /// <summary>The current key or library as an entry.</summary>
+    public RdbEntry Entry =>
+        new(_database, Key, ExpireAtUnixMs, Payload) { Kind = Kind, IdleSeconds = IdleSeconds, Frequency = Frequency };
+
+    /// <summary>
+    /// Moves to the next key or function library; false after the end-of-file opcode, once the checksum and the end of
+    /// the stream were checked.
+    /// </summary>
+    public bool MoveNext()
     {
         if (_finished)
         {
-            return null;
+            return false;
         }
 
-        long? expireAt = null;
-        long? idle = null;
-        int? frequency = null;
+        ExpireAtUnixMs = null;
+        IdleSeconds = null;
+        Frequency = null;
         while (true)
         {
             var at = _input.Offset;
@@ -55,16 +83,16 @@ internal sealed class RdbReader
             switch (opcode)
             {
                 case RdbOpcodes.ExpireTime:
-                    expireAt = _input.ReadInt32LittleEndian("an expiry time in seconds") * 1000L;
+                    ExpireAtUnixMs = _input.ReadInt32LittleEndian("an expiry time in seconds") * 1000L;
                     continue;
                 case RdbOpcodes.ExpireTimeMilliseconds:
-                    expireAt = _input.ReadInt64LittleEndian("an expiry time in milliseconds");
+                    ExpireAtUnixMs = _input.ReadInt64LittleEndian("an expiry time in milliseconds");
                     continue;
                 case RdbOpcodes.Frequency:
-                    frequency = _input.ReadByte("an LFU frequency");
+                    Frequency = _input.ReadByte("an LFU frequency");
                     continue;
                 case RdbOpcodes.Idle:
-                    idle = (long)Math.Min(_input.ReadLength("an LRU idle time"), long.MaxValue);
+                    IdleSeconds = (long)Math.Min(_input.ReadLength("an LRU idle time"), long.MaxValue);
                     continue;
                 case RdbOpcodes.Aux:
                     var name = Text(_input.ReadString("an AUX field's name"));
@@ -84,17 +112,34 @@ internal sealed class RdbReader
                     throw new RdbFormatException(at, "a function library in the Redis 7.0 format (opcode 245)",
                         "the 7.0 release-candidate format (opcode 246), which Redis itself no longer loads");
                 case RdbOpcodes.Function2:
-                    return ReadFunction();
+                    ReadFunction();
+                    return true;
                 case RdbOpcodes.EndOfFile:
                     ReadChecksum();
                     _finished = true;
-                    return null;
+                    return false;
                 default:
-                    var key = _input.ReadString("a key");
-                    var payload = ReadValue(opcode, at);
-                    return new RdbEntry(_database, key, expireAt, payload) { IdleSeconds = idle, Frequency = frequency };
+                    ReadKeyAndValue(opcode, at);
+                    return true;
             }
         }
+    }
+
+    private void ReadKeyAndValue(byte type, long typeOffset)
+    {
+        Kind = RdbEntryKind.Key;
+        if (_capturePayloads)
+        {
+            Key = _input.ReadString("a key");
+            _input.BeginCapture(type);
+        }
+        else
+        {
+            _input.SkipString("a key");
+        }
+
+        RdbValueReader.Read(_input, type, typeOffset);
+        Payload = FinishPayload();
     }
 
     private int ReadHeader()
@@ -134,26 +179,17 @@ internal sealed class RdbReader
         RdbValueReader.ReadModuleValue(_input);
     }
 
-    private RdbEntry ReadFunction()
+    private void ReadFunction()
     {
+        Kind = RdbEntryKind.FunctionLibrary;
+        Key = [];
         if (_capturePayloads)
         {
             _input.BeginCapture(RdbOpcodes.Function2);
         }
 
         _input.SkipString("a function library's code");
-        return new RdbEntry(0, [], null, FinishPayload()) { Kind = RdbEntryKind.FunctionLibrary };
-    }
-
-    private ReadOnlyMemory<byte> ReadValue(byte type, long typeOffset)
-    {
-        if (_capturePayloads)
-        {
-            _input.BeginCapture(type);
-        }
-
-        RdbValueReader.Read(_input, type, typeOffset);
-        return FinishPayload();
+        Payload = FinishPayload();
     }
 
     private ReadOnlyMemory<byte> FinishPayload()
