@@ -64,6 +64,42 @@ public sealed class RdbFileDatasetTests(FullDataset dataset) : IClassFixture<Ful
     }
 
     [Fact]
+    public async Task ReadEntriesAsync_WhenTheStreamGivesAFewBytesPerRead_ShouldGiveTheSameEntries()
+    {
+        // Arrange
+        await using var whole = File.OpenRead(dataset.RdbPath);
+        await using var trickle = new TrickleStream(File.OpenRead(dataset.RdbPath));
+        var expected = await RdbFile.ReadEntriesAsync(whole, CancellationToken.None).ToListAsync();
+
+        // Act
+        var entries = await RdbFile.ReadEntriesAsync(trickle, CancellationToken.None).ToListAsync();
+
+        // Assert
+        Assert.Equal(expected.Count, entries.Count);
+        for (var i = 0; i < expected.Count; i++)
+        {
+            Assert.Equal(expected[i].Key, entries[i].Key);
+            Assert.Equal(expected[i].Database, entries[i].Database);
+            Assert.Equal(expected[i].ExpireAtUnixMs, entries[i].ExpireAtUnixMs);
+            Assert.True(expected[i].DumpPayload.Span.SequenceEqual(entries[i].DumpPayload.Span));
+        }
+    }
+
+    [Fact]
+    public async Task VerifyAsync_WhenTheStreamGivesAFewBytesPerRead_ShouldGiveTheSameSummary()
+    {
+        // Arrange
+        await using var trickle = new TrickleStream(File.OpenRead(dataset.RdbPath));
+
+        // Act
+        var summary = await RdbFile.VerifyAsync(trickle, DateTimeOffset.UtcNow, CancellationToken.None);
+
+        // Assert
+        Assert.Equal(dataset.Server.Keyspace(), summary.KeysPerDatabase);
+        Assert.True(summary.ChecksumVerified);
+    }
+
+    [Fact]
     public async Task ReadEntriesAsync_WhenTheFileHasAFunctionLibrary_ShouldGiveFunctionDumpsPayload()
     {
         // Arrange
