@@ -13,19 +13,37 @@ public sealed class RdbFileDamageTests(FullDataset dataset) : IClassFixture<Full
     [InlineData(0.5)]
     [InlineData(0.9)]
     [InlineData(1.0)]
-    public async Task VerifyAsync_WhenTheFileIsTruncated_ShouldFailNamingWhereItEnds(double fraction)
+    public async Task VerifyAsync_WhenAStreamEndsEarly_ShouldFailNamingWhereItEnds(double fraction)
     {
-        // Arrange: cut anywhere from the header to the last byte of the checksum.
+        // Arrange: cut anywhere from the header to the last byte of the checksum; a stream of unknown length.
         var bytes = File.ReadAllBytes(dataset.RdbPath);
         var cut = Math.Clamp((int)(bytes.Length * fraction), 3, bytes.Length - 1);
 
         // Act
         var error = await Assert.ThrowsAsync<RdbFormatException>(() =>
-            RdbFile.VerifyAsync(new MemoryStream(bytes, 0, cut), DateTimeOffset.UtcNow, CancellationToken.None));
+            RdbFile.VerifyAsync(new TrickleStream(new MemoryStream(bytes, 0, cut)), DateTimeOffset.UtcNow, CancellationToken.None));
 
         // Assert
         Assert.Equal(cut, error.Offset);
         Assert.Contains("the end of the file", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task VerifyAsync_WhenATruncatedFileCutsAString_ShouldFailAtTheStringWhoseLengthPassesTheEnd()
+    {
+        // Arrange: a file of known length cut inside the 1 MB string's compressed data.
+        var bytes = File.ReadAllBytes(dataset.RdbPath);
+        var key = Encoding.ASCII.GetBytes("string:large");
+        var stringAt = bytes.AsSpan().IndexOf(key) + key.Length;
+        var cut = stringAt + 100;
+
+        // Act
+        var error = await Assert.ThrowsAsync<RdbFormatException>(() =>
+            RdbFile.VerifyAsync(new MemoryStream(bytes, 0, cut), DateTimeOffset.UtcNow, CancellationToken.None));
+
+        // Assert: the value's string starts with its encoding byte (0xC3, LZF), then the compressed length.
+        Assert.Equal(stringAt + 1, error.Offset);
+        Assert.Contains("left in the file", error.Expected, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -38,7 +56,7 @@ public sealed class RdbFileDamageTests(FullDataset dataset) : IClassFixture<Full
         // Act
         var error = await Assert.ThrowsAsync<RdbFormatException>(async () =>
         {
-            await foreach (var _ in RdbFile.ReadEntriesAsync(new MemoryStream(bytes, 0, cut), CancellationToken.None))
+            await foreach (var _ in RdbFile.ReadEntriesAsync(new TrickleStream(new MemoryStream(bytes, 0, cut)), CancellationToken.None))
             {
             }
         });
@@ -70,7 +88,7 @@ public sealed class RdbFileDamageTests(FullDataset dataset) : IClassFixture<Full
     [Fact]
     public async Task VerifyAsync_WhenAValueByteIsFlipped_ShouldFailAtTheChecksum()
     {
-        // Arrange: a byte inside the 1 MB string's LZF data only changes the content; the CRC-64 catches it.
+        // Arrange: a byte inside a plain string value ("expires") only changes the content; the CRC-64 catches it.
         var bytes = File.ReadAllBytes(dataset.RdbPath);
         var key = Encoding.ASCII.GetBytes("string:ttl");
         var at = bytes.AsSpan().IndexOf(key) + key.Length + 3;

@@ -2,10 +2,6 @@ using DisasterRecovery.Redis.Rdb;
 
 namespace DisasterRecovery.Redis.Tests;
 
-/// <summary>Runs alone: it counts every byte the process allocates while it reads.</summary>
-[CollectionDefinition(nameof(RdbFileMemoryTests), DisableParallelization = true)]
-public sealed class RdbFileMemoryCollection;
-
 [Collection(nameof(RdbFileMemoryTests))]
 public sealed class RdbFileMemoryTests
 {

@@ -14,6 +14,13 @@ internal sealed class RdbInput
 {
     private const int BufferSize = 64 * 1024;
 
+    // The largest value a payload may carry: a RESTORE is one bulk string, and servers refuse bulk strings over
+    // proto-max-bulk-len (512 MB by default). Also bounds what a damaged length can make the reader allocate.
+    private const long MaxCapturedString = 512L << 20;
+
+    // LZF's densest form: a 3-byte back reference expands to 264 bytes.
+    private const long MaxLzfExpansion = 88;
+
     private readonly Stream _stream;
     private readonly byte[] _buffer = new byte[BufferSize];
     private int _position;
@@ -26,7 +33,10 @@ internal sealed class RdbInput
     public RdbInput(Stream stream)
     {
         _stream = stream;
+        _length = stream.CanSeek ? stream.Length - stream.Position : null;
     }
+
+    private readonly long? _length;
 
     /// <summary>The offset of the next byte to read, from the start of the file.</summary>
     public long Offset => _bufferOffset + _position;
@@ -185,7 +195,7 @@ internal sealed class RdbInput
             return ReadEncodedString(at, (int)length, what, keep: true)!;
         }
 
-        var bytes = new byte[CheckedLength(at, length, what)];
+        var bytes = new byte[CheckedLength(at, length, what, allocates: true)];
         ReadInto(bytes, what);
         return bytes;
     }
@@ -201,7 +211,7 @@ internal sealed class RdbInput
             return;
         }
 
-        Skip(CheckedLength(at, length, what), what);
+        Skip(CheckedLength(at, length, what, allocates: _capture is not null), what);
     }
 
     /// <summary>Reads past <paramref name="count"/> bytes (captured when capturing).</summary>
@@ -250,8 +260,15 @@ internal sealed class RdbInput
             case 2:
                 return keep ? Decimal(BinaryPrimitives.ReadInt32LittleEndian(ReadSpan(4, what))) : SkipAndNull(4, what);
             case 3:
-                var compressedLength = CheckedLength(Offset, ReadLength(what + " (LZF compressed length)"), what);
-                var length = CheckedLength(Offset, ReadLength(what + " (LZF original length)"), what);
+                var compressedLength = CheckedLength(Offset, ReadLength(what + " (LZF compressed length)"), what, allocates: true);
+                var lengthAt = Offset;
+                var length = CheckedLength(lengthAt, ReadLength(what + " (LZF original length)"), what, allocates: keep, inFile: false);
+                if (length > (compressedLength * MaxLzfExpansion) + 32)
+                {
+                    throw new RdbFormatException(lengthAt, $"{what}: an original length {compressedLength} compressed bytes can hold",
+                        length.ToString(CultureInfo.InvariantCulture));
+                }
+
                 var dataAt = Offset;
                 var compressed = new byte[compressedLength];
                 ReadInto(compressed, what);
@@ -276,11 +293,23 @@ internal sealed class RdbInput
 
     private static byte[] Decimal(long value) => System.Text.Encoding.ASCII.GetBytes(value.ToString(CultureInfo.InvariantCulture));
 
-    private static int CheckedLength(long at, ulong length, string what)
+    /// <summary>
+    /// A string length, refused when it passes the end of a file of known length (a damaged length is caught where it
+    /// is) or, when the bytes are to be held, when it is over what a RESTORE can carry.
+    /// </summary>
+    private int CheckedLength(long at, ulong length, string what, bool allocates, bool inFile = true)
     {
-        if (length > (ulong)Array.MaxLength)
+        var left = _length - Offset;
+        if (inFile && left is not null && length > (ulong)left.Value)
         {
-            throw new RdbFormatException(at, what + " (a string length an array can hold)", length.ToString(CultureInfo.InvariantCulture));
+            throw new RdbFormatException(at, $"{what}: a length within the {left} bytes left in the file",
+                length.ToString(CultureInfo.InvariantCulture));
+        }
+
+        if (length > (ulong)(allocates ? MaxCapturedString : Array.MaxLength))
+        {
+            throw new RdbFormatException(at, $"{what}: a length of at most {(allocates ? MaxCapturedString : Array.MaxLength)} bytes",
+                length.ToString(CultureInfo.InvariantCulture));
         }
 
         return (int)length;
