@@ -15,7 +15,10 @@ public sealed class FullDataset : IDisposable
 
     public FullDataset()
     {
-        Server = RedisServerProcess.Start(null, "--list-compress-depth", "1", "--list-max-listpack-size", "8");
+        // Limits set here, not left to the build's defaults (Debian's differ from upstream's), so both encodings of
+        // each type appear: the small values stay compact, the large ones pass the limits.
+        Server = RedisServerProcess.Start(null, "--list-compress-depth", "1", "--list-max-listpack-size", "8",
+            "--hash-max-listpack-entries", "64", "--zset-max-listpack-entries", "64", "--set-max-intset-entries", "64");
         var db0 = Server.Database(0);
         var db3 = Server.Database(3);
         var db15 = Server.Database(15);
@@ -70,6 +73,25 @@ public sealed class FullDataset : IDisposable
     }
 
     public RedisServerProcess Server { get; }
+
+    /// <summary>The encoding each key of database 0 is meant to have (OBJECT ENCODING), one per type and encoding.</summary>
+    public static IReadOnlyDictionary<string, string> Encodings { get; } = new Dictionary<string, string>
+    {
+        ["string:int"] = "int",
+        ["string:embstr"] = "embstr",
+        ["string:raw"] = "raw",
+        ["string:lzf"] = "raw",
+        ["list:small"] = "quicklist",
+        ["list:quicklist"] = "quicklist",
+        ["list:plain"] = "quicklist",
+        ["set:intset"] = "intset",
+        ["set:hashtable"] = "hashtable",
+        ["zset:listpack"] = "listpack",
+        ["zset:skiplist"] = "skiplist",
+        ["hash:listpack"] = "listpack",
+        ["hash:hashtable"] = "hashtable",
+        ["stream"] = "stream",
+    };
 
     /// <summary>The server's SAVE of the dataset.</summary>
     public string RdbPath => Server.RdbPath;

@@ -7,6 +7,23 @@ namespace DisasterRecovery.Redis.Tests;
 public sealed class RdbFileDatasetTests(FullDataset dataset) : IClassFixture<FullDataset>
 {
     [Fact]
+    public async Task FullDataset_WhenBuilt_ShouldHoldEveryEncodingItNames()
+    {
+        // Arrange
+        var database = dataset.Server.Database(0);
+
+        // Act
+        var encodings = new Dictionary<string, string>();
+        foreach (var key in FullDataset.Encodings.Keys)
+        {
+            encodings[key] = (string)(await database.ExecuteAsync("OBJECT", "ENCODING", key))!;
+        }
+
+        // Assert
+        Assert.Equal(FullDataset.Encodings, encodings);
+    }
+
+    [Fact]
     public async Task VerifyAsync_WhenGivenTheServersSave_ShouldCountTheKeysInfoKeyspaceCounts()
     {
         // Arrange
