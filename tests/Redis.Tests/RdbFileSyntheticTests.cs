@@ -87,6 +87,38 @@ public sealed class RdbFileSyntheticTests
     }
 
     [Fact]
+    public async Task VerifyAsync_WhenAStreamsLengthDisagreesWithItsNodes_ShouldFailAtTheLength()
+    {
+        // Arrange: one live entry in the node, a length of 2.
+        var file = new SyntheticRdb().Byte(19).String("stream").Length(1).String(StreamIdBytes(5, 0))
+            .String(SyntheticRdb.Listpack(1, 0, 1, "field", 0, 2, 0, 0, "value", 4));
+        var at = file.Offset;
+        var bytes = file.Length(2).Length(5).Length(0).Length(5).Length(0).Length(0).Length(0).Length(1).Length(0).Finish();
+
+        // Act
+        var error = await Assert.ThrowsAsync<RdbFormatException>(() => Verify(bytes));
+
+        // Assert
+        Assert.Equal(at, error.Offset);
+        Assert.Contains("1 live entries", error.Expected, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task VerifyAsync_WhenCancelled_ShouldStop()
+    {
+        // Arrange
+        var bytes = new SyntheticRdb().Byte(0).String("k").String("v").Finish();
+        using var cancellation = new CancellationTokenSource();
+        await cancellation.CancelAsync();
+
+        // Act
+        var verify = RdbFile.VerifyAsync(new MemoryStream(bytes), DateTimeOffset.UtcNow, cancellation.Token);
+
+        // Assert
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => verify);
+    }
+
+    [Fact]
     public async Task VerifyAsync_WhenAListpackBackLengthIsWrong_ShouldFailAtTheListpackNamingIt()
     {
         // Arrange

@@ -201,6 +201,7 @@ internal static class RdbValueReader
     private static void ReadStream(RdbInput input, byte type)
     {
         var nodes = input.ReadLength("the stream's listpack count");
+        long liveEntries = 0;
         for (ulong i = 0; i < nodes; i++)
         {
             var at = input.Offset;
@@ -210,10 +211,17 @@ internal static class RdbValueReader
                 throw new RdbFormatException(at, "a 16-byte stream ID", $"{nodeKey.Length} bytes");
             }
 
-            Blob(input, "a stream node listpack", blob => checked((int)StreamListpackFormat.Validate(blob)));
+            liveEntries += Blob(input, "a stream node listpack", blob => checked((int)StreamListpackFormat.Validate(blob)));
         }
 
-        input.ReadLength("the stream's length");
+        var lengthAt = input.Offset;
+        var length = input.ReadLength("the stream's length");
+        if (length != (ulong)liveEntries)
+        {
+            throw new RdbFormatException(lengthAt, $"the stream's length, {liveEntries} live entries in its nodes",
+                length.ToString(CultureInfo.InvariantCulture));
+        }
+
         input.ReadLength("the last ID's milliseconds");
         input.ReadLength("the last ID's sequence");
         if (type >= RdbTypes.StreamListpacks2)
