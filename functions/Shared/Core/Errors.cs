@@ -199,3 +199,25 @@ public sealed class SecretFormatException(string message)
 /// <summary>A backup failed its verification; the verdict was recorded beside its manifest and in the audit log. The message lists the failed checks.</summary>
 public sealed class BackupVerificationFailedException(string message)
     : DisasterRecoveryException(message);
+
+// --- Redis (functions/Shared/Redis) ---
+
+/// <summary>
+/// An RDB file (or a DUMP payload) is not what Redis writes: truncated, damaged (a checksum or a structure does not
+/// match), or of an RDB version this platform does not read. Names the byte offset and what was expected there.
+/// </summary>
+public sealed class RdbFormatException : DisasterRecoveryException
+{
+    public RdbFormatException(long offset, string expected, string? found = null, Exception? inner = null)
+        : base(found is null ? $"RDB offset {offset}: expected {expected}" : $"RDB offset {offset}: expected {expected}, found {found}", inner)
+    {
+        Offset = offset;
+        Expected = expected;
+    }
+
+    /// <summary>The byte offset in the file (0 is the first byte of "REDIS") where the problem is.</summary>
+    public long Offset { get; }
+
+    /// <summary>What the format requires at that offset.</summary>
+    public string Expected { get; }
+}
