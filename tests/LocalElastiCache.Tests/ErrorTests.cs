@@ -12,7 +12,8 @@ public sealed class ErrorTests
     {
         await using var env = await ElastiCacheTestEnvironment.StartAsync();
 
-        var group = await Assert.ThrowsAsync<ServiceErrorException>(() => env.CallAsync("describeReplicationGroups", new() { ["ReplicationGroupId"] = "nope" }));
+        var group = await Assert.ThrowsAsync<ServiceErrorException>(() =>
+            env.CallAsync("describeReplicationGroups", new() { ["ReplicationGroupId"] = "nope" }));
         var delete = await Assert.ThrowsAsync<ServiceErrorException>(() => env.CallAsync("deleteReplicationGroup", new() { ["ReplicationGroupId"] = "nope" }));
         var snapshot = await Assert.ThrowsAsync<ServiceErrorException>(() => env.CallAsync("describeSnapshots", new() { ["SnapshotName"] = "nope" }));
         var copy = await Assert.ThrowsAsync<ServiceErrorException>(() =>

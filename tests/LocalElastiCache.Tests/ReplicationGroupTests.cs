@@ -62,7 +62,10 @@ public sealed class ReplicationGroupTests
             await redis.GetDatabase().StringSetAsync("item", "1");
         }
 
-        var deleting = await env.CallAsync("deleteReplicationGroup", new() { ["ReplicationGroupId"] = "catalog", ["FinalSnapshotIdentifier"] = "catalog-final" });
+        var deleting = await env.CallAsync("deleteReplicationGroup", new()
+        {
+            ["ReplicationGroupId"] = "catalog", ["FinalSnapshotIdentifier"] = "catalog-final",
+        });
         var first = await env.CallAsync("describeReplicationGroups", new() { ["ReplicationGroupId"] = "catalog" });
         var snapshot = await env.WaitForSnapshotAsync("catalog-final");
         var gone = await Record.ExceptionAsync(async () =>
@@ -91,7 +94,9 @@ public sealed class ReplicationGroupTests
         var added = await env.CallAsync("addTagsToResource", new()
         {
             ["ResourceName"] = arn,
-            ["Tags"] = new JsonArray(new JsonObject { ["Key"] = "dr:lifecycle", ["Value"] = "temporary" }, new JsonObject { ["Key"] = "dr:flow", ["Value"] = "x" }),
+            ["Tags"] = new JsonArray(
+                new JsonObject { ["Key"] = "dr:lifecycle", ["Value"] = "temporary" },
+                new JsonObject { ["Key"] = "dr:flow", ["Value"] = "x" }),
         });
         var listed = await env.CallAsync("listTagsForResource", new() { ["ResourceName"] = arn });
 
@@ -118,7 +123,8 @@ public sealed class ReplicationGroupTests
             StateDirectory = env.Emulator.StateDirectory, AccountId = ElastiCacheTestEnvironment.Account,
         });
         var context = new DisasterRecovery.LocalEmulation.ServiceCallContext(TimeProvider.System, "us-east-1", ElastiCacheTestEnvironment.Account, null, null);
-        var described = (await reopened.InvokeAsync("describeReplicationGroups", new() { ["ReplicationGroupId"] = "durable" }, context, CancellationToken.None))!;
+        var described = (await reopened.InvokeAsync(
+            "describeReplicationGroups", new() { ["ReplicationGroupId"] = "durable" }, context, CancellationToken.None))!;
         var again = (JsonObject)described["ReplicationGroups"]![0]!;
         await using var redisAgain = await ElastiCacheTestEnvironment.ConnectAsync(again);
 

@@ -83,18 +83,18 @@ public sealed partial class ElastiCacheEmulator
         await OpenAsync(cancellationToken).ConfigureAwait(false);
         CheckMaxRecords(p);
         var id = Text(p, "ReplicationGroupId")?.ToLowerInvariant();
-        var groups = Snapshot(state => state.ReplicationGroups.Where(g => g.Region == context.Region && (id is null || g.Id == id)).ToList());
+        var groups = ReadState(state => state.ReplicationGroups.Where(g => g.Region == context.Region && (id is null || g.Id == id)).ToList());
         var answers = new JsonArray();
         foreach (var group in groups)
         {
-            var status = await VisibleStatusAsync("group:" + group.Id, () => Snapshot(_ => group.Status), cancellationToken).ConfigureAwait(false);
+            var status = await VisibleStatusAsync("group:" + group.Id, () => ReadState(_ => group.Status), cancellationToken).ConfigureAwait(false);
             if (status == "deleted")
             {
                 Change(state => state.ReplicationGroups.Remove(group));
                 continue;
             }
 
-            answers.Add(Snapshot(_ => Responses.ReplicationGroup(group, status)));
+            answers.Add(ReadState(_ => Responses.ReplicationGroup(group, status)));
         }
 
         if (id is not null && answers.Count == 0)
@@ -137,27 +137,11 @@ public sealed partial class ElastiCacheEmulator
             group.Status = "deleting";
             return (group, final);
         });
-        if (final is not null)
-        {
-            lock (_work)
-            {
-                _work["snapshot:" + final.Name] = new PendingWork(Task.CompletedTask, "creating");
-            }
-        }
-
+        // The final snapshot is its own work, so that describeSnapshots follows it while the group is being deleted.
+        var finalWork = final is null ? Task.CompletedTask : Run("snapshot:" + final.Name, "creating", token => TakeSnapshotAsync(host, group, final, token));
         Start("group:" + id, "deleting", async token =>
         {
-            if (final is not null)
-            {
-                var snapshotWork = TakeSnapshotAsync(host, group, final, token);
-                lock (_work)
-                {
-                    _work["snapshot:" + final.Name] = new PendingWork(snapshotWork, "creating");
-                }
-
-                await snapshotWork.ConfigureAwait(false);
-            }
-
+            await finalWork.ConfigureAwait(false);
             foreach (var node in group.Nodes.AsEnumerable().Reverse())
             {
                 await host.StopAsync(node, group.AuthToken, save: false).ConfigureAwait(false);
@@ -166,11 +150,12 @@ public sealed partial class ElastiCacheEmulator
 
             Change(_ => group.Status = "deleted");
         });
-        return new JsonObject { ["ReplicationGroup"] = Snapshot(_ => Responses.ReplicationGroup(group, "deleting")) };
+        return new JsonObject { ["ReplicationGroup"] = ReadState(_ => Responses.ReplicationGroup(group, "deleting")) };
     }
 
     /// <summary>Copies the seed into the primary's folder, starts the nodes; a failure leaves the group create-failed.</summary>
-    private async Task ProvisionAsync(RedisNodeHost host, ReplicationGroupRecord group, Func<string, CancellationToken, Task>? seed, CancellationToken cancellationToken)
+    private async Task ProvisionAsync(RedisNodeHost host, ReplicationGroupRecord group, Func<string, CancellationToken, Task>? seed,
+        CancellationToken cancellationToken)
     {
         try
         {

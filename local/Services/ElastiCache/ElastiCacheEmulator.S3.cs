@@ -32,7 +32,7 @@ public sealed partial class ElastiCacheEmulator
 
         if (snapshotName is not null)
         {
-            var snapshot = Snapshot(state => FindSnapshot(state, context.Region, snapshotName));
+            var snapshot = ReadState(state => FindSnapshot(state, context.Region, snapshotName));
             RequireAvailable(snapshot);
             return (target, token) => CopyFileAsync(RdbOf(snapshot), target, token);
         }
@@ -121,7 +121,7 @@ public sealed partial class ElastiCacheEmulator
 
             Change(_ => source.Status = "available");
         });
-        return new JsonObject { ["Snapshot"] = Snapshot(_ => Responses.Snapshot(source, "copying", targetName)) };
+        return new JsonObject { ["Snapshot"] = ReadState(_ => Responses.Snapshot(source, "copying", targetName)) };
     }
 
     private static async Task CheckExportBucketAsync(AmazonS3Client s3, string bucket, string key, string region, CancellationToken cancellationToken)

@@ -44,7 +44,7 @@ public sealed partial class ElastiCacheEmulator
         {
             await TakeSnapshotAsync(host, group, snapshot, token).ConfigureAwait(false);
         });
-        return new JsonObject { ["Snapshot"] = Snapshot(_ => Responses.Snapshot(snapshot, "creating")) };
+        return new JsonObject { ["Snapshot"] = ReadState(_ => Responses.Snapshot(snapshot, "creating")) };
     }
 
     private async Task<JsonNode?> DescribeSnapshotsAsync(JsonObject p, ServiceCallContext context, CancellationToken cancellationToken)
@@ -60,7 +60,7 @@ public sealed partial class ElastiCacheEmulator
             throw ElastiCacheErrors.InvalidParameterValue($"The parameter SnapshotSource must be user or system (got '{source}').");
         }
 
-        var snapshots = Snapshot(state => state.Snapshots.Where(s => s.Region == context.Region
+        var snapshots = ReadState(state => state.Snapshots.Where(s => s.Region == context.Region
             && (name is null || s.Name == name)
             && (groupId is null || s.ReplicationGroupId == groupId)
             && (clusterId is null || s.CacheClusterId == clusterId)
@@ -68,14 +68,14 @@ public sealed partial class ElastiCacheEmulator
         var answers = new JsonArray();
         foreach (var snapshot in snapshots)
         {
-            var status = await VisibleStatusAsync("snapshot:" + snapshot.Name, () => Snapshot(_ => snapshot.Status), cancellationToken).ConfigureAwait(false);
+            var status = await VisibleStatusAsync("snapshot:" + snapshot.Name, () => ReadState(_ => snapshot.Status), cancellationToken).ConfigureAwait(false);
             if (status == "deleted")
             {
                 Change(state => state.Snapshots.Remove(snapshot));
                 continue;
             }
 
-            answers.Add(Snapshot(_ => Responses.Snapshot(snapshot, status)));
+            answers.Add(ReadState(_ => Responses.Snapshot(snapshot, status)));
         }
 
         if (name is not null && answers.Count == 0)
@@ -91,7 +91,7 @@ public sealed partial class ElastiCacheEmulator
         await OpenAsync(cancellationToken).ConfigureAwait(false);
         var sourceName = Text(p, "SourceSnapshotName")!;
         var targetName = ElastiCacheNames.SnapshotName(Text(p, "TargetSnapshotName")!, "TargetSnapshotName");
-        var source = Snapshot(state => FindSnapshot(state, context.Region, sourceName));
+        var source = ReadState(state => FindSnapshot(state, context.Region, sourceName));
         if (Text(p, "TargetBucket") is { } bucket)
         {
             return await ExportAsync(source, targetName, bucket, context, cancellationToken).ConfigureAwait(false);
@@ -143,7 +143,7 @@ public sealed partial class ElastiCacheEmulator
                 Fail(copy, e);
             }
         });
-        return new JsonObject { ["Snapshot"] = Snapshot(_ => Responses.Snapshot(copy, "creating")) };
+        return new JsonObject { ["Snapshot"] = ReadState(_ => Responses.Snapshot(copy, "creating")) };
     }
 
     private async Task<JsonNode?> DeleteSnapshotAsync(JsonObject p, ServiceCallContext context, CancellationToken cancellationToken)
@@ -167,7 +167,7 @@ public sealed partial class ElastiCacheEmulator
             Change(__ => snapshot.Status = "deleted");
             return Task.CompletedTask;
         });
-        return new JsonObject { ["Snapshot"] = Snapshot(_ => Responses.Snapshot(snapshot, "deleting")) };
+        return new JsonObject { ["Snapshot"] = ReadState(_ => Responses.Snapshot(snapshot, "deleting")) };
     }
 
     /// <summary>A new manual snapshot record (status creating) of <paramref name="node"/>; its name must be free.</summary>

@@ -35,7 +35,7 @@ public sealed partial class ElastiCacheEmulator
     private async Task<JsonNode?> ListTagsForResourceAsync(JsonObject p, ServiceCallContext context, CancellationToken cancellationToken)
     {
         await OpenAsync(cancellationToken).ConfigureAwait(false);
-        return Snapshot(state => Responses.TagList(TagsOf(state, Text(p, "ResourceName")!)));
+        return ReadState(state => Responses.TagList(TagsOf(state, Text(p, "ResourceName")!)));
     }
 
     /// <summary>The tag list of the resource an ARN names (<c>…:replicationgroup:id</c> or <c>…:snapshot:name</c>).</summary>

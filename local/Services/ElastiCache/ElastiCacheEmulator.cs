@@ -75,7 +75,7 @@ public sealed partial class ElastiCacheEmulator : ServiceEmulator, IAsyncDisposa
             await _disposing.CancelAsync().ConfigureAwait(false);
             if (_host is not null)
             {
-                foreach (var group in Snapshot(s => s.ReplicationGroups.ToList()))
+                foreach (var group in ReadState(s => s.ReplicationGroups.ToList()))
                 {
                     foreach (var node in group.Nodes.AsEnumerable().Reverse())
                     {
@@ -214,7 +214,7 @@ public sealed partial class ElastiCacheEmulator : ServiceEmulator, IAsyncDisposa
     }
 
     /// <summary>Reads the state under the lock.</summary>
-    private T Snapshot<T>(Func<ElastiCacheStateDocument, T> read)
+    private T ReadState<T>(Func<ElastiCacheStateDocument, T> read)
     {
         lock (_file)
         {
@@ -251,7 +251,10 @@ public sealed partial class ElastiCacheEmulator : ServiceEmulator, IAsyncDisposa
     /// Runs <paramref name="work"/> in the background for a resource (key <c>group:id</c> or <c>snapshot:name</c>),
     /// remembering the status the first describe shows.
     /// </summary>
-    private void Start(string key, string inProgressStatus, Func<CancellationToken, Task> work)
+    private void Start(string key, string inProgressStatus, Func<CancellationToken, Task> work) => _ = Run(key, inProgressStatus, work);
+
+    /// <summary><see cref="Start"/>, returning the work's task (for work that waits for other work).</summary>
+    private Task Run(string key, string inProgressStatus, Func<CancellationToken, Task> work)
     {
         var token = _disposing.Token;
         var task = Task.Run(() => work(token), CancellationToken.None);
@@ -259,6 +262,8 @@ public sealed partial class ElastiCacheEmulator : ServiceEmulator, IAsyncDisposa
         {
             _work[key] = new PendingWork(task, inProgressStatus);
         }
+
+        return task;
     }
 
     /// <summary>
