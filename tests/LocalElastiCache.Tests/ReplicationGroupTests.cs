@@ -27,7 +27,7 @@ public sealed class ReplicationGroupTests
     }
 
     [Fact]
-    public async Task CreateReplicationGroup_WhenTwoCacheClustersAndAnAuthToken_ShouldReplicateToTheReplicaAndRequireThePassword()
+    public async Task CreateReplicationGroup_WhenTwoCacheClustersAndAnAuthToken_ShouldReplicateToTheReplicaRequireThePasswordAndKeepItOutOfNodeFiles()
     {
         await using var env = await ElastiCacheTestEnvironment.StartAsync();
         const string token = "a-long-enough-token-0123";
@@ -45,6 +45,13 @@ public sealed class ReplicationGroupTests
         var withoutPassword = new ConfigurationOptions { EndPoints = { { "127.0.0.1", reader["Port"]!.GetValue<int>() } }, AbortOnConnectFail = false };
         await using var anonymous = await ConnectionMultiplexer.ConnectAsync(withoutPassword);
 
+        var filesWithToken = Directory.EnumerateFiles(env.Emulator.StateDirectory, "*", SearchOption.AllDirectories)
+            .Where(f => File.ReadAllText(f).Contains(token, StringComparison.Ordinal)).Select(Path.GetFileName);
+        var stateMode = OperatingSystem.IsWindows() ? UnixFileMode.None : File.GetUnixFileMode(Path.Combine(env.Emulator.StateDirectory, "state.json"));
+
+        Assert.Equal(["state.json"], filesWithToken);
+        Assert.Equal(OperatingSystem.IsWindows() ? UnixFileMode.None : UnixFileMode.UserRead | UnixFileMode.UserWrite, stateMode);
+        Assert.DoesNotContain(token, group.ToJsonString(), StringComparison.Ordinal);
         Assert.True(group["AuthTokenEnabled"]!.GetValue<bool>());
         Assert.Equal("enabled", group["AutomaticFailover"]!.GetValue<string>());
         Assert.Equal(["primary", "replica"], group["NodeGroups"]![0]!["NodeGroupMembers"]!.AsArray().Select(m => m!["CurrentRole"]!.GetValue<string>()));
