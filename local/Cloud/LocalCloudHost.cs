@@ -5,6 +5,7 @@ using DisasterRecovery.LocalCloud.Stack;
 using DisasterRecovery.LocalCloudWatch;
 using DisasterRecovery.LocalEcs;
 using DisasterRecovery.LocalEks;
+using DisasterRecovery.LocalElastiCache;
 using DisasterRecovery.LocalEmulation;
 using DisasterRecovery.LocalRds;
 using DisasterRecovery.LocalRoute53;
@@ -226,6 +227,11 @@ public sealed class LocalCloudHost : IAsyncDisposable
             s3.Dispose();
         }
 
+        if (Emulators.Find("elasticache") is IAsyncDisposable elastiCache)
+        {
+            await elastiCache.DisposeAsync().ConfigureAwait(false); // its redis-server processes
+        }
+
         if (Emulators.Find("rds") is RdsServiceEmulator rds)
         {
             await rds.DisposeAsync().ConfigureAwait(false);
@@ -269,6 +275,8 @@ public sealed class LocalCloudHost : IAsyncDisposable
             emulators.Register(new S3Emulator(s3));
         }
 
+        emulators.Register(new ElastiCacheEmulator(new()
+        { StateDirectory = Path.Combine(options.StateDirectory, "elasticache"), AccountId = stack.AccountId, S3 = s3 }));
         var secretStore = emulators.Get<SecretsManagerEmulator>().Store;
         emulators.Register(new EcsEmulator(stack.Region, stack.AccountId, stack.TaskDefinitions, secretStore, s3?.FunctionEnvironment()));
 
