@@ -77,8 +77,23 @@ public static class PlatformEmulators
             created.Add($"secret {LocalDatabaseSecret.SecretId}");
         }
 
+        if (servers is not null && secrets.CreateIfAbsent(RedisSecretId, RedisSecretString(servers), "Local Redis (local/servers) for the technician marketplace"))
+        {
+            created.Add($"secret {RedisSecretId}");
+        }
+
         return created;
     }
+
+    /// <summary>The Redis secret RedisBackup reads (the template's RedisSecretId default), seeded from local/servers.</summary>
+    public const string RedisSecretId = "technician-marketplace/redis";
+
+    private static string RedisSecretString(LocalServersInfo servers) => new System.Text.Json.Nodes.JsonObject
+    {
+        ["host"] = servers.RedisHost,
+        ["port"] = servers.RedisPort,
+        ["password"] = servers.RedisPassword,
+    }.ToJsonString();
 
     /// <summary>
     /// servers.json in the folder that holds the state folder, if it exists: local/servers and local/dr share
