@@ -223,7 +223,8 @@ public sealed class ReplicationClientTests
             };
 
             // Act
-            var error = await Assert.ThrowsAsync<DatabaseUnreachableException>(() => RedisReplicationClient.ConnectAsync(endpoint, null, CancellationToken.None));
+            var error = await Assert.ThrowsAsync<DatabaseUnreachableException>(
+                () => RedisReplicationClient.ConnectAsync(endpoint, null, CancellationToken.None));
 
             // Assert
             Assert.Contains("TLS handshake failed", error.Message, StringComparison.Ordinal);
@@ -302,7 +303,8 @@ public sealed class ReplicationClientTests
 
         // Act
         var error = await Assert.ThrowsAsync<DatabaseConnectionLostException>(
-            () => RedisReplicationClient.ConnectAsync(endpoint, new RedisReplicationOptions { IdleTimeout = TimeSpan.FromMilliseconds(300) }, CancellationToken.None));
+            () => RedisReplicationClient.ConnectAsync(
+                endpoint, new RedisReplicationOptions { IdleTimeout = TimeSpan.FromMilliseconds(300) }, CancellationToken.None));
 
         // Assert
         Assert.Contains("sent nothing", error.Message, StringComparison.Ordinal);

@@ -14,7 +14,10 @@ internal static class RdbTee
 
     private const int ChunkBytes = 64 * 1024;
 
-    /// <summary>Copies <paramref name="source"/> to <paramref name="destination"/> while <paramref name="inspector"/> reads the same bytes; returns what it found and the bytes copied.</summary>
+    /// <summary>
+    /// Copies <paramref name="source"/> to <paramref name="destination"/> while <paramref name="inspector"/> reads the same bytes;
+    /// returns what it found and the bytes copied.
+    /// </summary>
     public static async Task<(RdbInspection Inspection, long Bytes)> CopyAsync(
         Stream source, Stream destination, IRdbInspector inspector, DateTimeOffset now, CancellationToken cancellationToken)
     {

@@ -72,7 +72,8 @@ public sealed class RedisCatalogBackup(BackupCatalog catalog, IRdbInspector insp
             TransferMode = rdb.Mode == RdbTransferMode.Disk ? "disk" : "diskless",
             RdbBytes = rdb.BytesRead,
             KeyspaceAtStart = info.Keyspace.ToDictionary(pair => DatabaseName(pair.Key), pair => pair.Value, StringComparer.Ordinal),
-            KeysInRdb = inspection.KeysPerDatabase?.OrderBy(pair => pair.Key).ToDictionary(pair => DatabaseName(pair.Key), pair => pair.Value, StringComparer.Ordinal),
+            KeysInRdb = inspection.KeysPerDatabase?.OrderBy(pair => pair.Key)
+                .ToDictionary(pair => DatabaseName(pair.Key), pair => pair.Value, StringComparer.Ordinal),
             ExpiredKeys = inspection.ExpiredKeys,
             Functions = inspection.Functions,
             ChecksumVerified = inspection.ChecksumVerified,

@@ -64,7 +64,8 @@ public sealed record RedisSecret(string? Host, int? Port, string? Username, stri
 
     /// <summary>Everything but the password and certificate.</summary>
     public override string ToString() =>
-        $"{(Username is null ? string.Empty : Username + "@")}{Host ?? "?"}:{Port?.ToString(CultureInfo.InvariantCulture) ?? "?"}{(Tls == true ? " (tls)" : string.Empty)}";
+        $"{(Username is null ? string.Empty : Username + "@")}{Host ?? "?"}:{Port?.ToString(CultureInfo.InvariantCulture) ?? "?"}" +
+        (Tls == true ? " (tls)" : string.Empty);
 
     private static string? Text(JsonElement root, string secretId, string field)
     {

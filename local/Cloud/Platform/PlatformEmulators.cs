@@ -77,7 +77,8 @@ public static class PlatformEmulators
             created.Add($"secret {LocalDatabaseSecret.SecretId}");
         }
 
-        if (servers is not null && secrets.CreateIfAbsent(RedisSecretId, RedisSecretString(servers), "Local Redis (local/servers) for the technician marketplace"))
+        if (servers is not null
+            && secrets.CreateIfAbsent(RedisSecretId, RedisSecretString(servers), "Local Redis (local/servers) for the technician marketplace"))
         {
             created.Add($"secret {RedisSecretId}");
         }

@@ -52,5 +52,6 @@ public sealed record RedisEndpoint
 
     /// <summary>Everything but the password: <c>user@host:port (tls)</c>.</summary>
     public override string ToString() =>
-        $"{(Username is null ? string.Empty : Username + "@")}{Host}:{Port.ToString(System.Globalization.CultureInfo.InvariantCulture)}{(Tls ? " (tls)" : string.Empty)}";
+        $"{(Username is null ? string.Empty : Username + "@")}{Host}:{Port.ToString(System.Globalization.CultureInfo.InvariantCulture)}" +
+        (Tls ? " (tls)" : string.Empty);
 }
