@@ -82,7 +82,11 @@ public sealed class RedisBackupTests : IAsyncLifetime
         var manifest = await _kit.SingleManifestAsync();
         var rdb = await _kit.ReadObjectAsync(manifest, RedisBackupObjects.Rdb);
 
-        // Assert
+        var reference = await RdbFiles.RedisCliRdbAsync(server.Port, RedisServerProcess.Password);
+
+        // Assert: the stored RDB is redis-cli's of the same unchanged dataset but for the save time and the checksum over it.
+        Assert.Equal(reference.Length, rdb.Length);
+        Assert.InRange(RdbFiles.DifferingBytes(reference, rdb), 0, 12);
         Assert.Equal(transfer, result.GetProperty("transferMode").GetString());
         Assert.Equal("six-hourly", result.GetProperty("retentionTier").GetString());
         Assert.Equal(RetentionTier.SixHourly, manifest.RetentionTier);

@@ -13,6 +13,7 @@ internal static class RdbTee
     internal const int PauseBytes = 4 << 20;
 
     private const int ChunkBytes = 64 * 1024;
+    private const string EarlyReturn = "the RDB inspector returned before the end of the RDB";
 
     /// <summary>
     /// Copies <paramref name="source"/> to <paramref name="destination"/> while <paramref name="inspector"/> reads the same bytes;
@@ -34,11 +35,11 @@ internal static class RdbTee
                 await destination.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
                 var flushed = await pipe.Writer.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
                 bytes += read;
-                if (flushed.IsCompleted && inspection.IsCompleted)
+                if (flushed.IsCompleted)
                 {
-                    // The inspector stopped reading: it failed (awaited below) or returned before the end, which it must not.
+                    // The inspector stopped reading: it failed, or returned before the end (which InspectAsync turns into an error).
                     await inspection.ConfigureAwait(false);
-                    throw new InvalidOperationException("the RDB inspector returned before the end of the RDB");
+                    throw new InvalidOperationException(EarlyReturn);
                 }
             }
 
@@ -65,7 +66,17 @@ internal static class RdbTee
 
     private static async Task<RdbInspection> InspectAsync(PipeReader reader, IRdbInspector inspector, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await using var stream = reader.AsStream();
-        return await inspector.InspectAsync(stream, now, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var inspection = await inspector.InspectAsync(reader.AsStream(leaveOpen: true), now, cancellationToken).ConfigureAwait(false);
+
+            // An inspector that returns before the end would let bytes nobody checked into the backup.
+            var rest = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            return rest.Buffer.IsEmpty && rest.IsCompleted ? inspection : throw new InvalidOperationException(EarlyReturn);
+        }
+        finally
+        {
+            await reader.CompleteAsync().ConfigureAwait(false);
+        }
     }
 }
