@@ -45,8 +45,8 @@ public sealed class BucketProvisioningTests
         Assert.Equal(365, auditLock.ObjectLockConfiguration.Rule.DefaultRetention.Days);
         var lifecycle = await client.GetLifecycleConfigurationAsync(new GetLifecycleConfigurationRequest { BucketName = backup });
         Assert.Equal(
-            ["abort-incomplete-uploads", "expire-job-results", "expire-daily-tier", "weekly-tier-to-glacier-instant-retrieval-then-expire",
-                "monthly-tier-to-glacier-instant-retrieval-then-expire"],
+            ["abort-incomplete-uploads", "expire-job-results", "expire-daily-tier", "expire-hourly-tier", "expire-six-hourly-tier",
+                "weekly-tier-to-glacier-instant-retrieval-then-expire", "monthly-tier-to-glacier-instant-retrieval-then-expire"],
             lifecycle.Configuration.Rules.Select(r => r.Id));
         Assert.Empty(cloud.BucketChanges);
     }

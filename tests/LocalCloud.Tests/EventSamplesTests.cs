@@ -30,6 +30,7 @@ public sealed partial class EventSamplesTests
         ("restore-database-revert.json", ["start-execution", "RestoreDatabaseStateMachine", "--input", "events/restore-database-revert.json"]),
         ("sweep-abandoned-instances.json", ["start-execution", "SweepAbandonedInstancesStateMachine", "--input", "events/sweep-abandoned-instances.json"]),
         ("sweep-temporary.json", ["invoke", "SweepTemporaryFunction", "--event", "events/sweep-temporary.json"]),
+        ("redis-backup.json", ["invoke", "RedisBackupFunction", "--event", "events/redis-backup.json"]),
     ];
 
     [Fact]

@@ -195,6 +195,8 @@ public static class CatalogNames
         RetentionTier.Daily => "daily",
         RetentionTier.Weekly => "weekly",
         RetentionTier.Monthly => "monthly",
+        RetentionTier.Hourly => "hourly",
+        RetentionTier.SixHourly => "six-hourly",
         _ => throw new InvalidInputException("retentionTier", $"unknown retention tier {(int)tier}"),
     };
 

@@ -210,8 +210,9 @@ public enum EncryptionMode
 }
 
 /// <summary>
-/// Retention tier (plan §1.1): daily 30 days, weekly 90 days, monthly 1 year. Stored as the object tag
-/// <c>retention-tier</c> so lifecycle rules can filter on it, and as the Object Lock period.
+/// Retention tier (plan §1.1): daily 30 days, weekly 90 days, monthly 1 year; for Redis's hourly snapshots (issue 13) hourly
+/// 24 hours and six-hourly 7 days. Stored as the object tag <c>retention-tier</c> so lifecycle rules can filter on it, and as
+/// the Object Lock period.
 /// </summary>
 public enum RetentionTier
 {
@@ -223,4 +224,10 @@ public enum RetentionTier
 
     [JsonStringEnumMemberName("monthly")]
     Monthly,
+
+    [JsonStringEnumMemberName("hourly")]
+    Hourly,
+
+    [JsonStringEnumMemberName("six-hourly")]
+    SixHourly,
 }

@@ -15,6 +15,12 @@ public static class RetentionPolicy
     /// <summary>Monthly backups: 1 year (365 days).</summary>
     public static readonly TimeSpan Monthly = TimeSpan.FromDays(365);
 
+    /// <summary>Hourly (Redis) snapshots: 24 hours.</summary>
+    public static readonly TimeSpan Hourly = TimeSpan.FromHours(24);
+
+    /// <summary>Six-hourly (Redis) snapshots, every sixth hourly one: 7 days.</summary>
+    public static readonly TimeSpan SixHourly = TimeSpan.FromDays(7);
+
     /// <summary>
     /// The Object Lock retain-until date of a backup of this tier started at <paramref name="startedAt"/>:
     /// start + retention, in whole seconds (S3 keeps retention dates at that precision).
@@ -35,12 +41,21 @@ public static class RetentionPolicy
         return utc.Day == 1 ? RetentionTier.Monthly : utc.DayOfWeek == DayOfWeek.Sunday ? RetentionTier.Weekly : RetentionTier.Daily;
     }
 
+    /// <summary>
+    /// The tier of an hourly snapshot (Redis) started at <paramref name="startedAt"/> (UTC): the ones of hours 00, 06, 12 and 18
+    /// are six-hourly (kept 7 days), every other one hourly (kept 24 hours).
+    /// </summary>
+    public static RetentionTier HourlyTierFor(DateTimeOffset startedAt) =>
+        startedAt.UtcDateTime.Hour % 6 == 0 ? RetentionTier.SixHourly : RetentionTier.Hourly;
+
     /// <summary>How long a backup of this tier is kept.</summary>
     public static TimeSpan RetentionOf(RetentionTier tier) => tier switch
     {
         RetentionTier.Daily => Daily,
         RetentionTier.Weekly => Weekly,
         RetentionTier.Monthly => Monthly,
+        RetentionTier.Hourly => Hourly,
+        RetentionTier.SixHourly => SixHourly,
         _ => throw new ArgumentOutOfRangeException(nameof(tier), tier, "unknown retention tier"),
     };
 }

@@ -19,6 +19,9 @@ public static class PlatformEmulators
     /// <summary>The application's deployment.</summary>
     public const string Deployment = "backend";
 
+    /// <summary>The Redis secret RedisBackup reads, seeded from local/servers.</summary>
+    public const string RedisSecretId = "technician-marketplace/redis";
+
     /// <summary>How many replicas the deployment has before any flow scales it.</summary>
     public const int SeedReplicas = 3;
 
@@ -48,8 +51,19 @@ public static class PlatformEmulators
         emulators.Register(new SecretsManagerEmulator(secrets));
         var eks = new EksEmulator(Path.Combine(stateDirectory, "eks.json"), clock);
         emulators.Register(eks);
-        SeedPlatform(eks, secrets, serversJson ?? ServersJsonBeside(stateDirectory));
+        serversJson ??= ServersJsonBeside(stateDirectory);
+        SeedPlatform(eks, secrets, serversJson);
+        SeedRedisSecretIfAbsent(secrets, serversJson);
     }
+
+    /// <summary>
+    /// Creates the Redis secret RedisBackup reads (<see cref="RedisSecretId"/>, the template's RedisSecretId default) for the
+    /// local/servers Redis of <paramref name="serversJson"/>, unless it exists. True when it created it.
+    /// </summary>
+    public static bool SeedRedisSecretIfAbsent(SecretStore secrets, string? serversJson) =>
+        serversJson is not null
+        && secrets.CreateIfAbsent(
+            RedisSecretId, RedisSecretString(LocalServersInfo.Read(serversJson)), "Local Redis (local/servers) for the technician marketplace");
 
     /// <summary>
     /// Seeds what is absent: the ConfigMap <c>production/backend-database</c> and the secret
@@ -79,6 +93,13 @@ public static class PlatformEmulators
 
         return created;
     }
+
+    private static string RedisSecretString(LocalServersInfo servers) => new System.Text.Json.Nodes.JsonObject
+    {
+        ["host"] = servers.RedisHost,
+        ["port"] = servers.RedisPort,
+        ["password"] = servers.RedisPassword,
+    }.ToJsonString();
 
     /// <summary>
     /// servers.json in the folder that holds the state folder, if it exists: local/servers and local/dr share

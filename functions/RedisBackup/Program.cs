@@ -1,0 +1,4 @@
+using DisasterRecovery.Functions.RedisBackup;
+using DisasterRecovery.Lambda;
+
+return await LambdaRuntime.RunAsync(RedisBackupEntryPoint.Create);
