@@ -7,7 +7,7 @@ namespace DisasterRecovery.Functions.RedisBackup;
 public sealed class RedisBackupEntryPoint : ILambdaEntryPoint
 {
     public static ILambdaFunction Create(IReadOnlyDictionary<string, string> environment) =>
-        Create(RedisJobServices.FromEnvironment(environment, new RdbHeaderInspector()));
+        Create(RedisJobServices.FromEnvironment(environment, new RdbFileInspector()));
 
     /// <summary>The same, with given services (tests).</summary>
     public static ILambdaFunction Create(RedisJobServices services) =>

@@ -86,7 +86,7 @@ internal sealed class RedisBackupKit : IAsyncDisposable
         replication);
 
     public ILambdaFunction Backup(IRdbInspector? inspector = null, RedisReplicationOptions? replication = null) =>
-        RedisBackupEntryPoint.Create(Services(inspector ?? new ByteCountingInspector(), replication));
+        RedisBackupEntryPoint.Create(Services(inspector ?? new RdbFileInspector(), replication));
 
     /// <summary>Invokes a function as the hosts do (JSON in, JSON out); a function error is thrown.</summary>
     public async Task<JsonElement> InvokeAsync(ILambdaFunction function, string payload, TimeProvider? contextClock = null)
