@@ -95,7 +95,8 @@ public sealed class RedisBackupTests : IAsyncLifetime
 
         // the RDB reader's verification ran on the stream: the manifest counts the keys per database the server holds.
         var perDatabase = expected.Keys.Where(k => k != "functions")
-            .GroupBy(k => int.Parse(k[..k.IndexOf('/')], System.Globalization.CultureInfo.InvariantCulture)).OrderBy(g => g.Key).Select(g => ($"db{g.Key}", (long)g.Count()));
+            .GroupBy(k => int.Parse(k[..k.IndexOf('/')], System.Globalization.CultureInfo.InvariantCulture)).OrderBy(g => g.Key)
+            .Select(g => ($"db{g.Key}", (long)g.Count()));
         Assert.Equal(perDatabase, manifest.Contents!.Select(c => (c.Name, c.Count)));
     }
 
