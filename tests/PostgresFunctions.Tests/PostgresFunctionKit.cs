@@ -15,22 +15,6 @@ using DisasterRecovery.TestSupport;
 namespace DisasterRecovery.PostgresFunctions.Tests;
 
 /// <summary>
-/// A STAND-IN for the Secrets Manager extension, for tests of the functions alone: the extension's HTTP endpoint is
-/// played by the local cloud and tested there; here secrets come from a dictionary.
-/// </summary>
-internal sealed class SecretSourceForTests : ISecretSource
-{
-    private readonly Dictionary<string, string> _secrets = new(StringComparer.Ordinal);
-
-    public void Put(string id, string secretString) => _secrets[id] = secretString;
-
-    public Task<string> GetSecretStringAsync(string secretId, CancellationToken cancellationToken) =>
-        _secrets.TryGetValue(secretId, out var value)
-            ? Task.FromResult(value)
-            : throw new SecretNotFoundException($"secret '{secretId}' does not exist");
-}
-
-/// <summary>
 /// One test's world: a LocalS3 server with an Object Lock backup bucket and an audit bucket, a source database on the
 /// local PostgreSQL with a secret for it, and the three functions wired as their entry points wire them.
 /// </summary>

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using DisasterRecovery.Catalog;
 using DisasterRecovery.Core;
+using DisasterRecovery.TestSupport;
 
 namespace DisasterRecovery.RedisJobs.Tests;
 

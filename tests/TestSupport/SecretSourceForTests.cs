@@ -1,16 +1,17 @@
 using DisasterRecovery.Core;
 using DisasterRecovery.Secrets;
 
-namespace DisasterRecovery.RedisJobs.Tests;
+namespace DisasterRecovery.TestSupport;
 
 /// <summary>
-/// A STAND-IN for the Secrets Manager extension, for tests of the jobs alone: the extension's HTTP endpoint is played by the
-/// local cloud and tested there; here secrets come from a dictionary.
+/// A STAND-IN for the Secrets Manager extension, for tests of the functions and jobs alone: the extension's HTTP endpoint is
+/// played by the local cloud and tested there; here secrets come from a dictionary.
 /// </summary>
-internal sealed class SecretSourceForTests : ISecretSource
+public sealed class SecretSourceForTests : ISecretSource
 {
     private readonly Dictionary<string, string> _secrets = new(StringComparer.Ordinal);
 
+    /// <summary>Stores <paramref name="secretString"/> as the secret <paramref name="id"/>.</summary>
     public void Put(string id, string secretString) => _secrets[id] = secretString;
 
     public Task<string> GetSecretStringAsync(string secretId, CancellationToken cancellationToken) =>
