@@ -84,18 +84,8 @@ public sealed partial class ElastiCacheEmulator
         CheckMaxRecords(p);
         var id = Text(p, "ReplicationGroupId")?.ToLowerInvariant();
         var groups = ReadState(state => state.ReplicationGroups.Where(g => g.Region == context.Region && (id is null || g.Id == id)).ToList());
-        var answers = new JsonArray();
-        foreach (var group in groups)
-        {
-            var status = await VisibleStatusAsync("group:" + group.Id, () => ReadState(_ => group.Status), cancellationToken).ConfigureAwait(false);
-            if (status == "deleted")
-            {
-                Change(state => state.ReplicationGroups.Remove(group));
-                continue;
-            }
-
-            answers.Add(ReadState(_ => Responses.ReplicationGroup(group, status)));
-        }
+        var answers = await DescribeVisibleAsync(groups, g => "group:" + g.Id, g => g.Status, (state, g) => state.ReplicationGroups.Remove(g),
+            Responses.ReplicationGroup, cancellationToken).ConfigureAwait(false);
 
         if (id is not null && answers.Count == 0)
         {

@@ -65,18 +65,8 @@ public sealed partial class ElastiCacheEmulator
             && (groupId is null || s.ReplicationGroupId == groupId)
             && (clusterId is null || s.CacheClusterId == clusterId)
             && source != "system").ToList());
-        var answers = new JsonArray();
-        foreach (var snapshot in snapshots)
-        {
-            var status = await VisibleStatusAsync("snapshot:" + snapshot.Name, () => ReadState(_ => snapshot.Status), cancellationToken).ConfigureAwait(false);
-            if (status == "deleted")
-            {
-                Change(state => state.Snapshots.Remove(snapshot));
-                continue;
-            }
-
-            answers.Add(ReadState(_ => Responses.Snapshot(snapshot, status)));
-        }
+        var answers = await DescribeVisibleAsync(snapshots, s => "snapshot:" + s.Name, s => s.Status, (state, s) => state.Snapshots.Remove(s),
+            (s, status) => Responses.Snapshot(s, status), cancellationToken).ConfigureAwait(false);
 
         if (name is not null && answers.Count == 0)
         {

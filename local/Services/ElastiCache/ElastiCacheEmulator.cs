@@ -267,6 +267,29 @@ public sealed partial class ElastiCacheEmulator : ServiceEmulator, IAsyncDisposa
     }
 
     /// <summary>
+    /// A describe's answers: each item with the status a poller sees now (<see cref="VisibleStatusAsync"/>); an item whose
+    /// deletion finished is forgotten and not answered.
+    /// </summary>
+    private async Task<JsonArray> DescribeVisibleAsync<T>(IEnumerable<T> items, Func<T, string> key, Func<T, string> status,
+        Func<ElastiCacheStateDocument, T, bool> forget, Func<T, string, JsonObject> respond, CancellationToken cancellationToken)
+    {
+        var answers = new JsonArray();
+        foreach (var item in items)
+        {
+            var visible = await VisibleStatusAsync(key(item), () => ReadState(_ => status(item)), cancellationToken).ConfigureAwait(false);
+            if (visible == "deleted")
+            {
+                Change(state => forget(state, item));
+                continue;
+            }
+
+            answers.Add(ReadState(_ => respond(item, visible)));
+        }
+
+        return answers;
+    }
+
+    /// <summary>
     /// The status a describe shows for a resource: the in-progress status on the first describe after its operation started,
     /// else its recorded status once its work is done or after waiting <see cref="ElastiCacheEmulatorOptions.DescribeWaitForProgress"/>.
     /// </summary>
