@@ -66,6 +66,31 @@ public sealed class ServersScriptTests : IDisposable
     }
 
     [Fact]
+    public void Start_WhenThePortsChangeBetweenRuns_ShouldListenWhereServersJsonSaysOrRefuseWhileRunningElsewhere()
+    {
+        // Arrange: the servers of this state folder run on the first ports.
+        Run("start");
+        var first = TestSupport.LocalServers.ReadInfo(Path.Combine(_state, "servers.json"));
+        _environment["DR_PG_PORT"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        _environment["DR_REDIS_PORT"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        // Act: other ports while they run (refused), then after a stop.
+        var whileRunning = TestSupport.LocalServers.RunScript(_environment, "start");
+        Run("stop");
+        Run("start");
+        var moved = TestSupport.LocalServers.ReadInfo(Path.Combine(_state, "servers.json"));
+
+        // Assert
+        Assert.Equal(2, whileRunning.ExitCode);
+        Assert.Contains($"already runs on 127.0.0.1:{first.Postgres.Port}, not {_environment["DR_PG_PORT"]}", whileRunning.Output, StringComparison.Ordinal);
+        Assert.Equal(int.Parse(_environment["DR_PG_PORT"], System.Globalization.CultureInfo.InvariantCulture), moved.Postgres.Port);
+        Assert.Equal(int.Parse(_environment["DR_REDIS_PORT"], System.Globalization.CultureInfo.InvariantCulture), moved.Redis.Port);
+        Assert.True(PortOpen(moved.Postgres.Port), "PostgreSQL does not listen where servers.json says");
+        Assert.True(PortOpen(moved.Redis.Port), "Redis does not listen where servers.json says");
+        Assert.False(PortOpen(first.Postgres.Port));
+    }
+
+    [Fact]
     public void Start_WhenRedisServerIsMissing_ShouldSayWhatToInstallAndStartNothing()
     {
         var bin = Path.Combine(_state, "bin-without-redis");
