@@ -31,6 +31,12 @@ public sealed record RedisBackupInfo
     /// <summary>Live keys per database found in the RDB (<c>db0</c> → count); null when they were not counted.</summary>
     public IReadOnlyDictionary<string, long>? KeysInRdb { get; init; }
 
+    /// <summary>
+    /// The instant the RDB was inspected at: keys whose expiry is before it are <see cref="ExpiredKeys"/>, not in <see cref="KeysInRdb"/>.
+    /// A verification that re-reads the RDB counts at this instant, so its counts are comparable; null in backups written before it was recorded.
+    /// </summary>
+    public DateTimeOffset? InspectedAt { get; init; }
+
     /// <summary>Keys in the RDB already expired when it was read.</summary>
     public long ExpiredKeys { get; init; }
 

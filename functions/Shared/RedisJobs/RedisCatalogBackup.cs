@@ -74,6 +74,7 @@ public sealed class RedisCatalogBackup(BackupCatalog catalog, IRdbInspector insp
             KeyspaceAtStart = info.Keyspace.ToDictionary(pair => DatabaseName(pair.Key), pair => pair.Value, StringComparer.Ordinal),
             KeysInRdb = inspection.KeysPerDatabase?.OrderBy(pair => pair.Key)
                 .ToDictionary(pair => DatabaseName(pair.Key), pair => pair.Value, StringComparer.Ordinal),
+            InspectedAt = now,
             ExpiredKeys = inspection.ExpiredKeys,
             Functions = inspection.Functions,
             ChecksumVerified = inspection.ChecksumVerified,
