@@ -13,6 +13,7 @@ public sealed class RdbFileInspector : IRdbInspector
     public async Task<RdbInspection> InspectAsync(Stream rdb, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var summary = await RdbFile.VerifyAsync(rdb, now, cancellationToken).ConfigureAwait(false);
-        return new RdbInspection(summary.RdbVersion, summary.KeysPerDatabase, summary.ExpiredKeys, summary.Functions, summary.ChecksumVerified);
+        return new RdbInspection(summary.RdbVersion, summary.KeysPerDatabase, summary.ExpiredKeys, summary.Functions, summary.ChecksumVerified,
+            summary.Aux);
     }
 }

@@ -6,4 +6,6 @@ namespace DisasterRecovery.RedisJobs;
 /// <param name="ExpiredKeys">Keys already expired at the time given.</param>
 /// <param name="Functions">Function libraries the file holds.</param>
 /// <param name="ChecksumVerified">True when the trailing CRC-64 was checked and matched (false when the file has none).</param>
-public sealed record RdbInspection(int RdbVersion, IReadOnlyDictionary<int, long>? KeysPerDatabase, long ExpiredKeys, int Functions, bool ChecksumVerified);
+/// <param name="Aux">The file's AUX fields (<c>redis-ver</c>, <c>ctime</c>, <c>repl-id</c>, ...); null when the inspector does not read them.</param>
+public sealed record RdbInspection(int RdbVersion, IReadOnlyDictionary<int, long>? KeysPerDatabase, long ExpiredKeys, int Functions, bool ChecksumVerified,
+    IReadOnlyDictionary<string, string>? Aux = null);

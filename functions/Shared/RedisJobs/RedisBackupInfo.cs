@@ -19,7 +19,10 @@ public sealed record RedisBackupInfo
     /// <summary>The replication offset the RDB corresponds to.</summary>
     public required long ReplicationOffset { get; init; }
 
-    /// <summary><c>disk</c> (<c>$&lt;length&gt;</c>) or <c>diskless</c> (<c>$EOF:&lt;mark&gt;</c>).</summary>
+    /// <summary>
+    /// <c>disk</c> (<c>$&lt;length&gt;</c>) or <c>diskless</c> (<c>$EOF:&lt;mark&gt;</c>) for a replication transfer; <c>export</c> for an
+    /// RDB an ElastiCache snapshot export left in the staging bucket (<see cref="RedisCatalogBackup.ImportAsync"/>).
+    /// </summary>
     public required string TransferMode { get; init; }
 
     /// <summary>The RDB's length in bytes.</summary>
@@ -45,4 +48,10 @@ public sealed record RedisBackupInfo
 
     /// <summary>True when the RDB's CRC-64 was checked and matched.</summary>
     public bool ChecksumVerified { get; init; }
+
+    /// <summary>When the server wrote the RDB (its <c>ctime</c> AUX field), or null when the file does not say.</summary>
+    public DateTimeOffset? RdbCreatedAt { get; init; }
+
+    /// <summary>For an imported export: the ElastiCache snapshot it came from and the staged object it was read from; null otherwise.</summary>
+    public RedisImportOrigin? ImportedFrom { get; init; }
 }

@@ -14,4 +14,7 @@ public static class RedisBackupObjects
 
     /// <summary>The tool the manifest names: this replication client, speaking the protocol <c>redis-cli --rdb</c> speaks.</summary>
     public const string ToolName = "dr-redis-replication";
+
+    /// <summary>The tool the manifest names for an RDB an ElastiCache snapshot export wrote, imported by RedisImport.</summary>
+    public const string ImportToolName = "dr-redis-elasticache-import";
 }

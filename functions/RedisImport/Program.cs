@@ -1,0 +1,4 @@
+using DisasterRecovery.Functions.RedisImport;
+using DisasterRecovery.Lambda;
+
+return await LambdaRuntime.RunAsync(RedisImportEntryPoint.Create);
