@@ -73,6 +73,11 @@ public sealed class IntrinsicArgumentTests
             ["$.error.Error"] = "every way into Audit Failure sets $.error: a Catch (Step Functions' Error) or a Pass that sets Error",
             ["$.error.Cause"] = "every way into Audit Failure sets $.error: a Catch (Step Functions' Cause) or a Pass that sets Cause",
         },
+        ["statemachines/redis-elasticache-backup.asl.json"] = new(StringComparer.Ordinal)
+        {
+            ["$.snapshot.state.status"] = "ElastiCache describes every snapshot with its SnapshotStatus",
+            ["$.imported.backup.backupId"] = "RedisImportResult.BackupId is a non-nullable string",
+        },
         ["statemachines/service-health.asl.json"] = new(StringComparer.Ordinal)
         {
             ["$.health.attempts"] = "HealthCheckResult.Attempts is an int",

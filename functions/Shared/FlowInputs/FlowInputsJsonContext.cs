@@ -16,6 +16,8 @@ namespace DisasterRecovery.FlowInputs;
 [JsonSerializable(typeof(ServiceHealthInput))]
 [JsonSerializable(typeof(SweepAbandonedInstancesInput))]
 [JsonSerializable(typeof(VerifyBackupInput))]
+[JsonSerializable(typeof(RedisElastiCacheBackupInput))]
+[JsonSerializable(typeof(RestoreRedisInput))]
 [JsonSerializable(typeof(CheckFlowInputRequest))]
 [JsonSerializable(typeof(CheckFlowInputResult))]
 public sealed partial class FlowInputsJsonContext : JsonSerializerContext;

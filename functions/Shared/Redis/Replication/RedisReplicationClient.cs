@@ -64,6 +64,18 @@ public sealed class RedisReplicationClient : IAsyncDisposable
         return RedisServerInfo.Parse(server.Text ?? string.Empty, keyspace.Text ?? string.Empty);
     }
 
+    /// <summary>The fields of one <c>INFO</c> section (<c>memory</c>: used_memory, maxmemory, ...), as the server wrote them.</summary>
+    public async Task<IReadOnlyDictionary<string, string>> ReadInfoSectionAsync(string section, CancellationToken cancellationToken)
+    {
+        var reply = await CommandAsync(["INFO", section], cancellationToken).ConfigureAwait(false);
+        return (reply.Text ?? string.Empty).Split('\n')
+            .Select(line => line.TrimEnd('\r'))
+            .Where(line => line.Length > 0 && line[0] != '#' && line.Contains(':', StringComparison.Ordinal))
+            .Select(line => line.Split(':', 2))
+            .GroupBy(pair => pair[0], StringComparer.Ordinal)
+            .ToDictionary(group => group.Key, group => group.Last()[1], StringComparer.Ordinal);
+    }
+
     /// <summary>
     /// Asks for a full resynchronisation that sends only the RDB and returns once the server starts sending it (after its
     /// keep-alive newlines while it prepares the snapshot). Read the returned stream to its end; then dispose this client.
