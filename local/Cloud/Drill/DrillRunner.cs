@@ -23,8 +23,9 @@ public static class DrillRunner
     /// Today's drill: servers and the application's database (<c>technician_marketplace</c>, created at
     /// <paramref name="databaseScale"/> if absent), the platform seeded and its stand-in started, the service-health
     /// flow against the stand-in, the nightly backup and its verification, a point-in-time recovery of deleted rows and
-    /// a dropped table, and a restore from the last verified backup — each recovery timed against the plan's RTO and
-    /// RPO. Later flows of the plan (failover, ransomware) join here as further steps.
+    /// a dropped table, and a restore from the last verified backup; then Redis' hourly snapshot and its verification and a
+    /// restore-redis into a new server — each recovery timed against the plan's RTO and RPO for its engine. Later flows of the
+    /// plan (failover, ransomware) join here as further steps.
     /// </summary>
     /// <param name="databaseScale">The marketplace database's scale if it has to be created (see <see cref="MarketplaceDatabase.RowsAt"/>).</param>
     public static IReadOnlyList<IDrillStep> DefaultSteps(int databaseScale = 1) =>
@@ -40,6 +41,8 @@ public static class DrillRunner
         new BackupAndVerifyStep(),
         new PointInTimeRecoveryStep(),
         new RestoreDatabaseStep(),
+        new RedisBackupAndVerifyStep(),
+        new RestoreRedisStep(),
     ];
 
     /// <summary>
@@ -109,15 +112,16 @@ public static class DrillRunner
         output.WriteLine();
         output.WriteLine(
             $"Recoveries against the plan (PostgreSQL: RTO {PostgresObjectives.Label(PostgresObjectives.Rto)}, RPO " +
-            $"{PostgresObjectives.Label(PostgresObjectives.Rpo)}):");
+            $"{PostgresObjectives.Label(PostgresObjectives.Rpo)}; Redis: RTO {PostgresObjectives.Label(RedisObjectives.Rto)}, RPO " +
+            $"{PostgresObjectives.Label(RedisObjectives.Rpo)}):");
         string[] header = ["flow", "recovery time", "RTO", "data at risk / lost", "RPO"];
         var rows = recoveries.Select(r => new[]
         {
             r.Flow,
             Drill.Describe(r.RecoveryTime),
-            $"{PostgresObjectives.Label(PostgresObjectives.Rto)}: {(r.RecoveryTime <= PostgresObjectives.Rto ? "met" : "MISSED")}",
+            $"{PostgresObjectives.Label(r.Objective)}: {(r.RecoveryTime <= r.Objective ? "met" : "MISSED")}",
             r.DataLoss is { } lost ? $"{Drill.Describe(lost)} ({r.DataLossMeaning})" : $"unknown ({r.DataLossMeaning})",
-            r.DataLoss is { } loss ? $"{PostgresObjectives.Label(PostgresObjectives.Rpo)}: {(loss <= PostgresObjectives.Rpo ? "met" : "MISSED")}" : "-",
+            r.DataLoss is { } loss ? $"{PostgresObjectives.Label(r.PointObjective)}: {(loss <= r.PointObjective ? "met" : "MISSED")}" : "-",
         }).ToList();
         var widths = Enumerable.Range(0, header.Length).Select(c => rows.Append(header).Max(r => r[c].Length)).ToArray();
         output.WriteLine("  " + string.Join("  ", header.Select((h, c) => h.PadRight(widths[c]))).TrimEnd());

@@ -22,12 +22,22 @@ public interface IDrillStep
 /// <param name="Recovery">The recovery it timed, for the closing RTO/RPO table; null for a step that recovers nothing.</param>
 public sealed record DrillStepOutcome(bool Succeeded, string Summary, string? Flow = null, RecoveryMeasurement? Recovery = null);
 
-/// <summary>One recovery of the drill, measured against the plan's objectives (<see cref="PostgresObjectives"/>).</summary>
+/// <summary>One recovery of the drill, measured against the plan's objectives (<see cref="PostgresObjectives"/> unless it gives its own).</summary>
 /// <param name="Flow">The flow, as the plan and events/ name it (e.g. point-in-time-recovery).</param>
 /// <param name="RecoveryTime">From starting the flow to its end (compared with the RTO).</param>
 /// <param name="DataLoss">The data at risk or lost (compared with the RPO); null when the drill could not tell.</param>
 /// <param name="DataLossMeaning">What <paramref name="DataLoss"/> is, e.g. "WAL archive lag at the damage".</param>
-public sealed record RecoveryMeasurement(string Flow, TimeSpan RecoveryTime, TimeSpan? DataLoss, string DataLossMeaning);
+/// <param name="Rto">The objective the recovery time is held to; null for PostgreSQL's (<see cref="PostgresObjectives.Rto"/>).</param>
+/// <param name="Rpo">The objective the data at risk is held to; null for PostgreSQL's (<see cref="PostgresObjectives.Rpo"/>).</param>
+public sealed record RecoveryMeasurement(string Flow, TimeSpan RecoveryTime, TimeSpan? DataLoss, string DataLossMeaning, TimeSpan? Rto = null,
+    TimeSpan? Rpo = null)
+{
+    /// <summary>The recovery time objective this recovery is held to.</summary>
+    public TimeSpan Objective => Rto ?? PostgresObjectives.Rto;
+
+    /// <summary>The recovery point objective this recovery is held to.</summary>
+    public TimeSpan PointObjective => Rpo ?? PostgresObjectives.Rpo;
+}
 
 /// <summary>
 /// What the steps share: the local cloud, the servers and stand-ins started so far, and where to print: a few lines per
@@ -67,6 +77,9 @@ public sealed class DrillContext : IAsyncDisposable
 
     /// <summary>When the newest verified backup the drill took completed, once the backup step ran.</summary>
     public DateTimeOffset? LastVerifiedBackupAt { get; set; }
+
+    /// <summary>When the last verified Redis snapshot started (its RDB is the server's state then).</summary>
+    public DateTimeOffset? LastVerifiedRedisBackupAt { get; set; }
 
     /// <summary>The platform stand-in, once started.</summary>
     public LocalPlatformStandIn? PlatformStandIn { get; set; }

@@ -21,7 +21,9 @@ namespace DisasterRecovery.LocalCloud.Platform;
 /// counts once the deployment has been scaled to 0 and back up, or rolled out), with the username and password of the
 /// secret <c>technician-marketplace/postgres</c> (read at each check; its host, port and dbname serve where the
 /// ConfigMap has none). Without either it uses the local servers' own settings and the <c>postgres</c> database.
-/// See <see cref="LocalPlatformState.DatabaseConnection"/>.
+/// See <see cref="LocalPlatformState.DatabaseConnection"/>. The Redis check likewise PINGs the host and port of the ConfigMap
+/// <c>production/backend-redis</c> as the pods read it, with the password of the secret <c>technician-marketplace/redis</c>
+/// (<see cref="LocalPlatformState.RedisConnection"/>), so a Redis restore's switch counts once the pods have restarted.
 /// </summary>
 public sealed class LocalPlatformStandIn : IAsyncDisposable
 {
@@ -33,6 +35,7 @@ public sealed class LocalPlatformStandIn : IAsyncDisposable
     private volatile LocalPlatformState? _platform;
     private readonly SemaphoreSlim _redisGate = new(1, 1);
     private ConnectionMultiplexer? _redis;
+    private (string Host, int Port, string? Password) _redisEndpoint;
 
     private LocalPlatformStandIn(WebApplication app, LocalServersInfo servers, LocalPlatformState? platform)
     {
@@ -168,9 +171,15 @@ public sealed class LocalPlatformStandIn : IAsyncDisposable
 
     private async Task<string?> CheckRedisAsync(CancellationToken cancellationToken)
     {
+        var connection = (_platform ?? LocalPlatformState.None).RedisConnection(_servers, out var problem);
+        if (connection is not { } endpoint)
+        {
+            return problem;
+        }
+
         try
         {
-            var redis = await RedisAsync(cancellationToken).ConfigureAwait(false);
+            var redis = await RedisAsync(endpoint, cancellationToken).ConfigureAwait(false);
             await redis.GetDatabase().PingAsync().WaitAsync(CheckTimeout, cancellationToken).ConfigureAwait(false);
             return null;
         }
@@ -180,12 +189,13 @@ public sealed class LocalPlatformStandIn : IAsyncDisposable
         }
     }
 
-    private async Task<ConnectionMultiplexer> RedisAsync(CancellationToken cancellationToken)
+    /// <summary>One connection, kept while the application's Redis stays where it is; a switch (the ConfigMap) connects anew.</summary>
+    private async Task<ConnectionMultiplexer> RedisAsync((string Host, int Port, string? Password) endpoint, CancellationToken cancellationToken)
     {
         await _redisGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            if (_redis is { IsConnected: true })
+            if (_redis is { IsConnected: true } && _redisEndpoint == endpoint)
             {
                 return _redis;
             }
@@ -198,8 +208,8 @@ public sealed class LocalPlatformStandIn : IAsyncDisposable
 
             var options = new ConfigurationOptions
             {
-                EndPoints = { { _servers.RedisHost, _servers.RedisPort } },
-                Password = _servers.RedisPassword,
+                EndPoints = { { endpoint.Host, endpoint.Port } },
+                Password = endpoint.Password,
                 AbortOnConnectFail = true,
                 ConnectTimeout = (int)CheckTimeout.TotalMilliseconds,
                 SyncTimeout = (int)CheckTimeout.TotalMilliseconds,
@@ -207,6 +217,7 @@ public sealed class LocalPlatformStandIn : IAsyncDisposable
                 ConnectRetry = 1,
             };
             _redis = await ConnectionMultiplexer.ConnectAsync(options).ConfigureAwait(false);
+            _redisEndpoint = endpoint;
             return _redis;
         }
         finally

@@ -108,4 +108,47 @@ public sealed record LocalPlatformState(EksEmulator? Eks, SecretStore? Secrets)
             secret?.Password ?? servers.PostgresPassword,
             endpoint?.DatabaseName ?? secret?.DatabaseName ?? "postgres");
     }
+
+    /// <summary>
+    /// The Redis the application uses now: host and port from the ConfigMap <see cref="RedisConfigMap.Name"/> as the pods read it
+    /// when they started (each absent value from the secret <see cref="PlatformEmulators.RedisSecretId"/>, then from
+    /// <paramref name="servers"/>); the password from that secret (a secret without one means none), else the servers'.
+    /// Null only when the ConfigMap or the secret exists but cannot be used (<paramref name="problem"/> says why, never a value).
+    /// </summary>
+    public (string Host, int Port, string? Password)? RedisConnection(LocalServersInfo servers, out string? problem)
+    {
+        problem = null;
+        try
+        {
+            System.Text.Json.Nodes.JsonNode? secret = null;
+            if (Secrets is not null && Secrets.Exists(PlatformEmulators.RedisSecretId))
+            {
+                secret = System.Text.Json.Nodes.JsonNode.Parse(Secrets.GetValue(PlatformEmulators.RedisSecretId).SecretString ?? "{}");
+            }
+
+            RedisConfigMap? endpoint = null;
+            if (Eks?.ConfigMapInUse(PlatformEmulators.Namespace, PlatformEmulators.Deployment, RedisConfigMap.Name) is { } data)
+            {
+                endpoint = RedisConfigMap.TryParse(data, out var why);
+                if (why is not null)
+                {
+                    problem = $"configmap {PlatformEmulators.Namespace}/{RedisConfigMap.Name} (as the pods of " +
+                              $"{PlatformEmulators.Namespace}/{PlatformEmulators.Deployment} read it) cannot be used: {why}";
+                    return null;
+                }
+            }
+
+            var host = endpoint?.Host ?? secret?["host"]?.GetValue<string>() ?? servers.RedisHost;
+            var port = endpoint?.Port ?? secret?["port"]?.GetValue<int>() ?? servers.RedisPort;
+            var password = secret is null ? servers.RedisPassword : secret["password"]?.GetValue<string>();
+            return (host, port, password);
+        }
+        catch (Exception e) when (e is ServiceErrorException or InvalidDataException or IOException or System.Text.Json.JsonException
+            or InvalidOperationException)
+        {
+            problem = $"the Redis settings cannot be read (secret {PlatformEmulators.RedisSecretId} or configmap {RedisConfigMap.Name}): " +
+                      e.GetType().Name;
+            return null;
+        }
+    }
 }

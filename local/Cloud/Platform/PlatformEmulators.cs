@@ -66,10 +66,10 @@ public static class PlatformEmulators
             RedisSecretId, RedisSecretString(LocalServersInfo.Read(serversJson)), "Local Redis (local/servers) for the technician marketplace");
 
     /// <summary>
-    /// Seeds what is absent: the ConfigMap <c>production/backend-database</c> and the secret
-    /// <see cref="LocalDatabaseSecret.SecretId"/> for the cluster of <paramref name="serversJson"/> (when given), and
-    /// production/backend (3 replicas, <c>envFrom</c> the ConfigMap, <see cref="DeploymentEnvironment"/>), whose pods
-    /// read the ConfigMap as seeded. Returns what it created, e.g. <c>["configmap production/backend-database"]</c>.
+    /// Seeds what is absent: the ConfigMaps <c>production/backend-database</c> and <c>production/backend-redis</c>
+    /// (<see cref="RedisConfigMap"/>) and the secret <see cref="LocalDatabaseSecret.SecretId"/> for the servers of
+    /// <paramref name="serversJson"/> (when given), and production/backend (3 replicas, <c>envFrom</c> both ConfigMaps,
+    /// <see cref="DeploymentEnvironment"/>), whose pods read the ConfigMaps as seeded. Returns what it created, e.g. <c>["configmap production/backend-database"]</c>.
     /// </summary>
     /// <exception cref="LocalCloudException">servers.json cannot be read.</exception>
     public static IReadOnlyList<string> SeedPlatform(EksEmulator eks, SecretStore secrets, string? serversJson)
@@ -81,7 +81,12 @@ public static class PlatformEmulators
             created.Add($"configmap {Namespace}/{DatabaseConfigMap.Name}");
         }
 
-        if (eks.EnsureDeployment(Namespace, Deployment, SeedReplicas, [DatabaseConfigMap.Name], DeploymentEnvironment))
+        if (servers is not null && RedisConfigMap.SeedIfAbsent(eks, servers))
+        {
+            created.Add($"configmap {Namespace}/{RedisConfigMap.Name}");
+        }
+
+        if (eks.EnsureDeployment(Namespace, Deployment, SeedReplicas, [DatabaseConfigMap.Name, RedisConfigMap.Name], DeploymentEnvironment))
         {
             created.Add($"deployment {Namespace}/{Deployment}");
         }
