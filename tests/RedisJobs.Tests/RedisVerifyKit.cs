@@ -38,7 +38,8 @@ internal static class RedisVerifyKit
     {
         kit.S3.Clock.Advance(TimeSpan.FromMinutes(1));
         var result = await kit.InvokeAsync(kit.Backup(), "{}");
-        return await kit.Catalog.ReadManifestAsync(BackupEngine.Redis, RedisBackupKit.Source, BackupId.Parse(result.GetProperty("backupId").GetString(), "backupId"));
+        var backupId = BackupId.Parse(result.GetProperty("backupId").GetString(), "backupId");
+        return await kit.Catalog.ReadManifestAsync(BackupEngine.Redis, RedisBackupKit.Source, backupId);
     }
 
     /// <summary>
