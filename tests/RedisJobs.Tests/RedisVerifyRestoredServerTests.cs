@@ -163,5 +163,8 @@ public sealed class RedisVerifyRestoredServerTests : IAsyncLifetime
     }
 
     private static string Request(BackupManifest manifest, RedisServerProcess restored) => string.Create(CultureInfo.InvariantCulture,
-        $$$"""{"backupId": "{{{manifest.BackupId}}}", "redis": {"secretId": "{{{RedisVerifyKit.RestoredSecretId}}}", "host": "127.0.0.1", "port": {{{restored.Port}}}}}""");
+        $$$"""
+        {"backupId": "{{{manifest.BackupId}}}",
+         "redis": {"secretId": "{{{RedisVerifyKit.RestoredSecretId}}}", "host": "127.0.0.1", "port": {{{restored.Port}}}}}
+        """);
 }
