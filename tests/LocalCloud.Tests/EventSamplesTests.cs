@@ -31,6 +31,7 @@ public sealed partial class EventSamplesTests
         ("sweep-abandoned-instances.json", ["start-execution", "SweepAbandonedInstancesStateMachine", "--input", "events/sweep-abandoned-instances.json"]),
         ("sweep-temporary.json", ["invoke", "SweepTemporaryFunction", "--event", "events/sweep-temporary.json"]),
         ("redis-backup.json", ["invoke", "RedisBackupFunction", "--event", "events/redis-backup.json"]),
+        ("redis-verify.json", ["invoke", "RedisVerifyFunction", "--event", "events/redis-verify.json"]),
     ];
 
     [Fact]

@@ -1,0 +1,4 @@
+using DisasterRecovery.Functions.RedisVerify;
+using DisasterRecovery.Lambda;
+
+return await LambdaRuntime.RunAsync(RedisVerifyEntryPoint.Create);
