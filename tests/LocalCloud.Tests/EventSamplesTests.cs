@@ -32,6 +32,8 @@ public sealed partial class EventSamplesTests
         ("sweep-temporary.json", ["invoke", "SweepTemporaryFunction", "--event", "events/sweep-temporary.json"]),
         ("redis-backup.json", ["invoke", "RedisBackupFunction", "--event", "events/redis-backup.json"]),
         ("redis-verify.json", ["invoke", "RedisVerifyFunction", "--event", "events/redis-verify.json"]),
+        ("redis-stage.json", ["invoke", "RedisStageFunction", "--event", "events/redis-stage.json"]),
+        ("redis-restore.json", ["invoke", "RedisRestoreFunction", "--event", "events/redis-restore.json"]),
     ];
 
     [Fact]
