@@ -78,6 +78,14 @@ public sealed class IntrinsicArgumentTests
             ["$.snapshot.state.status"] = "ElastiCache describes every snapshot with its SnapshotStatus",
             ["$.imported.backup.backupId"] = "RedisImportResult.BackupId is a non-nullable string",
         },
+        ["statemachines/restore-redis.asl.json"] = new(StringComparer.Ordinal)
+        {
+            ["$.assessment.reachable"] = "RedisAssessResult.Reachable is a bool; Note That The Assessment Failed sets the literal false",
+            ["$.restore.backupId"] = "RedisRestoreResult.BackupId and RedisStageResult.BackupId are non-nullable strings",
+            ["$.restore.snapshotArn"] = "RedisStageResult.SnapshotArn is a non-nullable string",
+            ["$.restored.host"] = "the target's host (Is The Request Valid? tested it IsString) or the available group's PrimaryEndpoint.Address",
+            ["$.restored.port"] = "the target's port (Is The Request Valid? tested it IsNumeric) or the available group's PrimaryEndpoint.Port",
+        },
         ["statemachines/service-health.asl.json"] = new(StringComparer.Ordinal)
         {
             ["$.health.attempts"] = "HealthCheckResult.Attempts is an int",

@@ -34,8 +34,8 @@ public sealed class KubernetesRbacTests
         Assert.True(problems.Count == 0, string.Join('\n', problems));
         Assert.Equal(
             [
-                "get  configmaps backend-database", "get apps deployments backend",
-                "update  configmaps backend-database", "update apps deployments backend",
+                "get  configmaps backend-database", "get  configmaps backend-redis", "get apps deployments backend",
+                "update  configmaps backend-database", "update  configmaps backend-redis", "update apps deployments backend",
             ],
             requests.Select(r => $"{r.Verb} {r.ApiGroup} {r.Resource} {r.Name}").Distinct().Order(StringComparer.Ordinal).ToArray());
     }

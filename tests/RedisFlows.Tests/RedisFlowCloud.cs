@@ -4,6 +4,7 @@ using Amazon.S3.Model;
 using DisasterRecovery.LocalCloud;
 using DisasterRecovery.LocalCloud.Stack;
 using DisasterRecovery.LocalEmulation;
+using DisasterRecovery.LocalSecretsManager;
 using DisasterRecovery.LocalStepFunctions.Time;
 using DisasterRecovery.TestSupport;
 using StackExchange.Redis;
@@ -18,6 +19,9 @@ namespace DisasterRecovery.RedisFlows.Tests;
 public class RedisFlowCloud : IAsyncLifetime
 {
     public const string ProductionGroup = "prod-redis";
+
+    /// <summary>The production group's AUTH token, which the stack's Redis secret holds as its password.</summary>
+    public const string ProductionToken = "production-token-0123456789";
 
     private readonly string _stateDirectory = Path.Combine(Path.GetTempPath(), "dr-redis-flows", Guid.NewGuid().ToString("N"));
 
@@ -56,8 +60,19 @@ public class RedisFlowCloud : IAsyncLifetime
                 ["ReplicationGroupId"] = ProductionGroup,
                 ["ReplicationGroupDescription"] = "the marketplace's Redis",
                 ["NumCacheClusters"] = 2,
+                ["AuthToken"] = ProductionToken,
             });
             Production = await WaitForGroupAsync(ProductionGroup);
+            var endpoint = Production["NodeGroups"]![0]!["PrimaryEndpoint"]!;
+            Cloud.SecretsManager.Store.PutValue(DisasterRecovery.LocalCloud.Platform.PlatformEmulators.RedisSecretId, new SecretValueUpdate
+            {
+                SecretString = new JsonObject
+                {
+                    ["host"] = endpoint["Address"]!.GetValue<string>(),
+                    ["port"] = endpoint["Port"]!.GetValue<int>(),
+                    ["password"] = ProductionToken,
+                }.ToJsonString(),
+            });
         }
     }
 
@@ -102,13 +117,15 @@ public class RedisFlowCloud : IAsyncLifetime
             .Where(s => s!["SnapshotStatus"]!.GetValue<string>() is not ("deleting" or "deleted"))
             .Select(s => s!["SnapshotName"]!.GetValue<string>())];
 
-    /// <summary>A client of a described group's primary.</summary>
+    /// <summary>A client of a described group's primary (with the production token when it is the production group).</summary>
     public static Task<ConnectionMultiplexer> ConnectAsync(JsonObject group)
     {
+        var password = group["ReplicationGroupId"]?.GetValue<string>() == ProductionGroup ? ProductionToken : null;
         var endpoint = group["NodeGroups"]![0]!["PrimaryEndpoint"]!;
         return ConnectionMultiplexer.ConnectAsync(new ConfigurationOptions
         {
             EndPoints = { { endpoint["Address"]!.GetValue<string>(), endpoint["Port"]!.GetValue<int>() } },
+            Password = password,
             AllowAdmin = true,
         });
     }

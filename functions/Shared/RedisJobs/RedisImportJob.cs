@@ -18,7 +18,7 @@ public sealed class RedisImportJob(JobServices services, IRdbInspector inspector
     : CatalogJob<RedisImportRequest, RedisImportJob.Plan, RedisImportResult>(services, "redis", AuditActions.Backup)
 {
     /// <summary>The staging variable RedisImport (and RedisStage) read.</summary>
-    public const string StagingBucketVariable = "REDIS_STAGING_BUCKET";
+    public const string StagingBucketVariable = RedisStagingSettings.BucketVariable;
 
     /// <summary>Where the staged RDB is and which tier the backup goes to.</summary>
     public sealed record Plan(RedisImportOrigin Origin, RetentionTier Tier);

@@ -56,8 +56,8 @@ public sealed class DrillRedisServer : IAsyncDisposable
             throw new LocalCloudException($"redis-server is not installed (run local/setup): {e.Message}");
         }
 
-        await process.StandardInput.WriteAsync(
-            $"bind 127.0.0.1\nport {port}\ndir {folder}\nsave \"\"\nappendonly no\nrequirepass \"{password}\"\n".AsMemory(), cancellationToken).ConfigureAwait(false);
+        var configuration = $"bind 127.0.0.1\nport {port}\ndir {folder}\nsave \"\"\nappendonly no\nrequirepass \"{password}\"\n";
+        await process.StandardInput.WriteAsync(configuration.AsMemory(), cancellationToken).ConfigureAwait(false);
         process.StandardInput.Close();
         _ = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
         _ = process.StandardError.ReadToEndAsync(CancellationToken.None);

@@ -200,7 +200,9 @@ public sealed class RedisReplicationClient : IAsyncDisposable
         string[] command = Endpoint.Username is { } username ? ["AUTH", username, password] : ["AUTH", password];
         await _connection.SendAsync(command, cancellationToken).ConfigureAwait(false);
         var reply = await _connection.ReadReplyAsync("AUTH", cancellationToken).ConfigureAwait(false);
-        if (reply.IsError)
+        // A server without a password (a new ElastiCache group created without an AUTH token) takes every connection: the
+        // secret's password has nothing to open there, as with redis-cli -a, which only warns.
+        if (reply.IsError && !(reply.Text ?? string.Empty).Contains("without any password configured", StringComparison.Ordinal))
         {
             throw new DatabaseAuthenticationException($"Redis {Endpoint} refused the credentials: {reply.Text}");
         }
