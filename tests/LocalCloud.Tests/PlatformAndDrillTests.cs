@@ -70,13 +70,17 @@ public sealed class PlatformAndDrillTests
         Assert.StartsWith("Drill log (every state of every flow, the functions' logs): ", lines[0], StringComparison.Ordinal);
         var logFile = lines[0][(lines[0].IndexOf("): ", StringComparison.Ordinal) + 3)..];
         Assert.Equal($"Drill log: {logFile}", lines[^1]);
-        Assert.Contains("[3/6] Service health flow against the stand-in", lines);
-        Assert.Contains("[6/6] Restore the database from the last verified backup", lines);
+        Assert.Contains("[3/8] Service health flow against the stand-in", lines);
+        Assert.Contains("[6/8] Restore the database from the last verified backup", lines);
+        Assert.Contains("[8/8] Restore Redis into a new server after its keys were lost", lines);
+        Assert.Contains("the new server holds every profile of the verified backup", run.Output, StringComparison.Ordinal);
         Assert.Contains("every deleted review and the dropped table are back", run.Output, StringComparison.Ordinal);
         Assert.Contains("the new instance holds the verified backup's jobs", run.Output, StringComparison.Ordinal);
         Assert.Contains("(RTO 1 h: met)", run.Output, StringComparison.Ordinal);
         Assert.Contains("Drill SUCCEEDED in ", run.Output, StringComparison.Ordinal);
-        Assert.Contains("Recoveries against the plan (PostgreSQL: RTO 1 h, RPO 15 min):", lines);
+        Assert.Contains("Recoveries against the plan (PostgreSQL: RTO 1 h, RPO 15 min; Redis: RTO 30 min, RPO 1 h):", lines);
+        Assert.Contains(lines, l => l.StartsWith("  restore-redis  ", StringComparison.Ordinal) && l.Contains("30 min: met", StringComparison.Ordinal)
+            && l.EndsWith("1 h: met", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.StartsWith("  point-in-time-recovery  ", StringComparison.Ordinal) && l.Contains("1 h: met", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.StartsWith("  restore-database  ", StringComparison.Ordinal) && l.Contains("1 h: met", StringComparison.Ordinal));
         Assert.Contains($"/health checks postgres://postgres@127.0.0.1:{LocalServers.Postgres.Port}/technician_marketplace", run.Output,
@@ -93,7 +97,7 @@ public sealed class PlatformAndDrillTests
         Assert.DoesNotContain(LocalServers.Postgres.Password, run.Output + run.Error + log, StringComparison.Ordinal);
         Assert.DoesNotContain(LocalServers.Redis.Password, run.Output + run.Error + log, StringComparison.Ordinal);
         var executions = Directory.GetFiles(Path.Combine(folder.Path, "cloud", "executions"), "drill-*.json", SearchOption.AllDirectories);
-        Assert.Equal(3, executions.Length);
+        Assert.Equal(4, executions.Length);
         Assert.All(executions, e => Assert.Contains("\"status\": \"SUCCEEDED\"", File.ReadAllText(e), StringComparison.Ordinal));
         await DrillBuckets.AssertBackupsLockedAndOverwriteReportedAsync(folder.Path);
     }

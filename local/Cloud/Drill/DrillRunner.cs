@@ -112,8 +112,10 @@ public static class DrillRunner
         output.WriteLine();
         output.WriteLine(
             $"Recoveries against the plan (PostgreSQL: RTO {PostgresObjectives.Label(PostgresObjectives.Rto)}, RPO " +
-            $"{PostgresObjectives.Label(PostgresObjectives.Rpo)}; Redis: RTO {PostgresObjectives.Label(RedisObjectives.Rto)}, RPO " +
-            $"{PostgresObjectives.Label(RedisObjectives.Rpo)}):");
+            $"{PostgresObjectives.Label(PostgresObjectives.Rpo)}" +
+            (recoveries.Any(r => r.Rto is not null)
+                ? $"; Redis: RTO {PostgresObjectives.Label(RedisObjectives.Rto)}, RPO {PostgresObjectives.Label(RedisObjectives.Rpo)}):"
+                : "):"));
         string[] header = ["flow", "recovery time", "RTO", "data at risk / lost", "RPO"];
         var rows = recoveries.Select(r => new[]
         {

@@ -124,7 +124,8 @@ public sealed class RestoreRedisStep : IDrillStep
                 .ConfigureAwait(false);
         }
 
-        var incidentAt = context.Cloud.Clock.GetUtcNow();
+        // The wall clock: the backup's start is the function's, and the functions run on real time (only the engine's Waits are virtual).
+        var incidentAt = DateTimeOffset.UtcNow;
         var lost = context.LastVerifiedRedisBackupAt is { } backupAt && incidentAt > backupAt ? incidentAt - backupAt : (TimeSpan?)null;
         context.Output.WriteLine($"      incident at {Drill.Iso(incidentAt)}: {DrillRedisKeys.Technicians} technician profiles deleted; " +
                                  $"new server on port {newServer.Port}");
