@@ -135,8 +135,8 @@ public sealed class FlowInputCheckTests
 
         Assert.Equal("flow", error.Field);
         Assert.Equal(
-            "is not a known flow, was 'point-in-time'; known: point-in-time-recovery, postgres-backup, restore-database, service-health, "
-            + "sweep-abandoned-instances, verify-backup",
+            "is not a known flow, was 'point-in-time'; known: point-in-time-recovery, postgres-backup, redis-elasticache-backup, restore-database, "
+            + "restore-redis, service-health, sweep-abandoned-instances, verify-backup",
             error.Problem);
     }
 

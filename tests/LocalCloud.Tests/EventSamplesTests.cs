@@ -34,6 +34,10 @@ public sealed partial class EventSamplesTests
         ("redis-verify.json", ["invoke", "RedisVerifyFunction", "--event", "events/redis-verify.json"]),
         ("redis-stage.json", ["invoke", "RedisStageFunction", "--event", "events/redis-stage.json"]),
         ("redis-restore.json", ["invoke", "RedisRestoreFunction", "--event", "events/redis-restore.json"]),
+        ("restore-redis.json", ["start-execution", "RestoreRedisStateMachine", "--input", "events/restore-redis.json"]),
+        ("redis-elasticache-backup.json",
+            ["start-execution", "RedisElastiCacheBackupStateMachine", "--input", "events/redis-elasticache-backup.json", "--parameter-overrides",
+                "RedisKind=elasticache"]),
     ];
 
     [Fact]

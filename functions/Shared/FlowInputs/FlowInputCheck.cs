@@ -14,12 +14,12 @@ public static class FlowInputCheck
     [
         FlowInputKind.Of(FlowInputsJsonContext.Default.PointInTimeRecoveryInput),
         FlowInputKind.Of(FlowInputsJsonContext.Default.PostgresBackupInput),
+        FlowInputKind.Of(FlowInputsJsonContext.Default.RedisElastiCacheBackupInput),
         FlowInputKind.Of(FlowInputsJsonContext.Default.RestoreDatabaseInput),
+        FlowInputKind.Of(FlowInputsJsonContext.Default.RestoreRedisInput),
         FlowInputKind.Of(FlowInputsJsonContext.Default.ServiceHealthInput),
         FlowInputKind.Of(FlowInputsJsonContext.Default.SweepAbandonedInstancesInput),
         FlowInputKind.Of(FlowInputsJsonContext.Default.VerifyBackupInput),
-        FlowInputKind.Of(FlowInputsJsonContext.Default.RedisElastiCacheBackupInput),
-        FlowInputKind.Of(FlowInputsJsonContext.Default.RestoreRedisInput),
     ];
 
     /// <summary>The flow's input kind; <see cref="InvalidInputException"/> on <c>flow</c> naming the known flows otherwise.</summary>
