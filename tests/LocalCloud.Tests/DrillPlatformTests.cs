@@ -28,7 +28,8 @@ public sealed class DrillPlatformTests
         using var health = await http.GetAsync(context.PlatformStandIn!.HealthUrl);
 
         Assert.True(outcome.Succeeded, outcome.Summary);
-        Assert.Contains("seeded configmap production/backend-database, secret technician-marketplace/postgres;", outcome.Summary, StringComparison.Ordinal);
+        Assert.Contains("seeded configmap production/backend-database, configmap production/backend-redis, secret technician-marketplace/postgres, " +
+            "secret technician-marketplace/redis;", outcome.Summary, StringComparison.Ordinal);
         Assert.Contains($"/health checks postgres://postgres@127.0.0.1:{servers.PostgresPort}/technician_marketplace", outcome.Summary,
             StringComparison.Ordinal);
         Assert.Contains("production/backend at 3 replica(s)", outcome.Summary, StringComparison.Ordinal);
@@ -55,7 +56,8 @@ public sealed class DrillPlatformTests
         var body = JsonNode.Parse(await health.Content.ReadAsStringAsync())!;
 
         Assert.True(outcome.Succeeded, outcome.Summary);
-        Assert.Contains("seeded secret technician-marketplace/postgres;", outcome.Summary, StringComparison.Ordinal);
+        Assert.Contains("secret technician-marketplace/postgres, secret technician-marketplace/redis;", outcome.Summary, StringComparison.Ordinal);
+        Assert.DoesNotContain("configmap production/backend-database", outcome.Summary, StringComparison.Ordinal);
         Assert.Contains("/drill_switched_no_such_db", outcome.Summary, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, health.StatusCode);
         Assert.Contains("\"drill_switched_no_such_db\" does not exist", body["postgres"]!.GetValue<string>(), StringComparison.Ordinal);
@@ -66,7 +68,7 @@ public sealed class DrillPlatformTests
     {
         var steps = DrillRunner.DefaultSteps(databaseScale: 7);
 
-        Assert.Equal(6, steps.Count);
+        Assert.Equal(8, steps.Count);
         Assert.Equal(7, Assert.IsType<StartLocalServersStep>(steps[0]).Scale);
         Assert.IsType<StartPlatformStandInStep>(steps[1]);
         Assert.IsType<BackupAndVerifyStep>(steps[3]);

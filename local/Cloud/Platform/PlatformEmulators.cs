@@ -69,7 +69,8 @@ public static class PlatformEmulators
     /// Seeds what is absent: the ConfigMaps <c>production/backend-database</c> and <c>production/backend-redis</c>
     /// (<see cref="RedisConfigMap"/>) and the secret <see cref="LocalDatabaseSecret.SecretId"/> for the servers of
     /// <paramref name="serversJson"/> (when given), and production/backend (3 replicas, <c>envFrom</c> both ConfigMaps,
-    /// <see cref="DeploymentEnvironment"/>), whose pods read the ConfigMaps as seeded. Returns what it created, e.g.
+    /// <see cref="DeploymentEnvironment"/>), whose pods read the ConfigMaps as seeded, and the Redis secret
+    /// (<see cref="SeedRedisSecretIfAbsent"/>). Returns what it created, e.g.
     /// <c>["configmap production/backend-database"]</c>.
     /// </summary>
     /// <exception cref="LocalCloudException">servers.json cannot be read.</exception>
@@ -95,6 +96,11 @@ public static class PlatformEmulators
         if (serversJson is not null && LocalDatabaseSecret.SeedIfAbsent(secrets, serversJson))
         {
             created.Add($"secret {LocalDatabaseSecret.SecretId}");
+        }
+
+        if (SeedRedisSecretIfAbsent(secrets, serversJson))
+        {
+            created.Add($"secret {RedisSecretId}");
         }
 
         return created;
