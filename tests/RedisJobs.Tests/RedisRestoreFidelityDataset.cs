@@ -28,6 +28,9 @@ internal static class RedisRestoreFidelityDataset
         ["stream"] = "stream",
     };
 
+    /// <summary>The function library the dataset loads.</summary>
+    public const string Library = "#!lua name=fidelity\nredis.register_function('echo_first', function(keys, args) return args[1] end)";
+
     public static async Task WriteAsync(ConnectionMultiplexer redis)
     {
         var db0 = redis.GetDatabase(0);
@@ -64,7 +67,7 @@ internal static class RedisRestoreFidelityDataset
         var binaryField = new HashEntry(new byte[] { 0, 0xff }, new byte[] { 0xfe, 0 });
         await redis.GetDatabase(3).HashSetAsync(Encoding.UTF8.GetBytes("db3:binary\u00e9"), [binaryField]);
         await redis.GetDatabase(15).StringSetAsync("db15:key", 15);
-        await db0.ExecuteAsync("FUNCTION", "LOAD", "REPLACE", "#!lua name=fidelity\nredis.register_function('echo_first', function(keys, args) return args[1] end)");
+        await db0.ExecuteAsync("FUNCTION", "LOAD", "REPLACE", Library);
     }
 
     /// <summary>Each key's absolute expiry (PEXPIRETIME, -1 for none) by "db/hex key".</summary>
