@@ -1,0 +1,91 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Amazon.Runtime;
+using Amazon.S3;
+using DisasterRecovery.Catalog;
+using DisasterRecovery.Redis.Replication;
+using DisasterRecovery.RedisJobs;
+using DisasterRecovery.TestSupport;
+
+namespace DisasterRecovery.Benchmarks.RedisBackup;
+
+/// <summary>
+/// One measured run of ours in its own process, so that its peak RSS (<c>VmHWM</c>) is its own and its wall time includes
+/// .NET's start-up, as the redis-cli and redis-server runs include theirs. Each mode prints one JSON line at the end.
+/// <list type="bullet">
+/// <item><c>backup &lt;port&gt; &lt;s3 endpoint&gt; &lt;bucket&gt;</c>: <see cref="RedisCatalogBackup"/> of the server into the catalog.</item>
+/// <item><c>stage &lt;s3 endpoint&gt; &lt;bucket&gt; &lt;backup id&gt; &lt;file&gt;</c>: the backup's RDB read from the catalog
+/// (decompressed, SHA-256 checked as it is read) into a file or a named pipe, as RedisStage does into the staging bucket.</item>
+/// <item><c>latency &lt;port&gt;</c>: PINGs the server, one at a time with 1 ms between them, until its standard input closes.</item>
+/// </list>
+/// </summary>
+internal static class Child
+{
+    public const string Source = "bench-redis";
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var clock = Stopwatch.StartNew();
+        var result = new Dictionary<string, object>();
+        switch (args[0])
+        {
+            case "backup":
+            {
+                var catalog = Catalog(args[2], args[3]);
+                var server = new RedisEndpoint { Host = "127.0.0.1", Port = int.Parse(args[1], CultureInfo.InvariantCulture), Password = BenchRedisServer.Password };
+                var outcome = await new RedisCatalogBackup(catalog, new RdbFileInspector())
+                    .RunAsync(server, new RedisBackupSpec(Source, RetentionTier.Hourly, "bench", null), DateTimeOffset.UtcNow, CancellationToken.None);
+                var rdb = outcome.Manifest.FindObject(RedisBackupObjects.Rdb)!;
+                result["backupId"] = outcome.Manifest.BackupId.ToString();
+                result["rdbBytes"] = rdb.Size;
+                result["storedBytes"] = rdb.StoredSize;
+                result["allObjectsStoredBytes"] = outcome.Manifest.Objects.Sum(o => o.StoredSize);
+                result["keys"] = outcome.Info.KeysInRdb?.Values.Sum() ?? 0;
+                break;
+            }
+
+            case "stage":
+            {
+                var catalog = Catalog(args[1], args[2]);
+                var manifest = await catalog.ReadManifestAsync(BackupEngine.Redis, Source, BackupId.Parse(args[3], "backupId"));
+                await using var rdb = await catalog.OpenReader(manifest).OpenObjectAsync(RedisBackupObjects.Rdb);
+                await using (var file = new FileStream(args[4], FileMode.Create, FileAccess.Write, FileShare.Read, 1 << 20))
+                {
+                    await rdb.CopyToAsync(file, 1 << 20);
+                }
+
+                result["bytes"] = new FileInfo(args[4]).Length;
+                break;
+            }
+
+            case "latency":
+                result["samplesMs"] = await LatencySampler.RunAsync(int.Parse(args[1], CultureInfo.InvariantCulture));
+                break;
+            default:
+                throw new ArgumentException("unknown child mode " + args[0]);
+        }
+
+        result["seconds"] = clock.Elapsed.TotalSeconds;
+        result["peakRssBytes"] = PeakRss();
+        Console.WriteLine(JsonSerializer.Serialize(result));
+        return 0;
+    }
+
+    private static BackupCatalog Catalog(string endpoint, string bucket) => new(
+        new AmazonS3Client(new BasicAWSCredentials(LocalS3Host.AccessKeyId, LocalS3Host.SecretAccessKey), new AmazonS3Config
+        {
+            ServiceURL = endpoint,
+            ForcePathStyle = true,
+            AuthenticationRegion = "us-east-1",
+        }),
+        new BackupCatalogOptions { Bucket = bucket },
+        TimeProvider.System);
+
+    /// <summary>This process's peak resident set size (<c>VmHWM</c>), in bytes.</summary>
+    public static long PeakRss()
+    {
+        var line = File.ReadLines("/proc/self/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+        return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
+    }
+}
