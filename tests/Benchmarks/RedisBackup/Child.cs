@@ -14,7 +14,10 @@ namespace DisasterRecovery.Benchmarks.RedisBackup;
 /// One measured run of ours in its own process, so that its peak RSS (<c>VmHWM</c>) is its own and its wall time includes
 /// .NET's start-up, as the redis-cli and redis-server runs include theirs. Each mode prints one JSON line at the end.
 /// <list type="bullet">
-/// <item><c>backup &lt;port&gt; &lt;s3 endpoint&gt; &lt;bucket&gt;</c>: <see cref="RedisCatalogBackup"/> of the server into the catalog.</item>
+/// <item><c>backup &lt;port&gt; &lt;s3 endpoint&gt; &lt;bucket&gt; [zstd level]</c>: <see cref="RedisCatalogBackup"/> of the server into
+/// the catalog (the catalog's default zstd level, as production, unless a level is given).</item>
+/// <item><c>inspect &lt;rdb file&gt;</c>: <see cref="RdbFileInspector"/> alone over a file (what the backup's parse costs).</item>
+/// <item><c>transfer &lt;port&gt;</c>: the same replication transfer read to nothing: the floor of our backup.</item>
 /// <item><c>stage &lt;s3 endpoint&gt; &lt;bucket&gt; &lt;backup id&gt; &lt;file&gt;</c>: the backup's RDB read from the catalog
 /// (decompressed, SHA-256 checked as it is read) into a file or a named pipe, as RedisStage does into the staging bucket.</item>
 /// <item><c>latency &lt;port&gt;</c>: PINGs the server, one at a time with 1 ms between them, until its standard input closes.</item>
@@ -32,7 +35,7 @@ internal static class Child
         {
             case "backup":
             {
-                var catalog = Catalog(args[2], args[3]);
+                var catalog = Catalog(args[2], args[3], args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture) : null);
                 var server = new RedisEndpoint { Host = "127.0.0.1", Port = int.Parse(args[1], CultureInfo.InvariantCulture), Password = BenchRedisServer.Password };
                 var outcome = await new RedisCatalogBackup(catalog, new RdbFileInspector())
                     .RunAsync(server, new RedisBackupSpec(Source, RetentionTier.Hourly, "bench", null), DateTimeOffset.UtcNow, CancellationToken.None);
@@ -42,6 +45,26 @@ internal static class Child
                 result["storedBytes"] = rdb.StoredSize;
                 result["allObjectsStoredBytes"] = outcome.Manifest.Objects.Sum(o => o.StoredSize);
                 result["keys"] = outcome.Info.KeysInRdb?.Values.Sum() ?? 0;
+                break;
+            }
+
+            case "transfer":
+            {
+                // The floor of our backup: the same replication transfer read and thrown away (no zstd, hash, parse or upload).
+                var server = new RedisEndpoint { Host = "127.0.0.1", Port = int.Parse(args[1], CultureInfo.InvariantCulture), Password = BenchRedisServer.Password };
+                await using var client = await RedisReplicationClient.ConnectAsync(server, null, CancellationToken.None);
+                await using var rdb = await client.StartRdbTransferAsync(CancellationToken.None);
+                await rdb.CopyToAsync(Stream.Null, 1 << 20);
+                result["rdbBytes"] = rdb.BytesRead;
+                break;
+            }
+
+            case "inspect":
+            {
+                // What parsing the RDB costs on its own (the inspector our backup runs beside the upload), from a file.
+                await using var rdb = new FileStream(args[1], FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);
+                var inspection = await new RdbFileInspector().InspectAsync(rdb, DateTimeOffset.UtcNow, CancellationToken.None);
+                result["keys"] = inspection.KeysPerDatabase?.Values.Sum() ?? 0;
                 break;
             }
 
@@ -68,18 +91,19 @@ internal static class Child
 
         result["seconds"] = clock.Elapsed.TotalSeconds;
         result["peakRssBytes"] = PeakRss();
+        result["cpuSeconds"] = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
         Console.WriteLine(JsonSerializer.Serialize(result));
         return 0;
     }
 
-    private static BackupCatalog Catalog(string endpoint, string bucket) => new(
+    private static BackupCatalog Catalog(string endpoint, string bucket, int? zstdLevel = null) => new(
         new AmazonS3Client(new BasicAWSCredentials(LocalS3Host.AccessKeyId, LocalS3Host.SecretAccessKey), new AmazonS3Config
         {
             ServiceURL = endpoint,
             ForcePathStyle = true,
             AuthenticationRegion = "us-east-1",
         }),
-        new BackupCatalogOptions { Bucket = bucket },
+        zstdLevel is { } level ? new BackupCatalogOptions { Bucket = bucket, ZstdLevel = level } : new BackupCatalogOptions { Bucket = bucket },
         TimeProvider.System);
 
     /// <summary>This process's peak resident set size (<c>VmHWM</c>), in bytes.</summary>

@@ -8,6 +8,9 @@ namespace DisasterRecovery.Benchmarks.RedisBackup;
 internal sealed record ChildRun(double Seconds, JsonElement Result)
 {
     public long PeakRss => Result.GetProperty("peakRssBytes").GetInt64();
+
+    /// <summary>The child's own CPU time (user + system).</summary>
+    public double CpuSeconds => Result.GetProperty("cpuSeconds").GetDouble();
 }
 
 /// <summary>Starts this program in a child mode (<see cref="Child"/>) and bash command lines.</summary>
@@ -31,7 +34,7 @@ internal static class Processes
 
         using var json = JsonDocument.Parse(text.Trim().Split('\n')[^1]);
         var run = new ChildRun(seconds, json.RootElement.Clone());
-        Console.WriteLine($"  {seconds:F2} s, peak RSS {Report.Mb(run.PeakRss)}");
+        Console.WriteLine($"  {seconds:F2} s, CPU {run.CpuSeconds:F2} s, peak RSS {Report.Mb(run.PeakRss)}");
         return run;
     }
 

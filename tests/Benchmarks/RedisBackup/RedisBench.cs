@@ -59,6 +59,9 @@ internal sealed class RedisBench(string work, LocalS3Host s3, string bucket, int
         // One untimed transfer first, so the first timed one does not pay for a cold start (page cache, the fork's pages).
         await Processes.TimeAsync($"redis-cli -p {primary.Port} --no-auth-warning --rdb - > /dev/null 2>&1", CliAuth);
         var ours = new List<ChildRun>();
+        var s3Cpu = new List<double>();
+        var floors = new List<ChildRun>();
+        var level1 = new List<ChildRun>();
         var cli = new List<double>();
         var idleLatency = new List<double>();
         var oursLatency = new List<double>();
@@ -79,9 +82,13 @@ internal sealed class RedisBench(string work, LocalS3Host s3, string bucket, int
                 {
                     using var sampler = LatencyRun.Start(primary.Port);
                     await Task.Delay(200);
+                    var cpu = Process.GetCurrentProcess().TotalProcessorTime;
                     ours.Add(await Processes.ChildAsync("backup", port, s3.Endpoint, bucket));
+                    s3Cpu.Add((Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds);
                     oursLatency.AddRange(await sampler.StopAsync());
                 },
+                async () => floors.Add(await Processes.ChildAsync("transfer", port)),
+                async () => level1.Add(await Processes.ChildAsync("backup", port, s3.Endpoint, bucket, "1")),
                 async () =>
                 {
                     using var sampler = LatencyRun.Start(primary.Port);
@@ -123,7 +130,32 @@ internal sealed class RedisBench(string work, LocalS3Host s3, string bucket, int
                           $"{Report.Mb(result.OursPeakRss)} | {Report.Ms(result.OursP99)} | {Report.Ms(Report.Percentile(oursLatency, 0.5))} | " +
                           $"{Report.Ms(oursLatency.Max())} |");
         report.AppendLine($"| no backup running (idle) | | | | {Report.Ms(result.IdleP99)} | {Report.Ms(Report.Percentile(idleLatency, 0.5))} | " +
-                          $"{Report.Ms(idleLatency.Max())} |").AppendLine();
+                          $"{Report.Ms(idleLatency.Max())} |");
+        report.AppendLine($"| ours, the transfer alone (the same replication client reading the RDB to nothing: our floor) | " +
+                          $"{Report.Sec(Report.Median([.. floors.Select(r => r.Seconds)]))} | | {Report.Mb(floors.Max(r => r.PeakRss))} | | | |");
+        report.AppendLine($"| ours at zstd level 1 (a measured alternative: production uses the catalog's default, level 3) | " +
+                          $"{Report.Sec(Report.Median([.. level1.Select(r => r.Seconds)]))} | {Report.Mb(level1[^1].Result.GetProperty("storedBytes").GetInt64())} | " +
+                          $"{Report.Mb(level1.Max(r => r.PeakRss))} | | | |").AppendLine();
+        var cliRdb = cliFile[..^".zst".Length];
+        await Processes.TimeAsync($"zstd -d -q -f {cliFile} -o {cliRdb}");
+        // redis-cli writes a diskless transfer's 40-byte end mark too and then truncates it away, which it cannot do to a
+        // pipe ("ftruncate failed"): its file ends with the mark. Cut it off here for the parse.
+        var cliTail = new FileInfo(cliRdb).Length - ours[^1].Result.GetProperty("rdbBytes").GetInt64();
+        if (cliTail == 40)
+        {
+            await using var truncate = new FileStream(cliRdb, FileMode.Open, FileAccess.Write);
+            truncate.SetLength(truncate.Length - cliTail);
+        }
+
+        var inspect = await Processes.ChildAsync("inspect", cliRdb);
+        File.Delete(cliRdb);
+        report.AppendLine($"Where our backup's time goes: the child's CPU (user + system) median {Report.Sec(Report.Median([.. ours.Select(r => r.CpuSeconds)]))} " +
+                          $"(runs {Report.Runs(ours.Select(r => r.CpuSeconds))}), the LocalS3 server's (this process) {Report.Runs(s3Cpu)}; the " +
+                          $"floor's CPU {Report.Runs(floors.Select(r => r.CpuSeconds))}; the RDB parse alone (RdbFileInspector over the file, " +
+                          $"its own process) {Report.Sec(inspect.Seconds)} wall, {Report.Sec(inspect.CpuSeconds)} CPU; level 1's CPU " +
+                          $"{Report.Runs(level1.Select(r => r.CpuSeconds))}. .NET start-up is in every figure of ours.").AppendLine();
+        report.AppendLine($"redis-cli's decompressed file was {cliTail} bytes longer than the RDB ours fetched (40: the diskless transfer's end " +
+                          "mark, which redis-cli cannot truncate from a pipe).").AppendLine();
         report.AppendLine($"RDB {Report.Mb(result.RdbBytes)}. Ours vs targets: wall time {Report.Ratio(result.OursSeconds, result.CliSeconds)} redis-cli's " +
                           $"(target ≤ 1.2×), stored {Report.Ratio(result.OursStoredBytes, result.CliStoredBytes)} (target ≤ 1×), PING p99 " +
                           $"{Report.Ratio(result.OursP99, result.CliP99)} (target: no worse, ≤ 1×), peak RSS {Report.Mb(result.OursPeakRss)} " +
