@@ -34,53 +34,53 @@ internal static class Child
         switch (args[0])
         {
             case "backup":
-            {
-                var catalog = Catalog(args[2], args[3], args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture) : null);
-                var server = new RedisEndpoint { Host = "127.0.0.1", Port = int.Parse(args[1], CultureInfo.InvariantCulture), Password = BenchRedisServer.Password };
-                var outcome = await new RedisCatalogBackup(catalog, new RdbFileInspector())
-                    .RunAsync(server, new RedisBackupSpec(Source, RetentionTier.Hourly, "bench", null), DateTimeOffset.UtcNow, CancellationToken.None);
-                var rdb = outcome.Manifest.FindObject(RedisBackupObjects.Rdb)!;
-                result["backupId"] = outcome.Manifest.BackupId.ToString();
-                result["rdbBytes"] = rdb.Size;
-                result["storedBytes"] = rdb.StoredSize;
-                result["allObjectsStoredBytes"] = outcome.Manifest.Objects.Sum(o => o.StoredSize);
-                result["keys"] = outcome.Info.KeysInRdb?.Values.Sum() ?? 0;
-                break;
-            }
-
-            case "transfer":
-            {
-                // The floor of our backup: the same replication transfer read and thrown away (no zstd, hash, parse or upload).
-                var server = new RedisEndpoint { Host = "127.0.0.1", Port = int.Parse(args[1], CultureInfo.InvariantCulture), Password = BenchRedisServer.Password };
-                await using var client = await RedisReplicationClient.ConnectAsync(server, null, CancellationToken.None);
-                await using var rdb = await client.StartRdbTransferAsync(CancellationToken.None);
-                await rdb.CopyToAsync(Stream.Null, 1 << 20);
-                result["rdbBytes"] = rdb.BytesRead;
-                break;
-            }
-
-            case "inspect":
-            {
-                // What parsing the RDB costs on its own (the inspector our backup runs beside the upload), from a file.
-                await using var rdb = new FileStream(args[1], FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);
-                var inspection = await new RdbFileInspector().InspectAsync(rdb, DateTimeOffset.UtcNow, CancellationToken.None);
-                result["keys"] = inspection.KeysPerDatabase?.Values.Sum() ?? 0;
-                break;
-            }
-
-            case "stage":
-            {
-                var catalog = Catalog(args[1], args[2]);
-                var manifest = await catalog.ReadManifestAsync(BackupEngine.Redis, Source, BackupId.Parse(args[3], "backupId"));
-                await using var rdb = await catalog.OpenReader(manifest).OpenObjectAsync(RedisBackupObjects.Rdb);
-                await using (var file = new FileStream(args[4], FileMode.Create, FileAccess.Write, FileShare.Read, 1 << 20))
                 {
-                    await rdb.CopyToAsync(file, 1 << 20);
+                    var catalog = Catalog(args[2], args[3], args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture) : null);
+                    var server = Endpoint(args[1]);
+                    var outcome = await new RedisCatalogBackup(catalog, new RdbFileInspector())
+                        .RunAsync(server, new RedisBackupSpec(Source, RetentionTier.Hourly, "bench", null), DateTimeOffset.UtcNow, CancellationToken.None);
+                    var rdb = outcome.Manifest.FindObject(RedisBackupObjects.Rdb)!;
+                    result["backupId"] = outcome.Manifest.BackupId.ToString();
+                    result["rdbBytes"] = rdb.Size;
+                    result["storedBytes"] = rdb.StoredSize;
+                    result["allObjectsStoredBytes"] = outcome.Manifest.Objects.Sum(o => o.StoredSize);
+                    result["keys"] = outcome.Info.KeysInRdb?.Values.Sum() ?? 0;
+                    break;
                 }
 
-                result["bytes"] = new FileInfo(args[4]).Length;
-                break;
-            }
+            case "transfer":
+                {
+                    // The floor of our backup: the same replication transfer read and thrown away (no zstd, hash, parse or upload).
+                    var server = Endpoint(args[1]);
+                    await using var client = await RedisReplicationClient.ConnectAsync(server, null, CancellationToken.None);
+                    await using var rdb = await client.StartRdbTransferAsync(CancellationToken.None);
+                    await rdb.CopyToAsync(Stream.Null, 1 << 20);
+                    result["rdbBytes"] = rdb.BytesRead;
+                    break;
+                }
+
+            case "inspect":
+                {
+                    // What parsing the RDB costs on its own (the inspector our backup runs beside the upload), from a file.
+                    await using var rdb = new FileStream(args[1], FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);
+                    var inspection = await new RdbFileInspector().InspectAsync(rdb, DateTimeOffset.UtcNow, CancellationToken.None);
+                    result["keys"] = inspection.KeysPerDatabase?.Values.Sum() ?? 0;
+                    break;
+                }
+
+            case "stage":
+                {
+                    var catalog = Catalog(args[1], args[2]);
+                    var manifest = await catalog.ReadManifestAsync(BackupEngine.Redis, Source, BackupId.Parse(args[3], "backupId"));
+                    await using var rdb = await catalog.OpenReader(manifest).OpenObjectAsync(RedisBackupObjects.Rdb);
+                    await using (var file = new FileStream(args[4], FileMode.Create, FileAccess.Write, FileShare.Read, 1 << 20))
+                    {
+                        await rdb.CopyToAsync(file, 1 << 20);
+                    }
+
+                    result["bytes"] = new FileInfo(args[4]).Length;
+                    break;
+                }
 
             case "latency":
                 result["samplesMs"] = await LatencySampler.RunAsync(int.Parse(args[1], CultureInfo.InvariantCulture));
@@ -95,6 +95,9 @@ internal static class Child
         Console.WriteLine(JsonSerializer.Serialize(result));
         return 0;
     }
+
+    private static RedisEndpoint Endpoint(string port) =>
+        new() { Host = "127.0.0.1", Port = int.Parse(port, CultureInfo.InvariantCulture), Password = BenchRedisServer.Password };
 
     private static BackupCatalog Catalog(string endpoint, string bucket, int? zstdLevel = null) => new(
         new AmazonS3Client(new BasicAWSCredentials(LocalS3Host.AccessKeyId, LocalS3Host.SecretAccessKey), new AmazonS3Config

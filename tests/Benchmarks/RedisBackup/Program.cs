@@ -8,11 +8,14 @@ using DisasterRecovery.TestSupport;
 //     (wall time, stored size, the primary's PING p99 during each);
 //   a new server from our catalog (staged to a file, then redis-server; and streamed through a named pipe) vs
 //     redis-server starting on the same RDB file;
+//   a live restore (RedisLiveRestore into an empty server, from the catalog and from the file) vs `redis-cli --pipe`
+//     replaying the same keys' RESTORE commands (keys/s);
 // with our peak memory (VmHWM of each child run) at the main size and at a smaller one.
 //
-//   dotnet run -c Release --project tests/Benchmarks/RedisBackup -- [--size 1GB] [--small-size 128MB] [--repeat 3] [--out FILE]
+//   dotnet run -c Release --project tests/Benchmarks/RedisBackup -- [--size 1GB] [--small-size 128MB] [--repeat 3] [--no-live] [--out FILE]
 //
-// --size is the primary's used_memory to generate (binary units); --small-size 0 skips the smaller run. Every
+// --size is the primary's used_memory to generate (binary units); --small-size 0 skips the smaller run; --no-live skips
+// the live restores. Every
 // redis-server is this benchmark's own (free loopback ports, temp folders); nothing uses local/servers.
 //
 // Child modes (one process per measured run of ours, see Child.cs): --child backup|stage|latency ...
@@ -26,6 +29,7 @@ if (arguments.Count > 0 && arguments[0] == "--child")
 var size = Report.ParseSize(OptionText(arguments, "--size") ?? "1GB");
 var smallSize = Report.ParseSize(OptionText(arguments, "--small-size") ?? "128MB");
 var repeat = int.Parse(OptionText(arguments, "--repeat") ?? "3", CultureInfo.InvariantCulture);
+var live = !arguments.Contains("--no-live");
 var output = OptionText(arguments, "--out") ?? Path.Combine(RepositoryPaths.Of(), "tests", "Benchmarks", "RedisBackup", "RESULTS.md");
 var work = Directory.CreateTempSubdirectory("redis-bench-").FullName;
 var report = new StringBuilder();
@@ -38,7 +42,7 @@ report.AppendLine($"Run at {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC on {Envi
 await using (var s3 = await LocalS3Host.StartAsync(Path.Combine(work, "s3")))
 {
     var bucket = await s3.CreateBucketAsync(objectLock: true);
-    var bench = new RedisBench(work, s3, bucket, repeat);
+    var bench = new RedisBench(work, s3, bucket, repeat, live);
     var results = new List<SizeResult>();
     foreach (var each in smallSize > 0 ? new[] { smallSize, size } : [size])
     {
@@ -46,11 +50,11 @@ await using (var s3 = await LocalS3Host.StartAsync(Path.Combine(work, "s3")))
     }
 
     report.AppendLine("## Peak memory of ours (VmHWM of each child run)").AppendLine();
-    report.AppendLine("| dataset | RDB | backup | new-server staging |").AppendLine("|---|---:|---:|---:|");
+    report.AppendLine("| dataset | RDB | backup | new-server staging | live restore |").AppendLine("|---|---:|---:|---:|---:|");
     foreach (var result in results)
     {
         report.AppendLine($"| {Report.Size(result.SizeBytes)} | {Report.Mb(result.Backup.RdbBytes)} | {Report.Mb(result.Backup.OursPeakRss)} | " +
-                          $"{Report.Mb(result.NewServer.OursPeakRss)} |");
+                          $"{Report.Mb(result.NewServer.OursPeakRss)} | {(result.Live is { } restore ? Report.Mb(restore.OursPeakRss) : "not run")} |");
     }
 
     report.AppendLine().AppendLine("Target: < 256 MiB at any size.").AppendLine();

@@ -62,6 +62,13 @@ internal sealed class RawRedisClient : IDisposable
         return long.Parse(line[(field.Length + 1)..], System.Globalization.CultureInfo.InvariantCulture);
     }
 
+    /// <summary>The keys in all databases (<c>INFO keyspace</c>).</summary>
+    public long KeyCount() =>
+        Keyspace().Sum(l => long.Parse(l.Split(':')[1].Split(',')[0]["keys=".Length..], System.Globalization.CultureInfo.InvariantCulture));
+
+    /// <summary>The <c>INFO keyspace</c> lines (<c>db0:keys=…,expires=…,avg_ttl=…</c>).</summary>
+    public List<string> Keyspace() => [.. Require("INFO", "keyspace").Split("\r\n").Where(l => l.StartsWith("db", StringComparison.Ordinal))];
+
     private string ReadReply()
     {
         var line = ReadLine();

@@ -11,7 +11,7 @@ namespace DisasterRecovery.Benchmarks.RedisBackup;
 /// reported with every run. Our runs are child processes (<see cref="Child"/>); the catalog is a LocalS3 server in this
 /// process with an Object Lock bucket, as production's.
 /// </summary>
-internal sealed class RedisBench(string work, LocalS3Host s3, string bucket, int repeat)
+internal sealed class RedisBench(string work, LocalS3Host s3, string bucket, int repeat, bool live)
 {
     private static readonly Dictionary<string, string> CliAuth = new() { ["REDISCLI_AUTH"] = BenchRedisServer.Password };
 
@@ -28,7 +28,8 @@ internal sealed class RedisBench(string work, LocalS3Host s3, string bucket, int
 
         var backup = await BackupsAsync(primary, folder, report);
         var newServer = await NewServersAsync(folder, backup.BackupId, dataset, report);
-        return new SizeResult(sizeBytes, dataset, backup, newServer);
+        var liveRestore = live ? await LiveRestoresAsync(folder, backup.BackupId, dataset, report) : null;
+        return new SizeResult(sizeBytes, dataset, backup, newServer, liveRestore);
     }
 
     private async Task<Dataset> FillAsync(BenchRedisServer primary, long sizeBytes)
@@ -46,9 +47,7 @@ internal sealed class RedisBench(string work, LocalS3Host s3, string bucket, int
             }
         }
 
-        var keyspace = client.Require("INFO", "keyspace").Split("\r\n").Where(l => l.StartsWith("db", StringComparison.Ordinal)).ToList();
-        var keys = keyspace.Sum(l => long.Parse(l.Split(':')[1].Split(',')[0]["keys=".Length..], CultureInfo.InvariantCulture));
-        return new Dataset(client.InfoNumber("memory", "used_memory"), keys, string.Join("; ", keyspace), clock.Elapsed.TotalSeconds);
+        return new Dataset(client.InfoNumber("memory", "used_memory"), client.KeyCount(), string.Join("; ", client.Keyspace()), clock.Elapsed.TotalSeconds);
     }
 
     private async Task<BackupResult> BackupsAsync(BenchRedisServer primary, string folder, StringBuilder report)
@@ -123,7 +122,8 @@ internal sealed class RedisBench(string work, LocalS3Host s3, string bucket, int
                           $"before each round ({idleLatency.Count} samples idle, {oursLatency.Count} during ours, {cliLatency.Count} during redis-cli).")
             .AppendLine();
         report.AppendLine("| what | wall time | stored | peak RSS | primary's PING p99 | p50 | max |").AppendLine("|---|---:|---:|---:|---:|---:|---:|");
-        report.AppendLine($"| `redis-cli --rdb - \\| zstd -1 > file` (`-` is stdout; `/dev/stdout` makes redis-cli exit 1 on its fsync) | {Report.Sec(result.CliSeconds)} | {Report.Mb(result.CliStoredBytes)} | — | " +
+        report.AppendLine("| `redis-cli --rdb - \\| zstd -1 > file` (`-` is stdout; `/dev/stdout` makes redis-cli exit 1 on its fsync) | " +
+                          $"{Report.Sec(result.CliSeconds)} | {Report.Mb(result.CliStoredBytes)} | — | " +
                           $"{Report.Ms(result.CliP99)} | {Report.Ms(Report.Percentile(cliLatency, 0.5))} | {Report.Ms(cliLatency.Max())} |");
         report.AppendLine($"| **ours** (`RedisCatalogBackup` into the LocalS3 catalog: zstd, SHA-256, RDB parsed and CRC-64 checked) | " +
                           $"{Report.Sec(result.OursSeconds)} | {Report.Mb(result.OursStoredBytes)} (all objects {Report.Mb(result.OursAllStoredBytes)}) | " +
@@ -134,7 +134,8 @@ internal sealed class RedisBench(string work, LocalS3Host s3, string bucket, int
         report.AppendLine($"| ours, the transfer alone (the same replication client reading the RDB to nothing: our floor) | " +
                           $"{Report.Sec(Report.Median([.. floors.Select(r => r.Seconds)]))} | | {Report.Mb(floors.Max(r => r.PeakRss))} | | | |");
         report.AppendLine($"| ours at zstd level 1 (a measured alternative: production uses the catalog's default, level 3) | " +
-                          $"{Report.Sec(Report.Median([.. level1.Select(r => r.Seconds)]))} | {Report.Mb(level1[^1].Result.GetProperty("storedBytes").GetInt64())} | " +
+                          $"{Report.Sec(Report.Median([.. level1.Select(r => r.Seconds)]))} | " +
+                          $"{Report.Mb(level1[^1].Result.GetProperty("storedBytes").GetInt64())} | " +
                           $"{Report.Mb(level1.Max(r => r.PeakRss))} | | | |").AppendLine();
         var cliRdb = cliFile[..^".zst".Length];
         await Processes.TimeAsync($"zstd -d -q -f {cliFile} -o {cliRdb}");
@@ -149,7 +150,8 @@ internal sealed class RedisBench(string work, LocalS3Host s3, string bucket, int
 
         var inspect = await Processes.ChildAsync("inspect", cliRdb);
         File.Delete(cliRdb);
-        report.AppendLine($"Where our backup's time goes: the child's CPU (user + system) median {Report.Sec(Report.Median([.. ours.Select(r => r.CpuSeconds)]))} " +
+        report.AppendLine("Where our backup's time goes: the child's CPU (user + system) median " +
+                          $"{Report.Sec(Report.Median([.. ours.Select(r => r.CpuSeconds)]))} " +
                           $"(runs {Report.Runs(ours.Select(r => r.CpuSeconds))}), the LocalS3 server's (this process) {Report.Runs(s3Cpu)}; the " +
                           $"floor's CPU {Report.Runs(floors.Select(r => r.CpuSeconds))}; the RDB parse alone (RdbFileInspector over the file, " +
                           $"its own process) {Report.Sec(inspect.Seconds)} wall, {Report.Sec(inspect.CpuSeconds)} CPU; level 1's CPU " +
@@ -230,6 +232,92 @@ internal sealed class RedisBench(string work, LocalS3Host s3, string bucket, int
         return result;
     }
 
+    private async Task<LiveRestoreResult> LiveRestoresAsync(string folder, string backupId, Dataset dataset, StringBuilder report)
+    {
+        var servers = Path.Combine(folder, "servers");
+        var rdb = Path.Combine(folder, "baseline", "dump.rdb");
+        var resp = Path.Combine(folder, "restore.resp");
+        var keys = await RestoreCommandFile.WriteAsync(rdb, resp);
+        var cli = new List<double>();
+        var fromCatalog = new List<ChildRun>();
+        var fromFile = new List<ChildRun>();
+        var loads = new List<string>();
+        for (var round = 0; round < repeat; round++)
+        {
+            loads.Add(Processes.LoadAverage());
+            var steps = new List<Func<Task>>
+            {
+                async () =>
+                {
+                    using var target = BenchRedisServer.Start(servers);
+                    var command = $"redis-cli -p {target.Port} --no-auth-warning --pipe < {resp}";
+                    Console.WriteLine("running: " + command);
+                    var clock = Stopwatch.StartNew();
+                    var (code, output) = await Processes.ShellAsync(command, CliAuth);
+                    var seconds = clock.Elapsed.TotalSeconds;
+                    if (code != 0 || !output.Contains("errors: 0,", StringComparison.Ordinal))
+                    {
+                        throw new InvalidOperationException("redis-cli --pipe of the RESTORE commands failed: " + output);
+                    }
+
+                    Console.WriteLine($"  {seconds:F2} s");
+                    CheckKeys(target, dataset, "redis-cli --pipe's target");
+                    cli.Add(seconds);
+                },
+                async () =>
+                {
+                    using var target = BenchRedisServer.Start(servers);
+                    fromCatalog.Add(await Processes.ChildAsync("live", target.Port.ToString(CultureInfo.InvariantCulture), s3.Endpoint, bucket, backupId));
+                    CheckKeys(target, dataset, "our live restore's target");
+                },
+                async () =>
+                {
+                    using var target = BenchRedisServer.Start(servers);
+                    fromFile.Add(await Processes.ChildAsync("live-file", target.Port.ToString(CultureInfo.InvariantCulture), rdb));
+                    CheckKeys(target, dataset, "our live restore's target");
+                },
+            };
+            for (var step = 0; step < steps.Count; step++)
+            {
+                await steps[(step + round) % steps.Count]();
+            }
+        }
+
+        File.Delete(resp);
+        var result = new LiveRestoreResult(keys, Report.Median(cli), Report.Median([.. fromCatalog.Select(r => r.Seconds)]),
+            Report.Median([.. fromFile.Select(r => r.Seconds)]), Math.Max(fromCatalog.Max(r => r.PeakRss), fromFile.Max(r => r.PeakRss)));
+        report.AppendLine("### Restore into a live server").AppendLine();
+        report.AppendLine($"{repeat} rounds (order rotating), medians, each into a new empty server (started untimed); all runs: redis-cli " +
+                          $"{Report.Runs(cli)}, ours from the catalog {Report.Runs(fromCatalog.Select(r => r.Seconds))}, ours from the file " +
+                          $"{Report.Runs(fromFile.Select(r => r.Seconds))}. Load average before each round: {string.Join(" | ", loads)}. " +
+                          $"{keys:N0} keys; every target's key count was checked against the primary's. redis-cli's input is a RESP file of " +
+                          "`RESTORE key ttl payload ABSTTL REPLACE` (+ IDLETIME/FREQ, SELECT) written from the same RDB by our reader, untimed " +
+                          "(RestoreCommandFile.cs).").AppendLine();
+        report.AppendLine("| what | wall time | keys/s | our peak RSS | keys/s vs redis-cli |").AppendLine("|---|---:|---:|---:|---:|");
+        report.AppendLine($"| `redis-cli --pipe < restore.resp` | {Report.Sec(result.CliSeconds)} | {keys / result.CliSeconds:N0} | — | 1.00× |");
+        report.AppendLine($"| **ours** (`RedisLiveRestore`, mode replace, reading the backup's RDB from the catalog: decompressed, SHA-256 checked) | " +
+                          $"{Report.Sec(result.CatalogSeconds)} | {keys / result.CatalogSeconds:N0} | {Report.Mb(fromCatalog.Max(r => r.PeakRss))} | " +
+                          $"{Report.Ratio(result.CliSeconds, result.CatalogSeconds)} |");
+        report.AppendLine($"| ours, the same engine reading the RDB file (the engine alone) | {Report.Sec(result.FileSeconds)} | " +
+                          $"{keys / result.FileSeconds:N0} | {Report.Mb(fromFile.Max(r => r.PeakRss))} | " +
+                          $"{Report.Ratio(result.CliSeconds, result.FileSeconds)} |")
+            .AppendLine();
+        report.AppendLine($"Ours vs target: {Report.Ratio(result.CliSeconds, result.CatalogSeconds)} redis-cli's keys/s from the catalog, " +
+                          $"{Report.Ratio(result.CliSeconds, result.FileSeconds)} from the file (target ≥ 0.8×). Our times include .NET start-up; " +
+                          "redis-cli's do not include writing its input.").AppendLine();
+        return result;
+    }
+
+    private static void CheckKeys(BenchRedisServer server, Dataset dataset, string what)
+    {
+        using var client = server.Connect();
+        var keys = client.KeyCount();
+        if (keys != dataset.Keys)
+        {
+            throw new InvalidOperationException($"{what} has {keys} keys, the primary {dataset.Keys}");
+        }
+    }
+
     /// <summary>
     /// Starts a server on the RDB; returns <paramref name="clock"/>'s time when it answers, then checks its key count and
     /// stops it (neither timed).
@@ -239,8 +327,7 @@ internal sealed class RedisBench(string work, LocalS3Host s3, string bucket, int
         using var server = BenchRedisServer.Start(folder, rdb);
         var seconds = clock.Elapsed.TotalSeconds;
         using var client = server.Connect();
-        var keyspace = client.Require("INFO", "keyspace").Split("\r\n").Where(l => l.StartsWith("db", StringComparison.Ordinal));
-        var keys = keyspace.Sum(l => long.Parse(l.Split(':')[1].Split(',')[0]["keys=".Length..], CultureInfo.InvariantCulture));
+        var keys = client.KeyCount();
         if (keys != dataset.Keys)
         {
             throw new InvalidOperationException($"the server started on {rdb} has {keys} keys, the primary {dataset.Keys}");
@@ -287,5 +374,8 @@ internal sealed record BackupResult(
 /// <summary>The new-server medians and our peak RSS.</summary>
 internal sealed record NewServerResult(double BaselineSeconds, double OursSeconds, double StreamedSeconds, long OursPeakRss);
 
+/// <summary>The live-restore medians (keys/s = keys ÷ seconds) and our peak RSS.</summary>
+internal sealed record LiveRestoreResult(long Keys, double CliSeconds, double CatalogSeconds, double FileSeconds, long OursPeakRss);
+
 /// <summary>Everything measured at one size.</summary>
-internal sealed record SizeResult(long SizeBytes, Dataset Dataset, BackupResult Backup, NewServerResult NewServer);
+internal sealed record SizeResult(long SizeBytes, Dataset Dataset, BackupResult Backup, NewServerResult NewServer, LiveRestoreResult? Live);
