@@ -203,6 +203,13 @@ public sealed class BackupVerificationFailedException(string message)
 // --- Redis (functions/Shared/Redis) ---
 
 /// <summary>
+/// The Redis server a restore writes to refused a write for lack of memory (<c>-OOM</c>: used memory above <c>maxmemory</c>
+/// with a policy that does not evict). The restore stopped; the message names how many keys went in before it.
+/// </summary>
+public sealed class TargetOutOfMemoryException(string message)
+    : DisasterRecoveryException(message);
+
+/// <summary>
 /// An RDB file (or a DUMP payload) is not what Redis writes: truncated, damaged (a checksum or a structure does not
 /// match), or of an RDB version this platform does not read. Names the byte offset and what was expected there.
 /// </summary>

@@ -97,7 +97,8 @@ public sealed class RedisReplicationClient : IAsyncDisposable
 
     public async ValueTask DisposeAsync() => await _connection.DisposeAsync().ConfigureAwait(false);
 
-    private static async Task<Stream> OpenStreamAsync(RedisEndpoint endpoint, RedisReplicationOptions options, CancellationToken cancellationToken)
+    /// <summary>Opens the TCP (and TLS) stream to a server: the restore engine's connections open theirs the same way.</summary>
+    internal static async Task<Stream> OpenStreamAsync(RedisEndpoint endpoint, RedisReplicationOptions options, CancellationToken cancellationToken)
     {
         using var connecting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         connecting.CancelAfter(options.ConnectTimeout);
