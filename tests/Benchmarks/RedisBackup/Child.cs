@@ -5,6 +5,7 @@ using Amazon.Runtime;
 using Amazon.S3;
 using DisasterRecovery.Catalog;
 using DisasterRecovery.Redis.Replication;
+using DisasterRecovery.Redis.Restore;
 using DisasterRecovery.RedisJobs;
 using DisasterRecovery.TestSupport;
 
@@ -20,6 +21,9 @@ namespace DisasterRecovery.Benchmarks.RedisBackup;
 /// <item><c>transfer &lt;port&gt;</c>: the same replication transfer read to nothing: the floor of our backup.</item>
 /// <item><c>stage &lt;s3 endpoint&gt; &lt;bucket&gt; &lt;backup id&gt; &lt;file&gt;</c>: the backup's RDB read from the catalog
 /// (decompressed, SHA-256 checked as it is read) into a file or a named pipe, as RedisStage does into the staging bucket.</item>
+/// <item><c>live &lt;port&gt; &lt;s3 endpoint&gt; &lt;bucket&gt; &lt;backup id&gt;</c>: <see cref="RedisLiveRestore"/> (mode replace) of the
+/// backup's RDB read from the catalog, as RedisRestoreJob reads it; <c>live-file &lt;port&gt; &lt;rdb file&gt;</c>: the same from a file.</item>
+/// <item><c>noop</c>: nothing (the start-up every run of ours pays).</item>
 /// <item><c>latency &lt;port&gt;</c>: PINGs the server, one at a time with 1 ms between them, until its standard input closes.</item>
 /// </list>
 /// </summary>
@@ -68,6 +72,23 @@ internal static class Child
                     break;
                 }
 
+            case "live":
+                {
+                    // As RedisRestoreJob does: the backup's RDB read from the catalog (decompressed, SHA-256 checked) into the engine.
+                    var catalog = Catalog(args[2], args[3]);
+                    var manifest = await catalog.ReadManifestAsync(BackupEngine.Redis, Source, BackupId.Parse(args[4], "backupId"));
+                    await using var rdb = await catalog.OpenReader(manifest).OpenObjectAsync(RedisBackupObjects.Rdb);
+                    result["keys"] = (await LiveRestoreAsync(rdb, args[1])).KeysRestored;
+                    break;
+                }
+
+            case "live-file":
+                {
+                    await using var rdb = new FileStream(args[2], FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);
+                    result["keys"] = (await LiveRestoreAsync(rdb, args[1])).KeysRestored;
+                    break;
+                }
+
             case "stage":
                 {
                     var catalog = Catalog(args[1], args[2]);
@@ -82,6 +103,9 @@ internal static class Child
                     break;
                 }
 
+            case "noop":
+                // .NET's start-up and this JSON line: what every figure of ours includes before any work.
+                break;
             case "latency":
                 result["samplesMs"] = await LatencySampler.RunAsync(int.Parse(args[1], CultureInfo.InvariantCulture));
                 break;
@@ -95,6 +119,9 @@ internal static class Child
         Console.WriteLine(JsonSerializer.Serialize(result));
         return 0;
     }
+
+    private static Task<RedisRestoreSummary> LiveRestoreAsync(Stream rdb, string port) =>
+        new RedisLiveRestore().RestoreAsync(rdb, Endpoint(port), new RedisRestoreOptions { Mode = RedisRestoreMode.Replace }, CancellationToken.None);
 
     private static RedisEndpoint Endpoint(string port) =>
         new() { Host = "127.0.0.1", Port = int.Parse(port, CultureInfo.InvariantCulture), Password = BenchRedisServer.Password };
