@@ -49,7 +49,8 @@ await using (var s3 = await LocalS3Host.StartAsync(Path.Combine(work, "s3")))
         startups.Add(await Processes.ChildAsync("noop"));
     }
 
-    report.AppendLine($"Start-up of our child process alone (`--child noop`, included in every time of ours): {Report.Runs(startups.Select(r => r.Seconds))} s " +
+    report.AppendLine("Start-up of our child process alone (`--child noop`, included in every time of ours): " +
+                      $"{Report.Runs(startups.Select(r => r.Seconds))} s " +
                       $"wall, peak RSS {Report.Mb(startups.Max(r => r.PeakRss))}.").AppendLine();
     var results = new List<SizeResult>();
     foreach (var each in smallSize > 0 ? new[] { smallSize, size } : [size])
