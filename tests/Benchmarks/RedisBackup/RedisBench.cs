@@ -218,6 +218,7 @@ internal sealed class RedisBench(string work, LocalS3Host s3, string bucket, int
         }
 
         var result = new NewServerResult(Report.Median(baseline), Report.Median(oursSeconds), Report.Median(streamed), ours.Max(r => r.PeakRss));
+        var stagingCpu = Report.Runs(ours.Select(r => r.CpuSeconds));
         report.AppendLine("### Restore into a new server").AppendLine();
         report.AppendLine($"{repeat} rounds (order rotating), medians; all runs: redis-server {Report.Runs(baseline)}, ours {Report.Runs(oursSeconds)}, " +
                           $"ours streamed {Report.Runs(streamed)}. Load average before each round: {string.Join(" | ", loads)}. Each time runs from " +
@@ -229,6 +230,7 @@ internal sealed class RedisBench(string work, LocalS3Host s3, string bucket, int
                           $"{Report.Sec(result.OursSeconds)} | {Report.Mb(result.OursPeakRss)} | {Report.Ratio(result.OursSeconds, result.BaselineSeconds)} |");
         report.AppendLine($"| ours streamed: the same RDB written into a named pipe `redis-server` loads from, as it arrives | " +
                           $"{Report.Sec(result.StreamedSeconds)} | | {Report.Ratio(result.StreamedSeconds, result.BaselineSeconds)} |").AppendLine();
+        report.AppendLine($"Our staging child's CPU (user + system) in each run, both kinds: {stagingCpu} s.").AppendLine();
         return result;
     }
 
@@ -302,6 +304,8 @@ internal sealed class RedisBench(string work, LocalS3Host s3, string bucket, int
                           $"{keys / result.FileSeconds:N0} | {Report.Mb(fromFile.Max(r => r.PeakRss))} | " +
                           $"{Report.Ratio(result.CliSeconds, result.FileSeconds)} |")
             .AppendLine();
+        report.AppendLine($"Our child's CPU (user + system): from the catalog {Report.Runs(fromCatalog.Select(r => r.CpuSeconds))} s, from the file " +
+                          $"{Report.Runs(fromFile.Select(r => r.CpuSeconds))} s.").AppendLine();
         report.AppendLine($"Ours vs target: {Report.Ratio(result.CliSeconds, result.CatalogSeconds)} redis-cli's keys/s from the catalog, " +
                           $"{Report.Ratio(result.CliSeconds, result.FileSeconds)} from the file (target ≥ 0.8×). Our times include .NET start-up; " +
                           "redis-cli's do not include writing its input.").AppendLine();
