@@ -31,6 +31,8 @@ public sealed partial class EventSamplesTests
         ("sweep-abandoned-instances.json", ["start-execution", "SweepAbandonedInstancesStateMachine", "--input", "events/sweep-abandoned-instances.json"]),
         ("sweep-temporary.json", ["invoke", "SweepTemporaryFunction", "--event", "events/sweep-temporary.json"]),
         ("redis-backup.json", ["invoke", "RedisBackupFunction", "--event", "events/redis-backup.json"]),
+        ("redis-stage.json", ["invoke", "RedisStageFunction", "--event", "events/redis-stage.json"]),
+        ("redis-restore.json", ["invoke", "RedisRestoreFunction", "--event", "events/redis-restore.json"]),
     ];
 
     [Fact]

@@ -1,0 +1,4 @@
+using DisasterRecovery.Functions.RedisRestore;
+using DisasterRecovery.Lambda;
+
+return await LambdaRuntime.RunAsync(RedisRestoreEntryPoint.Create);
