@@ -22,7 +22,8 @@ namespace DisasterRecovery.Benchmarks.RedisBackup;
 /// <item><c>stage &lt;s3 endpoint&gt; &lt;bucket&gt; &lt;backup id&gt; &lt;file&gt;</c>: the backup's RDB read from the catalog
 /// (decompressed, SHA-256 checked as it is read) into a file or a named pipe, as RedisStage does into the staging bucket.</item>
 /// <item><c>live &lt;port&gt; &lt;s3 endpoint&gt; &lt;bucket&gt; &lt;backup id&gt;</c>: <see cref="RedisLiveRestore"/> (mode replace) of the
-/// backup's RDB read from the catalog, as RedisRestoreJob reads it; <c>live-file &lt;port&gt; &lt;rdb file&gt;</c>: the same from a file.</item>
+/// backup's RDB read from the catalog, as RedisRestoreJob reads it; <c>live-file &lt;port&gt; &lt;rdb file&gt; [max in-flight bytes]</c>:
+/// the same from a file (the engine's default bound on bytes in flight unless one is given, to measure it by hand).</item>
 /// <item><c>noop</c>: nothing (the start-up every run of ours pays).</item>
 /// <item><c>latency &lt;port&gt;</c>: PINGs the server, one at a time with 1 ms between them, until its standard input closes.</item>
 /// </list>
@@ -85,7 +86,8 @@ internal static class Child
             case "live-file":
                 {
                     await using var rdb = new FileStream(args[2], FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);
-                    result["keys"] = (await LiveRestoreAsync(rdb, args[1])).KeysRestored;
+                    var bound = args.Length > 3 ? long.Parse(args[3], CultureInfo.InvariantCulture) : (long?)null;
+                    result["keys"] = (await LiveRestoreAsync(rdb, args[1], bound)).KeysRestored;
                     break;
                 }
 
@@ -120,8 +122,12 @@ internal static class Child
         return 0;
     }
 
-    private static Task<RedisRestoreSummary> LiveRestoreAsync(Stream rdb, string port) =>
-        new RedisLiveRestore().RestoreAsync(rdb, Endpoint(port), new RedisRestoreOptions { Mode = RedisRestoreMode.Replace }, CancellationToken.None);
+    private static Task<RedisRestoreSummary> LiveRestoreAsync(Stream rdb, string port, long? maxInFlightBytes = null)
+    {
+        var options = new RedisRestoreOptions { Mode = RedisRestoreMode.Replace };
+        return new RedisLiveRestore().RestoreAsync(rdb, Endpoint(port), maxInFlightBytes is { } bytes ? options with { MaxInFlightBytes = bytes } : options,
+            CancellationToken.None);
+    }
 
     private static RedisEndpoint Endpoint(string port) =>
         new() { Host = "127.0.0.1", Port = int.Parse(port, CultureInfo.InvariantCulture), Password = BenchRedisServer.Password };
