@@ -226,6 +226,36 @@ public sealed class RedisLiveRestoreTests(FullDataset dataset) : IClassFixture<F
     }
 
     [Theory]
+    [InlineData("allkeys-lru", "IDLETIME")]
+    [InlineData("allkeys-lfu", "FREQ")]
+    public async Task RestoreAsync_WhenTheFileRecordsIdleTimesOrFrequencies_ShouldKeepThem(string policy, string field)
+    {
+        // Arrange: a key given an idle time of 1000 s (or a frequency of 200) on a server that saves it in the RDB.
+        using var source = RedisServerProcess.Start(null, "--maxmemory-policy", policy);
+        source.Database(0).StringSet("plain", "value");
+        var dump = (byte[])source.Database(0).KeyDump("plain")!;
+        source.Database(0).Execute("RESTORE", "aged", 0, dump, field, field == "IDLETIME" ? 1000 : 200);
+        source.Server.Execute("SAVE");
+        using var target = RedisServerProcess.Start(null, "--maxmemory-policy", policy);
+        await using var rdb = File.OpenRead(source.RdbPath);
+
+        // Act
+        await new RedisLiveRestore().RestoreAsync(rdb, Endpoint(target), new RedisRestoreOptions(), CancellationToken.None);
+
+        // Assert
+        var restored = (long)target.Database(0).Execute("OBJECT", field, "aged");
+        if (field == "IDLETIME")
+        {
+            Assert.InRange(restored, 1000, 1100);
+        }
+        else
+        {
+            Assert.Equal((long)source.Database(0).Execute("OBJECT", "FREQ", "aged"), restored);
+            Assert.InRange(restored, 150, 255);
+        }
+    }
+
+    [Theory]
     [InlineData("*")]
     [InlineData("string:*")]
     [InlineData("*:[a-l]*")]
