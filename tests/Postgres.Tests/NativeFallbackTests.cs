@@ -1,4 +1,5 @@
 using DisasterRecovery.Postgres.Native;
+using DisasterRecovery.Zstd;
 using DisasterRecovery.TestSupport;
 
 namespace DisasterRecovery.Postgres.Tests;

@@ -1,5 +1,5 @@
 using System.Text;
-using DisasterRecovery.Postgres.Native;
+using DisasterRecovery.Zstd;
 
 namespace DisasterRecovery.Postgres.Tests;
 

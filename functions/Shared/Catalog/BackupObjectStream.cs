@@ -1,6 +1,6 @@
 using System.IO.Compression;
 using System.Security.Cryptography;
-using ZstdSharp;
+using DisasterRecovery.Zstd;
 
 namespace DisasterRecovery.Catalog;
 
@@ -31,7 +31,7 @@ public sealed class BackupObjectStream : Stream
         _upload = upload;
         _compressor = options.Compression switch
         {
-            Compression.Zstd => new CompressionStream(upload, zstdLevel, leaveOpen: true),
+            Compression.Zstd => new ZstdFrameWriteStream(upload, zstdLevel, leaveOpen: true),
             Compression.Gzip => new GZipStream(upload, CompressionLevel.Optimal, leaveOpen: true),
             _ => null,
         };

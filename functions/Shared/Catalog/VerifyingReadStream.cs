@@ -2,6 +2,7 @@ using System.IO.Compression;
 using System.Security.Cryptography;
 using Amazon.Runtime;
 using DisasterRecovery.Core;
+using DisasterRecovery.Zstd;
 using ZstdSharp;
 
 namespace DisasterRecovery.Catalog;
@@ -32,7 +33,7 @@ public sealed class VerifyingReadStream : ReadOnlyStream
         _stored = new HashingReadStream(storedBytes);
         _decoded = obj.Compression switch
         {
-            Compression.Zstd => new DecompressionStream(_stored, leaveOpen: true),
+            Compression.Zstd => ZstdReadStream.Open(_stored, leaveOpen: true),
             Compression.Gzip => new GZipStream(_stored, CompressionMode.Decompress, leaveOpen: true),
             _ => _stored,
         };

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.IO.Hashing;
 using System.Security.Cryptography;
+using DisasterRecovery.Zstd;
 using ZstdSharp;
 using ZstdSharp.Unsafe;
 
@@ -17,7 +18,7 @@ internal sealed class FrameEncoder : IDisposable
     public const int BlockSize = 4 << 20;
 
     private readonly Compressor? _compressor;
-    private readonly Native.NativeZstd? _zstd;
+    private readonly NativeZstd? _zstd;
     private readonly IntPtr _native;
     private readonly byte[] _raw = new byte[BlockSize];
     private readonly byte[] _compressed = new byte[Compressor.GetCompressBound(BlockSize)];
@@ -25,12 +26,12 @@ internal sealed class FrameEncoder : IDisposable
 
     /// <summary>Compresses with libzstd, or with ZstdSharp when libzstd cannot be loaded.</summary>
     public FrameEncoder(int level)
-        : this(level, Native.NativeZstd.Default)
+        : this(level, NativeZstd.Default)
     {
     }
 
     /// <summary>Compresses with <paramref name="zstd"/>, or with ZstdSharp when it is null (the fallback, tested on its own).</summary>
-    internal FrameEncoder(int level, Native.NativeZstd? zstd)
+    internal FrameEncoder(int level, NativeZstd? zstd)
     {
         _zstd = zstd;
         if (zstd is not null)
@@ -45,7 +46,7 @@ internal sealed class FrameEncoder : IDisposable
     }
 
     /// <summary>"libzstd" or "ZstdSharp": which implementation compresses here.</summary>
-    public static string Implementation => Native.NativeZstd.Default is null ? "ZstdSharp" : "libzstd";
+    public static string Implementation => NativeZstd.Default is null ? "ZstdSharp" : "libzstd";
 
     /// <summary>The frames finished so far for the current segment.</summary>
     public SegmentBuffer Output { get; private set; } = new();

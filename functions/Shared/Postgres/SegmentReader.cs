@@ -1,4 +1,5 @@
 using DisasterRecovery.Core;
+using DisasterRecovery.Zstd;
 using ZstdSharp;
 
 namespace DisasterRecovery.Postgres;

@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Text;
 using DisasterRecovery.Core;
+using DisasterRecovery.Core.Native;
 
 namespace DisasterRecovery.Postgres.Native;
 

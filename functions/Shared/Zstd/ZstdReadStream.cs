@@ -1,23 +1,24 @@
 using DisasterRecovery.Core;
-using DisasterRecovery.Postgres.Native;
 using ZstdSharp;
 
-namespace DisasterRecovery.Postgres;
+namespace DisasterRecovery.Zstd;
 
 /// <summary>
 /// Decompresses concatenated zstd frames from a stream: through libzstd, or, only when libzstd cannot be
 /// loaded, ZstdSharp's <see cref="DecompressionStream"/>. Damaged or truncated input throws
 /// <see cref="InvalidDataException"/> (libzstd) or <see cref="ZstdException"/> (ZstdSharp).
 /// </summary>
-internal static class ZstdReadStream
+public static class ZstdReadStream
 {
-    public static Stream Open(Stream compressed, int bufferSize = 1 << 17) => Open(compressed, NativeZstd.Default, bufferSize);
+    /// <summary>Decompresses <paramref name="compressed"/> (disposed with the stream unless <paramref name="leaveOpen"/>).</summary>
+    public static Stream Open(Stream compressed, int bufferSize = 1 << 17, bool leaveOpen = false) =>
+        Open(compressed, NativeZstd.Default, bufferSize, leaveOpen);
 
     /// <summary>Decompresses with <paramref name="zstd"/>, or with ZstdSharp when it is null (the fallback, tested on its own).</summary>
-    internal static Stream Open(Stream compressed, NativeZstd? zstd, int bufferSize = 1 << 17) =>
-        zstd is not null ? new Native(compressed, zstd, bufferSize) : new DecompressionStream(compressed, bufferSize);
+    public static Stream Open(Stream compressed, NativeZstd? zstd, int bufferSize = 1 << 17, bool leaveOpen = false) =>
+        zstd is not null ? new Native(compressed, zstd, bufferSize, leaveOpen) : new DecompressionStream(compressed, bufferSize, leaveOpen: leaveOpen);
 
-    private sealed class Native(Stream compressed, NativeZstd zstd, int bufferSize) : ReadOnlyStream
+    private sealed class Native(Stream compressed, NativeZstd zstd, int bufferSize, bool leaveOpen) : ReadOnlyStream
     {
         private readonly byte[] _input = new byte[bufferSize];
         private IntPtr _context = zstd.CreateDecompressionContext();
@@ -78,7 +79,7 @@ internal static class ZstdReadStream
 
         protected override void Dispose(bool disposing)
         {
-            if (disposing)
+            if (disposing && !leaveOpen)
             {
                 compressed.Dispose();
             }

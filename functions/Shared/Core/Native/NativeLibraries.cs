@@ -1,13 +1,13 @@
 using System.Runtime.InteropServices;
 
-namespace DisasterRecovery.Postgres.Native;
+namespace DisasterRecovery.Core.Native;
 
 /// <summary>
 /// The one loader of the system libraries the data path calls into (libzstd, libpq): the first of the
 /// given names that loads, with its exports bound by the given function. Null when none loads or an
 /// export is missing (an older library): the caller then takes its managed fallback. Nothing else decides.
 /// </summary>
-internal static class NativeLibraries
+public static class NativeLibraries
 {
     public static T? TryBind<T>(IEnumerable<string> names, Func<IntPtr, T> bind)
         where T : class

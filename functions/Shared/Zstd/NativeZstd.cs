@@ -1,14 +1,16 @@
 using System.Runtime.InteropServices;
 
-namespace DisasterRecovery.Postgres.Native;
+using DisasterRecovery.Core.Native;
+
+namespace DisasterRecovery.Zstd;
 
 /// <summary>
 /// The system's libzstd (libzstd.so.1): the data path's compressor and decompressor, the fastest measured
 /// (BENCHMARKS.md; tests/Benchmarks/PostgresBackup/RESULTS.md), which decides whether a dump keeps up with
-/// the server. Only when it cannot be loaded do <see cref="FrameEncoder"/> and <see cref="ZstdReadStream"/>
+/// the server. Only when it cannot be loaded do the compressors and <see cref="ZstdReadStream"/>
 /// fall back to ZstdSharp, automatically; both write and read standard frames.
 /// </summary>
-internal sealed unsafe class NativeZstd
+public sealed unsafe class NativeZstd
 {
     private const int CompressionLevelParameter = 100;
     private const int ChecksumFlagParameter = 201;
