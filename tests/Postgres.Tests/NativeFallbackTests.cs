@@ -1,6 +1,6 @@
 using DisasterRecovery.Postgres.Native;
-using DisasterRecovery.Zstd;
 using DisasterRecovery.TestSupport;
+using DisasterRecovery.Zstd;
 
 namespace DisasterRecovery.Postgres.Tests;
 
