@@ -124,6 +124,64 @@ public sealed class RestoreRedisSelfManagedTests(SelfManagedRedisCloud env) : IC
             && e["result"]!.GetValue<string>() == "failed" && e["details"]!["kind"]!.GetValue<string>() == "restore-redis");
     }
 
+    [Fact]
+    public async Task Restore_WhenTheNewestBackupIsNotVerifiedYet_ShouldVerifyItFirstAndRestoreIt()
+    {
+        // Arrange: a verified backup of generation "old", then an hourly backup of "new" that the daily verification has not seen.
+        var servers = SelfManagedRedisCloud.Servers;
+        await using var production = await ConnectAsync(servers.RedisPort, servers.RedisPassword);
+        var db0 = production.GetDatabase(0);
+        await db0.StringSetAsync("generation", "old");
+        var older = await InvokeAsync("RedisBackupFunction", "{}");
+        await InvokeAsync("RedisVerifyFunction", $$"""{"backupId":"{{older["backupId"]}}"}""");
+        await db0.StringSetAsync("generation", "new");
+        var newest = (await InvokeAsync("RedisBackupFunction", "{}"))["backupId"]!.GetValue<string>();
+        await using var newServer = await DrillRedisServer.StartAsync(servers.RedisPassword, CancellationToken.None);
+
+        // Act
+        var execution = await RunWithoutSwitchingAsync(newServer.Port, "restore-newest-unverified");
+
+        // Assert: the newest backup was verified by the run and is the one restored (data at risk an hour at most, not a day).
+        Assert.True(execution.Status == "SUCCEEDED", $"{execution.Status}: {execution.Error}: {execution.Cause}");
+        Assert.Contains("Verify The Newest Backup", env.StatesEntered(execution.ExecutionArn));
+        Assert.Equal(newest, JsonNode.Parse(execution.Output!)!["backupId"]!.GetValue<string>());
+        await using var restored = await ConnectAsync(newServer.Port, servers.RedisPassword);
+        Assert.Equal("new", (string?)await restored.GetDatabase(0).StringGetAsync("generation"));
+    }
+
+    [Fact]
+    public async Task Restore_WhenTheNewestBackupFailsItsVerification_ShouldRestoreTheNewestVerifiedOne()
+    {
+        // Arrange
+        var servers = SelfManagedRedisCloud.Servers;
+        await using var production = await ConnectAsync(servers.RedisPort, servers.RedisPassword);
+        var db0 = production.GetDatabase(0);
+        await db0.StringSetAsync("generation", "good");
+        var good = (await InvokeAsync("RedisBackupFunction", "{}"))["backupId"]!.GetValue<string>();
+        await InvokeAsync("RedisVerifyFunction", $$"""{"backupId":"{{good}}"}""");
+        await db0.StringSetAsync("generation", "unchecked");
+        await InvokeAsync("RedisBackupFunction", "{}");
+        await using var newServer = await DrillRedisServer.StartAsync(servers.RedisPassword, CancellationToken.None);
+        env.Cloud.Dispatcher.Faults.FailOnce("Verify The Newest Backup", "BackupVerificationFailedException", "injected: rdb-format failed");
+
+        // Act
+        var execution = await RunWithoutSwitchingAsync(newServer.Port, "restore-newest-fails-verify");
+
+        // Assert: the last good backup is restored, never the unchecked one.
+        Assert.True(execution.Status == "SUCCEEDED", $"{execution.Status}: {execution.Error}: {execution.Cause}");
+        Assert.Equal(good, JsonNode.Parse(execution.Output!)!["backupId"]!.GetValue<string>());
+        await using var restored = await ConnectAsync(newServer.Port, servers.RedisPassword);
+        Assert.Equal("good", (string?)await restored.GetDatabase(0).StringGetAsync("generation"));
+    }
+
+    private Task<DisasterRecovery.LocalSfn.ExecutionDocument> RunWithoutSwitchingAsync(int port, string name) => env.RunAsync(Machine, new
+    {
+        kind = "self-managed",
+        target = new { secretId = PlatformEmulators.RedisSecretId, host = "127.0.0.1", port },
+        switchApplication = false,
+        healthUrl = "http://127.0.0.1:9/health",
+    }, name);
+
     private async Task<JsonNode> InvokeAsync(string function, string payload)
     {
         var result = await env.Cloud.Functions.InvokeAsync(env.Cloud.Functions.Find(function), Encoding.UTF8.GetBytes(payload), CancellationToken.None);
