@@ -1,5 +1,6 @@
 using DisasterRecovery.Catalog;
 using DisasterRecovery.Core;
+using DisasterRecovery.Jobs;
 using DisasterRecovery.Postgres;
 
 namespace DisasterRecovery.PostgresJobs;
@@ -7,38 +8,13 @@ namespace DisasterRecovery.PostgresJobs;
 /// <summary>Finds a PostgreSQL backup in the catalog and reads its index, checked against the manifest.</summary>
 public sealed class PostgresBackupLocator(BackupCatalog catalog)
 {
-    /// <summary>
-    /// The backup <paramref name="backupId"/>, or else the newest one completed at or before <paramref name="atOrBefore"/>
-    /// (verified ones only when <paramref name="verifiedOnly"/>).
-    /// </summary>
-    /// <exception cref="BackupNotFoundException">No such backup, naming what was looked for.</exception>
-    public async Task<BackupManifest> LocateAsync(string source, BackupId? backupId, DateTimeOffset atOrBefore, bool verifiedOnly,
-        CancellationToken cancellationToken)
-    {
-        BackupManifest manifest;
-        if (backupId is not null)
-        {
-            manifest = await catalog.ReadManifestAsync(BackupEngine.Postgres, source, backupId, cancellationToken).ConfigureAwait(false);
-        }
-        else
-        {
-            var entry = await catalog.FindLatestAsync(BackupEngine.Postgres, source, atOrBefore, verifiedOnly, BackupKind.Full,
-                cancellationToken).ConfigureAwait(false)
-                ?? throw new BackupNotFoundException(
-                    $"no {(verifiedOnly ? "verified " : string.Empty)}PostgreSQL backup of '{source}' completed at or before " +
-                        $"{atOrBefore:yyyy-MM-ddTHH:mm:ssZ} in bucket '{catalog.Bucket}'");
-            manifest = await catalog.ReadManifestAsync(entry, cancellationToken).ConfigureAwait(false);
-        }
+    private static readonly LocatableBackups Dumps = new(
+        BackupEngine.Postgres, BackupKind.Full, "PostgreSQL", "PostgresBackup", [PostgresBackupObjects.Dump, PostgresBackupObjects.Index]);
 
-        if (manifest.FindObject(PostgresBackupObjects.Dump) is null || manifest.FindObject(PostgresBackupObjects.Index) is null)
-        {
-            throw new BackupNotFoundException(
-                $"backup {manifest.BackupId} of '{source}' has no '{PostgresBackupObjects.Dump}' and '{PostgresBackupObjects.Index}'; it was not written by " +
-                    $"PostgresBackup");
-        }
-
-        return manifest;
-    }
+    /// <inheritdoc cref="CatalogBackupLocator.LocateAsync"/>
+    public Task<BackupManifest> LocateAsync(string source, BackupId? backupId, DateTimeOffset atOrBefore, bool verifiedOnly,
+        CancellationToken cancellationToken) =>
+        new CatalogBackupLocator(catalog, Dumps).LocateAsync(source, backupId, atOrBefore, verifiedOnly, cancellationToken);
 
     /// <summary>
     /// Reads the dump's index (verified by the catalog as it is read) and checks that it describes the stored dump.
