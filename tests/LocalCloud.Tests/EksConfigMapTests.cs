@@ -58,7 +58,7 @@ public sealed class EksConfigMapTests
             configMap["metadata"]!["name"]!.GetValue<string>(), configMap["metadata"]!["namespace"]!.GetValue<string>()));
         Assert.Equal("""{"DATABASE_HOST":"127.0.0.1","DATABASE_PORT":"54321","DATABASE_NAME":"technician_marketplace"}""", configMap["data"]!.ToJsonString());
         var deployment = cloud.Eks.Deployment("production", "backend")!;
-        Assert.Equal("""[{"configMapRef":{"name":"backend-database"}}]""",
+        Assert.Equal("""[{"configMapRef":{"name":"backend-database"}},{"configMapRef":{"name":"backend-redis"}}]""",
             deployment["spec"]!["template"]!["spec"]!["containers"]![0]!["envFrom"]!.ToJsonString());
         Assert.Equal("54321", cloud.Eks.ConfigMapInUse("production", "backend", "backend-database")!["DATABASE_PORT"]);
     }
